@@ -1,0 +1,121 @@
+/**
+ * SessionStore on DynamoDB.
+ *
+ * Keys (one item per contact and agent; a transfer gives each agent their own):
+ * - table: `contactId` (partition) + `agentId` (sort): a session by contact and agent.
+ * - GSI `openByAgent`: `openAgentId` + `deadline`, present only while the session is open
+ *   (sparse), so it lists an agent's open wrap-ups and nothing else.
+ * - GSI `byQueueDay`: `queueDay` (`QUEUE_ID#YYYY-MM-DD`, the UTC start day) + `startedAt`, for
+ *   metrics and calibration by queue.
+ * - `expiresAt` (TTL, epoch seconds): set when the session closes, `retentionDays` later.
+ *
+ * Every write is conditional on the version read (optimistic locking), so concurrent deliveries of
+ * the same event or timer cannot both win (R14).
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type SessionStore, VersionConflict } from '../core/ports';
+import type { Session } from '../core/session';
+
+/** Names of the table's indexes and attributes, shared with the CDK construct. */
+export const SESSION_TABLE = {
+  partitionKey: 'contactId',
+  sortKey: 'agentId',
+  openByAgentIndex: 'openByAgent',
+  openByAgentKey: 'openAgentId',
+  openByAgentSort: 'deadline',
+  byQueueDayIndex: 'byQueueDay',
+  byQueueDayKey: 'queueDay',
+  byQueueDaySort: 'startedAt',
+  ttlAttribute: 'expiresAt',
+} as const;
+
+/** The queue key of sessions whose contact had no queue (e.g. agent-initiated outbound). */
+export const NO_QUEUE = 'NO_QUEUE';
+
+export interface DynamoSessionStoreProps {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** Days a closed session is kept before DynamoDB's TTL removes it. */
+  readonly retentionDays: number;
+}
+
+export class DynamoSessionStore implements SessionStore {
+  constructor(private readonly props: DynamoSessionStoreProps) {}
+
+  async create(session: Session): Promise<{ created: boolean; session: Session }> {
+    const item = this.toItem({ ...session, version: 1 });
+    try {
+      await this.props.client.send(
+        new PutCommand({
+          TableName: this.props.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(contactId)',
+        }),
+      );
+      return { created: true, session: { ...session, version: 1 } };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = await this.get(session.contactId, session.agentId);
+      if (existing === undefined) throw new VersionConflict(session.contactId, session.agentId);
+      return { created: false, session: existing };
+    }
+  }
+
+  async get(contactId: string, agentId: string): Promise<Session | undefined> {
+    const result = await this.props.client.send(
+      new GetCommand({ TableName: this.props.tableName, Key: { contactId, agentId }, ConsistentRead: true }),
+    );
+    return result.Item === undefined ? undefined : fromItem(result.Item);
+  }
+
+  async save(session: Session): Promise<Session> {
+    const next = { ...session, version: session.version + 1 };
+    try {
+      await this.props.client.send(
+        new PutCommand({
+          TableName: this.props.tableName,
+          Item: this.toItem(next),
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': session.version },
+        }),
+      );
+      return next;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new VersionConflict(session.contactId, session.agentId);
+      }
+      throw error;
+    }
+  }
+
+  private toItem(session: Session): Record<string, unknown> {
+    const item: Record<string, unknown> = {
+      ...stripUndefined(session),
+      [SESSION_TABLE.byQueueDayKey]: `${session.queueId ?? NO_QUEUE}#${session.startedAt.slice(0, 10)}`,
+    };
+    if (session.state === 'WRAP_UP') item[SESSION_TABLE.openByAgentKey] = session.agentId;
+    if (session.endedAt !== undefined) {
+      item[SESSION_TABLE.ttlAttribute] =
+        Math.floor(new Date(session.endedAt).getTime() / 1000) + this.props.retentionDays * 86_400;
+    }
+    return item;
+  }
+}
+
+const DERIVED = new Set<string>([
+  SESSION_TABLE.byQueueDayKey,
+  SESSION_TABLE.openByAgentKey,
+  SESSION_TABLE.ttlAttribute,
+]);
+
+function fromItem(item: Record<string, unknown>): Session {
+  const session: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(item)) if (!DERIVED.has(key)) session[key] = value;
+  return session as unknown as Session;
+}
+
+function stripUndefined<T extends object>(value: T): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}

@@ -1,0 +1,234 @@
+/**
+ * The wrap-up lifecycle's use cases: start on disconnect (R1-R3), end on time (R7, R13), each
+ * safe to run more than once and in any order (R14).
+ *
+ * Every step is "read, decide purely, write conditionally, then act": the conditional write is
+ * what makes a duplicate a no-op, and the flags it leaves behind (`wrapUpStatusSet`,
+ * `timerArmed`, `restore: PENDING`) are what lets a retry finish work a crash interrupted.
+ */
+import type { ContactEvent } from './contact';
+import { type PolicyIndex, PROFILE_TAG, resolvePolicy } from './policy';
+import type { Deps, TimerPayload } from './ports';
+import { VersionConflict } from './ports';
+import { closeSession, markHeld, markRestored, openSession, type Session } from './session';
+import { stepTimer } from './timer';
+
+/** What the lifecycle needs from the configuration. */
+export interface LifecycleConfig {
+  readonly policies: PolicyIndex;
+  /** Events from any other instance are ignored; undefined accepts every instance. */
+  readonly instanceArn?: string | undefined;
+}
+
+/** Why an event or timer changed nothing. */
+export type IgnoredReason =
+  | 'NOT_A_DISCONNECT'
+  | 'OTHER_INSTANCE'
+  | 'NO_AGENT'
+  | 'NO_WRAP_UP_POLICY'
+  | 'UNKNOWN_SESSION'
+  | 'ALREADY_CLOSED'
+  | 'STALE_DEADLINE';
+
+/** What a use case did, for the handler's log line and metrics. */
+export type Outcome =
+  | { readonly kind: 'IGNORED'; readonly reason: IgnoredReason; readonly session?: Session }
+  | { readonly kind: 'STARTED' | 'RESUMED' | 'LATE' | 'CLOSED' | 'RESTORED'; readonly session: Session }
+  | { readonly kind: 'DEFERRED'; readonly delaySeconds: number; readonly session: Session };
+
+/** How often a use case re-reads after losing a conditional write before giving up (and retrying later). */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * How long a half-done step (agent not yet held, restore not yet recorded) belongs to the
+ * delivery that began it. A duplicate arriving within it backs off instead of making the same
+ * Connect call again (R14: never restore an agent twice); after it, the duplicate takes over,
+ * since the first delivery has evidently failed.
+ */
+export const STEP_LEASE_MS = 15_000;
+
+/** Another delivery of the same event or timer is doing this step now: retry later. */
+export class StepInProgress extends Error {
+  constructor(session: Session, step: string) {
+    super(`Session ${session.contactId}/${session.agentId}: ${step} is in progress in another delivery`);
+    this.name = 'StepInProgress';
+  }
+}
+
+/**
+ * R1-R3, R14: a contact event arrives; a DISCONNECTED one for an agent starts their wrap-up.
+ *
+ * 1. Ignore what starts nothing: other event types and instances, no agent (R2), a 0 s policy.
+ * 2. Resolve the policy (R3) and open the session at the disconnect time (R1).
+ * 3. If its deadline has already passed (a very late event), record it closed and touch nobody.
+ * 4. Create it conditionally: a duplicate finds the stored session instead.
+ * 5. Hold the agent: wrap-up status, then the end timer, then record both (a retry resumes here).
+ */
+export async function startWrapUp(
+  deps: Deps,
+  config: LifecycleConfig,
+  event: ContactEvent,
+): Promise<Outcome> {
+  if (event.eventType !== 'DISCONNECTED') return { kind: 'IGNORED', reason: 'NOT_A_DISCONNECT' };
+  if (config.instanceArn !== undefined && event.instanceArn !== config.instanceArn) {
+    return { kind: 'IGNORED', reason: 'OTHER_INSTANCE' };
+  }
+  if (event.agentId === undefined || event.connectedToAgentAt === undefined) {
+    return { kind: 'IGNORED', reason: 'NO_AGENT' };
+  }
+
+  const resolved = resolvePolicy(config.policies, {
+    channel: event.channel,
+    queueId: event.queueId,
+    profile: event.tags[PROFILE_TAG],
+  });
+  if (resolved.unknownProfile !== undefined) {
+    deps.log.warn('Contact names an unknown wrap-up profile; using the queue, channel or default policy', {
+      contactId: event.contactId,
+      profile: resolved.unknownProfile,
+    });
+  }
+  if (resolved.policy.durationSeconds === 0) return { kind: 'IGNORED', reason: 'NO_WRAP_UP_POLICY' };
+
+  const fresh = openSession({
+    contactId: event.contactId,
+    agentId: event.agentId,
+    instanceArn: event.instanceArn,
+    channel: event.channel,
+    queueId: event.queueId,
+    policy: resolved.policy,
+    policySource: resolved.source,
+    startedAt: event.disconnectedAt ?? event.eventTime,
+    now: deps.clock.now(),
+  });
+
+  const now = deps.clock.now();
+  const deadline = new Date(fresh.deadline);
+  if (deadline.getTime() <= now.getTime()) {
+    const late = closeSession(fresh, {
+      at: deadline,
+      reason: 'LATE_EVENT',
+      by: 'system',
+      systemWrapUp: true,
+      restore: 'SKIPPED',
+    });
+    const { created, session } = await deps.store.create(late);
+    return created ? { kind: 'LATE', session } : { kind: 'IGNORED', reason: 'ALREADY_CLOSED', session };
+  }
+
+  const { created, session } = await deps.store.create(fresh);
+  if (!created && isHalfDone(session) && withinLease(session, now))
+    throw new StepInProgress(session, 'holding the agent');
+  const held = await holdAgent(deps, session);
+  if (created) return { kind: 'STARTED', session: held };
+  return held === session
+    ? { kind: 'IGNORED', reason: 'ALREADY_CLOSED', session }
+    : { kind: 'RESUMED', session: held };
+}
+
+/**
+ * Puts the agent in the wrap-up status and arms the end timer, each only if not done yet, then
+ * records both. Returns the session unchanged when there was nothing to do.
+ */
+async function holdAgent(deps: Deps, initial: Session): Promise<Session> {
+  let session = initial;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (session.state !== 'WRAP_UP' || (session.wrapUpStatusSet && session.timerArmed)) return session;
+    if (!session.wrapUpStatusSet) await deps.agents.set(session.instanceArn, session.agentId, 'WRAP_UP');
+    if (!session.timerArmed) await deps.timers.arm(timerOf(session), deps.clock.now());
+    try {
+      return await deps.store.save(markHeld(session, deps.clock.now(), true, true));
+    } catch (error) {
+      if (!(error instanceof VersionConflict)) throw error;
+      session = await mustGet(deps, session);
+    }
+  }
+  throw new VersionConflict(initial.contactId, initial.agentId);
+}
+
+/**
+ * R7, R13, R14: an end timer fires (from Scheduler or the due queue).
+ *
+ * 1. Only the current deadline of a still-open session acts; anything else is a stale or
+ *    duplicate delivery and does nothing (but a close whose restore did not finish is finished).
+ * 2. More than FINAL_WAIT_MS early: come back later through the due queue.
+ * 3. Otherwise wait out the last fraction, close (TIMER, systemWrapUp) conditionally, then put
+ *    the agent back in the routable status and record it.
+ */
+export async function endOnTimer(deps: Deps, payload: TimerPayload): Promise<Outcome> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const session = await deps.store.get(payload.contactId, payload.agentId);
+    if (session === undefined) return { kind: 'IGNORED', reason: 'UNKNOWN_SESSION' };
+    if (session.state !== 'WRAP_UP') {
+      if (session.restore === 'PENDING' && withinLease(session, deps.clock.now())) {
+        throw new StepInProgress(session, 'restoring the routable status');
+      }
+      if (session.restore === 'PENDING')
+        return { kind: 'RESTORED', session: await restoreAgent(deps, session) };
+      return { kind: 'IGNORED', reason: 'ALREADY_CLOSED', session };
+    }
+    if (session.deadline !== payload.deadline) return { kind: 'IGNORED', reason: 'STALE_DEADLINE', session };
+
+    const step = stepTimer(deps.clock.now(), new Date(session.deadline));
+    if (step.kind === 'delay') {
+      await deps.timers.defer(payload, step.delaySeconds);
+      return { kind: 'DEFERRED', delaySeconds: step.delaySeconds, session };
+    }
+    if (step.waitMs > 0) await deps.clock.sleep(step.waitMs);
+
+    const closed = closeSession(session, {
+      at: deps.clock.now(),
+      reason: 'TIMER',
+      by: 'system',
+      systemWrapUp: true,
+      restore: 'PENDING',
+    });
+    let saved: Session;
+    try {
+      saved = await deps.store.save(closed);
+    } catch (error) {
+      if (error instanceof VersionConflict) continue;
+      throw error;
+    }
+    return { kind: 'CLOSED', session: await restoreAgent(deps, saved) };
+  }
+  throw new VersionConflict(payload.contactId, payload.agentId);
+}
+
+/** Puts the agent back in the routable status and records it; retried until recorded. */
+async function restoreAgent(deps: Deps, closed: Session): Promise<Session> {
+  let session = closed;
+  await deps.agents.set(session.instanceArn, session.agentId, 'ROUTABLE');
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    try {
+      return await deps.store.save(markRestored(session, deps.clock.now(), 'DONE'));
+    } catch (error) {
+      if (!(error instanceof VersionConflict)) throw error;
+      session = await mustGet(deps, session);
+      // Someone else recorded the restore meanwhile (a duplicate delivery).
+      if (session.restore !== 'PENDING') return session;
+    }
+  }
+  throw new VersionConflict(closed.contactId, closed.agentId);
+}
+
+function isHalfDone(session: Session): boolean {
+  return session.state === 'WRAP_UP' && !(session.wrapUpStatusSet && session.timerArmed);
+}
+
+function withinLease(session: Session, now: Date): boolean {
+  return now.getTime() - new Date(session.updatedAt).getTime() < STEP_LEASE_MS;
+}
+
+/** The timer that ends this session at its current deadline. */
+export function timerOf(session: Session): TimerPayload {
+  return { contactId: session.contactId, agentId: session.agentId, deadline: session.deadline };
+}
+
+async function mustGet(deps: Deps, session: Session): Promise<Session> {
+  const stored = await deps.store.get(session.contactId, session.agentId);
+  if (stored === undefined) {
+    throw new Error(`Session ${session.contactId}/${session.agentId} disappeared from the store`);
+  }
+  return stored;
+}

@@ -1,0 +1,72 @@
+/**
+ * R3: which wrap-up a contact gets. Most specific first: the contact's profile (a contact flow
+ * tags the contact `acwProfile=NAME`) > its queue > its channel > the default. Each level
+ * overrides only the fields it sets, so `queues.billing: { durationSeconds: 300 }` keeps every
+ * other field of the channel or default policy.
+ */
+import { type AcwConfig, type Policy, type PolicyOverride, queueIdOf } from './config';
+
+/** The contact tag a contact flow sets ("Tag contact" block) to choose a profile. */
+export const PROFILE_TAG = 'acwProfile';
+
+/** What policy resolution needs to know about a contact. */
+export interface PolicySubject {
+  readonly channel: string;
+  readonly queueId?: string | undefined;
+  readonly profile?: string | undefined;
+}
+
+/** A whole policy and the levels it was built from, most specific first (for the record and logs). */
+export interface ResolvedPolicy {
+  readonly policy: Policy;
+  /** e.g. `profile:tier3`, `queue:<id>`, `channel:CHAT` or `default`. */
+  readonly source: string;
+  /** A profile named by the contact that the configuration does not define. */
+  readonly unknownProfile?: string | undefined;
+}
+
+/** Policies indexed for lookup: queue keys normalised to queue ids once, not per contact. */
+export interface PolicyIndex {
+  readonly default: Policy;
+  readonly channels: ReadonlyMap<string, PolicyOverride>;
+  readonly queues: ReadonlyMap<string, PolicyOverride>;
+  readonly profiles: ReadonlyMap<string, PolicyOverride>;
+}
+
+/** Builds the lookup index from validated policies. */
+export function indexPolicies(policies: AcwConfig['policies']): PolicyIndex {
+  return {
+    default: policies.default,
+    channels: new Map(Object.entries(policies.channels)),
+    queues: new Map(Object.entries(policies.queues).map(([key, value]) => [queueIdOf(key), value])),
+    profiles: new Map(Object.entries(policies.profiles)),
+  };
+}
+
+/** R3: resolves the policy for one contact. */
+export function resolvePolicy(index: PolicyIndex, subject: PolicySubject): ResolvedPolicy {
+  const layers: Array<[string, PolicyOverride]> = [];
+  const channel = index.channels.get(subject.channel);
+  if (channel) layers.push([`channel:${subject.channel}`, channel]);
+  const queue = subject.queueId === undefined ? undefined : index.queues.get(subject.queueId);
+  if (queue) layers.push([`queue:${subject.queueId}`, queue]);
+  const profile = subject.profile === undefined ? undefined : index.profiles.get(subject.profile);
+  if (profile) layers.push([`profile:${subject.profile}`, profile]);
+
+  let policy: Policy = { ...index.default };
+  for (const [, override] of layers) policy = applyOverride(policy, override);
+  const source = layers.length === 0 ? 'default' : (layers[layers.length - 1]?.[0] ?? 'default');
+  return {
+    policy,
+    source,
+    unknownProfile: subject.profile !== undefined && !profile ? subject.profile : undefined,
+  };
+}
+
+function applyOverride(base: Policy, override: PolicyOverride): Policy {
+  const merged: Policy = { ...base };
+  for (const [key, value] of Object.entries(override) as Array<[keyof Policy, Policy[keyof Policy]]>) {
+    if (value !== undefined) merged[key] = value;
+  }
+  return merged;
+}

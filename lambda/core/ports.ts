@@ -1,0 +1,75 @@
+/**
+ * The outside systems the core needs, named by what it asks of them. Adapters implement them
+ * against AWS; tests and the simulator give their own.
+ */
+import type { Session } from './session';
+
+/** Raised by a store when a conditional write lost to a concurrent one. */
+export class VersionConflict extends Error {
+  constructor(
+    readonly contactId: string,
+    readonly agentId: string,
+  ) {
+    super(`Session ${contactId}/${agentId} was changed concurrently`);
+    this.name = 'VersionConflict';
+  }
+}
+
+/** Durable wrap-up sessions (DynamoDB). */
+export interface SessionStore {
+  /** Writes a new session unless one exists for its contact and agent; returns the stored one. */
+  create(session: Session): Promise<{ created: boolean; session: Session }>;
+  /** A strongly consistent read. */
+  get(contactId: string, agentId: string): Promise<Session | undefined>;
+  /**
+   * Replaces the session if its stored version is still `session.version`; returns it with the
+   * version incremented.
+   * @throws VersionConflict when another writer got there first.
+   */
+  save(session: Session): Promise<Session>;
+}
+
+/** What an end timer carries: the session it ends and the deadline it was set for (R13). */
+export interface TimerPayload {
+  readonly contactId: string;
+  readonly agentId: string;
+  readonly deadline: string;
+}
+
+/** End timers (EventBridge Scheduler, SQS delays). */
+export interface Timers {
+  /** Arms the timer for `payload.deadline`. Arming the same timer again is harmless. */
+  arm(payload: TimerPayload, now: Date): Promise<void>;
+  /** Brings the timer back after `delaySeconds`. */
+  defer(payload: TimerPayload, delaySeconds: number): Promise<void>;
+}
+
+/** Which configured status an agent is put in. */
+export type TargetStatus = 'WRAP_UP' | 'ROUTABLE';
+
+/** Connect agent statuses (PutUserStatus). */
+export interface AgentStatus {
+  set(instanceArn: string, agentId: string, status: TargetStatus): Promise<void>;
+}
+
+/** Time, passed in so that tests and the simulator run on a virtual clock. */
+export interface Clock {
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+}
+
+/** Structured logging; the fields must never hold customer phone numbers. */
+export interface Log {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Everything a use case needs. */
+export interface Deps {
+  readonly store: SessionStore;
+  readonly timers: Timers;
+  readonly agents: AgentStatus;
+  readonly clock: Clock;
+  readonly log: Log;
+}

@@ -1,0 +1,160 @@
+/**
+ * R4: the wrap-up session and its transitions. Pure functions: each returns a new session with
+ * the transition appended to its history; none reads a clock or touches AWS.
+ */
+import type { Channel, Policy } from './config';
+
+export type SessionState = 'WRAP_UP' | 'CLOSED_COMPLETE';
+
+/**
+ * Why a session ended. TIMER is R7; LATE_EVENT is a contact event that arrived after the
+ * wrap-up it asked for was already over, so the agent was never held.
+ */
+export type EndReason = 'TIMER' | 'LATE_EVENT';
+
+/** Who did something to a session: the system, or a person by Connect user id. */
+export type Actor = 'system' | `agent:${string}` | `supervisor:${string}`;
+
+/** One transition, kept forever in the session's history (R4). */
+export interface HistoryEntry {
+  readonly at: string;
+  readonly what:
+    | 'STARTED'
+    | 'WRAP_UP_STATUS_SET'
+    | 'TIMER_ARMED'
+    | 'CLOSED'
+    | 'ROUTABLE_STATUS_RESTORED'
+    | 'RESTORE_SKIPPED';
+  readonly by: Actor;
+  readonly detail?: string;
+}
+
+/** Where the agent's routable status stands after the session closed. */
+export type RestoreState = 'PENDING' | 'DONE' | 'SKIPPED';
+
+/** One agent's wrap-up of one contact. Keyed by contact and agent: a transfer gives each agent their own. */
+export interface Session {
+  readonly contactId: string;
+  readonly agentId: string;
+  readonly instanceArn: string;
+  readonly channel: Channel | string;
+  readonly queueId?: string | undefined;
+  readonly policy: Policy;
+  readonly policySource: string;
+  readonly state: SessionState;
+  readonly startedAt: string;
+  readonly deadline: string;
+  readonly endedAt?: string | undefined;
+  readonly endReason?: EndReason | undefined;
+  readonly systemWrapUp?: boolean | undefined;
+  readonly extensionsUsed: number;
+  /** The agent has been put in the wrap-up status. */
+  readonly wrapUpStatusSet: boolean;
+  /** The end timer for the current deadline exists. */
+  readonly timerArmed: boolean;
+  readonly restore?: RestoreState | undefined;
+  readonly history: readonly HistoryEntry[];
+  /** When the session last changed (the lease that keeps two deliveries from acting at once). */
+  readonly updatedAt: string;
+  /** Optimistic-lock counter: every write expects the version it read. */
+  readonly version: number;
+}
+
+/** What a new session is made from. */
+export interface SessionStart {
+  readonly contactId: string;
+  readonly agentId: string;
+  readonly instanceArn: string;
+  readonly channel: string;
+  readonly queueId?: string | undefined;
+  readonly policy: Policy;
+  readonly policySource: string;
+  /** The agent's leg of the contact ended (R1: the disconnect time, not the arrival time). */
+  readonly startedAt: Date;
+  /** When the system learned of it. */
+  readonly now: Date;
+}
+
+/** R1: a new open session, its deadline `durationSeconds` after the disconnect. */
+export function openSession(start: SessionStart): Session {
+  const startedAt = start.startedAt.toISOString();
+  return {
+    contactId: start.contactId,
+    agentId: start.agentId,
+    instanceArn: start.instanceArn,
+    channel: start.channel,
+    queueId: start.queueId,
+    policy: start.policy,
+    policySource: start.policySource,
+    state: 'WRAP_UP',
+    startedAt,
+    deadline: new Date(start.startedAt.getTime() + start.policy.durationSeconds * 1000).toISOString(),
+    extensionsUsed: 0,
+    wrapUpStatusSet: false,
+    timerArmed: false,
+    history: [{ at: startedAt, what: 'STARTED', by: 'system', detail: `policy ${start.policySource}` }],
+    updatedAt: start.now.toISOString(),
+    version: 0,
+  };
+}
+
+/** Appends one history entry. */
+export function record(session: Session, entry: HistoryEntry): Session {
+  return { ...session, history: [...session.history, entry], updatedAt: entry.at };
+}
+
+/** Marks the agent as put in the wrap-up status and the end timer as armed. */
+export function markHeld(session: Session, now: Date, statusSet: boolean, timerArmed: boolean): Session {
+  const at = now.toISOString();
+  let next: Session = { ...session, wrapUpStatusSet: statusSet, timerArmed, updatedAt: at };
+  if (statusSet && !session.wrapUpStatusSet)
+    next = record(next, { at, what: 'WRAP_UP_STATUS_SET', by: 'system' });
+  if (timerArmed && !session.timerArmed) {
+    next = record(next, { at, what: 'TIMER_ARMED', by: 'system', detail: `deadline ${session.deadline}` });
+  }
+  return next;
+}
+
+/**
+ * R4, R7: closes an open session. `restore` says whether the agent must now be put back in the
+ * routable status (PENDING until that call succeeded) or left alone (SKIPPED).
+ */
+export function closeSession(
+  session: Session,
+  close: { at: Date; reason: EndReason; by: Actor; systemWrapUp: boolean; restore: 'PENDING' | 'SKIPPED' },
+): Session {
+  if (session.state !== 'WRAP_UP') {
+    throw new Error(`Session ${session.contactId}/${session.agentId} is already ${session.state}`);
+  }
+  const at = close.at.toISOString();
+  return record(
+    {
+      ...session,
+      state: 'CLOSED_COMPLETE',
+      endedAt: at,
+      endReason: close.reason,
+      systemWrapUp: close.systemWrapUp,
+      timerArmed: false,
+      restore: close.restore,
+    },
+    { at, what: 'CLOSED', by: close.by, detail: close.reason },
+  );
+}
+
+/** The agent is routable again (or the restore was deliberately skipped). */
+export function markRestored(
+  session: Session,
+  now: Date,
+  outcome: 'DONE' | 'SKIPPED',
+  detail?: string,
+): Session {
+  return record(
+    { ...session, restore: outcome },
+    {
+      at: now.toISOString(),
+      what: outcome === 'DONE' ? 'ROUTABLE_STATUS_RESTORED' : 'RESTORE_SKIPPED',
+      by: 'system',
+      ...(detail === undefined ? {} : { detail }),
+    },
+  );
+}

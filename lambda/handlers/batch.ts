@@ -1,0 +1,28 @@
+/**
+ * Runs an SQS batch record by record, reporting each failed record alone (partial batch
+ * response) so one bad or failing record never fails or blocks the rest (R16).
+ */
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import type { Log } from '../core/ports';
+
+export async function eachRecord(
+  records: readonly SQSRecord[],
+  log: Log,
+  handle: (record: SQSRecord) => Promise<void>,
+): Promise<SQSBatchResponse> {
+  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+  // Sequential on purpose: records of one batch may be the same contact's events.
+  for (const record of records) {
+    try {
+      await handle(record);
+    } catch (error) {
+      log.error('Record failed; it will be retried and, if it keeps failing, kept in the dead-letter queue', {
+        messageId: record.messageId,
+        receiveCount: record.attributes.ApproximateReceiveCount,
+        error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+      });
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures };
+}

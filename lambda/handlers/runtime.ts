@@ -1,0 +1,119 @@
+/**
+ * The deployed wiring: configuration from the environment the stack sets, SDK clients, logger
+ * and metrics, built once per container on first use. Tests and the simulator build their own
+ * `App` instead and never read the environment.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { ConnectClient } from '@aws-sdk/client-connect';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConnectAgentStatus } from '../adapters/connect-agent-status';
+import { DynamoSessionStore } from '../adapters/dynamo-session-store';
+import { SchedulerTimers } from '../adapters/timers';
+import { parseAcwConfig } from '../core/config';
+import type { LifecycleConfig } from '../core/lifecycle';
+import { indexPolicies } from '../core/policy';
+import type { Deps, Log } from '../core/ports';
+
+/** What every handler is built from. */
+export interface App {
+  readonly deps: Deps;
+  readonly config: LifecycleConfig;
+  readonly metrics?: Metrics | undefined;
+}
+
+/** The environment variables the stack sets (lib/ uses the same names). */
+export const ENV = {
+  config: 'ACW_CONFIG',
+  instanceArn: 'CONNECT_INSTANCE_ARN',
+  defaultDuration: 'DEFAULT_DURATION_SECONDS',
+  wrapUpStatusId: 'WRAP_UP_STATUS_ID',
+  tableName: 'TABLE_NAME',
+  scheduleGroup: 'SCHEDULE_GROUP_NAME',
+  scheduleTargetArn: 'SCHEDULE_TARGET_ARN',
+  scheduleRoleArn: 'SCHEDULE_ROLE_ARN',
+  scheduleDlqArn: 'SCHEDULE_DLQ_ARN',
+  dueQueueUrl: 'DUE_QUEUE_URL',
+} as const;
+
+/** A required environment variable, or an error naming it (fail fast, never `|| ''`). */
+export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new Error(`Environment variable ${name} is not set`);
+  return value;
+}
+
+/** Adapts Powertools Logger to the core's Log port. */
+export function powertoolsLog(logger: Logger): Log {
+  return {
+    info: (message, fields) => logger.info(message, fields ?? {}),
+    warn: (message, fields) => logger.warn(message, fields ?? {}),
+    error: (message, fields) => logger.error(message, fields ?? {}),
+  };
+}
+
+/** Shared by every handler in a container. */
+export const logger = new Logger({ serviceName: 'connect-acw' });
+
+/** Builds the deployed App from the environment. */
+export function appFromEnvironment(env: NodeJS.ProcessEnv = process.env): App {
+  const config = parseAcwConfig(JSON.parse(requireEnv(ENV.config, env)));
+  const defaultDuration = Number(requireEnv(ENV.defaultDuration, env));
+  const policies = parseAcwConfig({
+    ...config,
+    policies: {
+      ...config.policies,
+      default: { ...config.policies.default, durationSeconds: defaultDuration },
+    },
+  }).policies;
+  const wrapUpStatusId = env[ENV.wrapUpStatusId];
+  const region = env.AWS_REGION;
+  const clientConfig = { region, retryMode: 'adaptive', maxAttempts: 5 } as const;
+  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return {
+    config: { policies: indexPolicies(policies), instanceArn: requireEnv(ENV.instanceArn, env) },
+    metrics: new Metrics({ namespace: 'ConnectAcw', serviceName: 'connect-acw' }),
+    deps: {
+      store: new DynamoSessionStore({
+        client: dynamo,
+        tableName: requireEnv(ENV.tableName, env),
+        retentionDays: config.sessionRetentionDays,
+      }),
+      timers: new SchedulerTimers({
+        // Only the intake function arms schedules; the timer functions only defer to the due queue.
+        scheduler:
+          env[ENV.scheduleGroup] === undefined
+            ? undefined
+            : {
+                client: new SchedulerClient(clientConfig),
+                groupName: requireEnv(ENV.scheduleGroup, env),
+                targetArn: requireEnv(ENV.scheduleTargetArn, env),
+                roleArn: requireEnv(ENV.scheduleRoleArn, env),
+                deadLetterArn: requireEnv(ENV.scheduleDlqArn, env),
+              },
+        sqs: new SQSClient(clientConfig),
+        dueQueueUrl: requireEnv(ENV.dueQueueUrl, env),
+      }),
+      agents: new ConnectAgentStatus({
+        client: new ConnectClient(clientConfig),
+        wrapUpStatus: wrapUpStatusId ? { id: wrapUpStatusId } : config.wrapUpStatus,
+        routableStatus: config.routableStatus,
+      }),
+      clock: { now: () => new Date(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+      log: powertoolsLog(logger),
+    },
+  };
+}
+
+let cached: App | undefined;
+
+/** The deployed App, built on first use and kept for the container's life. */
+export function deployedApp(): App {
+  cached ??= appFromEnvironment();
+  return cached;
+}

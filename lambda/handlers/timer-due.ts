@@ -1,0 +1,24 @@
+/**
+ * The due queue's consumer: a timer within a second or two of its deadline ends the session on
+ * time and puts the agent back in the routable status (R7, R13). Duplicates and stale deadlines
+ * do nothing (R14).
+ */
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { endOnTimer } from '../core/lifecycle';
+import { eachRecord } from './batch';
+import { parseTimerPayload } from './events';
+import { report } from './outcome';
+import { type App, deployedApp } from './runtime';
+
+export function makeTimerDueHandler(app: App) {
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const response = await eachRecord(event.Records, app.deps.log, async (record) => {
+      report(app, await endOnTimer(app.deps, parseTimerPayload(record.body)));
+    });
+    app.metrics?.publishStoredMetrics();
+    return response;
+  };
+}
+
+export const handler = (event: SQSEvent): Promise<SQSBatchResponse> =>
+  makeTimerDueHandler(deployedApp())(event);
