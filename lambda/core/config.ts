@@ -129,6 +129,7 @@ export const acwConfigSchema = z.strictObject({
     .min(1, { error: 'must be an integer 1-3650' })
     .max(3650, { error: 'must be an integer 1-3650' })
     .default(90),
+  alarmEmail: z.email({ error: 'must be an email address' }).optional(),
 });
 
 /** The validated configuration, defaults filled in. */
