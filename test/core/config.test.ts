@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseAcwConfig } from '../../lambda/core/config';
+
+const INSTANCE = 'arn:aws:connect:us-east-1:111122223333:instance/12345678-1234-1234-1234-123456789012';
+
+function problemsOf(input: unknown): readonly string[] {
+  try {
+    parseAcwConfig(input);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('R3: configuration', () => {
+  it('fills every default when the acw object is empty', () => {
+    const config = parseAcwConfig({});
+    expect(config.wrapUpStatus).toEqual({ name: 'Wrap Up', create: false });
+    expect(config.routableStatus).toEqual({ name: 'Available' });
+    expect(config.policies).toEqual({
+      default: { durationSeconds: 90 },
+      channels: {},
+      queues: {},
+      profiles: {},
+    });
+    expect(config.sessionRetentionDays).toBe(90);
+    expect(config.connectInstanceArn).toBeUndefined();
+  });
+
+  it('accepts the documented example shape as written', () => {
+    const config = parseAcwConfig({
+      connectInstanceArn: INSTANCE,
+      wrapUpStatus: { name: 'Wrap Up', create: true },
+      routableStatus: { name: 'Available' },
+      policies: {
+        default: { durationSeconds: 90 },
+        channels: { CHAT: { durationSeconds: 60 } },
+        queues: { [`${INSTANCE}/queue/abc-123`]: { durationSeconds: 300 }, billing: { durationSeconds: 0 } },
+        profiles: { tier3: { durationSeconds: 600 } },
+      },
+    });
+    expect(config.policies.channels.CHAT).toEqual({ durationSeconds: 60 });
+    expect(config.policies.profiles.tier3).toEqual({ durationSeconds: 600 });
+    expect(config.wrapUpStatus.create).toBe(true);
+  });
+
+  it.each([
+    [
+      { policies: { queues: { billing: { durationSeconds: -1 } } } },
+      'acw.policies.queues["billing"].durationSeconds must be an integer 0-86400, got -1',
+    ],
+    [
+      { policies: { default: { durationSeconds: 1.5 } } },
+      'acw.policies.default.durationSeconds must be an integer 0-86400, got 1.5',
+    ],
+    [
+      { policies: { channels: { VOICE: { durationSeconds: '60' } } } },
+      'acw.policies.channels["VOICE"].durationSeconds must be an integer 0-86400, got "60"',
+    ],
+    [
+      { policies: { default: {} } },
+      'acw.policies.default.durationSeconds is required (must be an integer 0-86400)',
+    ],
+    [
+      { policies: { profiles: { tier3: { durationSecnds: 600 } } } },
+      'acw.policies.profiles["tier3"] has unknown field "durationSecnds"',
+    ],
+    [
+      { policies: { channels: { SMS: { durationSeconds: 10 } } } },
+      'acw.policies.channels has unknown channel "SMS": must be one of VOICE, CHAT, TASK, EMAIL',
+    ],
+    [
+      { connectInstanceArn: 'arn:aws:connect:us-east-1:111122223333:instance/nope' },
+      'acw.connectInstanceArn must be an Amazon Connect instance ARN (arn:aws:connect:REGION:ACCOUNT:instance/ID), got "arn:aws:connect:us-east-1:111122223333:instance/nope"',
+    ],
+    [
+      { wrapUpStatus: { id: 'abc', create: true } },
+      'acw.wrapUpStatus.create needs "name": the stack creates the status by name',
+    ],
+    [
+      { wrapUpStatus: { create: false } },
+      'acw.wrapUpStatus must name the status by exactly one of "name" or "id"',
+    ],
+    [
+      { routableStatus: { name: 'Available', id: 'abc' } },
+      'acw.routableStatus must name the status by exactly one of "name" or "id"',
+    ],
+    [{ sessionRetentionDays: 0 }, 'acw.sessionRetentionDays must be an integer 1-3650, got 0'],
+    [{ alarmEmail: 'ops' }, 'acw.alarmEmail must be an email address, got "ops"'],
+    [{ polices: {} }, 'acw has unknown field "polices"'],
+  ])('refuses %j with a message naming the field', (input, message) => {
+    expect(problemsOf(input)).toContain(message);
+  });
+
+  it('refuses a queue named twice, once by id and once by ARN', () => {
+    const problems = problemsOf({
+      policies: {
+        queues: { q1: { durationSeconds: 10 }, [`${INSTANCE}/queue/q1`]: { durationSeconds: 20 } },
+      },
+    });
+    expect(problems).toEqual([`acw.policies.queues["${INSTANCE}/queue/q1"] names the same queue as "q1"`]);
+  });
+
+  it('refuses a profile name that a contact tag could not carry', () => {
+    expect(problemsOf({ policies: { profiles: { 'tier 3': {} } } })[0]).toMatch(
+      /^acw\.policies\.profiles\["tier 3"\] key "tier 3" must be a profile name/,
+    );
+  });
+
+  it('lists every problem at once, and the error message carries them all', () => {
+    expect(() =>
+      parseAcwConfig({ sessionRetentionDays: -1, policies: { default: { durationSeconds: -1 } } }),
+    ).toThrow(/sessionRetentionDays[\s\S]*durationSeconds|durationSeconds[\s\S]*sessionRetentionDays/);
+  });
+});

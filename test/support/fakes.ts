@@ -1,0 +1,73 @@
+/** Recording stand-ins for Connect, the timers, the clock and the log (DynamoDB is always real). */
+import type { AgentStatus, Clock, Log, TargetStatus, TimerPayload, Timers } from '../../lambda/core/ports';
+
+export class FakeClock implements Clock {
+  private t: number;
+  constructor(start: string | Date) {
+    this.t = new Date(start).getTime();
+  }
+  now(): Date {
+    return new Date(this.t);
+  }
+  async sleep(ms: number): Promise<void> {
+    this.t += ms;
+  }
+  set(at: string | Date | number): void {
+    this.t = new Date(at).getTime();
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+export interface StatusCall {
+  readonly at: string;
+  readonly instanceArn: string;
+  readonly agentId: string;
+  readonly status: TargetStatus;
+}
+
+/** Records every PutUserStatus; `failNext` makes the next calls throw like a throttled Connect. */
+export class RecordingAgents implements AgentStatus {
+  readonly calls: StatusCall[] = [];
+  failNext = 0;
+  constructor(private readonly clock: Clock) {}
+  async set(instanceArn: string, agentId: string, status: TargetStatus): Promise<void> {
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw new Error('TooManyRequestsException: Rate exceeded');
+    }
+    this.calls.push({ at: this.clock.now().toISOString(), instanceArn, agentId, status });
+  }
+}
+
+export class RecordingTimers implements Timers {
+  readonly armed: Array<{ payload: TimerPayload; at: string }> = [];
+  readonly deferred: Array<{ payload: TimerPayload; delaySeconds: number; at: string }> = [];
+  failNextArm = 0;
+  constructor(private readonly clock: Clock) {}
+  async arm(payload: TimerPayload, now: Date): Promise<void> {
+    if (this.failNextArm > 0) {
+      this.failNextArm -= 1;
+      throw new Error('Scheduler unavailable');
+    }
+    this.armed.push({ payload, at: now.toISOString() });
+  }
+  async defer(payload: TimerPayload, delaySeconds: number): Promise<void> {
+    this.deferred.push({ payload, delaySeconds, at: this.clock.now().toISOString() });
+  }
+}
+
+export class RecordingLog implements Log {
+  readonly lines: Array<{ level: string; message: string; fields?: Record<string, unknown> | undefined }> =
+    [];
+  info(message: string, fields?: Record<string, unknown>): void {
+    this.lines.push({ level: 'info', message, fields });
+  }
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.lines.push({ level: 'warn', message, fields });
+  }
+  error(message: string, fields?: Record<string, unknown>): void {
+    this.lines.push({ level: 'error', message, fields });
+  }
+}
