@@ -1,0 +1,129 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DynamoSessionStore, NO_QUEUE, SESSION_TABLE } from '../../lambda/adapters/dynamo-session-store';
+import { VersionConflict } from '../../lambda/core/ports';
+import { closeSession, openSession, type Session } from '../../lambda/core/session';
+import { startDynamo, type TestDynamo } from '../support/dynamo';
+
+let dynamo: TestDynamo;
+let store: DynamoSessionStore;
+let tableName: string;
+
+beforeAll(async () => {
+  dynamo = await startDynamo();
+  ({ store, tableName } = await dynamo.newStore(30));
+});
+afterAll(() => dynamo.close());
+
+function session(contactId: string, agentId = 'agent-1', queueId: string | null = 'queue-1'): Session {
+  return openSession({
+    contactId,
+    agentId,
+    instanceArn: 'arn:aws:connect:us-east-1:111122223333:instance/12345678-1234-1234-1234-123456789012',
+    channel: 'VOICE',
+    queueId: queueId ?? undefined,
+    policy: { durationSeconds: 90 },
+    policySource: 'default',
+    startedAt: new Date('2026-03-02T09:00:00.000Z'),
+    now: new Date('2026-03-02T09:00:02.000Z'),
+  });
+}
+
+async function rawItem(contactId: string, agentId = 'agent-1') {
+  const result = await dynamo.client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'contactId = :c AND agentId = :a',
+      ExpressionAttributeValues: { ':c': contactId, ':a': agentId },
+    }),
+  );
+  return result.Items?.[0];
+}
+
+describe('DynamoSessionStore (R14: conditional writes on a real DynamoDB API)', () => {
+  it('R14: creates a session once; a second create returns the stored one unchanged', async () => {
+    const first = await store.create(session('c-create'));
+    const second = await store.create({ ...session('c-create'), policySource: 'queue:other' });
+    expect(first.created).toBe(true);
+    expect(second.created).toBe(false);
+    expect(second.session.policySource).toBe('default');
+    expect(second.session.version).toBe(1);
+  });
+
+  it('R14: a save against a stale version is refused with VersionConflict and changes nothing', async () => {
+    const { session: stored } = await store.create(session('c-conflict'));
+    const saved = await store.save({ ...stored, wrapUpStatusSet: true });
+    expect(saved.version).toBe(2);
+    await expect(store.save({ ...stored, timerArmed: true })).rejects.toBeInstanceOf(VersionConflict);
+    expect(await store.get('c-conflict', 'agent-1')).toMatchObject({
+      wrapUpStatusSet: true,
+      timerArmed: false,
+      version: 2,
+    });
+  });
+
+  it('keeps one session per contact and agent: a transferred contact has one per agent', async () => {
+    await store.create(session('c-transfer', 'agent-a'));
+    await store.create(session('c-transfer', 'agent-b'));
+    expect((await store.get('c-transfer', 'agent-a'))?.agentId).toBe('agent-a');
+    expect((await store.get('c-transfer', 'agent-b'))?.agentId).toBe('agent-b');
+  });
+
+  it('round-trips a session exactly, history included', async () => {
+    const original = session('c-roundtrip');
+    const { session: stored } = await store.create(original);
+    expect(stored).toEqual({ ...original, version: 1 });
+    expect(await store.get('c-roundtrip', 'agent-1')).toEqual({ ...original, version: 1 });
+  });
+
+  it('lists an open session under the agent in the openByAgent index, and drops it once closed', async () => {
+    const { session: stored } = await store.create(session('c-open', 'agent-open'));
+    const open = () =>
+      dynamo.client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: SESSION_TABLE.openByAgentIndex,
+          KeyConditionExpression: `${SESSION_TABLE.openByAgentKey} = :a`,
+          ExpressionAttributeValues: { ':a': 'agent-open' },
+        }),
+      );
+    expect((await open()).Items?.map((i) => i.contactId)).toEqual(['c-open']);
+    await store.save(
+      closeSession(stored, {
+        at: new Date('2026-03-02T09:01:30.000Z'),
+        reason: 'TIMER',
+        by: 'system',
+        systemWrapUp: true,
+        restore: 'PENDING',
+      }),
+    );
+    expect((await open()).Items).toEqual([]);
+  });
+
+  it('files sessions by queue and UTC day, and contacts without a queue under NO_QUEUE', async () => {
+    await store.create(session('c-queue', 'agent-1', 'queue-7'));
+    await store.create(session('c-noqueue', 'agent-1', null));
+    expect((await rawItem('c-queue'))?.[SESSION_TABLE.byQueueDayKey]).toBe('queue-7#2026-03-02');
+    expect((await rawItem('c-noqueue'))?.[SESSION_TABLE.byQueueDayKey]).toBe(`${NO_QUEUE}#2026-03-02`);
+  });
+
+  it('sets the TTL only on a closed session, retentionDays after its end', async () => {
+    const { session: stored } = await store.create(session('c-ttl'));
+    expect((await rawItem('c-ttl'))?.[SESSION_TABLE.ttlAttribute]).toBeUndefined();
+    await store.save(
+      closeSession(stored, {
+        at: new Date('2026-03-02T09:01:30.000Z'),
+        reason: 'TIMER',
+        by: 'system',
+        systemWrapUp: true,
+        restore: 'PENDING',
+      }),
+    );
+    const expected = Date.parse('2026-03-02T09:01:30.000Z') / 1000 + 30 * 86_400;
+    expect((await rawItem('c-ttl'))?.[SESSION_TABLE.ttlAttribute]).toBe(expected);
+  });
+
+  it('returns undefined for a session that does not exist', async () => {
+    expect(await store.get('missing', 'agent-1')).toBeUndefined();
+  });
+});
