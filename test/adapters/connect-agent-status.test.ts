@@ -7,13 +7,14 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConnectAgentStatus } from '../../lambda/adapters/connect-agent-status';
+import type { StatusRef } from '../../lambda/core/config';
 
 const connect = mockClient(ConnectClient);
 const INSTANCE_ID = '12345678-1234-1234-1234-123456789012';
 const INSTANCE_ARN = `arn:aws:connect:us-east-1:111122223333:instance/${INSTANCE_ID}`;
 const AGENT = '87654321-4321-4321-4321-210987654321';
 
-function adapter(wrapUpStatus = { name: 'Wrap Up' }) {
+function adapter(wrapUpStatus: StatusRef = { name: 'Wrap Up' }) {
   return new ConnectAgentStatus({
     client: new ConnectClient({ region: 'us-east-1' }),
     wrapUpStatus,
@@ -62,7 +63,7 @@ describe('ConnectAgentStatus', () => {
   });
 
   it('uses a configured status id without listing', async () => {
-    await adapter({ id: 'configured-id' } as { name: string }).set(INSTANCE_ARN, AGENT, 'WRAP_UP');
+    await adapter({ id: 'configured-id' }).set(INSTANCE_ARN, AGENT, 'WRAP_UP');
     expect(connect.commandCalls(ListAgentStatusesCommand)).toHaveLength(0);
     expect(connect.commandCalls(PutUserStatusCommand)[0]?.args[0].input.AgentStatusId).toBe('configured-id');
   });

@@ -77,14 +77,16 @@ describe('SchedulerTimers (R13)', () => {
   });
 
   it('R14: arming a timer that already exists (a duplicate delivery) succeeds without a second schedule', async () => {
-    scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
+    scheduler
+      .on(CreateScheduleCommand)
+      .rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
     await expect(timers.arm(payload, new Date('2026-03-02T09:00:05.000Z'))).resolves.toBeUndefined();
   });
 
   it('R15: any other Scheduler failure propagates so that the event is retried', async () => {
     scheduler
       .on(CreateScheduleCommand)
-      .rejects(new ServiceQuotaExceededException({ message: 'quota', $metadata: {} }));
+      .rejects(new ServiceQuotaExceededException({ message: 'quota', Message: 'quota', $metadata: {} }));
     await expect(timers.arm(payload, new Date('2026-03-02T09:00:05.000Z'))).rejects.toThrow('quota');
   });
 
