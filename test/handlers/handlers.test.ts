@@ -1,0 +1,137 @@
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DynamoSessionStore } from '../../lambda/adapters/dynamo-session-store';
+import { parseAcwConfig } from '../../lambda/core/config';
+import { indexPolicies } from '../../lambda/core/policy';
+import { makeContactEventsHandler } from '../../lambda/handlers/contact-events';
+import type { App } from '../../lambda/handlers/runtime';
+import { makeTimerDueHandler } from '../../lambda/handlers/timer-due';
+import { makeTimerFiredHandler } from '../../lambda/handlers/timer-fired';
+import { startDynamo, type TestDynamo } from '../support/dynamo';
+import { INSTANCE_ARN, rawDisconnect } from '../support/events';
+import { FakeClock, RecordingAgents, RecordingLog, RecordingTimers } from '../support/fakes';
+
+const AGENT = '87654321-4321-4321-4321-210987654321';
+let dynamo: TestDynamo;
+let store: DynamoSessionStore;
+let clock: FakeClock;
+let agents: RecordingAgents;
+let timers: RecordingTimers;
+let log: RecordingLog;
+let app: App;
+
+beforeAll(async () => {
+  dynamo = await startDynamo();
+  ({ store } = await dynamo.newStore());
+});
+afterAll(() => dynamo.close());
+beforeEach(() => {
+  clock = new FakeClock('2026-03-02T09:00:02.000Z');
+  agents = new RecordingAgents(clock);
+  timers = new RecordingTimers(clock);
+  log = new RecordingLog();
+  app = {
+    deps: { store, timers, agents, clock, log },
+    config: { instanceArn: INSTANCE_ARN, policies: indexPolicies(parseAcwConfig({}).policies) },
+  };
+});
+
+function record(id: string, body: unknown): SQSRecord {
+  return {
+    messageId: id,
+    receiptHandle: `rh-${id}`,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '0',
+      SenderId: 'events',
+      ApproximateFirstReceiveTimestamp: '0',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-west-2:111122223333:intake',
+    awsRegion: 'us-west-2',
+  };
+}
+
+function batch(...records: SQSRecord[]): SQSEvent {
+  return { Records: records };
+}
+
+describe('contact-events handler', () => {
+  it('R16: a malformed record fails alone; the good records of its batch start their wrap-ups', async () => {
+    const handler = makeContactEventsHandler(app);
+    const response = await handler(
+      batch(
+        record('good-1', rawDisconnect({ contactId: 'h-1', disconnectedAt: '2026-03-02T09:00:00Z' })),
+        record('bad', '{"detail-type":"Amazon Connect Contact Event"}'),
+        record('good-2', rawDisconnect({ contactId: 'h-2', disconnectedAt: '2026-03-02T09:00:00Z' })),
+      ),
+    );
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
+    expect((await store.get('h-1', AGENT))?.state).toBe('WRAP_UP');
+    expect((await store.get('h-2', AGENT))?.state).toBe('WRAP_UP');
+    const failure = log.lines.find((l) => l.level === 'error');
+    expect(failure?.fields?.messageId).toBe('bad');
+    expect(JSON.stringify(failure?.fields)).toMatch(/Not an Amazon Connect contact event/);
+  });
+
+  it('R15: a record whose Connect call fails is reported for retry, the rest of the batch goes on', async () => {
+    agents.failNext = 1;
+    const response = await makeContactEventsHandler(app)(
+      batch(
+        record('throttled', rawDisconnect({ contactId: 'h-3', disconnectedAt: '2026-03-02T09:00:00Z' })),
+        record('fine', rawDisconnect({ contactId: 'h-4', disconnectedAt: '2026-03-02T09:00:00Z' })),
+      ),
+    );
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'throttled' }]);
+    expect((await store.get('h-4', AGENT))?.wrapUpStatusSet).toBe(true);
+  });
+
+  it('logs each outcome keyed by contactId and agentId, never the customer phone number', async () => {
+    await makeContactEventsHandler(app)(
+      batch(record('m', rawDisconnect({ contactId: 'h-5', disconnectedAt: '2026-03-02T09:00:00Z' }))),
+    );
+    const started = log.lines.find((l) => l.fields?.outcome === 'STARTED');
+    expect(started?.fields).toMatchObject({ contactId: 'h-5', agentId: AGENT });
+    expect(JSON.stringify(log.lines)).not.toContain('+11234567890');
+  });
+});
+
+describe('timer handlers', () => {
+  it('R13: timer-fired, a minute early, hands the timer to the due queue', async () => {
+    await makeContactEventsHandler(app)(
+      batch(record('m', rawDisconnect({ contactId: 'h-6', disconnectedAt: '2026-03-02T09:00:00Z' }))),
+    );
+    clock.set('2026-03-02T09:00:41.000Z');
+    const payload = { contactId: 'h-6', agentId: AGENT, deadline: '2026-03-02T09:01:30.000Z' };
+    await makeTimerFiredHandler(app)(payload);
+    expect(timers.deferred.map((d) => d.delaySeconds)).toEqual([49]);
+    expect((await store.get('h-6', AGENT))?.state).toBe('WRAP_UP');
+  });
+
+  it('R16: timer-fired throws on a malformed payload so Lambda keeps it in its failure queue', async () => {
+    await expect(makeTimerFiredHandler(app)({ contactId: 'x' })).rejects.toThrow(/Not a wrap-up timer/);
+  });
+
+  it('R7: timer-due at the deadline closes the session and restores the agent; bad records fail alone', async () => {
+    await makeContactEventsHandler(app)(
+      batch(record('m', rawDisconnect({ contactId: 'h-7', disconnectedAt: '2026-03-02T09:00:00Z' }))),
+    );
+    clock.set('2026-03-02T09:01:29.600Z');
+    const response = await makeTimerDueHandler(app)(
+      batch(
+        record('t-bad', 'nope'),
+        record('t-ok', { contactId: 'h-7', agentId: AGENT, deadline: '2026-03-02T09:01:30.000Z' }),
+      ),
+    );
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 't-bad' }]);
+    expect(await store.get('h-7', AGENT)).toMatchObject({
+      state: 'CLOSED_COMPLETE',
+      endReason: 'TIMER',
+      endedAt: '2026-03-02T09:01:30.000Z',
+    });
+    expect(agents.calls.map((c) => c.status)).toEqual(['WRAP_UP', 'ROUTABLE']);
+  });
+});
