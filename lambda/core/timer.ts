@@ -8,7 +8,8 @@
  *    for that (the minute before the deadline's has already begun) skips Scheduler and goes
  *    straight to step 2, since an SQS delay of up to 15 minutes covers it.
  * 2. Close the gap: the fired timer puts a message on the due queue with `DelaySeconds` set to the
- *    whole seconds left, so it arrives less than a second before the deadline.
+ *    whole seconds left less a second, so it arrives 1-2 s before the deadline whatever the
+ *    queue's delivery latency (SQS delay has whole-second precision).
  * 3. The due handler waits out the last fraction (at most `FINAL_WAIT_MS`) and ends the session.
  */
 
@@ -16,6 +17,8 @@
 export const MAX_SQS_DELAY_SECONDS = 900;
 /** A timer this close to its deadline ends the session after a short in-process wait. */
 export const FINAL_WAIT_MS = 2_000;
+/** How early a delayed message is aimed, to absorb the due queue's delivery latency. */
+export const DELIVERY_ALLOWANCE_MS = 1_000;
 
 const MINUTE_MS = 60_000;
 
@@ -47,8 +50,12 @@ export function stepTimer(now: Date, deadline: Date): TimerStep {
   return { kind: 'delay', delaySeconds: delayFor(now, deadline) };
 }
 
+/**
+ * Whole seconds that bring a message in between 2 s and 1 s before the deadline, so that the
+ * queue's delivery latency (well under a second) is spent waiting, not added to the lateness.
+ */
 function delayFor(now: Date, deadline: Date): number {
-  const seconds = Math.floor((deadline.getTime() - now.getTime()) / 1000);
+  const seconds = Math.floor((deadline.getTime() - now.getTime() - DELIVERY_ALLOWANCE_MS) / 1000);
   return Math.min(MAX_SQS_DELAY_SECONDS, Math.max(0, seconds));
 }
 

@@ -107,7 +107,7 @@ describe('timer handlers', () => {
     clock.set('2026-03-02T09:00:41.000Z');
     const payload = { contactId: 'h-6', agentId: AGENT, deadline: '2026-03-02T09:01:30.000Z' };
     await makeTimerFiredHandler(app)(payload);
-    expect(timers.deferred.map((d) => d.delaySeconds)).toEqual([49]);
+    expect(timers.deferred.map((d) => d.delaySeconds)).toEqual([48]);
     expect((await store.get('h-6', AGENT))?.state).toBe('WRAP_UP');
   });
 
