@@ -10,7 +10,6 @@ import { parseAcwConfig } from '../../lambda/core/config';
 import { endOnTimer, type LifecycleConfig, StepInProgress, startWrapUp } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { AgentStatus, Deps, TargetStatus, TimerPayload, Timers } from '../../lambda/core/ports';
-import type { Session } from '../../lambda/core/session';
 import { planTimer } from '../../lambda/core/timer';
 import { startDynamo, type TestDynamo } from '../support/dynamo';
 import { disconnect, INSTANCE_ARN } from '../support/events';
@@ -56,9 +55,10 @@ const legArb: fc.Arbitrary<Leg> = fc.record({
   strayTimers: fc.array(fc.integer({ min: -150, max: 120 }), { maxLength: 3 }),
 });
 
-type Delivery =
-  | { at: number; seq: number; kind: 'event'; leg: number }
-  | { at: number; seq: number; kind: 'timer'; payload: TimerPayload };
+type Arrival =
+  | { at: number; kind: 'event'; leg: number }
+  | { at: number; kind: 'timer'; payload: TimerPayload };
+type Delivery = Arrival & { seq: number };
 
 let dynamo: TestDynamo;
 let store: DynamoSessionStore;
@@ -77,7 +77,7 @@ async function play(legs: readonly Leg[], messy: boolean) {
   const clock = new FakeClock(T0);
   const queue: Delivery[] = [];
   let seq = 0;
-  const push = (d: Omit<Delivery, 'seq'> & { at: number }) => queue.push({ ...d, seq: seq++ } as Delivery);
+  const push = (arrival: Arrival) => queue.push({ ...arrival, seq: seq++ });
   const changes = new Map<string, Array<{ status: TargetStatus; at: string }>>();
   const agents: AgentStatus = {
     async set(_instance, agentId, status) {
@@ -147,7 +147,7 @@ async function play(legs: readonly Leg[], messy: boolean) {
     }
   }
 
-  const sessions: Array<Partial<Session> | undefined> = [];
+  const sessions: Array<Record<string, unknown> | undefined> = [];
   for (let index = 0; index < legs.length; index++) {
     const session = await store.get(`${prefix}-c${index}`, `agent-${index}`);
     sessions.push(

@@ -3,7 +3,7 @@ import type { AgentStatus, Clock, Log, TargetStatus, TimerPayload, Timers } from
 
 export class FakeClock implements Clock {
   private t: number;
-  constructor(start: string | Date) {
+  constructor(start: string | Date | number) {
     this.t = new Date(start).getTime();
   }
   now(): Date {
