@@ -1,0 +1,217 @@
+/**
+ * One ACW Lambda function: the NodejsFunction settings every handler shares, its own role and log
+ * group, and the environment every handler reads (lambda/handlers/runtime.ts `ENV`).
+ *
+ * Resource-specific settings are not passed here: the construct that owns a resource adds the
+ * environment variable and the IAM grant together (`SessionTable.grantSessions(fn)`, ...), so the
+ * two cannot drift apart.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { IGrantable, IPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, type IDestination, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { AcwConfig } from '../lambda/core/config';
+import { ENV } from '../lambda/handlers/runtime';
+import { acknowledgeRule } from './nag';
+
+/** The repository root, resolved from this file so that `cdk synth` and vitest agree. */
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** A Lambda entry point of this repository: `lambda/handlers/<name>.ts`. */
+export function handlerEntry(name: string): string {
+  return join(REPO_ROOT, 'lambda', 'handlers', `${name}.ts`);
+}
+
+/**
+ * Lambda allows 4 KB of environment in all; the rest of the variables (ARNs, URLs, names) take
+ * about 500 bytes, so the configuration gets what is left.
+ */
+export const MAX_CONFIG_ENV_BYTES = 3_500;
+
+/**
+ * The `ACW_CONFIG` value: the validated configuration without `connectInstanceArn`, which the
+ * functions read from `CONNECT_INSTANCE_ARN` (the CloudFormation parameter) instead.
+ * @throws Error naming `acw.policies` when the result does not fit in a Lambda environment.
+ */
+export function configEnvironmentValue(config: AcwConfig): string {
+  const { connectInstanceArn: _ignored, ...rest } = config;
+  const value = JSON.stringify(rest);
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes > MAX_CONFIG_ENV_BYTES) {
+    throw new Error(
+      `acw configuration is ${bytes} bytes as JSON, more than the ${MAX_CONFIG_ENV_BYTES} bytes a Lambda ` +
+        'environment variable can hold here: shorten acw.policies (name queues by queue id, not by queue ARN, ' +
+        'and drop policies that repeat the default)',
+    );
+  }
+  return value;
+}
+
+/** What every ACW function is built with. */
+export interface AcwFunctionSettings {
+  /** The validated configuration; becomes `ACW_CONFIG` (without the instance ARN). */
+  readonly config: AcwConfig;
+  /** The Amazon Connect instance ARN (a token: the `ConnectInstanceArn` parameter). */
+  readonly instanceArn: string;
+  /** The default wrap-up duration in seconds (a token: the `DefaultDurationSeconds` parameter). */
+  readonly defaultDurationSeconds: string;
+  /**
+   * How long the function's logs are kept.
+   * @default RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Powertools log level (`POWERTOOLS_LOG_LEVEL`).
+   * @default 'INFO'
+   */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /**
+   * Powertools service name (`POWERTOOLS_SERVICE_NAME`).
+   * @default 'connect-acw'
+   */
+  readonly serviceName?: string;
+}
+
+/** Properties of one ACW function. */
+export interface AcwFunctionProps {
+  /** The shared settings. */
+  readonly settings: AcwFunctionSettings;
+  /** Absolute path of the handler file; it must export `handler`. */
+  readonly entry: string;
+  /** What the function does, shown in the console. */
+  readonly description: string;
+  /**
+   * Function timeout.
+   * @default Duration.seconds(20)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Retries of an asynchronous invocation (0-2).
+   * @default - Lambda's default (2) and no event invoke config
+   */
+  readonly retryAttempts?: number;
+  /**
+   * Where an asynchronous invocation goes once its retries are spent.
+   * @default - none
+   */
+  readonly onFailure?: IDestination;
+}
+
+const LOG_LEVELS = new Set(['DEBUG', 'INFO', 'WARN', 'ERROR']);
+
+/** A NodejsFunction with the project's runtime, bundling, logging and base environment. */
+export class AcwFunction extends Construct implements IGrantable {
+  /** The Lambda function. */
+  readonly function: NodejsFunction;
+  /** The function's own role: it starts with log writing only, each grant adds to it. */
+  readonly role: Role;
+  /** The function's log group. */
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: AcwFunctionProps) {
+    super(scope, id);
+    validate(props);
+    const settings = props.settings;
+
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.description} (connect-acw)`,
+    });
+    // RETAIN: the logs are the audit trail of which agent the system put in which status and
+    // why; they must outlive a stack deletion (the retention still expires them).
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: settings.logRetention ?? RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Only this log group, instead of AWSLambdaBasicExecutionRole's logs:* on every group.
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 256,
+      timeout: props.timeout ?? Duration.seconds(20),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        // The Node.js 22 runtime ships AWS SDK v3.
+        externalModules: ['@aws-sdk/*'],
+        forceDockerBundling: false,
+      },
+      environment: {
+        [ENV.config]: configEnvironmentValue(settings.config),
+        [ENV.instanceArn]: settings.instanceArn,
+        [ENV.defaultDuration]: settings.defaultDurationSeconds,
+        POWERTOOLS_SERVICE_NAME: settings.serviceName ?? 'connect-acw',
+        POWERTOOLS_LOG_LEVEL: settings.logLevel ?? 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      ...(props.retryAttempts === undefined ? {} : { retryAttempts: props.retryAttempts }),
+      ...(props.onFailure === undefined ? {} : { onFailure: props.onFailure }),
+    });
+    acknowledgeRule(
+      this.function,
+      'L1',
+      'Pinned to nodejs22.x, the runtime the bundle (esbuild target node22) and the tests are built for; moving ' +
+        'to nodejs24.x is a deliberate upgrade with its own test run, not a side effect of a CDK update.',
+    );
+  }
+
+  /** The function's role, for grants. */
+  get grantPrincipal(): IPrincipal {
+    return this.role;
+  }
+
+  /** The function ARN. */
+  get functionArn(): string {
+    return this.function.functionArn;
+  }
+
+  /** Sets one environment variable; used by the constructs that also grant the access it names. */
+  addEnvironment(name: string, value: string): void {
+    this.function.addEnvironment(name, value);
+  }
+
+  /** Adds a statement to the function's role. */
+  addToRolePolicy(statement: PolicyStatement): void {
+    this.role.addToPrincipalPolicy(statement);
+  }
+}
+
+function validate(props: AcwFunctionProps): void {
+  if (!existsSync(props.entry)) {
+    throw new Error(`AcwFunction: props.entry ${props.entry} does not exist`);
+  }
+  if (props.description.trim() === '') {
+    throw new Error('AcwFunction: props.description must not be empty');
+  }
+  const timeout = props.timeout?.toSeconds();
+  if (timeout !== undefined && (timeout < 1 || timeout > 900)) {
+    throw new Error(`AcwFunction: props.timeout must be 1-900 seconds, got ${timeout}`);
+  }
+  const retries = props.retryAttempts;
+  if (retries !== undefined && (!Number.isInteger(retries) || retries < 0 || retries > 2)) {
+    throw new Error(`AcwFunction: props.retryAttempts must be an integer 0-2, got ${retries}`);
+  }
+  const level = props.settings.logLevel;
+  if (level !== undefined && !LOG_LEVELS.has(level)) {
+    throw new Error(
+      `AcwFunction: props.settings.logLevel must be one of DEBUG, INFO, WARN, ERROR, got ${level}`,
+    );
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Amazon Connect agent statuses: the wrap-up status (created here when asked), and the right to
+ * put an agent in a status (PutUserStatus) and to resolve status names (ListAgentStatuses).
+ */
+import { Fn, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { CfnAgentStatus } from 'aws-cdk-lib/aws-connect';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import type { AcwConfig } from '../lambda/core/config';
+import { ENV } from '../lambda/handlers/runtime';
+import type { AcwFunction } from './acw-function';
+import { acknowledgeWildcardResource } from './nag';
+
+/** Properties of the agent status API. */
+export interface AgentStatusApiProps {
+  /** The Amazon Connect instance ARN (usually the `ConnectInstanceArn` parameter). */
+  readonly instanceArn: string;
+  /** The configured wrap-up status (`acw.wrapUpStatus`). */
+  readonly wrapUpStatus: AcwConfig['wrapUpStatus'];
+  /**
+   * Description of the wrap-up status the stack creates.
+   * @default 'After contact work (connect-acw): not routable until wrap-up ends'
+   */
+  readonly statusDescription?: string;
+}
+
+/**
+ * When `wrapUpStatus.create` is set, an `AWS::Connect::AgentStatus` (CUSTOM, ENABLED) that is
+ * kept when the stack is deleted: Connect cannot delete an agent status, only disable it.
+ */
+export class AgentStatusApi extends Construct {
+  /** The instance the functions act on. */
+  readonly instanceArn: string;
+  /** The status the stack created, if it did. */
+  readonly wrapUpStatus?: CfnAgentStatus;
+  /**
+   * The wrap-up status id when known at deploy time (created here, or configured by id);
+   * otherwise the functions resolve the configured name at run time.
+   */
+  readonly wrapUpStatusId?: string;
+
+  constructor(scope: Construct, id: string, props: AgentStatusApiProps) {
+    super(scope, id);
+    validate(props);
+    this.instanceArn = props.instanceArn;
+    const wanted = props.wrapUpStatus;
+
+    if (wanted.create && wanted.name !== undefined) {
+      const status = new CfnAgentStatus(this, 'WrapUpStatus', {
+        instanceArn: props.instanceArn,
+        name: wanted.name,
+        description:
+          props.statusDescription ?? 'After contact work (connect-acw): not routable until wrap-up ends',
+        state: 'ENABLED',
+        type: 'CUSTOM',
+      });
+      status.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      this.wrapUpStatus = status;
+      // arn:...:instance/INSTANCE_ID/agent-state/STATUS_ID: the id is the fourth "/" segment.
+      this.wrapUpStatusId = Fn.select(3, Fn.split('/', status.attrAgentStatusArn));
+    } else if (wanted.id !== undefined) {
+      this.wrapUpStatusId = wanted.id;
+    }
+  }
+
+  /**
+   * Lets `fn` set agents' statuses: grants `connect:PutUserStatus` on the instance's agents and
+   * agent statuses and `connect:ListAgentStatuses` on the instance and its agent statuses, and
+   * sets `WRAP_UP_STATUS_ID` when the id is known at deploy time.
+   */
+  grantSetStatus(fn: AcwFunction): void {
+    if (this.wrapUpStatusId !== undefined) fn.addEnvironment(ENV.wrapUpStatusId, this.wrapUpStatusId);
+    const agents = `${this.instanceArn}/agent/*`;
+    const statuses = `${this.instanceArn}/agent-state/*`;
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['connect:PutUserStatus'], resources: [agents, statuses] }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['connect:ListAgentStatuses'],
+        resources: [this.instanceArn, statuses],
+      }),
+    );
+    acknowledgeWildcardResource(
+      fn,
+      agents,
+      'PutUserStatus is authorised on the agent (user) resource, instance/ID/agent/USER_ID; the agent is only ' +
+        'known at run time, from the contact event, so the grant covers the agents of this one instance.',
+    );
+    acknowledgeWildcardResource(
+      fn,
+      statuses,
+      'PutUserStatus and ListAgentStatuses are authorised on agent-status resources, instance/ID/agent-state/ID; ' +
+        'the routable status (and a wrap-up status named by name) is resolved at run time, so the grant covers ' +
+        'the agent statuses of this one instance.',
+    );
+  }
+}
+
+function validate(props: AgentStatusApiProps): void {
+  if (!Token.isUnresolved(props.instanceArn) && !/^arn:aws[a-z-]*:connect:/.test(props.instanceArn)) {
+    throw new Error(
+      `AgentStatusApi: props.instanceArn must be an Amazon Connect instance ARN, got ${props.instanceArn}`,
+    );
+  }
+  const wanted = props.wrapUpStatus;
+  if (wanted.create && wanted.name === undefined) {
+    throw new Error('AgentStatusApi: props.wrapUpStatus.create needs props.wrapUpStatus.name');
+  }
+  if (wanted.create && wanted.id !== undefined) {
+    throw new Error(
+      'AgentStatusApi: props.wrapUpStatus.create cannot be combined with props.wrapUpStatus.id',
+    );
+  }
+  if (props.statusDescription !== undefined && props.statusDescription.length > 250) {
+    throw new Error('AgentStatusApi: props.statusDescription must be at most 250 characters');
+  }
+}

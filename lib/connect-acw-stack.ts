@@ -1,0 +1,110 @@
+/**
+ * The connect-acw stack: composes the constructs and wires each function to what it may use.
+ * Operators change the Connect instance and the default wrap-up duration through CloudFormation
+ * parameters; everything else comes from the validated `acw` configuration.
+ */
+import { CfnOutput, CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { type AcwConfig, MAX_DURATION_SECONDS } from '../lambda/core/config';
+import { type AcwFunctionSettings, configEnvironmentValue } from './acw-function';
+import { AgentStatusApi } from './agent-status-api';
+import { acwConfigFromContext } from './config-context';
+import { ContactEventIntake } from './contact-event-intake';
+import { Monitoring } from './monitoring';
+import { SessionTable } from './session-table';
+import { WrapUpTimers } from './wrap-up-timers';
+
+/** CloudFormation's rule for the `ConnectInstanceArn` parameter (the config schema's, anchored). */
+export const INSTANCE_ARN_PATTERN = '^arn:aws[a-z-]*:connect:[a-z0-9-]+:[0-9]{12}:instance/[0-9a-f-]{36}$';
+
+/** Properties of the stack. */
+export interface ConnectAcwStackProps extends StackProps {
+  /**
+   * The validated configuration.
+   * @default - the `acw` context value, validated with `parseAcwConfig`
+   */
+  readonly config?: AcwConfig;
+}
+
+/** After Contact Work for one Amazon Connect instance. */
+export class ConnectAcwStack extends Stack {
+  /** The configuration the stack was built from. */
+  readonly config: AcwConfig;
+  /** The `ConnectInstanceArn` parameter. */
+  readonly instanceArnParameter: CfnParameter;
+  /** The `DefaultDurationSeconds` parameter. */
+  readonly defaultDurationParameter: CfnParameter;
+  readonly sessions: SessionTable;
+  readonly agentStatus: AgentStatusApi;
+  readonly timers: WrapUpTimers;
+  readonly intake: ContactEventIntake;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: ConnectAcwStackProps = {}) {
+    super(scope, id, {
+      description: 'connect-acw: After Contact Work (wrap-up) for Amazon Connect',
+      ...props,
+    });
+    // Fail before building anything: a bad configuration names its field.
+    const config = props.config ?? acwConfigFromContext(this);
+    configEnvironmentValue(config);
+    this.config = config;
+
+    this.instanceArnParameter = new CfnParameter(this, 'ConnectInstanceArn', {
+      type: 'String',
+      description: 'ARN of the Amazon Connect instance whose agents get wrap-up',
+      allowedPattern: INSTANCE_ARN_PATTERN,
+      constraintDescription:
+        'must be an Amazon Connect instance ARN: arn:aws:connect:REGION:ACCOUNT:instance/ID',
+      ...(config.connectInstanceArn === undefined ? {} : { default: config.connectInstanceArn }),
+    });
+    this.defaultDurationParameter = new CfnParameter(this, 'DefaultDurationSeconds', {
+      type: 'Number',
+      description:
+        'Wrap-up seconds for contacts that no channel, queue or profile policy covers (0: no wrap-up)',
+      minValue: 0,
+      maxValue: MAX_DURATION_SECONDS,
+      default: config.policies.default.durationSeconds,
+    });
+    const instanceArn = this.instanceArnParameter.valueAsString;
+    const functionSettings: AcwFunctionSettings = {
+      config,
+      instanceArn,
+      defaultDurationSeconds: this.defaultDurationParameter.valueAsString,
+    };
+
+    this.sessions = new SessionTable(this, 'Sessions');
+    this.agentStatus = new AgentStatusApi(this, 'AgentStatus', {
+      instanceArn,
+      wrapUpStatus: config.wrapUpStatus,
+    });
+    this.timers = new WrapUpTimers(this, 'Timers', { functionSettings });
+    this.intake = new ContactEventIntake(this, 'Intake', { functionSettings, instanceArn });
+
+    // Every function reads and writes sessions, sets agent statuses and can defer a timer to the
+    // due queue; only the intake arms Scheduler timers.
+    for (const fn of [this.intake.function, ...this.timers.functions]) {
+      this.sessions.grantSessions(fn);
+      this.agentStatus.grantSetStatus(fn);
+      this.timers.grantDefer(fn);
+    }
+    this.timers.grantArm(this.intake.function);
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      deadLetterQueues: [...this.intake.deadLetterQueues, ...this.timers.deadLetterQueues],
+      functions: [
+        { name: 'ContactEvents', fn: this.intake.function },
+        { name: 'TimerFired', fn: this.timers.firedFunction },
+        { name: 'TimerDue', fn: this.timers.dueFunction },
+      ],
+      ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
+    });
+
+    new CfnOutput(this, 'SessionTableName', { value: this.sessions.table.tableName });
+    new CfnOutput(this, 'ScheduleGroupName', { value: this.timers.scheduleGroupName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+    if (this.agentStatus.wrapUpStatusId !== undefined) {
+      new CfnOutput(this, 'WrapUpStatusId', { value: this.agentStatus.wrapUpStatusId });
+    }
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Intake of Amazon Connect contact events (R1, R16): an EventBridge rule on the default bus
+ * matches this instance's DISCONNECTED contact events and puts them in an SQS queue, which the
+ * contact-events function reads in batches with partial batch responses.
+ *
+ * Nothing is dropped (R15): EventBridge retries delivery to the queue and then keeps the event in
+ * the rule's dead-letter queue; a record the function fails five times goes to the queue's
+ * dead-letter queue.
+ */
+import { Duration, Token } from 'aws-cdk-lib';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { AcwFunction, type AcwFunctionSettings, handlerEntry } from './acw-function';
+import { deadLetterQueue, type NamedQueue, workQueue } from './queues';
+
+/** Properties of the contact event intake. */
+export interface ContactEventIntakeProps {
+  /** Settings shared by every ACW function. */
+  readonly functionSettings: AcwFunctionSettings;
+  /** The Amazon Connect instance whose events are taken (usually the `ConnectInstanceArn` parameter). */
+  readonly instanceArn: string;
+  /**
+   * The contact-events function's timeout; the queue's visibility timeout is six times this.
+   * @default Duration.seconds(30)
+   */
+  readonly functionTimeout?: Duration;
+  /**
+   * Receives of a record before it goes to the dead-letter queue.
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+  /**
+   * Records per invocation (1-10: there is no batching window).
+   * @default 10
+   */
+  readonly batchSize?: number;
+  /**
+   * EventBridge's retries of a delivery to the queue before the rule's dead-letter queue.
+   * @default 20
+   */
+  readonly ruleRetryAttempts?: number;
+  /**
+   * How long EventBridge keeps retrying one event.
+   * @default Duration.hours(2)
+   */
+  readonly ruleMaxEventAge?: Duration;
+}
+
+/** Connect contact events, as EventBridge names them. */
+export const CONTACT_EVENT_SOURCE = 'aws.connect';
+export const CONTACT_EVENT_DETAIL_TYPE = 'Amazon Connect Contact Event';
+
+/** The rule, the intake queue and its dead-letter queues, and the contact-events function. */
+export class ContactEventIntake extends Construct {
+  /** The rule on the default event bus. */
+  readonly rule: Rule;
+  /** Where the rule puts matching events. */
+  readonly queue: Queue;
+  /** Records the function failed `maxReceiveCount` times. */
+  readonly queueDeadLetterQueue: Queue;
+  /** Events EventBridge could not deliver to the queue. */
+  readonly ruleDeadLetterQueue: Queue;
+  /** The contact-events function. */
+  readonly function: AcwFunction;
+  /** The queues that hold failures, for alarms. */
+  readonly deadLetterQueues: readonly NamedQueue[];
+
+  constructor(scope: Construct, id: string, props: ContactEventIntakeProps) {
+    super(scope, id);
+    validate(props);
+    const timeout = props.functionTimeout ?? Duration.seconds(30);
+
+    this.function = new AcwFunction(this, 'ContactEvents', {
+      settings: props.functionSettings,
+      entry: handlerEntry('contact-events'),
+      description: 'Amazon Connect contact events: starts an agent wrap-up when their contact leg ends',
+      timeout,
+    });
+
+    this.queueDeadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue');
+    this.queue = workQueue(this, 'Queue', {
+      // Lambda's advice for SQS event sources: six times the function timeout, so a record is
+      // not received again while a retried invocation still holds it.
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      deadLetterQueue: { queue: this.queueDeadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+    });
+    this.ruleDeadLetterQueue = deadLetterQueue(
+      this,
+      'RuleDeadLetterQueue',
+      'EventBridge puts a contact event here when it cannot deliver it to the intake queue',
+    );
+
+    this.rule = new Rule(this, 'DisconnectedRule', {
+      description: 'connect-acw: DISCONNECTED contact events of one Amazon Connect instance',
+      eventPattern: {
+        source: [CONTACT_EVENT_SOURCE],
+        detailType: [CONTACT_EVENT_DETAIL_TYPE],
+        detail: {
+          eventType: ['DISCONNECTED'],
+          instanceArn: [props.instanceArn],
+        },
+      },
+    });
+    this.rule.addTarget(
+      new SqsQueue(this.queue, {
+        deadLetterQueue: this.ruleDeadLetterQueue,
+        retryAttempts: props.ruleRetryAttempts ?? 20,
+        maxEventAge: props.ruleMaxEventAge ?? Duration.hours(2),
+      }),
+    );
+
+    this.function.function.addEventSource(
+      new SqsEventSource(this.queue, { batchSize: props.batchSize ?? 10, reportBatchItemFailures: true }),
+    );
+
+    this.deadLetterQueues = [
+      { name: 'IntakeDeadLetter', queue: this.queueDeadLetterQueue },
+      { name: 'IntakeRuleDeadLetter', queue: this.ruleDeadLetterQueue },
+    ];
+  }
+}
+
+function validate(props: ContactEventIntakeProps): void {
+  if (
+    props.instanceArn === '' ||
+    (!Token.isUnresolved(props.instanceArn) && !props.instanceArn.startsWith('arn:'))
+  ) {
+    throw new Error(
+      `ContactEventIntake: props.instanceArn must be an Amazon Connect instance ARN, got ${JSON.stringify(props.instanceArn)}`,
+    );
+  }
+  const timeout = props.functionTimeout?.toSeconds();
+  if (timeout !== undefined && (timeout < 1 || timeout > 900)) {
+    throw new Error(`ContactEventIntake: props.functionTimeout must be 1-900 seconds, got ${timeout}`);
+  }
+  const receives = props.maxReceiveCount;
+  if (receives !== undefined && (!Number.isInteger(receives) || receives < 1 || receives > 1000)) {
+    throw new Error(`ContactEventIntake: props.maxReceiveCount must be an integer 1-1000, got ${receives}`);
+  }
+  const batch = props.batchSize;
+  if (batch !== undefined && (!Number.isInteger(batch) || batch < 1 || batch > 10)) {
+    throw new Error(`ContactEventIntake: props.batchSize must be an integer 1-10, got ${batch}`);
+  }
+  const retries = props.ruleRetryAttempts;
+  if (retries !== undefined && (!Number.isInteger(retries) || retries < 0 || retries > 185)) {
+    throw new Error(`ContactEventIntake: props.ruleRetryAttempts must be an integer 0-185, got ${retries}`);
+  }
+  const age = props.ruleMaxEventAge?.toSeconds();
+  if (age !== undefined && (age < 60 || age > 86_400)) {
+    throw new Error(`ContactEventIntake: props.ruleMaxEventAge must be 60-86400 seconds, got ${age}`);
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Alarms (R15, R16): every dead-letter queue that holds a message, and every function error,
+ * notify an encrypted SNS topic (and an email address when `acw.alarmEmail` is set).
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import type { AcwFunction } from './acw-function';
+import type { NamedQueue } from './queues';
+
+/** A function with a name for its alarm. */
+export interface NamedFunction {
+  /** Stable name, used in the alarm's construct id. */
+  readonly name: string;
+  /** The function. */
+  readonly fn: AcwFunction;
+}
+
+/** Properties of the monitoring. */
+export interface MonitoringProps {
+  /** Queues where failures end up: each alarms when it holds a message. */
+  readonly deadLetterQueues: readonly NamedQueue[];
+  /** Functions: each alarms on any error in five minutes. */
+  readonly functions: readonly NamedFunction[];
+  /**
+   * An email address subscribed to the alarm topic.
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
+}
+
+const NAME = /^[A-Za-z][A-Za-z0-9]*$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The alarm topic, its key and the alarms. */
+export class Monitoring extends Construct {
+  /** Where every alarm goes. */
+  readonly topic: Topic;
+  /** The alarms, by name. */
+  readonly alarms: ReadonlyMap<string, Alarm>;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    validate(props);
+
+    // A customer managed key: CloudWatch cannot publish to a topic encrypted with the AWS managed
+    // SNS key, whose policy cannot be changed. DESTROY: the key protects only messages in flight.
+    const key = new Key(this, 'TopicKey', {
+      description: 'connect-acw alarm topic encryption',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+
+    this.topic = new Topic(this, 'AlarmTopic', {
+      displayName: 'connect-acw alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    if (props.alarmEmail !== undefined) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+
+    const action = new SnsAction(this.topic);
+    const alarms = new Map<string, Alarm>();
+    for (const { name, queue } of props.deadLetterQueues) {
+      const alarm = new Alarm(this, `${name}Alarm`, {
+        alarmDescription:
+          `Messages in ${name}: wrap-up work that failed and was kept. Inspect the messages, fix the cause, ` +
+          'then redrive them (the handlers are idempotent).',
+        metric: queue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: Stats.MAXIMUM,
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(action);
+      alarms.set(name, alarm);
+    }
+    for (const { name, fn } of props.functions) {
+      const alarm = new Alarm(this, `${name}ErrorsAlarm`, {
+        alarmDescription: `The ${name} function failed in the last 5 minutes: see its log group.`,
+        metric: fn.function.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(action);
+      alarms.set(`${name}Errors`, alarm);
+    }
+    this.alarms = alarms;
+  }
+}
+
+function validate(props: MonitoringProps): void {
+  const names = [...props.deadLetterQueues.map((q) => q.name), ...props.functions.map((f) => f.name)];
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (!NAME.test(name)) {
+      throw new Error(
+        `Monitoring: props names must be letters and digits starting with a letter, got ${JSON.stringify(name)}`,
+      );
+    }
+    if (seen.has(name)) throw new Error(`Monitoring: props name ${JSON.stringify(name)} is used twice`);
+    seen.add(name);
+  }
+  if (props.alarmEmail !== undefined && !EMAIL.test(props.alarmEmail)) {
+    throw new Error(
+      `Monitoring: props.alarmEmail must be an email address, got ${JSON.stringify(props.alarmEmail)}`,
+    );
+  }
+}

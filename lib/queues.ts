@@ -1,0 +1,55 @@
+/**
+ * The project's SQS queues: always encrypted (SQS managed SSE), TLS only, and kept for the
+ * longest retention when they hold failures.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { type DeadLetterQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { acknowledgeRule } from './nag';
+
+/** A queue with a name for its alarm, for monitoring. */
+export interface NamedQueue {
+  /** Stable name, used in the alarm's construct id. */
+  readonly name: string;
+  /** The queue. */
+  readonly queue: Queue;
+}
+
+/** Longest time SQS keeps a message: failures wait there for someone to look. */
+const FOURTEEN_DAYS = Duration.days(14);
+
+/**
+ * A queue where failed deliveries end up. `redriveSource` names the queue that redrives into it,
+ * if any; otherwise it is the dead-letter target of a service (Scheduler, a Lambda destination,
+ * an EventBridge target), which cdk-nag's SQS3 cannot see, so the rule is acknowledged with that.
+ */
+export function deadLetterQueue(scope: Construct, id: string, usedBy?: string): Queue {
+  const queue = new Queue(scope, id, {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: FOURTEEN_DAYS,
+  });
+  if (usedBy !== undefined) {
+    acknowledgeRule(
+      queue,
+      'SQS3',
+      `This queue is itself a dead-letter queue: ${usedBy}. A dead-letter queue of a dead-letter queue would only ` +
+        'move the same messages again; its depth alarm is the follow-up.',
+    );
+  }
+  return queue;
+}
+
+/** A working queue with its dead-letter queue. */
+export function workQueue(
+  scope: Construct,
+  id: string,
+  props: { readonly visibilityTimeout: Duration; readonly deadLetterQueue: DeadLetterQueue },
+): Queue {
+  return new Queue(scope, id, {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    visibilityTimeout: props.visibilityTimeout,
+    deadLetterQueue: props.deadLetterQueue,
+  });
+}

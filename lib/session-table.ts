@@ -1,0 +1,75 @@
+/**
+ * The wrap-up session table (R4, R14, R17): one item per contact and agent, laid out as
+ * lambda/adapters/dynamo-session-store.ts reads and writes it (`SESSION_TABLE`).
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { SESSION_TABLE } from '../lambda/adapters/dynamo-session-store';
+import { ENV } from '../lambda/handlers/runtime';
+import type { AcwFunction } from './acw-function';
+
+/** Properties of the session table. */
+export interface SessionTableProps {
+  /**
+   * A customer managed KMS key to encrypt the table with.
+   * @default - the AWS managed key for DynamoDB (`aws/dynamodb`)
+   */
+  readonly encryptionKey?: IKey;
+}
+
+/**
+ * DynamoDB, on demand, point-in-time recovery, kept when the stack is deleted (the sessions are
+ * the wrap-up records of R17), with the `openByAgent` and `byQueueDay` indexes and TTL.
+ */
+export class SessionTable extends Construct {
+  /** The table. */
+  readonly table: Table;
+
+  constructor(scope: Construct, id: string, props: SessionTableProps = {}) {
+    super(scope, id);
+    // Nothing to validate: the only prop is an optional key, checked by its type.
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: SESSION_TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: SESSION_TABLE.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Renaming or deleting the stack must never delete the wrap-up records.
+      removalPolicy: RemovalPolicy.RETAIN,
+      timeToLiveAttribute: SESSION_TABLE.ttlAttribute,
+      ...(props.encryptionKey === undefined
+        ? { encryption: TableEncryption.AWS_MANAGED }
+        : { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }),
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: SESSION_TABLE.openByAgentIndex,
+      partitionKey: { name: SESSION_TABLE.openByAgentKey, type: AttributeType.STRING },
+      sortKey: { name: SESSION_TABLE.openByAgentSort, type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: SESSION_TABLE.byQueueDayIndex,
+      partitionKey: { name: SESSION_TABLE.byQueueDayKey, type: AttributeType.STRING },
+      sortKey: { name: SESSION_TABLE.byQueueDaySort, type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
+  }
+
+  /**
+   * Lets `fn` read and write sessions: sets `TABLE_NAME` and grants `dynamodb:GetItem` and
+   * `dynamodb:PutItem` on the table only (not its indexes: no handler queries them yet).
+   */
+  grantSessions(fn: AcwFunction): void {
+    fn.addEnvironment(ENV.tableName, this.table.tableName);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [this.table.tableArn],
+      }),
+    );
+    this.table.encryptionKey?.grantEncryptDecrypt(fn);
+  }
+}

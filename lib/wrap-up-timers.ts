@@ -1,0 +1,238 @@
+/**
+ * Wrap-up timers (R13): one-time EventBridge Scheduler schedules fire somewhere in the minute
+ * before a deadline and invoke the timer-fired function, which hands the last stretch to the SQS
+ * "due" queue (a per-message delay); the timer-due function ends the wrap-up on time.
+ *
+ * Failures are kept (R15): Scheduler's dead-letter queue, the timer-fired function's on-failure
+ * queue after two asynchronous retries, and the due queue's dead-letter queue.
+ */
+import { createHash } from 'node:crypto';
+import { Aws, Duration, Stack, Token } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV } from '../lambda/handlers/runtime';
+import { AcwFunction, type AcwFunctionSettings, handlerEntry } from './acw-function';
+import { acknowledgeWildcardResource } from './nag';
+import { deadLetterQueue, type NamedQueue, workQueue } from './queues';
+
+/** Scheduler's rule for a schedule group name. */
+const SCHEDULE_GROUP_NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
+const SUFFIX = '-acw';
+
+/**
+ * The schedule group name for a stack: `<stackName>-acw`; a stack name too long for Scheduler's
+ * 64 characters is cut and given a short hash of the whole name, so two long names still differ.
+ */
+export function scheduleGroupNameFor(stackName: string): string {
+  const safe = stackName.replace(/[^0-9a-zA-Z\-_.]/g, '-');
+  const whole = `${safe}${SUFFIX}`;
+  if (whole.length <= 64 && safe === stackName) return whole;
+  const hash = createHash('sha256').update(stackName).digest('hex').slice(0, 8);
+  return `${safe.slice(0, 64 - SUFFIX.length - hash.length - 1)}-${hash}${SUFFIX}`;
+}
+
+/** Properties of the wrap-up timers. */
+export interface WrapUpTimersProps {
+  /** Settings shared by every ACW function. */
+  readonly functionSettings: AcwFunctionSettings;
+  /**
+   * Name of the schedule group that holds this stack's timers (1-64 of `[0-9a-zA-Z-_.]`).
+   * @default - `<stackName>-acw`, see `scheduleGroupNameFor`
+   */
+  readonly scheduleGroupName?: string;
+  /**
+   * Visibility timeout of the due queue; at least the timer-due function's 20 s timeout.
+   * @default Duration.seconds(60)
+   */
+  readonly dueQueueVisibilityTimeout?: Duration;
+  /**
+   * Receives of a due-queue message before it goes to the dead-letter queue.
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+  /**
+   * Lambda's retries of a failed timer-fired invocation before the on-failure queue (0-2).
+   * @default 2
+   */
+  readonly firedRetryAttempts?: number;
+}
+
+const DUE_FUNCTION_TIMEOUT = Duration.seconds(20);
+
+/** The schedule group, the Scheduler role, the due queue and the two timer functions. */
+export class WrapUpTimers extends Construct {
+  /** The schedule group every wrap-up timer is created in. */
+  readonly scheduleGroup: CfnScheduleGroup;
+  /** Its name, as a reference to the group (so grants depend on it). */
+  readonly scheduleGroupName: string;
+  /** The role Scheduler assumes to invoke the timer-fired function. */
+  readonly schedulerRole: Role;
+  /** Where Scheduler puts a timer it could not deliver. */
+  readonly schedulerDeadLetterQueue: Queue;
+  /** The Scheduler target: a timer fired in the minute before its deadline. */
+  readonly firedFunction: AcwFunction;
+  /** Where a timer-fired invocation goes after its retries. */
+  readonly firedFailureQueue: Queue;
+  /** Timers in their last stretch, delayed to the deadline. */
+  readonly dueQueue: Queue;
+  /** The due queue's dead-letter queue. */
+  readonly dueDeadLetterQueue: Queue;
+  /** The due queue's consumer: ends wrap-up on time. */
+  readonly dueFunction: AcwFunction;
+  /** The queues that hold failures, for alarms. */
+  readonly deadLetterQueues: readonly NamedQueue[];
+
+  constructor(scope: Construct, id: string, props: WrapUpTimersProps) {
+    super(scope, id);
+    validate(props);
+    const groupName = props.scheduleGroupName ?? scheduleGroupNameFor(Stack.of(this).stackName);
+
+    this.scheduleGroup = new CfnScheduleGroup(this, 'ScheduleGroup', { name: groupName });
+    this.scheduleGroupName = this.scheduleGroup.ref;
+
+    this.schedulerDeadLetterQueue = deadLetterQueue(
+      this,
+      'SchedulerDeadLetterQueue',
+      'EventBridge Scheduler puts a wrap-up timer here when it cannot invoke the timer-fired function',
+    );
+    this.firedFailureQueue = deadLetterQueue(
+      this,
+      'FiredFailureQueue',
+      'the on-failure destination of the timer-fired function after its asynchronous retries',
+    );
+
+    this.firedFunction = new AcwFunction(this, 'Fired', {
+      settings: props.functionSettings,
+      entry: handlerEntry('timer-fired'),
+      description: 'Wrap-up timer fired by EventBridge Scheduler: hands over to the due queue',
+      timeout: Duration.seconds(20),
+      retryAttempts: props.firedRetryAttempts ?? 2,
+      onFailure: new SqsDestination(this.firedFailureQueue),
+    });
+
+    this.schedulerRole = new Role(this, 'SchedulerRole', {
+      description: 'Assumed by EventBridge Scheduler to deliver connect-acw wrap-up timers',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        // Confused-deputy guard: only schedules of this account may use the role.
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    });
+    // Only the function itself: no versions or aliases (what grantInvoke would add).
+    this.schedulerRole.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.firedFunction.functionArn],
+      }),
+    );
+    this.schedulerRole.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        resources: [this.schedulerDeadLetterQueue.queueArn],
+      }),
+    );
+
+    this.dueDeadLetterQueue = deadLetterQueue(this, 'DueDeadLetterQueue');
+    this.dueQueue = workQueue(this, 'DueQueue', {
+      visibilityTimeout: props.dueQueueVisibilityTimeout ?? Duration.seconds(60),
+      deadLetterQueue: { queue: this.dueDeadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+    });
+    this.dueFunction = new AcwFunction(this, 'Due', {
+      settings: props.functionSettings,
+      entry: handlerEntry('timer-due'),
+      description: 'Wrap-up timer due: ends wrap-up at its deadline and restores the agent',
+      timeout: DUE_FUNCTION_TIMEOUT,
+    });
+    // No batching window: a due timer must act as soon as its delay ends.
+    this.dueFunction.function.addEventSource(
+      new SqsEventSource(this.dueQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+
+    this.deadLetterQueues = [
+      { name: 'SchedulerDeadLetter', queue: this.schedulerDeadLetterQueue },
+      { name: 'TimerFiredFailure', queue: this.firedFailureQueue },
+      { name: 'DueDeadLetter', queue: this.dueDeadLetterQueue },
+    ];
+  }
+
+  /** The functions this construct owns. */
+  get functions(): readonly AcwFunction[] {
+    return [this.firedFunction, this.dueFunction];
+  }
+
+  /**
+   * Lets `fn` arm timers: sets `SCHEDULE_GROUP_NAME`, `SCHEDULE_TARGET_ARN`, `SCHEDULE_ROLE_ARN` and
+   * `SCHEDULE_DLQ_ARN`, grants `scheduler:CreateSchedule` and `scheduler:DeleteSchedule` on this
+   * group's schedules only, and `iam:PassRole` on the Scheduler role only, to Scheduler only.
+   */
+  grantArm(fn: AcwFunction): void {
+    fn.addEnvironment(ENV.scheduleGroup, this.scheduleGroupName);
+    fn.addEnvironment(ENV.scheduleTargetArn, this.firedFunction.functionArn);
+    fn.addEnvironment(ENV.scheduleRoleArn, this.schedulerRole.roleArn);
+    fn.addEnvironment(ENV.scheduleDlqArn, this.schedulerDeadLetterQueue.queueArn);
+
+    const schedules = Stack.of(this).formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${this.scheduleGroupName}/*`,
+    });
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+        resources: [schedules],
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [this.schedulerRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    acknowledgeWildcardResource(
+      fn,
+      schedules,
+      'Schedules are named at run time from the session and deadline (acw-<hash>), so the grant covers the ' +
+        "schedules of this stack's own schedule group only: schedule/<group>/*.",
+    );
+  }
+
+  /**
+   * Lets `fn` defer timers to the due queue: sets `DUE_QUEUE_URL` and grants `sqs:SendMessage` on
+   * that queue only.
+   */
+  grantDefer(fn: AcwFunction): void {
+    fn.addEnvironment(ENV.dueQueueUrl, this.dueQueue.queueUrl);
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.dueQueue.queueArn] }),
+    );
+  }
+}
+
+function validate(props: WrapUpTimersProps): void {
+  const name = props.scheduleGroupName;
+  if (name !== undefined && !Token.isUnresolved(name) && !SCHEDULE_GROUP_NAME.test(name)) {
+    throw new Error(
+      `WrapUpTimers: props.scheduleGroupName must be 1-64 characters of [0-9a-zA-Z-_.], got ${JSON.stringify(name)}`,
+    );
+  }
+  const visibility = props.dueQueueVisibilityTimeout?.toSeconds();
+  const minimum = DUE_FUNCTION_TIMEOUT.toSeconds();
+  if (visibility !== undefined && (visibility < minimum || visibility > 43_200)) {
+    throw new Error(
+      `WrapUpTimers: props.dueQueueVisibilityTimeout must be ${minimum}-43200 seconds (at least the timer-due ` +
+        `function's timeout), got ${visibility}`,
+    );
+  }
+  const receives = props.maxReceiveCount;
+  if (receives !== undefined && (!Number.isInteger(receives) || receives < 1 || receives > 1000)) {
+    throw new Error(`WrapUpTimers: props.maxReceiveCount must be an integer 1-1000, got ${receives}`);
+  }
+  const retries = props.firedRetryAttempts;
+  if (retries !== undefined && (!Number.isInteger(retries) || retries < 0 || retries > 2)) {
+    throw new Error(`WrapUpTimers: props.firedRetryAttempts must be an integer 0-2, got ${retries}`);
+  }
+}
