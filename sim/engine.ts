@@ -1,0 +1,472 @@
+/**
+ * The simulator: runs a scenario through the real handlers, core and adapters, with a real
+ * DynamoDB API in-process (dynalite) and simulated Connect, Scheduler and SQS on a virtual clock.
+ *
+ * 1. Validate the scenario (errors name the field).
+ * 2. Start dynalite and build one App per Lambda function, as deployed: each has its own adapters
+ *    (so its own status-id cache), only the intake function arms schedules.
+ * 3. Queue every step at its time; run the event queue until `until` (nothing due later runs).
+ * 4. Read the sessions back from the table and report them with the statuses the system set.
+ */
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { ConnectAgentStatus } from '../lambda/adapters/connect-agent-status';
+import { DynamoSessionStore } from '../lambda/adapters/dynamo-session-store';
+import { SchedulerTimers } from '../lambda/adapters/timers';
+import { indexPolicies } from '../lambda/core/policy';
+import type { Log } from '../lambda/core/ports';
+import type { Session } from '../lambda/core/session';
+import { makeContactEventsHandler } from '../lambda/handlers/contact-events';
+import type { App } from '../lambda/handlers/runtime';
+import { makeTimerDueHandler } from '../lambda/handlers/timer-due';
+import { makeTimerFiredHandler } from '../lambda/handlers/timer-fired';
+import { VirtualClock } from './clock';
+import { SimConnect } from './connect';
+import { type DynamoCounts, type SimDynamo, startDynamo } from './dynamo';
+import { Random } from './random';
+import { parseScenario, type Scenario, type Step, type StepKind } from './scenario';
+import { type ScheduleFire, SimScheduler } from './scheduler';
+import { type DeadLetter, SimQueue, SimSqs } from './sqs';
+
+/** The Lambda functions of the stack. */
+export type FunctionName = 'contact-events' | 'timer-fired' | 'timer-due';
+
+/** How the simulated services behave; the defaults are the documented AWS behaviour. */
+export interface SimulationOptions {
+  /** Write no log lines at all (bench, tests). */
+  readonly quiet?: boolean;
+  /** Where log lines go unless quiet (default: stderr). Never stdout: that is the result's. */
+  readonly logStream?: { write(text: string): unknown };
+  /** Probability that Scheduler delivers a firing twice (default 0.1). */
+  readonly duplicateFireProbability?: number;
+}
+
+/** One log line of a handler, at the virtual time it was written. */
+export interface LogLine {
+  readonly at: number;
+  readonly level: 'info' | 'warn' | 'error';
+  readonly fn: FunctionName;
+  readonly message: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+/** One invocation of a function: what it was given and what it logged. */
+export interface Invocation {
+  readonly fn: FunctionName;
+  /** When it started. */
+  readonly at: number;
+  /** When it returned (later than `at` when it slept). */
+  endedAt: number;
+  /** SQS receive count, or the asynchronous invocation attempt (1-3). */
+  readonly attempt: number;
+  readonly input: unknown;
+  /** The scenario step that caused it, for a contact event. */
+  readonly stepIndex?: number | undefined;
+  /** Set when it was a Scheduler firing. */
+  readonly fire?: ScheduleFire | undefined;
+  readonly logs: LogLine[];
+  /** It threw, or reported its record failed. */
+  failed: boolean;
+  error?: string;
+}
+
+/** A timer-fired invocation that failed all three asynchronous attempts (Lambda's on-failure destination). */
+export interface AsyncFailure {
+  readonly fn: FunctionName;
+  readonly input: unknown;
+  readonly at: number;
+  readonly error: string;
+}
+
+/** A session as the simulator reports it. */
+export interface SessionOutput {
+  readonly agentId: string;
+  readonly contactId: string;
+  readonly channel: string;
+  readonly queueId: string | null;
+  readonly state: string;
+  readonly startedAt: string;
+  readonly deadline: string;
+  readonly endedAt: string | null;
+  readonly endReason: string | null;
+  readonly systemWrapUp: boolean | null;
+  readonly extensionsUsed: number;
+}
+
+/** A status the system set, when it took effect. */
+export interface StatusChangeOutput {
+  readonly at: string;
+  readonly agentId: string;
+  readonly status: string;
+}
+
+/** What `npm run simulate` prints. */
+export interface SimulationResult {
+  readonly sessions: SessionOutput[];
+  readonly statusChanges: StatusChangeOutput[];
+}
+
+/** Counters for the bench. */
+export interface SimulationStats {
+  readonly steps: number;
+  readonly invocations: Record<FunctionName, number>;
+  readonly connectCalls: Readonly<Record<string, number>>;
+  readonly dynamo: DynamoCounts;
+  readonly schedulerCalls: Readonly<Record<string, number>>;
+  readonly schedulesCreated: number;
+  readonly scheduleFires: number;
+  readonly duplicateFires: number;
+  readonly sqsCalls: Readonly<Record<string, number>>;
+  /** Messages consumed from each queue, redeliveries included. */
+  readonly deliveries: { readonly contactEvents: number; readonly due: number };
+}
+
+/** Everything a run produced: the result plus what the demo and the bench read. */
+export interface SimulationRun {
+  readonly scenario: Scenario;
+  readonly result: SimulationResult;
+  /** The table's sessions, every field (policySource, history, ...). */
+  readonly storedSessions: readonly Session[];
+  readonly invocations: readonly Invocation[];
+  readonly deadLetters: readonly DeadLetter[];
+  readonly asyncFailures: readonly AsyncFailure[];
+  readonly stats: SimulationStats;
+}
+
+/** Names of the simulated stack's resources. */
+export const SIM_RESOURCES = {
+  scheduleGroup: 'connect-acw',
+  timerFiredArn: 'arn:aws:lambda:us-east-1:123456789012:function:connect-acw-timer-fired',
+  schedulerRoleArn: 'arn:aws:iam::123456789012:role/connect-acw-scheduler',
+  scheduleDlqArn: 'arn:aws:sqs:us-east-1:123456789012:connect-acw-timers-dlq',
+  contactEventsQueue: 'connect-acw-contact-events',
+  dueQueue: 'connect-acw-due',
+} as const;
+
+/** SQS redrive and Lambda retry settings, as the stack sets them. */
+const MAX_RECEIVE_COUNT = 5;
+const VISIBILITY_TIMEOUT_MS = 60_000;
+const SQS_MAX_LATENCY_MS = 300;
+/** Lambda retries a failed asynchronous invocation twice. */
+const ASYNC_ATTEMPTS = 3;
+const ASYNC_RETRY_MS = 60_000;
+const DEFAULT_DUPLICATE_FIRE_PROBABILITY = 0.1;
+
+/** Runs a scenario and returns what `npm run simulate` prints. */
+export async function runScenario(
+  input: unknown,
+  options: SimulationOptions = {},
+): Promise<SimulationResult> {
+  return (await runSimulation(input, options)).result;
+}
+
+/**
+ * Runs a scenario and returns everything it produced.
+ * @throws ScenarioError when the scenario is invalid (nothing is started then).
+ */
+export async function runSimulation(input: unknown, options: SimulationOptions = {}): Promise<SimulationRun> {
+  const scenario = parseScenario(input);
+  const dynamo = await startDynamo();
+  try {
+    const world = new World(scenario, dynamo, options);
+    for (const step of scenario.steps) {
+      world.clock.schedule(step.at, `step ${step.index}`, () => runStep(world, step));
+    }
+    await world.clock.runUntil(scenario.until);
+    const storedSessions = await dynamo.scanSessions();
+    return {
+      scenario,
+      result: {
+        sessions: storedSessions.map(sessionOutput).sort(bySessionOrder),
+        statusChanges: [...world.connect.statusChanges]
+          .sort((a, b) => a.at - b.at)
+          .map((change) => ({ at: iso(change.at), agentId: change.agentId, status: change.status })),
+      },
+      storedSessions,
+      invocations: world.invocations,
+      deadLetters: [...world.intake.deadLetters, ...world.due.deadLetters],
+      asyncFailures: world.asyncFailures,
+      stats: world.stats(scenario),
+    };
+  } finally {
+    await dynamo.close();
+  }
+}
+
+/** What a step of each kind does at its time. Adding a step kind means adding its runner here. */
+const STEP_RUNNERS: { [K in StepKind]: (world: World, step: Extract<Step, { kind: K }>) => Promise<void> } = {
+  /** Connect → EventBridge → the intake queue: delivered at the step's time. */
+  contactEvent: (world, step) => world.intake.deliverNow(JSON.stringify(step.payload), step.index),
+};
+
+function runStep(world: World, step: Step): Promise<void> {
+  const runner = STEP_RUNNERS[step.kind] as (world: World, step: Step) => Promise<void>;
+  return runner(world, step);
+}
+
+/** The simulated account: services, functions, and the trace of what ran. */
+class World {
+  readonly clock: VirtualClock;
+  readonly connect: SimConnect;
+  readonly scheduler: SimScheduler;
+  readonly sqs: SimSqs;
+  readonly intake: SimQueue;
+  readonly due: SimQueue;
+  readonly invocations: Invocation[] = [];
+  readonly asyncFailures: AsyncFailure[] = [];
+  private current: Invocation | undefined;
+  private readonly handlers: {
+    readonly contactEvents: (event: SQSEvent) => Promise<SQSBatchResponse>;
+    readonly timerFired: (event: unknown) => Promise<void>;
+    readonly timerDue: (event: SQSEvent) => Promise<SQSBatchResponse>;
+  };
+
+  constructor(
+    scenario: Scenario,
+    private readonly dynamo: SimDynamo,
+    private readonly options: SimulationOptions,
+  ) {
+    const start = scenario.steps[0]?.at ?? scenario.until;
+    const random = new Random(scenario.seed);
+    this.clock = new VirtualClock(start);
+    const config = scenario.config;
+    this.connect = new SimConnect({
+      clock: this.clock,
+      instanceArns: instanceArnsOf(scenario),
+      agents: scenario.agents,
+      wrapUpStatus: config.wrapUpStatus,
+      routableStatus: config.routableStatus,
+    });
+    this.scheduler = new SimScheduler({
+      clock: this.clock,
+      random: random.fork('scheduler'),
+      groupName: SIM_RESOURCES.scheduleGroup,
+      duplicateProbability: options.duplicateFireProbability ?? DEFAULT_DUPLICATE_FIRE_PROBABILITY,
+      invokeTarget: (input, fire) => this.invokeTimerFired(input, fire, 1),
+    });
+    const queueProps = {
+      clock: this.clock,
+      maxLatencyMs: SQS_MAX_LATENCY_MS,
+      maxReceiveCount: MAX_RECEIVE_COUNT,
+      visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS,
+    };
+    this.intake = new SimQueue({
+      ...queueProps,
+      name: SIM_RESOURCES.contactEventsQueue,
+      random: random.fork('contact-events-queue'),
+      consume: (event, message) =>
+        this.invokeBatch(
+          'contact-events',
+          event,
+          message.receiveCount,
+          message.origin,
+          this.handlers.contactEvents,
+        ),
+    });
+    this.due = new SimQueue({
+      ...queueProps,
+      name: SIM_RESOURCES.dueQueue,
+      random: random.fork('due-queue'),
+      consume: (event, message) =>
+        this.invokeBatch('timer-due', event, message.receiveCount, undefined, this.handlers.timerDue),
+    });
+    this.sqs = new SimSqs([this.intake, this.due]);
+
+    const policies = indexPolicies(config.policies);
+    const app = (fn: FunctionName, armsSchedules: boolean): App => ({
+      config: { policies, instanceArn: config.connectInstanceArn },
+      deps: {
+        store: new DynamoSessionStore({
+          client: dynamo.doc,
+          tableName: dynamo.tableName,
+          retentionDays: config.sessionRetentionDays,
+        }),
+        timers: new SchedulerTimers({
+          scheduler: armsSchedules
+            ? {
+                client: this.scheduler.client(),
+                groupName: SIM_RESOURCES.scheduleGroup,
+                targetArn: SIM_RESOURCES.timerFiredArn,
+                roleArn: SIM_RESOURCES.schedulerRoleArn,
+                deadLetterArn: SIM_RESOURCES.scheduleDlqArn,
+              }
+            : undefined,
+          sqs: this.sqs.client(),
+          dueQueueUrl: this.due.url,
+        }),
+        agents: new ConnectAgentStatus({
+          client: this.connect.client(),
+          wrapUpStatus: config.wrapUpStatus,
+          routableStatus: config.routableStatus,
+        }),
+        clock: this.clock,
+        log: this.log(fn),
+      },
+    });
+    // As deployed: only the intake function arms schedules; the timer functions only defer.
+    this.handlers = {
+      contactEvents: makeContactEventsHandler(app('contact-events', true)),
+      timerFired: makeTimerFiredHandler(app('timer-fired', false)),
+      timerDue: makeTimerDueHandler(app('timer-due', false)),
+    };
+  }
+
+  /** The counters the bench reads. */
+  stats(scenario: Scenario): SimulationStats {
+    const invocations: Record<FunctionName, number> = {
+      'contact-events': 0,
+      'timer-fired': 0,
+      'timer-due': 0,
+    };
+    for (const invocation of this.invocations) invocations[invocation.fn]++;
+    return {
+      steps: scenario.steps.length,
+      invocations,
+      connectCalls: this.connect.calls,
+      dynamo: this.dynamo.counts,
+      schedulerCalls: this.scheduler.calls,
+      schedulesCreated: this.scheduler.created,
+      scheduleFires: this.scheduler.fires.filter((fire) => !fire.duplicate).length,
+      duplicateFires: this.scheduler.fires.filter((fire) => fire.duplicate).length,
+      sqsCalls: this.sqs.calls,
+      deliveries: { contactEvents: this.intake.received, due: this.due.received },
+    };
+  }
+
+  /** An SQS-triggered function: a thrown error fails the whole batch, as Lambda does. */
+  private async invokeBatch(
+    fn: FunctionName,
+    event: SQSEvent,
+    attempt: number,
+    origin: unknown,
+    handler: (event: SQSEvent) => Promise<SQSBatchResponse>,
+  ): Promise<SQSBatchResponse> {
+    const invocation = this.begin(fn, event, attempt, {
+      stepIndex: typeof origin === 'number' ? origin : undefined,
+    });
+    try {
+      const response = await handler(event);
+      invocation.failed = response.batchItemFailures.length > 0;
+      return response;
+    } catch (error) {
+      this.fail(invocation, error);
+      throw error;
+    } finally {
+      this.end(invocation);
+    }
+  }
+
+  /** Scheduler's target, invoked asynchronously: a failure is retried twice, a minute apart. */
+  private async invokeTimerFired(input: unknown, fire: ScheduleFire, attempt: number): Promise<void> {
+    const startedAt = this.clock.nowMs();
+    const invocation = this.begin('timer-fired', input, attempt, { fire });
+    try {
+      await this.handlers.timerFired(input);
+    } catch (error) {
+      this.fail(invocation, error);
+      if (attempt < ASYNC_ATTEMPTS) {
+        this.clock.schedule(startedAt + ASYNC_RETRY_MS, `timer-fired retry ${attempt + 1}`, () =>
+          this.invokeTimerFired(input, fire, attempt + 1),
+        );
+      } else {
+        this.asyncFailures.push({ fn: 'timer-fired', input, at: this.clock.nowMs(), error: describe(error) });
+      }
+    } finally {
+      this.end(invocation);
+    }
+  }
+
+  private begin(
+    fn: FunctionName,
+    input: unknown,
+    attempt: number,
+    extra: { stepIndex?: number | undefined; fire?: ScheduleFire },
+  ): Invocation {
+    const at = this.clock.nowMs();
+    const invocation: Invocation = { fn, at, endedAt: at, attempt, input, ...extra, logs: [], failed: false };
+    this.invocations.push(invocation);
+    this.current = invocation;
+    return invocation;
+  }
+
+  private fail(invocation: Invocation, error: unknown): void {
+    invocation.failed = true;
+    invocation.error = describe(error);
+    this.log(invocation.fn).error('Invocation failed', {
+      error: invocation.error,
+      attempt: invocation.attempt,
+    });
+  }
+
+  private end(invocation: Invocation): void {
+    invocation.endedAt = this.clock.nowMs();
+    this.current = undefined;
+  }
+
+  /** A function's logger: JSON lines at virtual time, on stderr (never stdout) unless quiet. */
+  private log(fn: FunctionName): Log {
+    const write =
+      (level: LogLine['level']) =>
+      (message: string, fields: Record<string, unknown> = {}): void => {
+        const line: LogLine = { at: this.clock.nowMs(), level, fn, message, fields };
+        this.current?.logs.push(line);
+        if (this.options.quiet) return;
+        const stream = this.options.logStream ?? process.stderr;
+        stream.write(`${JSON.stringify({ time: iso(line.at), level, function: fn, message, ...fields })}\n`);
+      };
+    return { info: write('info'), warn: write('warn'), error: write('error') };
+  }
+}
+
+/**
+ * The instances the simulated account has: the configured one, or else every instance the
+ * scenario's contact events name (a scenario without `connectInstanceArn` takes its instance
+ * from its events).
+ */
+function instanceArnsOf(scenario: Scenario): string[] {
+  if (scenario.config.connectInstanceArn !== undefined) return [scenario.config.connectInstanceArn];
+  const arns = new Set<string>();
+  for (const step of scenario.steps) {
+    if (step.kind !== 'contactEvent') continue;
+    const detail = step.payload.detail;
+    if (detail !== null && typeof detail === 'object' && 'instanceArn' in detail) {
+      const arn = (detail as { instanceArn: unknown }).instanceArn;
+      if (typeof arn === 'string') arns.add(arn);
+    }
+  }
+  return [...arns];
+}
+
+function sessionOutput(session: Session): SessionOutput {
+  return {
+    agentId: session.agentId,
+    contactId: session.contactId,
+    channel: session.channel,
+    queueId: session.queueId ?? null,
+    state: session.state,
+    startedAt: session.startedAt,
+    deadline: session.deadline,
+    endedAt: session.endedAt ?? null,
+    endReason: session.endReason ?? null,
+    systemWrapUp: session.systemWrapUp ?? null,
+    extensionsUsed: session.extensionsUsed,
+  };
+}
+
+function bySessionOrder(a: SessionOutput, b: SessionOutput): number {
+  return (
+    compare(a.startedAt, b.startedAt) || compare(a.contactId, b.contactId) || compare(a.agentId, b.agentId)
+  );
+}
+
+function compare(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

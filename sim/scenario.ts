@@ -1,0 +1,224 @@
+/**
+ * A simulation scenario: its JSON shape (a public contract), validated with errors that name the
+ * field, e.g. `steps[2].at must be an ISO-8601 timestamp, got "9am"`.
+ *
+ * A step is `{ "at": TIME, KIND: PAYLOAD }` with exactly one step kind. The kinds are listed in
+ * `STEP_KINDS`; the engine has one runner per kind, so a new kind is a schema here and a runner
+ * there. Steps need not be in order: they are sorted stably by `at`.
+ */
+import { z } from 'zod';
+import { type AcwConfig, ConfigError, parseAcwConfig } from '../lambda/core/config';
+
+/** Default seed of the pseudo-random numbers. */
+export const DEFAULT_SEED = 1;
+/** Status of an agent whose scenario does not give one. */
+export const DEFAULT_AGENT_STATUS = 'Available';
+
+const TIMESTAMP_MESSAGE = 'must be an ISO-8601 timestamp (e.g. 2026-03-02T09:00:05Z)';
+const timestamp = z.iso.datetime({ offset: true, error: TIMESTAMP_MESSAGE });
+
+/** What each step kind carries. */
+const stepPayloadSchemas = {
+  /** An EventBridge contact event as Connect sends it; its own shape is the handler's to judge. */
+  contactEvent: z.record(z.string(), z.unknown(), {
+    error: 'must be an object: an EventBridge contact event as Amazon Connect sends it',
+  }),
+} as const;
+
+/** The step kinds a scenario may use. */
+export type StepKind = keyof typeof stepPayloadSchemas;
+export const STEP_KINDS = Object.keys(stepPayloadSchemas) as StepKind[];
+
+/** One step, its time in epoch milliseconds and `index` its position in the scenario file. */
+export type Step = {
+  [K in StepKind]: {
+    readonly index: number;
+    readonly at: number;
+    readonly kind: K;
+    readonly payload: z.output<(typeof stepPayloadSchemas)[K]>;
+  };
+}[StepKind];
+
+/** An agent of the simulated Connect instance. */
+export interface ScenarioAgent {
+  /** Connect user id: the last segment of `agentInfo.agentArn`. */
+  readonly id: string;
+  /** Status name the agent starts in. */
+  readonly status: string;
+}
+
+/** A validated scenario. */
+export interface Scenario {
+  readonly seed: number;
+  /** The validated `acw` configuration, defaults filled in. */
+  readonly config: AcwConfig;
+  readonly agents: readonly ScenarioAgent[];
+  /** Sorted stably by `at`. */
+  readonly steps: readonly Step[];
+  /** Epoch ms; nothing due after it runs. */
+  readonly until: number;
+}
+
+/** A scenario that cannot run: every problem, each naming its field. */
+export class ScenarioError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid scenario:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ScenarioError';
+  }
+}
+
+const agentSchema = z.strictObject(
+  {
+    id: z
+      .string({ error: 'must be a Connect user id (1-256 characters, no "/" or spaces)' })
+      .regex(/^[^/\s]{1,256}$/, { error: 'must be a Connect user id (1-256 characters, no "/" or spaces)' }),
+    status: z
+      .string({ error: 'must be an agent status name (1-127 characters)' })
+      .min(1, { error: 'must be an agent status name (1-127 characters)' })
+      .max(127, { error: 'must be an agent status name (1-127 characters)' })
+      .default(DEFAULT_AGENT_STATUS),
+  },
+  { error: 'must be an agent: { "id": USER_ID, "status": STATUS_NAME }' },
+);
+
+const stepSchema = z.looseObject(
+  { at: timestamp },
+  { error: `must be a step: { "at": TIME, KIND: ... } with KIND one of ${STEP_KINDS.join(', ')}` },
+);
+
+const scenarioSchema = z.strictObject(
+  {
+    name: z.string({ error: 'must be a string' }).optional(),
+    description: z.string({ error: 'must be a string' }).optional(),
+    seed: z
+      .number({ error: 'must be an integer 0-4294967295' })
+      .int({ error: 'must be an integer 0-4294967295' })
+      .min(0, { error: 'must be an integer 0-4294967295' })
+      .max(4_294_967_295, { error: 'must be an integer 0-4294967295' })
+      .default(DEFAULT_SEED),
+    config: z.unknown(),
+    agents: z.array(agentSchema, { error: 'must be a list of agents' }),
+    steps: z.array(stepSchema, { error: 'must be a list of steps' }),
+    until: timestamp,
+  },
+  { error: 'must be a JSON object' },
+);
+
+/**
+ * Validates a scenario (an object, or its JSON text).
+ * @throws ScenarioError naming every problem found.
+ */
+export function parseScenario(input: unknown): Scenario {
+  const raw = typeof input === 'string' ? parseJson(input) : input;
+  const result = scenarioSchema.safeParse(raw, { reportInput: true });
+  const problems = result.success ? [] : result.error.issues.map((issue) => describeIssue(issue, []));
+  const rawConfig =
+    raw !== null && typeof raw === 'object' && 'config' in raw
+      ? (raw as { config: unknown }).config
+      : undefined;
+  let config: AcwConfig | undefined;
+  try {
+    config = parseAcwConfig(rawConfig, 'config');
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (!result.success || config === undefined) throw new ScenarioError(problems);
+
+  const data = result.data;
+  const steps: Step[] = [];
+  data.steps.forEach((rawStep, index) => {
+    const step = parseStep(rawStep, index, problems);
+    if (step !== undefined) steps.push(step);
+  });
+  const seen = new Map<string, number>();
+  data.agents.forEach((agent, index) => {
+    const earlier = seen.get(agent.id);
+    if (earlier !== undefined)
+      problems.push(`agents[${index}].id "${agent.id}" repeats agents[${earlier}].id`);
+    else seen.set(agent.id, index);
+  });
+  const until = Date.parse(data.until);
+  for (const step of steps) {
+    if (step.at > until) {
+      problems.push(
+        `until (${data.until}) is before steps[${step.index}].at (${new Date(step.at).toISOString()}): ` +
+          'until must be at or after every step',
+      );
+    }
+  }
+  if (problems.length > 0) throw new ScenarioError(problems);
+
+  // Array#sort is stable: steps at the same time keep their order in the file.
+  steps.sort((a, b) => a.at - b.at);
+  return { seed: data.seed, config, agents: data.agents, steps, until };
+}
+
+function parseStep(
+  raw: Record<string, unknown> & { at: string },
+  index: number,
+  problems: string[],
+): Step | undefined {
+  const path = `steps[${index}]`;
+  const keys = Object.keys(raw).filter((key) => key !== 'at');
+  const unknown = keys.filter((key) => !(STEP_KINDS as string[]).includes(key));
+  const known = keys.filter((key): key is StepKind => (STEP_KINDS as string[]).includes(key));
+  for (const key of unknown) {
+    problems.push(`${path} has unknown step kind "${key}": must be one of ${STEP_KINDS.join(', ')}`);
+  }
+  if (unknown.length > 0) return undefined;
+  const kind = known[0];
+  if (kind === undefined) {
+    problems.push(`${path} has no step kind: it needs one of ${STEP_KINDS.join(', ')}`);
+    return undefined;
+  }
+  if (known.length > 1) {
+    problems.push(`${path} has ${known.length} step kinds (${known.join(', ')}): a step has exactly one`);
+    return undefined;
+  }
+  const payload = stepPayloadSchemas[kind].safeParse(raw[kind], { reportInput: true });
+  if (!payload.success) {
+    problems.push(...payload.error.issues.map((issue) => describeIssue(issue, ['steps', index, kind])));
+    return undefined;
+  }
+  return { index, at: Date.parse(raw.at), kind, payload: payload.data };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ScenarioError([
+      `scenario is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    ]);
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): string {
+  const path = formatPath([...prefix, ...issue.path]);
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((key) => `"${key}"`).join(', ');
+    return `${path} has unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`;
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return `${path} is required (${issue.message})`;
+  }
+  const got = 'input' in issue && issue.input !== undefined ? `, got ${preview(issue.input)}` : '';
+  return `${path} ${issue.message}${issue.code === 'custom' ? '' : got}`;
+}
+
+/** `steps[2].at`; the root itself is `scenario`. */
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return 'scenario';
+  return path
+    .map((segment, index) => {
+      if (typeof segment === 'number') return `[${segment}]`;
+      return index === 0 ? String(segment) : `.${String(segment)}`;
+    })
+    .join('');
+}
+
+function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,206 @@
+/**
+ * Simulated SQS queues feeding Lambda (event source mapping, batch size 1, partial batch
+ * responses), and the SQS client behind the SDK's `send(command)`:
+ *
+ * - SendMessage with DelaySeconds arrives after the delay plus a seeded latency (0-300 ms);
+ * - a record reported in `batchItemFailures` (or a handler that throws) becomes visible again
+ *   after the visibility timeout, up to `maxReceiveCount` receives, then goes to the dead-letter
+ *   list (the queue's redrive policy).
+ */
+import { createHash } from 'node:crypto';
+import {
+  InvalidMessageContents,
+  QueueDoesNotExist,
+  SendMessageCommand,
+  type SendMessageCommandOutput,
+  type SQSClient,
+  SQSServiceException,
+} from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { VirtualClock } from './clock';
+import { commandName } from './connect';
+import type { Random } from './random';
+
+const ACCOUNT = '123456789012';
+const REGION = 'us-east-1';
+const MAX_DELAY_SECONDS = 900;
+const MAX_BODY_BYTES = 262_144;
+
+/** One message, across its receives. */
+export interface QueuedMessage {
+  readonly id: string;
+  readonly body: string;
+  readonly sentAt: number;
+  receiveCount: number;
+  firstReceivedAt?: number;
+  /** What put it there (a scenario step), for the trace. */
+  readonly origin?: unknown;
+}
+
+/** A message that failed `maxReceiveCount` times and was moved to the dead-letter queue. */
+export interface DeadLetter {
+  readonly queue: string;
+  readonly messageId: string;
+  readonly body: string;
+  readonly receiveCount: number;
+  readonly at: number;
+}
+
+export interface SimQueueProps {
+  readonly name: string;
+  readonly clock: VirtualClock;
+  readonly random: Random;
+  /** Largest extra delivery latency of a sent message, in ms. */
+  readonly maxLatencyMs: number;
+  readonly maxReceiveCount: number;
+  readonly visibilityTimeoutMs: number;
+  /** The consuming function; throwing fails the whole (one-record) batch. */
+  readonly consume: (event: SQSEvent, message: QueuedMessage) => Promise<SQSBatchResponse>;
+}
+
+export class SimQueue {
+  readonly url: string;
+  readonly arn: string;
+  readonly deadLetters: DeadLetter[] = [];
+  /** Messages accepted. */
+  sent = 0;
+  /** Deliveries to the consumer, first ones and redeliveries. */
+  received = 0;
+  private nextId = 1;
+
+  constructor(private readonly props: SimQueueProps) {
+    this.url = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${props.name}`;
+    this.arn = `arn:aws:sqs:${REGION}:${ACCOUNT}:${props.name}`;
+  }
+
+  /** SendMessage: delivered after `delaySeconds` plus the queue's latency. */
+  send(body: string, delaySeconds: number, origin?: unknown): string {
+    const { clock, random, maxLatencyMs } = this.props;
+    const message = this.accept(body, origin);
+    const at = clock.nowMs() + delaySeconds * 1000 + random.int(0, maxLatencyMs);
+    clock.schedule(at, `${this.props.name} ${message.id}`, () => this.deliver(message));
+    return message.id;
+  }
+
+  /** Delivers a new message now, inside the running action (a scenario step's event). */
+  async deliverNow(body: string, origin?: unknown): Promise<void> {
+    await this.deliver(this.accept(body, origin));
+  }
+
+  private accept(body: string, origin: unknown): QueuedMessage {
+    this.sent++;
+    const id = messageIdOf(this.props.name, this.nextId++);
+    return { id, body, sentAt: this.props.clock.nowMs(), receiveCount: 0, origin };
+  }
+
+  private async deliver(message: QueuedMessage): Promise<void> {
+    const { clock } = this.props;
+    const receivedAt = clock.nowMs();
+    message.receiveCount++;
+    message.firstReceivedAt ??= receivedAt;
+    this.received++;
+    let failed: boolean;
+    try {
+      const response = await this.props.consume({ Records: [this.recordOf(message)] }, message);
+      failed = response.batchItemFailures.some((failure) => failure.itemIdentifier === message.id);
+    } catch {
+      failed = true;
+    }
+    if (!failed) return;
+    if (message.receiveCount >= this.props.maxReceiveCount) {
+      this.deadLetters.push({
+        queue: this.props.name,
+        messageId: message.id,
+        body: message.body,
+        receiveCount: message.receiveCount,
+        at: clock.nowMs(),
+      });
+      return;
+    }
+    clock.schedule(
+      receivedAt + this.props.visibilityTimeoutMs,
+      `${this.props.name} ${message.id} (again)`,
+      () => this.deliver(message),
+    );
+  }
+
+  private recordOf(message: QueuedMessage): SQSRecord {
+    return {
+      messageId: message.id,
+      receiptHandle: `${message.id}#${message.receiveCount}`,
+      body: message.body,
+      attributes: {
+        ApproximateReceiveCount: String(message.receiveCount),
+        SentTimestamp: String(message.sentAt),
+        SenderId: ACCOUNT,
+        ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt ?? this.props.clock.nowMs()),
+      },
+      messageAttributes: {},
+      md5OfBody: createHash('md5').update(message.body).digest('hex'),
+      eventSource: 'aws:sqs',
+      eventSourceARN: this.arn,
+      awsRegion: REGION,
+    };
+  }
+}
+
+/** The SQS API over the simulated queues. */
+export class SimSqs {
+  /** API calls by command name, refused ones included. */
+  readonly calls: Record<string, number> = {};
+  private readonly queues = new Map<string, SimQueue>();
+
+  constructor(queues: readonly SimQueue[]) {
+    for (const queue of queues) this.queues.set(queue.url, queue);
+  }
+
+  /** The object the adapter uses as its SQSClient. */
+  client(): SQSClient {
+    return { send: (command: unknown) => this.send(command) } as unknown as SQSClient;
+  }
+
+  async send(command: unknown): Promise<unknown> {
+    const name = commandName(command);
+    this.calls[name] = (this.calls[name] ?? 0) + 1;
+    if (command instanceof SendMessageCommand) return this.sendMessage(command);
+    throw new Error(`The simulated SQS does not implement ${name}`);
+  }
+
+  private sendMessage(command: SendMessageCommand): SendMessageCommandOutput {
+    const { QueueUrl, MessageBody, DelaySeconds } = command.input;
+    const queue = QueueUrl === undefined ? undefined : this.queues.get(QueueUrl);
+    if (queue === undefined) {
+      throw new QueueDoesNotExist({ message: `The queue ${String(QueueUrl)} does not exist`, $metadata: {} });
+    }
+    if (typeof MessageBody !== 'string' || MessageBody.length === 0) {
+      throw new InvalidMessageContents({ message: 'MessageBody must be a non-empty string', $metadata: {} });
+    }
+    if (Buffer.byteLength(MessageBody) > MAX_BODY_BYTES) {
+      throw new InvalidMessageContents({
+        message: `MessageBody is over ${MAX_BODY_BYTES} bytes`,
+        $metadata: {},
+      });
+    }
+    const delay = DelaySeconds ?? 0;
+    if (!Number.isInteger(delay) || delay < 0 || delay > MAX_DELAY_SECONDS) {
+      throw new SQSServiceException({
+        name: 'InvalidParameterValue',
+        $fault: 'client',
+        message: `DelaySeconds must be an integer 0-${MAX_DELAY_SECONDS}, got ${String(DelaySeconds)}`,
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
+    const id = queue.send(MessageBody, delay);
+    return {
+      MessageId: id,
+      MD5OfMessageBody: createHash('md5').update(MessageBody).digest('hex'),
+      $metadata: { httpStatusCode: 200 },
+    };
+  }
+}
+
+/** A stable, UUID-shaped message id. */
+function messageIdOf(queue: string, n: number): string {
+  const hex = createHash('sha256').update(`${queue}:${n}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
