@@ -9,10 +9,10 @@ export async function eachRecord(
   records: readonly SQSRecord[],
   log: Log,
   handle: (record: SQSRecord) => Promise<void>,
+  options: { readonly parallel?: boolean } = {},
 ): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-  // Sequential on purpose: records of one batch may be the same contact's events.
-  for (const record of records) {
+  const run = async (record: SQSRecord): Promise<void> => {
     try {
       await handle(record);
     } catch (error) {
@@ -23,6 +23,11 @@ export async function eachRecord(
       });
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
+  };
+  if (options.parallel) {
+    await Promise.all(records.map(run));
+  } else {
+    for (const record of records) await run(record);
   }
   return { batchItemFailures };
 }

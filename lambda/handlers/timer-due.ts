@@ -12,9 +12,16 @@ import { type App, deployedApp } from './runtime';
 
 export function makeTimerDueHandler(app: App) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const response = await eachRecord(event.Records, app.deps.log, async (record) => {
-      report(app, await endOnTimer(app.deps, parseTimerPayload(record.body)));
-    });
+    // In parallel: each record waits until its own deadline, and one record's wait or Connect
+    // call must not make the others late (R13). Duplicates are safe: writes are conditional (R14).
+    const response = await eachRecord(
+      event.Records,
+      app.deps.log,
+      async (record) => {
+        report(app, await endOnTimer(app.deps, parseTimerPayload(record.body)));
+      },
+      { parallel: true },
+    );
     app.metrics?.publishStoredMetrics();
     return response;
   };
