@@ -1,0 +1,85 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../lambda/core/config';
+import { MAX_CONFIG_ENV_BYTES } from '../../lib/acw-function';
+import { acwConfigFromContext } from '../../lib/config-context';
+import { ConnectAcwStack } from '../../lib/connect-acw-stack';
+import { EXAMPLE_ACW, exampleWith, synth, testApp } from './support';
+
+function build(acw: unknown): ConnectAcwStack {
+  return new ConnectAcwStack(testApp(acw), 'Acw');
+}
+
+describe('acw configuration from context', () => {
+  it('takes the configuration as an object', () => {
+    const config = acwConfigFromContext(testApp(EXAMPLE_ACW));
+
+    expect(config.connectInstanceArn).toBe(EXAMPLE_ACW.connectInstanceArn);
+    expect(config.policies.channels.CHAT).toEqual({ durationSeconds: 60 });
+  });
+
+  it('takes the configuration as JSON text, as `cdk deploy -c acw=...` passes it', () => {
+    const config = acwConfigFromContext(testApp(JSON.stringify(EXAMPLE_ACW)));
+
+    expect(config).toEqual(acwConfigFromContext(testApp(EXAMPLE_ACW)));
+  });
+
+  it('R3: refuses JSON text that does not parse, saying so', () => {
+    expect(() => build('{"policies": ')).toThrow(ConfigError);
+    expect(() => build('{"policies": ')).toThrow(/acw is not valid JSON/);
+  });
+
+  it('R3: refuses a bad queue duration, naming the field and the value', () => {
+    const acw = exampleWith({ policies: { queues: { billing: { durationSeconds: -1 } } } });
+
+    expect(() => build(acw)).toThrow(
+      'acw.policies.queues["billing"].durationSeconds must be an integer 0-86400, got -1',
+    );
+  });
+
+  it('R3: refuses an instance ARN that is not a Connect instance ARN, naming the field', () => {
+    const acw = exampleWith({ connectInstanceArn: 'arn:aws:lambda:us-east-1:111122223333:function:x' });
+
+    expect(() => build(acw)).toThrow(/acw\.connectInstanceArn must be an Amazon Connect instance ARN/);
+  });
+
+  it('R3: refuses an unknown field, naming it', () => {
+    const acw = exampleWith({ wrapupStatus: { name: 'Wrap Up' } });
+
+    expect(() => build(acw)).toThrow('acw has unknown field "wrapupStatus"');
+  });
+
+  it('R3: refuses create without a name for the wrap-up status', () => {
+    const acw = exampleWith({ wrapUpStatus: { id: 'abc', create: true } });
+
+    expect(() => build(acw)).toThrow(/acw\.wrapUpStatus\.create needs "name"/);
+  });
+
+  it('without acw context, the configuration is all defaults', () => {
+    const config = acwConfigFromContext(new App());
+
+    expect(config.connectInstanceArn).toBeUndefined();
+    expect(config.policies.default).toEqual({ durationSeconds: 90 });
+    expect(config.wrapUpStatus).toEqual({ name: 'Wrap Up', create: false });
+  });
+
+  it('builds from an empty configuration: defaults, and a ConnectInstanceArn parameter without default', () => {
+    const { template } = synth({});
+
+    template.hasParameter('DefaultDurationSeconds', { Default: 90 });
+    expect(template.toJSON().Parameters.ConnectInstanceArn).not.toHaveProperty('Default');
+  });
+
+  it(`refuses a configuration over ${MAX_CONFIG_ENV_BYTES} bytes, pointing at acw.policies and queue ids`, () => {
+    const arn = String(EXAMPLE_ACW.connectInstanceArn);
+    const queues = Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => [
+        `${arn}/queue/${String(i).padStart(36, '0')}`,
+        { durationSeconds: i },
+      ]),
+    );
+    const acw = exampleWith({ policies: { queues } });
+
+    expect(() => build(acw)).toThrow(/acw\.policies.*queue id/);
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { SESSION_TABLE } from '../../lambda/adapters/dynamo-session-store';
+import { ENV } from '../../lambda/handlers/runtime';
+import { logicalId, propertiesOf, statementsOfRole, synth } from './support';
+
+describe('SessionTable', () => {
+  it('R4: sessions are keyed by contactId and agentId, on demand', () => {
+    const { stack, template } = synth();
+
+    const table = propertiesOf(template, logicalId(stack.sessions.table));
+
+    expect(table.KeySchema).toEqual([
+      { AttributeName: SESSION_TABLE.partitionKey, KeyType: 'HASH' },
+      { AttributeName: SESSION_TABLE.sortKey, KeyType: 'RANGE' },
+    ]);
+    expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+  });
+
+  it('R17: the table keeps point-in-time recovery, is encrypted, and is retained when the stack goes', () => {
+    const { stack, template } = synth();
+    const id = logicalId(stack.sessions.table);
+
+    const resource = template.toJSON().Resources[id];
+
+    expect(resource.Properties.PointInTimeRecoverySpecification).toEqual({
+      PointInTimeRecoveryEnabled: true,
+    });
+    expect(resource.Properties.SSESpecification).toEqual({ SSEEnabled: true });
+    expect(resource.DeletionPolicy).toBe('Retain');
+    expect(resource.UpdateReplacePolicy).toBe('Retain');
+  });
+
+  it('R12: the openByAgent and byQueueDay indexes have the keys the store writes', () => {
+    const { stack, template } = synth();
+
+    const table = propertiesOf(template, logicalId(stack.sessions.table));
+
+    expect(table.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: SESSION_TABLE.openByAgentIndex,
+        KeySchema: [
+          { AttributeName: SESSION_TABLE.openByAgentKey, KeyType: 'HASH' },
+          { AttributeName: SESSION_TABLE.openByAgentSort, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: SESSION_TABLE.byQueueDayIndex,
+        KeySchema: [
+          { AttributeName: SESSION_TABLE.byQueueDayKey, KeyType: 'HASH' },
+          { AttributeName: SESSION_TABLE.byQueueDaySort, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ]);
+    expect(table.AttributeDefinitions).toEqual(
+      expect.arrayContaining(
+        [
+          SESSION_TABLE.partitionKey,
+          SESSION_TABLE.sortKey,
+          SESSION_TABLE.openByAgentKey,
+          SESSION_TABLE.openByAgentSort,
+          SESSION_TABLE.byQueueDayKey,
+          SESSION_TABLE.byQueueDaySort,
+        ].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      ),
+    );
+  });
+
+  it('R17: closed sessions expire through the expiresAt TTL attribute', () => {
+    const { stack, template } = synth();
+
+    const table = propertiesOf(template, logicalId(stack.sessions.table));
+
+    expect(table.TimeToLiveSpecification).toEqual({
+      AttributeName: SESSION_TABLE.ttlAttribute,
+      Enabled: true,
+    });
+  });
+
+  it('each function may only GetItem and PutItem on the table itself, and is given its name', () => {
+    const { stack, template } = synth();
+    const tableArn = { 'Fn::GetAtt': [logicalId(stack.sessions.table), 'Arn'] };
+
+    for (const fn of [stack.intake.function, ...stack.timers.functions]) {
+      const dynamo = statementsOfRole(template, logicalId(fn.role)).filter((s) =>
+        [s.Action].flat().some((action) => action.startsWith('dynamodb:')),
+      );
+      const env = (
+        propertiesOf(template, logicalId(fn.function)).Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+
+      expect(dynamo, fn.node.path).toEqual([
+        { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: tableArn },
+      ]);
+      expect(env[ENV.tableName], fn.node.path).toEqual({ Ref: logicalId(stack.sessions.table) });
+    }
+  });
+});
