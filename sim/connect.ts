@@ -3,7 +3,6 @@
  * the ConnectAgentStatus adapter calls, validated as Connect does, recording every status the
  * system sets at the virtual time of the call.
  */
-import { createHash } from 'node:crypto';
 import {
   type AgentStatusSummary,
   type AgentStatusType,
@@ -18,6 +17,8 @@ import {
 import type { StatusRef } from '../lambda/core/config';
 import { lastArnSegment } from '../lambda/core/contact';
 import type { VirtualClock } from './clock';
+import { stableUuid } from './ids';
+import type { Latency } from './latency';
 import type { ScenarioAgent } from './scenario';
 
 /** Name of the status a wrap-up or routable status configured by id carries. */
@@ -38,6 +39,10 @@ export interface SimConnectProps {
   readonly agents: readonly ScenarioAgent[];
   readonly wrapUpStatus: StatusRef;
   readonly routableStatus: StatusRef;
+  /** How long a call takes. */
+  readonly latency: Latency;
+  /** Told of every status the system sets. */
+  readonly onStatusChange?: (change: StatusChange) => void;
 }
 
 const BAD_REQUEST = { httpStatusCode: 400 } as const;
@@ -81,9 +86,11 @@ export class SimConnect {
   async send(command: unknown): Promise<unknown> {
     const name = commandName(command);
     this.calls[name] = (this.calls[name] ?? 0) + 1;
-    if (command instanceof ListAgentStatusesCommand) return this.listAgentStatuses(command);
-    if (command instanceof PutUserStatusCommand) return this.putUserStatus(command);
-    throw new Error(`The simulated Amazon Connect does not implement ${name}`);
+    return this.props.latency.around('connect', () => {
+      if (command instanceof ListAgentStatusesCommand) return this.listAgentStatuses(command);
+      if (command instanceof PutUserStatusCommand) return this.putUserStatus(command);
+      throw new Error(`The simulated Amazon Connect does not implement ${name}`);
+    });
   }
 
   private listAgentStatuses(command: ListAgentStatusesCommand): ListAgentStatusesCommandOutput {
@@ -131,7 +138,9 @@ export class SimConnect {
       });
     }
     this.agentStatus.set(UserId, status.name);
-    this.statusChanges.push({ at: this.props.clock.nowMs(), agentId: UserId, status: status.name });
+    const change: StatusChange = { at: this.props.clock.nowMs(), agentId: UserId, status: status.name };
+    this.statusChanges.push(change);
+    this.props.onStatusChange?.(change);
     return { $metadata: { httpStatusCode: 200 } };
   }
 
@@ -146,16 +155,10 @@ export class SimConnect {
     return arn;
   }
 
-  private addStatus(name: string, type: AgentStatusType, id = statusIdOf(name)): void {
+  private addStatus(name: string, type: AgentStatusType, id = stableUuid(`agent-status:${name}`)): void {
     if (this.statuses.some((status) => status.name === name || status.id === id)) return;
     this.statuses.push({ id, name, type });
   }
-}
-
-/** A stable, UUID-shaped id for a status name. */
-function statusIdOf(name: string): string {
-  const hex = createHash('sha256').update(`agent-status:${name}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** `PutUserStatusCommand`, or the class name of whatever was sent. */

@@ -20,8 +20,9 @@ import type { App } from '../lambda/handlers/runtime';
 import { makeTimerDueHandler } from '../lambda/handlers/timer-due';
 import { makeTimerFiredHandler } from '../lambda/handlers/timer-fired';
 import { VirtualClock } from './clock';
-import { SimConnect } from './connect';
+import { SimConnect, type StatusChange } from './connect';
 import { type DynamoCounts, type SimDynamo, startDynamo } from './dynamo';
+import { CallLatency, NO_LATENCY } from './latency';
 import { Random } from './random';
 import { parseScenario, type Scenario, type Step, type StepKind } from './scenario';
 import { type ScheduleFire, SimScheduler } from './scheduler';
@@ -36,6 +37,11 @@ export interface SimulationOptions {
   readonly quiet?: boolean;
   /** Where log lines go unless quiet (default: stderr). Never stdout: that is the result's. */
   readonly logStream?: { write(text: string): unknown };
+  /**
+   * Make every simulated AWS call take a typical in-Region time (see latency.ts). Off by default,
+   * so a scenario's times are exactly the ones it gives; the demo and the bench turn it on.
+   */
+  readonly callLatency?: boolean;
   /** Probability that Scheduler delivers a firing twice (default 0.1). */
   readonly duplicateFireProbability?: number;
 }
@@ -64,6 +70,8 @@ export interface Invocation {
   /** Set when it was a Scheduler firing. */
   readonly fire?: ScheduleFire | undefined;
   readonly logs: LogLine[];
+  /** Statuses it set, when each took effect. */
+  readonly statusChanges: StatusChange[];
   /** It threw, or reported its record failed. */
   failed: boolean;
   error?: string;
@@ -229,17 +237,27 @@ class World {
     const random = new Random(scenario.seed);
     this.clock = new VirtualClock(start);
     const config = scenario.config;
+    const latency = options.callLatency ? new CallLatency(this.clock, random.fork('latency')) : NO_LATENCY;
+    if (options.callLatency) {
+      dynamo.doc.middlewareStack.add((next) => (args) => latency.around('dynamodb', () => next(args)), {
+        step: 'initialize',
+        name: 'simulatorLatency',
+      });
+    }
     this.connect = new SimConnect({
       clock: this.clock,
       instanceArns: instanceArnsOf(scenario),
       agents: scenario.agents,
       wrapUpStatus: config.wrapUpStatus,
       routableStatus: config.routableStatus,
+      latency,
+      onStatusChange: (change) => this.current?.statusChanges.push(change),
     });
     this.scheduler = new SimScheduler({
       clock: this.clock,
       random: random.fork('scheduler'),
       groupName: SIM_RESOURCES.scheduleGroup,
+      latency,
       duplicateProbability: options.duplicateFireProbability ?? DEFAULT_DUPLICATE_FIRE_PROBABILITY,
       invokeTarget: (input, fire) => this.invokeTimerFired(input, fire, 1),
     });
@@ -269,7 +287,7 @@ class World {
       consume: (event, message) =>
         this.invokeBatch('timer-due', event, message.receiveCount, undefined, this.handlers.timerDue),
     });
-    this.sqs = new SimSqs([this.intake, this.due]);
+    this.sqs = new SimSqs([this.intake, this.due], latency);
 
     const policies = indexPolicies(config.policies);
     const app = (fn: FunctionName, armsSchedules: boolean): App => ({
@@ -382,7 +400,17 @@ class World {
     extra: { stepIndex?: number | undefined; fire?: ScheduleFire },
   ): Invocation {
     const at = this.clock.nowMs();
-    const invocation: Invocation = { fn, at, endedAt: at, attempt, input, ...extra, logs: [], failed: false };
+    const invocation: Invocation = {
+      fn,
+      at,
+      endedAt: at,
+      attempt,
+      input,
+      ...extra,
+      logs: [],
+      statusChanges: [],
+      failed: false,
+    };
     this.invocations.push(invocation);
     this.current = invocation;
     return invocation;

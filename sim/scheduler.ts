@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-scheduler';
 import type { VirtualClock } from './clock';
 import { commandName } from './connect';
+import type { Latency } from './latency';
 import type { Random } from './random';
 
 const MINUTE_MS = 60_000;
@@ -45,6 +46,8 @@ export interface SimSchedulerProps {
   readonly groupName: string;
   /** Probability that a firing is delivered twice. */
   readonly duplicateProbability: number;
+  /** How long a call takes. */
+  readonly latency: Latency;
   /** Invokes the schedule's target with its parsed `Input`. */
   readonly invokeTarget: (input: unknown, fire: ScheduleFire) => Promise<void>;
 }
@@ -79,9 +82,11 @@ export class SimScheduler {
   async send(command: unknown): Promise<unknown> {
     const name = commandName(command);
     this.calls[name] = (this.calls[name] ?? 0) + 1;
-    if (command instanceof CreateScheduleCommand) return this.create(command);
-    if (command instanceof DeleteScheduleCommand) return this.delete(command);
-    throw new Error(`The simulated EventBridge Scheduler does not implement ${name}`);
+    return this.props.latency.around('scheduler', () => {
+      if (command instanceof CreateScheduleCommand) return this.create(command);
+      if (command instanceof DeleteScheduleCommand) return this.delete(command);
+      throw new Error(`The simulated EventBridge Scheduler does not implement ${name}`);
+    });
   }
 
   private create(command: CreateScheduleCommand): CreateScheduleCommandOutput {

@@ -19,6 +19,8 @@ import {
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { VirtualClock } from './clock';
 import { commandName } from './connect';
+import { stableUuid } from './ids';
+import type { Latency } from './latency';
 import type { Random } from './random';
 
 const ACCOUNT = '123456789012';
@@ -89,7 +91,7 @@ export class SimQueue {
 
   private accept(body: string, origin: unknown): QueuedMessage {
     this.sent++;
-    const id = messageIdOf(this.props.name, this.nextId++);
+    const id = stableUuid(`${this.props.name}:${this.nextId++}`);
     return { id, body, sentAt: this.props.clock.nowMs(), receiveCount: 0, origin };
   }
 
@@ -150,7 +152,10 @@ export class SimSqs {
   readonly calls: Record<string, number> = {};
   private readonly queues = new Map<string, SimQueue>();
 
-  constructor(queues: readonly SimQueue[]) {
+  constructor(
+    queues: readonly SimQueue[],
+    private readonly latency: Latency,
+  ) {
     for (const queue of queues) this.queues.set(queue.url, queue);
   }
 
@@ -162,8 +167,10 @@ export class SimSqs {
   async send(command: unknown): Promise<unknown> {
     const name = commandName(command);
     this.calls[name] = (this.calls[name] ?? 0) + 1;
-    if (command instanceof SendMessageCommand) return this.sendMessage(command);
-    throw new Error(`The simulated SQS does not implement ${name}`);
+    return this.latency.around('sqs', () => {
+      if (command instanceof SendMessageCommand) return this.sendMessage(command);
+      throw new Error(`The simulated SQS does not implement ${name}`);
+    });
   }
 
   private sendMessage(command: SendMessageCommand): SendMessageCommandOutput {
@@ -197,10 +204,4 @@ export class SimSqs {
       $metadata: { httpStatusCode: 200 },
     };
   }
-}
-
-/** A stable, UUID-shaped message id. */
-function messageIdOf(queue: string, n: number): string {
-  const hex = createHash('sha256').update(`${queue}:${n}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

@@ -1,0 +1,94 @@
+/**
+ * Builds Amazon Connect contact events (EventBridge, `detail-type: Amazon Connect Contact Event`)
+ * in the shape Connect sends them, for the demo, the bench and the tests. The shape follows
+ * test/sim/fixtures/contact-event-disconnected.json (the cleaned documentation sample): inbound
+ * contacts carry `queueInfo`, agent-initiated outbound ones do not, and a contact that never
+ * reached an agent has no `agentInfo`.
+ */
+import type { Channel } from '../lambda/core/config';
+import { stableUuid } from './ids';
+
+/** What a contact event is built from; times are epoch ms. */
+export interface ContactEventSpec {
+  /** `arn:aws:connect:REGION:ACCOUNT:instance/ID`. */
+  readonly instanceArn: string;
+  readonly contactId: string;
+  /** Default DISCONNECTED. */
+  readonly eventType?: string;
+  readonly channel: Channel;
+  /** Default INBOUND. */
+  readonly initiationMethod?: 'INBOUND' | 'OUTBOUND' | 'TRANSFER' | 'QUEUE_TRANSFER' | 'CALLBACK' | 'API';
+  readonly initiatedAt: number;
+  /** Absent for a contact with no queue (agent-initiated outbound). */
+  readonly queueId?: string | undefined;
+  readonly enqueuedAt?: number | undefined;
+  /** Absent for a contact that never reached an agent. */
+  readonly agentId?: string | undefined;
+  readonly connectedToAgentAt?: number | undefined;
+  readonly disconnectedAt?: number | undefined;
+  readonly initialContactId?: string | undefined;
+  readonly previousContactId?: string | undefined;
+  /** Contact tags (a flow's "Tag contact" block), e.g. `{ acwProfile: 'tier3' }`. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** EventBridge event id; default derived from the contact, agent and event type. */
+  readonly eventId?: string;
+  /** EventBridge `time`; default the disconnect time (or the initiation time). */
+  readonly time?: number;
+}
+
+/** An EventBridge contact event, as JSON. */
+export type ContactEventJson = Record<string, unknown>;
+
+/** Builds one contact event. */
+export function contactEvent(spec: ContactEventSpec): ContactEventJson {
+  const arn = /^arn:([^:]+):connect:([^:]+):(\d+):instance\/(.+)$/.exec(spec.instanceArn);
+  const region = arn?.[2] ?? 'us-east-1';
+  const account = arn?.[3] ?? '123456789012';
+  const instanceId = arn?.[4] ?? 'unknown';
+  const eventType = spec.eventType ?? 'DISCONNECTED';
+  const detail: Record<string, unknown> = {
+    eventType,
+    contactId: spec.contactId,
+    initialContactId: spec.initialContactId ?? spec.contactId,
+    ...(spec.previousContactId === undefined ? {} : { previousContactId: spec.previousContactId }),
+    channel: spec.channel,
+    instanceArn: spec.instanceArn,
+    initiationMethod: spec.initiationMethod ?? 'INBOUND',
+    initiationTimestamp: iso(spec.initiatedAt),
+    connectedToSystemTimestamp: iso(spec.initiatedAt),
+  };
+  if (spec.disconnectedAt !== undefined) detail.disconnectTimestamp = iso(spec.disconnectedAt);
+  if (spec.queueId !== undefined) {
+    detail.queueInfo = {
+      queueArn: `${spec.instanceArn}/queue/${spec.queueId}`,
+      queueType: 'STANDARD',
+      enqueueTimestamp: iso(spec.enqueuedAt ?? spec.initiatedAt),
+    };
+  }
+  if (spec.agentId !== undefined) {
+    detail.agentInfo = {
+      agentArn: `${spec.instanceArn}/agent/${spec.agentId}`,
+      ...(spec.connectedToAgentAt === undefined
+        ? {}
+        : { connectedToAgentTimestamp: iso(spec.connectedToAgentAt) }),
+    };
+  }
+  detail.tags = { 'aws:connect:instanceId': instanceId, ...(spec.tags ?? {}) };
+  const time = spec.time ?? spec.disconnectedAt ?? spec.initiatedAt;
+  return {
+    version: '0',
+    id: spec.eventId ?? stableUuid(`${spec.contactId}/${spec.agentId ?? '-'}/${eventType}`),
+    'detail-type': 'Amazon Connect Contact Event',
+    source: 'aws.connect',
+    account,
+    // EventBridge writes whole seconds.
+    time: `${new Date(Math.floor(time / 1000) * 1000).toISOString().slice(0, 19)}Z`,
+    region,
+    resources: [spec.instanceArn, `${spec.instanceArn}/contact/${spec.contactId}`],
+    detail,
+  };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,181 @@
+/**
+ * The `npm start` demo: a quarter of an hour of a small contact center on Monday 2026-03-02.
+ *
+ * Four agents; policies by queue, channel and profile; a duplicated event (R14); a contact that
+ * never reached an agent (R2); a queue whose policy is 0 s (no wrap-up); an outbound call with no
+ * queue; and a transfer, where each agent's wrap-up begins when they leave the contact.
+ */
+import type { AcwConfigInput } from '../lambda/core/config';
+import { type ContactEventJson, contactEvent } from './contact-events';
+
+const INSTANCE_ARN = 'arn:aws:connect:eu-west-2:111122223333:instance/0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
+
+const ANA = '5b1f0c9e-1a2b-4c3d-8e4f-00000000a001';
+const BEN = '5b1f0c9e-1a2b-4c3d-8e4f-00000000a002';
+const CHLOE = '5b1f0c9e-1a2b-4c3d-8e4f-00000000a003';
+const DEV = '5b1f0c9e-1a2b-4c3d-8e4f-00000000a004';
+const GENERAL = '9c0d1e2f-0000-4000-8000-00000000a101';
+const BILLING = '9c0d1e2f-0000-4000-8000-00000000a102';
+const CALLBACKS = '9c0d1e2f-0000-4000-8000-00000000a103';
+const CHAT = '9c0d1e2f-0000-4000-8000-00000000a104';
+
+/** Display names of the demo's agents, by Connect user id. */
+export const DEMO_AGENTS: Readonly<Record<string, string>> = {
+  [ANA]: 'Ana',
+  [BEN]: 'Ben',
+  [CHLOE]: 'Chloé',
+  [DEV]: 'Dev',
+};
+
+/** Display names of the demo's queues, by queue id. */
+export const DEMO_QUEUES: Readonly<Record<string, string>> = {
+  [GENERAL]: 'general',
+  [BILLING]: 'billing',
+  [CALLBACKS]: 'callbacks',
+  [CHAT]: 'chat',
+};
+
+const config: AcwConfigInput = {
+  connectInstanceArn: INSTANCE_ARN,
+  wrapUpStatus: { name: 'Wrap Up' },
+  routableStatus: { name: 'Available' },
+  policies: {
+    default: { durationSeconds: 90 },
+    channels: { CHAT: { durationSeconds: 60 } },
+    queues: {
+      [BILLING]: { durationSeconds: 300 },
+      [CALLBACKS]: { durationSeconds: 0 },
+    },
+    profiles: { tier3: { durationSeconds: 600 } },
+  },
+};
+
+const DAY = '2026-03-02';
+const t = (time: string): number => Date.parse(`${DAY}T${time}Z`);
+
+/** A handled contact: talked from `connected` to `disconnected`; the event arrives `delay` s later. */
+function handled(spec: {
+  contactId: string;
+  agentId: string;
+  channel: 'VOICE' | 'CHAT';
+  queueId?: string | undefined;
+  connected: string;
+  disconnected: string;
+  initiationMethod?: 'INBOUND' | 'OUTBOUND' | 'TRANSFER';
+  previousContactId?: string;
+  tags?: Record<string, string>;
+}): ContactEventJson {
+  const connectedAt = t(spec.connected);
+  return contactEvent({
+    instanceArn: INSTANCE_ARN,
+    contactId: spec.contactId,
+    channel: spec.channel,
+    initiationMethod: spec.initiationMethod ?? 'INBOUND',
+    initiatedAt: connectedAt - 25_000,
+    queueId: spec.queueId,
+    enqueuedAt: connectedAt - 20_000,
+    agentId: spec.agentId,
+    connectedToAgentAt: connectedAt,
+    disconnectedAt: t(spec.disconnected),
+    previousContactId: spec.previousContactId,
+    tags: spec.tags,
+  });
+}
+
+const anaBilling = handled({
+  contactId: 'c0000001-0000-4000-8000-000000000001',
+  agentId: ANA,
+  channel: 'VOICE',
+  queueId: BILLING,
+  connected: '08:55:40',
+  disconnected: '09:00:03',
+});
+const benChat = handled({
+  contactId: 'c0000001-0000-4000-8000-000000000002',
+  agentId: BEN,
+  channel: 'CHAT',
+  queueId: CHAT,
+  connected: '08:58:00',
+  disconnected: '09:01:08',
+});
+const chloeGeneral = handled({
+  contactId: 'c0000001-0000-4000-8000-000000000003',
+  agentId: CHLOE,
+  channel: 'VOICE',
+  queueId: GENERAL,
+  connected: '08:57:12',
+  disconnected: '09:01:28',
+});
+const abandoned = contactEvent({
+  instanceArn: INSTANCE_ARN,
+  contactId: 'c0000001-0000-4000-8000-000000000004',
+  channel: 'VOICE',
+  initiatedAt: t('09:01:20'),
+  queueId: GENERAL,
+  enqueuedAt: t('09:01:25'),
+  disconnectedAt: t('09:02:00'),
+});
+const devTier3 = handled({
+  contactId: 'c0000001-0000-4000-8000-000000000005',
+  agentId: DEV,
+  channel: 'VOICE',
+  queueId: GENERAL,
+  connected: '08:52:30',
+  disconnected: '09:02:15',
+  tags: { acwProfile: 'tier3' },
+});
+const benCallback = handled({
+  contactId: 'c0000001-0000-4000-8000-000000000006',
+  agentId: BEN,
+  channel: 'VOICE',
+  queueId: CALLBACKS,
+  connected: '09:02:30',
+  disconnected: '09:03:40',
+});
+const chloeOutbound = handled({
+  contactId: 'c0000001-0000-4000-8000-000000000007',
+  agentId: CHLOE,
+  channel: 'VOICE',
+  connected: '09:04:10',
+  disconnected: '09:06:20',
+  initiationMethod: 'OUTBOUND',
+});
+const benTransfers = handled({
+  contactId: 'c0000001-0000-4000-8000-000000000008',
+  agentId: BEN,
+  channel: 'VOICE',
+  queueId: GENERAL,
+  connected: '09:04:05',
+  disconnected: '09:08:10',
+});
+const anaTakesTransfer = handled({
+  contactId: 'c0000001-0000-4000-8000-000000000009',
+  agentId: ANA,
+  channel: 'VOICE',
+  queueId: GENERAL,
+  connected: '09:07:40',
+  disconnected: '09:11:30',
+  initiationMethod: 'TRANSFER',
+  previousContactId: 'c0000001-0000-4000-8000-000000000008',
+});
+
+/** The demo scenario, in the simulator's public format. */
+export const demoScenario = {
+  seed: 5,
+  config,
+  agents: Object.keys(DEMO_AGENTS).map((id) => ({ id, status: 'Available' })),
+  steps: [
+    { at: `${DAY}T09:00:05Z`, contactEvent: anaBilling },
+    { at: `${DAY}T09:01:10Z`, contactEvent: benChat },
+    { at: `${DAY}T09:01:30Z`, contactEvent: chloeGeneral },
+    // EventBridge delivers at least once: the same event again.
+    { at: `${DAY}T09:01:34Z`, contactEvent: chloeGeneral },
+    { at: `${DAY}T09:02:01Z`, contactEvent: abandoned },
+    { at: `${DAY}T09:02:17Z`, contactEvent: devTier3 },
+    { at: `${DAY}T09:03:42Z`, contactEvent: benCallback },
+    { at: `${DAY}T09:06:22Z`, contactEvent: chloeOutbound },
+    { at: `${DAY}T09:08:12Z`, contactEvent: benTransfers },
+    { at: `${DAY}T09:11:32Z`, contactEvent: anaTakesTransfer },
+  ],
+  until: `${DAY}T09:15:00Z`,
+};

@@ -1,0 +1,243 @@
+/**
+ * `npm start`: runs the built-in demo scenario through the simulator and prints a readable
+ * timeline of what the system did (wrap-ups started, timers, agents put back in Available), then
+ * a short summary.
+ */
+import { pathToFileURL } from 'node:url';
+import type { SQSEvent } from 'aws-lambda';
+import type { ContactEvent } from '../lambda/core/contact';
+import type { Session } from '../lambda/core/session';
+import { parseContactEvent } from '../lambda/handlers/events';
+import { DEMO_AGENTS, DEMO_QUEUES, demoScenario } from './demo-scenario';
+import { type Invocation, runSimulation, type SimulationRun } from './engine';
+
+interface Row {
+  readonly at: number;
+  readonly agent: string;
+  readonly channel: string;
+  readonly queue: string;
+  readonly what: string;
+}
+
+/** Runs the demo and writes its timeline to `out`; returns the exit code. */
+export async function main(out: { write(text: string): unknown } = process.stdout): Promise<number> {
+  const run = await runSimulation(demoScenario, { quiet: true, callLatency: true });
+  const { rows, lateness } = timeline(run);
+  const start = run.scenario.steps[0]?.at ?? run.scenario.until;
+  out.write(
+    `connect-acw demo: ${run.scenario.agents.length} agents, ${run.scenario.steps.length} contact events, ` +
+      `${hms(start)}-${hms(run.scenario.until)} UTC on ${new Date(start).toISOString().slice(0, 10)} (simulated)\n`,
+  );
+  out.write(`policies: ${policiesText(run)}\n\n`);
+  out.write(table(rows));
+  out.write(`\n${summary(run, lateness).join('\n')}\n`);
+  return 0;
+}
+
+/** One row per thing worth seeing, in time order, and how late (s) each restore took effect. */
+function timeline(run: SimulationRun): { rows: Row[]; lateness: number[] } {
+  const sessions = new Map(
+    run.storedSessions.map((session) => [key(session.contactId, session.agentId), session]),
+  );
+  const rows: Row[] = [];
+  const lateness: number[] = [];
+  for (const invocation of run.invocations) {
+    const outcome = outcomeOf(invocation);
+    const session =
+      outcome === undefined
+        ? undefined
+        : sessions.get(key(String(outcome.contactId), String(outcome.agentId)));
+    const where = session === undefined ? undefined : placeOf(session);
+    if (invocation.failed) {
+      rows.push({
+        at: invocation.at,
+        ...(where ?? blank),
+        what: `failed (${invocation.error ?? 'record failed'})`,
+      });
+      continue;
+    }
+    if (invocation.fn === 'contact-events') {
+      const event = eventOf(invocation);
+      const place = where ?? (event === undefined ? blank : placeOfEvent(event));
+      rows.push({ at: invocation.at, ...place, what: contactEventText(outcome, session) });
+    } else if (invocation.fn === 'timer-fired' && where !== undefined && session !== undefined) {
+      const early = (Date.parse(session.deadline) - invocation.at) / 1000;
+      const again = invocation.fire?.duplicate ? 'Scheduler fired again' : 'Scheduler fired';
+      const what =
+        outcome?.outcome === 'DEFERRED'
+          ? `· ${again} ${early.toFixed(1)} s before the deadline: due queue in ${String(outcome.delaySeconds)} s`
+          : `· ${again}: nothing left to do (${String(outcome?.reason ?? outcome?.outcome).toLowerCase()})`;
+      rows.push({ at: invocation.at, ...where, what });
+    } else if (invocation.fn === 'timer-due' && where !== undefined && session !== undefined) {
+      if (invocation.statusChanges.length === 0) {
+        const what =
+          outcome?.outcome === 'DEFERRED'
+            ? `· due timer early: again in ${String(outcome.delaySeconds)} s`
+            : '· same timer delivered again: nothing to do (R14)';
+        rows.push({ at: invocation.at, ...where, what });
+      }
+      for (const change of invocation.statusChanges) {
+        const late = (change.at - Date.parse(session.deadline)) / 1000;
+        lateness.push(late);
+        const reason = session.endReason === 'TIMER' ? 'timer' : String(session.endReason).toLowerCase();
+        rows.push({
+          at: change.at,
+          ...where,
+          what: `${change.status} (${reason}, ${late.toFixed(2)} s after deadline)`,
+        });
+      }
+    }
+  }
+  return { rows: rows.sort((a, b) => a.at - b.at), lateness };
+}
+
+function contactEventText(
+  outcome: Record<string, unknown> | undefined,
+  session: Session | undefined,
+): string {
+  switch (outcome?.outcome) {
+    case 'STARTED':
+      return session === undefined
+        ? 'wrap-up started'
+        : `wrap-up started, ends ${hms(Date.parse(session.deadline))} (${policyText(session)})`;
+    case 'RESUMED':
+      return 'wrap-up resumed after a failed attempt';
+    case 'LATE':
+      return 'event arrived after its wrap-up would have ended: agent left alone';
+    case 'IGNORED':
+      switch (outcome.reason) {
+        case 'NO_AGENT':
+          return 'never reached an agent: no wrap-up (R2)';
+        case 'NO_WRAP_UP_POLICY':
+          return 'policy is 0 s: no wrap-up, agent stays routable';
+        case 'ALREADY_CLOSED':
+          return 'same event again: ignored (R14)';
+        default:
+          return `ignored (${String(outcome.reason).toLowerCase()})`;
+      }
+    default:
+      return String(outcome?.outcome ?? 'no outcome').toLowerCase();
+  }
+}
+
+function summary(run: SimulationRun, lateness: readonly number[]): string[] {
+  const contactEvents = run.invocations.filter((invocation) => invocation.fn === 'contact-events');
+  const outcomes = contactEvents.map(outcomeOf);
+  const count = (test: (outcome: Record<string, unknown> | undefined) => boolean) =>
+    outcomes.filter(test).length;
+  const started = count((outcome) => outcome?.outcome === 'STARTED');
+  const duplicates = count((outcome) => outcome?.reason === 'ALREADY_CLOSED');
+  const noAgent = count((outcome) => outcome?.reason === 'NO_AGENT');
+  const zero = count((outcome) => outcome?.reason === 'NO_WRAP_UP_POLICY');
+  const sessions = run.storedSessions;
+  const byTimer = sessions.filter((session) => session.endReason === 'TIMER');
+  const open = sessions.filter((session) => session.state === 'WRAP_UP').length;
+  const restores = run.result.statusChanges.filter((change) => change.status !== 'Wrap Up');
+  const stats = run.stats;
+  const connect = Object.entries(stats.connectCalls)
+    .map(([name, n]) => `${n} ${name.replace(/Command$/, '')}`)
+    .join(' + ');
+  return [
+    'summary',
+    `  contact events  ${contactEvents.length} delivered: ${started} wrap-ups started, ${duplicates} duplicate ignored, ` +
+      `${noAgent} never reached an agent, ${zero} with a 0 s policy`,
+    `  wrap-ups        ${byTimer.length} ended by the timer, ${open} still open at ${hms(run.scenario.until)}; ` +
+      `${restores.length} agents put back in Available`,
+    `  on time (R13)   agents back in Available ${range(lateness)} s after their deadline ` +
+      '(target: within 2 s)',
+    `  timers          ${stats.schedulesCreated} Scheduler schedules (each fires anywhere in its minute), ` +
+      `${stats.scheduleFires} firings (+${stats.duplicateFires} duplicate), ` +
+      `${stats.sqsCalls.SendMessageCommand ?? 0} due-queue messages`,
+    `  AWS calls       Connect ${connect}; DynamoDB ${stats.dynamo.writes} writes, ${stats.dynamo.reads} reads`,
+  ];
+}
+
+function range(values: readonly number[]): string {
+  if (values.length === 0) return 'n/a';
+  return `${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)}`;
+}
+
+function table(rows: readonly Row[]): string {
+  const header: Row = { at: 0, agent: 'agent', channel: 'channel', queue: 'queue', what: 'what happened' };
+  const width = (field: 'agent' | 'channel' | 'queue') =>
+    Math.max(...[header, ...rows].map((row) => [...row[field]].length));
+  const widths = { agent: width('agent'), channel: width('channel'), queue: width('queue') };
+  const line = (time: string, row: Row) =>
+    `${time.padEnd(12)}  ${pad(row.agent, widths.agent)}  ${pad(row.channel, widths.channel)}  ` +
+    `${pad(row.queue, widths.queue)}  ${row.what}\n`;
+  return [line('time', header), ...rows.map((row) => line(hms(row.at, true), row))].join('');
+}
+
+function pad(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - [...text].length));
+}
+
+const blank = { agent: '-', channel: '-', queue: '-' };
+
+function placeOf(session: Session): Omit<Row, 'at' | 'what'> {
+  return {
+    agent: DEMO_AGENTS[session.agentId] ?? session.agentId,
+    channel: session.channel,
+    queue: queueName(session.queueId),
+  };
+}
+
+function placeOfEvent(event: ContactEvent): Omit<Row, 'at' | 'what'> {
+  return {
+    agent: event.agentId === undefined ? '-' : (DEMO_AGENTS[event.agentId] ?? event.agentId),
+    channel: event.channel,
+    queue: queueName(event.queueId),
+  };
+}
+
+function queueName(queueId: string | undefined): string {
+  return queueId === undefined ? '(none)' : (DEMO_QUEUES[queueId] ?? queueId);
+}
+
+function policyText(session: Session): string {
+  const [level, name] = session.policySource.split(':');
+  const seconds = `${session.policy.durationSeconds} s`;
+  if (level === 'queue' && name !== undefined) return `queue ${queueName(name)} policy, ${seconds}`;
+  if (level === 'channel') return `channel ${name} policy, ${seconds}`;
+  if (level === 'profile') return `profile ${name}, ${seconds}`;
+  return `default policy, ${seconds}`;
+}
+
+function policiesText(run: SimulationRun): string {
+  const policies = run.scenario.config.policies;
+  const parts = [`default ${policies.default.durationSeconds} s`];
+  for (const [channel, policy] of Object.entries(policies.channels))
+    parts.push(`${channel} ${policy?.durationSeconds} s`);
+  for (const [queue, policy] of Object.entries(policies.queues))
+    parts.push(`queue ${queueName(queue)} ${policy.durationSeconds} s`);
+  for (const [profile, policy] of Object.entries(policies.profiles))
+    parts.push(`profile ${profile} ${policy.durationSeconds} s`);
+  return parts.join(' · ');
+}
+
+/** The fields of the handler's outcome log line. */
+function outcomeOf(invocation: Invocation): Record<string, unknown> | undefined {
+  return invocation.logs.find((line) => typeof line.fields.outcome === 'string')?.fields;
+}
+
+function eventOf(invocation: Invocation): ContactEvent | undefined {
+  const body = (invocation.input as SQSEvent).Records[0]?.body;
+  try {
+    return parseContactEvent(body);
+  } catch {
+    return undefined;
+  }
+}
+
+function key(contactId: string, agentId: string): string {
+  return `${contactId}/${agentId}`;
+}
+
+/** `09:05:03` or, with `millis`, `09:05:03.412` (UTC). */
+function hms(ms: number, millis = false): string {
+  return new Date(ms).toISOString().slice(11, millis ? 23 : 19);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = await main();
+}
