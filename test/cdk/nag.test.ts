@@ -1,0 +1,87 @@
+import { Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { ConnectAcwStack } from '../../lib/connect-acw-stack';
+import { addNagChecks } from '../../lib/nag';
+import { testApp } from './support';
+
+function findings(app: ReturnType<typeof testApp>): string[] {
+  return new AwsSolutionsChecks()
+    .validateScope(app)
+    .violations.filter((v) => v.severity === 'error' || v.severity === 'warning')
+    .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
+}
+
+function acknowledgements(stack: ConnectAcwStack): { path: string; id: string; reason: string }[] {
+  return stack.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          path: construct.node.path.replace(/^Acw\//, ''),
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      ),
+  );
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds no unacknowledged error or warning in the stack', () => {
+    const app = testApp();
+    new ConnectAcwStack(app, 'Acw');
+
+    expect(findings(app)).toEqual([]);
+  });
+
+  it('registered as bin/ does, lets the stack synthesize', () => {
+    const app = testApp();
+    new ConnectAcwStack(app, 'Acw');
+    addNagChecks(app);
+
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('still fails synthesis on a wildcard grant nobody acknowledged (the check is live)', () => {
+    const app = testApp();
+    const stack = new ConnectAcwStack(app, 'Acw');
+    stack.intake.function.addToRolePolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['*'] }),
+    );
+    addNagChecks(app);
+
+    expect(findings(app)).toEqual([
+      'AwsSolutions-IAM5[Resource::*] at Acw/Intake/ContactEvents/Role/DefaultPolicy/Resource',
+    ]);
+    expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Resource::\*\]/);
+  });
+
+  it('acknowledges only these findings, each on its own construct and with a reason of its own', () => {
+    const stack = new ConnectAcwStack(testApp(), 'Acw');
+    const schedules =
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/' +
+      `<${stack.resolve(stack.timers.scheduleGroup.logicalId)}>/*]`;
+
+    const acks = acknowledgements(stack);
+
+    expect(acks.map(({ path, id }) => `${path} ${id}`).sort()).toEqual(
+      [
+        'Intake/ContactEvents AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/agent/*]',
+        'Intake/ContactEvents AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/agent-state/*]',
+        `Intake/ContactEvents ${schedules}`,
+        'Intake/ContactEvents/Function AwsSolutions-L1',
+        'Intake/RuleDeadLetterQueue AwsSolutions-SQS3',
+        'Timers/Due AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/agent/*]',
+        'Timers/Due AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/agent-state/*]',
+        'Timers/Due/Function AwsSolutions-L1',
+        'Timers/FiredFailureQueue AwsSolutions-SQS3',
+        'Timers/Fired AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/agent/*]',
+        'Timers/Fired AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/agent-state/*]',
+        'Timers/Fired/Function AwsSolutions-L1',
+        'Timers/SchedulerDeadLetterQueue AwsSolutions-SQS3',
+      ].sort(),
+    );
+    for (const { id, reason } of acks) expect(reason.length, id).toBeGreaterThan(80);
+  });
+});
