@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S npx tsx
 /**
  * The CDK app: one connect-acw stack, configured by the `acw` context value (cdk.json, or
  * `cdk deploy -c acw='{...}'`), checked by cdk-nag's AwsSolutions rules.

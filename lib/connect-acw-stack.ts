@@ -34,10 +34,15 @@ export class ConnectAcwStack extends Stack {
   readonly instanceArnParameter: CfnParameter;
   /** The `DefaultDurationSeconds` parameter. */
   readonly defaultDurationParameter: CfnParameter;
+  /** The wrap-up session table. */
   readonly sessions: SessionTable;
+  /** The wrap-up agent status and the right to set statuses. */
   readonly agentStatus: AgentStatusApi;
+  /** Scheduler timers, the due queue and the timer functions. */
   readonly timers: WrapUpTimers;
+  /** The contact event rule, queue and function. */
   readonly intake: ContactEventIntake;
+  /** The alarm topic and alarms. */
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ConnectAcwStackProps = {}) {

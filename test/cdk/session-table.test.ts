@@ -1,7 +1,21 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { describe, expect, it } from 'vitest';
 import { SESSION_TABLE } from '../../lambda/adapters/dynamo-session-store';
+import { parseAcwConfig } from '../../lambda/core/config';
 import { ENV } from '../../lambda/handlers/runtime';
-import { logicalId, propertiesOf, statementsOfRole, synth } from './support';
+import { AcwFunction, handlerEntry } from '../../lib/acw-function';
+import { SessionTable } from '../../lib/session-table';
+import {
+  EXAMPLE_ACW,
+  logicalId,
+  propertiesOf,
+  resourcesAllowed,
+  statementsOfRole,
+  synth,
+  testApp,
+} from './support';
 
 describe('SessionTable', () => {
   it('R4: sessions are keyed by contactId and agentId, on demand', () => {
@@ -97,5 +111,29 @@ describe('SessionTable', () => {
       ]);
       expect(env[ENV.tableName], fn.node.path).toEqual({ Ref: logicalId(stack.sessions.table) });
     }
+  });
+
+  it('with a customer managed key, encrypts the table with it and lets the functions use that key', () => {
+    const stack = new Stack(testApp(), 'Keyed');
+    const key = new Key(stack, 'Key', { enableKeyRotation: true });
+    const settings = {
+      config: parseAcwConfig(EXAMPLE_ACW),
+      instanceArn: 'arn:aws:connect:x',
+      defaultDurationSeconds: '90',
+    };
+    const sessions = new SessionTable(stack, 'Sessions', { encryptionKey: key });
+    const fn = new AcwFunction(stack, 'Fn', { settings, entry: handlerEntry('timer-due'), description: 'x' });
+
+    sessions.grantSessions(fn);
+    const template = Template.fromStack(stack);
+
+    expect(propertiesOf(template, logicalId(sessions.table)).SSESpecification).toEqual({
+      SSEEnabled: true,
+      SSEType: 'KMS',
+      KMSMasterKeyId: { 'Fn::GetAtt': [logicalId(key), 'Arn'] },
+    });
+    expect(resourcesAllowed(template, logicalId(fn.role), 'kms:Decrypt')).toEqual([
+      { 'Fn::GetAtt': [logicalId(key), 'Arn'] },
+    ]);
   });
 });
