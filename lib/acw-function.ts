@@ -129,7 +129,7 @@ export class AcwFunction extends Construct implements IGrantable {
       retention: settings.logRetention ?? RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // Only this log group, instead of AWSLambdaBasicExecutionRole's logs:* on every group.
+    // Only this log group: AWSLambdaBasicExecutionRole would allow writing to every log group.
     this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, 'Function', {
