@@ -17,7 +17,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { AcwConfig } from '../lambda/core/config';
-import { ENV } from '../lambda/handlers/runtime';
+import { ENV } from '../lambda/handlers/env';
 import { acknowledgeRule } from './nag';
 
 /** The repository root, resolved from this file so that `cdk synth` and vitest agree. */
@@ -36,11 +36,13 @@ export const MAX_CONFIG_ENV_BYTES = 3_500;
 
 /**
  * The `ACW_CONFIG` value: the validated configuration without `connectInstanceArn`, which the
- * functions read from `CONNECT_INSTANCE_ARN` (the CloudFormation parameter) instead.
+ * functions read from `CONNECT_INSTANCE_ARN` (the CloudFormation parameter) instead, and without
+ * `alarmEmail`, which they do not need.
  * @throws Error naming `acw.policies` when the result does not fit in a Lambda environment.
  */
 export function configEnvironmentValue(config: AcwConfig): string {
-  const { connectInstanceArn: _ignored, ...rest } = config;
+  // The alarm address is the stack's business, not the functions': keep it out of their environment.
+  const { connectInstanceArn: _instance, alarmEmail: _email, ...rest } = config;
   const value = JSON.stringify(rest);
   const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes > MAX_CONFIG_ENV_BYTES) {

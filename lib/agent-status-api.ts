@@ -7,7 +7,7 @@ import { CfnAgentStatus } from 'aws-cdk-lib/aws-connect';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { AcwConfig } from '../lambda/core/config';
-import { ENV } from '../lambda/handlers/runtime';
+import { ENV } from '../lambda/handlers/env';
 import type { AcwFunction } from './acw-function';
 import { acknowledgeWildcardResource } from './nag';
 

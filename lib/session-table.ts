@@ -7,8 +7,8 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { SESSION_TABLE } from '../lambda/adapters/dynamo-session-store';
-import { ENV } from '../lambda/handlers/runtime';
+import { SESSION_TABLE } from '../lambda/adapters/session-keys';
+import { ENV } from '../lambda/handlers/env';
 import type { AcwFunction } from './acw-function';
 
 /** Properties of the session table. */

@@ -16,22 +16,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type SessionStore, VersionConflict } from '../core/ports';
 import type { Session } from '../core/session';
+import { NO_QUEUE, SESSION_TABLE } from './session-keys';
 
-/** Names of the table's indexes and attributes, shared with the CDK construct. */
-export const SESSION_TABLE = {
-  partitionKey: 'contactId',
-  sortKey: 'agentId',
-  openByAgentIndex: 'openByAgent',
-  openByAgentKey: 'openAgentId',
-  openByAgentSort: 'deadline',
-  byQueueDayIndex: 'byQueueDay',
-  byQueueDayKey: 'queueDay',
-  byQueueDaySort: 'startedAt',
-  ttlAttribute: 'expiresAt',
-} as const;
-
-/** The queue key of sessions whose contact had no queue (e.g. agent-initiated outbound). */
-export const NO_QUEUE = 'NO_QUEUE';
+export { NO_QUEUE, SESSION_TABLE } from './session-keys';
 
 export interface DynamoSessionStoreProps {
   readonly client: DynamoDBDocumentClient;

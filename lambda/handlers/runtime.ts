@@ -17,33 +17,15 @@ import { parseAcwConfig } from '../core/config';
 import type { LifecycleConfig } from '../core/lifecycle';
 import { indexPolicies } from '../core/policy';
 import type { Deps, Log } from '../core/ports';
+import { ENV, requireEnv } from './env';
+
+export { ENV, requireEnv } from './env';
 
 /** What every handler is built from. */
 export interface App {
   readonly deps: Deps;
   readonly config: LifecycleConfig;
   readonly metrics?: Metrics | undefined;
-}
-
-/** The environment variables the stack sets (lib/ uses the same names). */
-export const ENV = {
-  config: 'ACW_CONFIG',
-  instanceArn: 'CONNECT_INSTANCE_ARN',
-  defaultDuration: 'DEFAULT_DURATION_SECONDS',
-  wrapUpStatusId: 'WRAP_UP_STATUS_ID',
-  tableName: 'TABLE_NAME',
-  scheduleGroup: 'SCHEDULE_GROUP_NAME',
-  scheduleTargetArn: 'SCHEDULE_TARGET_ARN',
-  scheduleRoleArn: 'SCHEDULE_ROLE_ARN',
-  scheduleDlqArn: 'SCHEDULE_DLQ_ARN',
-  dueQueueUrl: 'DUE_QUEUE_URL',
-} as const;
-
-/** A required environment variable, or an error naming it (fail fast, never `|| ''`). */
-export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
-  const value = env[name];
-  if (value === undefined || value === '') throw new Error(`Environment variable ${name} is not set`);
-  return value;
 }
 
 /** Adapts Powertools Logger to the core's Log port. */

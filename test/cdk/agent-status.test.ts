@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/handlers/runtime';
+import { ENV } from '../../lambda/handlers/env';
 import { exampleWith, logicalId, propertiesOf, statementsOfRole, synth, underInstance } from './support';
 
 function environmentOf(template: ReturnType<typeof synth>['template'], id: string): Record<string, unknown> {

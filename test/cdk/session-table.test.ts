@@ -2,9 +2,9 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { describe, expect, it } from 'vitest';
-import { SESSION_TABLE } from '../../lambda/adapters/dynamo-session-store';
+import { SESSION_TABLE } from '../../lambda/adapters/session-keys';
 import { parseAcwConfig } from '../../lambda/core/config';
-import { ENV } from '../../lambda/handlers/runtime';
+import { ENV } from '../../lambda/handlers/env';
 import { AcwFunction, handlerEntry } from '../../lib/acw-function';
 import { SessionTable } from '../../lib/session-table';
 import {

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/handlers/runtime';
+import { ENV } from '../../lambda/handlers/env';
 import { scheduleGroupNameFor } from '../../lib/wrap-up-timers';
 import {
   logicalId,
