@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/core/config';
 import { ENV } from '../../lambda/handlers/runtime';
-import { EXAMPLE_ACW, logicalId, propertiesOf, synth } from './support';
+import { EXAMPLE_ACW, exampleWith, logicalId, propertiesOf, synth } from './support';
 
 type Fn = ReturnType<typeof synth>['stack']['intake']['function'];
 
@@ -97,6 +97,16 @@ describe('ACW functions', () => {
       expect(config, fn.node.path).not.toHaveProperty('connectInstanceArn');
       expect(config, fn.node.path).toEqual(expected);
       expect(parseAcwConfig(config), fn.node.path).toEqual(expected);
+    }
+  });
+
+  it("keeps the alarm email address out of the functions' environment", () => {
+    const { stack, template } = synth(exampleWith({ alarmEmail: 'ops@example.com' }));
+
+    for (const fn of allFunctions(stack)) {
+      const raw = String(environmentOf(template, fn)[ENV.config]);
+      expect(raw, fn.node.path).not.toContain('ops@example.com');
+      expect(JSON.parse(raw), fn.node.path).not.toHaveProperty('alarmEmail');
     }
   });
 });
