@@ -16,9 +16,9 @@ const USAGE = 'usage: npm run simulate -- FILE.json [--quiet]   (FILE "-" reads 
 export async function main(
   argv: readonly string[],
   io: {
-    stdout: NodeJS.WritableStream;
-    stderr: NodeJS.WritableStream;
-    stdin?: NodeJS.ReadableStream;
+    readonly stdout: { write(text: string): unknown };
+    readonly stderr: { write(text: string): unknown };
+    readonly stdin?: NodeJS.ReadableStream;
   } = process,
 ): Promise<number> {
   const quiet = argv.includes('--quiet');

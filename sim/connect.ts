@@ -78,9 +78,9 @@ export class SimConnect {
     return { send: (command: unknown) => this.send(command) } as unknown as ConnectClient;
   }
 
-  /** The name of a status id, if the instance has it. */
-  statusName(id: string): string | undefined {
-    return this.statuses.find((status) => status.id === id)?.name;
+  /** The id of a status name, if the instance has it. */
+  statusIdOf(name: string): string | undefined {
+    return this.statuses.find((status) => status.name === name)?.id;
   }
 
   async send(command: unknown): Promise<unknown> {

@@ -96,7 +96,7 @@ const scenarioSchema = z.strictObject(
       .min(0, { error: 'must be an integer 0-4294967295' })
       .max(4_294_967_295, { error: 'must be an integer 0-4294967295' })
       .default(DEFAULT_SEED),
-    config: z.unknown(),
+    config: z.unknown().optional(),
     agents: z.array(agentSchema, { error: 'must be a list of agents' }),
     steps: z.array(stepSchema, { error: 'must be a list of steps' }),
     until: timestamp,

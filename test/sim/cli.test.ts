@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../sim/cli';
+import { disconnected, scenarioOf } from './support';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs `npx tsx sim/cli.ts ...args` (asynchronously: never block the event loop). */
+function simulate(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', 'sim/cli.ts', ...args], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A writable that keeps what is written. */
+function sink(): { write(text: string): boolean; text: () => string } {
+  let buffer = '';
+  return {
+    write(text: string) {
+      buffer += text;
+      return true;
+    },
+    text: () => buffer,
+  };
+}
+
+describe('npm run simulate (sim/cli.ts)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'acw-sim-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints only the result JSON on stdout, logs on stderr, and exits 0', async () => {
+    const file = join(dir, 'ok.json');
+    await writeFile(
+      file,
+      JSON.stringify(scenarioOf([{ at: '2021-08-04T17:38:40Z', contactEvent: disconnected() }])),
+    );
+
+    const { code, stdout, stderr } = await simulate([file]);
+
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(Object.keys(result)).toEqual(['sessions', 'statusChanges']);
+    expect(result.sessions).toHaveLength(1);
+    expect(result.statusChanges.map((change: { status: string }) => change.status)).toEqual([
+      'Wrap Up',
+      'Available',
+    ]);
+    expect(stderr).toContain('"message":"Wrap-up started"');
+  });
+
+  it('exits non-zero with a message naming the problem for an invalid scenario', async () => {
+    const file = join(dir, 'bad.json');
+    await writeFile(file, JSON.stringify(scenarioOf([{ at: 'noon', contactEvent: disconnected() }])));
+
+    const { code, stdout, stderr } = await simulate([file]);
+
+    expect(code).not.toBe(0);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('steps[0].at must be an ISO-8601 timestamp');
+  });
+
+  it('exits non-zero for a file that is not JSON, or no file at all', async () => {
+    const file = join(dir, 'broken.json');
+    await writeFile(file, '{ "steps": [');
+    const stderr = sink();
+    expect(await main([file], { stdout: sink(), stderr: stderr })).toBe(2);
+    expect(stderr.text()).toContain('scenario is not valid JSON');
+
+    const usage = sink();
+    expect(await main([], { stdout: sink(), stderr: usage })).toBe(2);
+    expect(usage.text()).toContain('expected exactly one scenario file');
+  });
+});
