@@ -14,7 +14,7 @@ import { parseAcwConfig } from '../lambda/core/config';
 import { indexPolicies, type PolicySubject, resolvePolicy } from '../lambda/core/policy';
 import { openSession } from '../lambda/core/session';
 import { planTimer } from '../lambda/core/timer';
-import { runSimulation } from '../sim/engine';
+import { runSimulation, type SimulationRun } from '../sim/engine';
 import { BENCH_CONFIG, generateWorkload, type WorkloadSummary } from './generate';
 
 const SEED = 1;
@@ -165,13 +165,14 @@ async function main(): Promise<void> {
 }
 
 /** Per session: when its agent was put back in Available by the invocation that closed it. */
-function restoreLatenessOf(run: Awaited<ReturnType<typeof runSimulation>>): number[] {
+function restoreLatenessOf(run: SimulationRun): number[] {
   const deadlines = new Map(
     run.storedSessions.map((session) => [`${session.contactId}/${session.agentId}`, session]),
   );
   const values: number[] = [];
   for (const invocation of run.invocations) {
-    if (invocation.fn !== 'timer-due' || invocation.statusChanges.length === 0) continue;
+    // Closed by a timer: usually the due queue's, sometimes Scheduler's own firing right before the deadline.
+    if (invocation.fn === 'contact-events' || invocation.statusChanges.length === 0) continue;
     const closed = invocation.logs.find((line) => line.fields.outcome === 'CLOSED')?.fields;
     const session = closed === undefined ? undefined : deadlines.get(`${closed.contactId}/${closed.agentId}`);
     const change = invocation.statusChanges[0];
