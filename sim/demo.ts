@@ -110,7 +110,9 @@ function contactEventText(
           return 'never reached an agent: no wrap-up (R2)';
         case 'NO_WRAP_UP_POLICY':
           return 'policy is 0 s: no wrap-up, agent stays routable';
+        // A duplicate of an event already acted on (the core reports ALREADY_CLOSED, or DUPLICATE).
         case 'ALREADY_CLOSED':
+        case 'DUPLICATE':
           return 'same event again: ignored (R14)';
         default:
           return `ignored (${String(outcome.reason).toLowerCase()})`;
@@ -126,7 +128,9 @@ function summary(run: SimulationRun, lateness: readonly number[]): string[] {
   const count = (test: (outcome: Record<string, unknown> | undefined) => boolean) =>
     outcomes.filter(test).length;
   const started = count((outcome) => outcome?.outcome === 'STARTED');
-  const duplicates = count((outcome) => outcome?.reason === 'ALREADY_CLOSED');
+  const duplicates = count(
+    (outcome) => outcome?.reason === 'ALREADY_CLOSED' || outcome?.reason === 'DUPLICATE',
+  );
   const noAgent = count((outcome) => outcome?.reason === 'NO_AGENT');
   const zero = count((outcome) => outcome?.reason === 'NO_WRAP_UP_POLICY');
   const sessions = run.storedSessions;

@@ -112,25 +112,25 @@ export function parseScenario(input: unknown): Scenario {
   const raw = typeof input === 'string' ? parseJson(input) : input;
   const result = scenarioSchema.safeParse(raw, { reportInput: true });
   const problems = result.success ? [] : result.error.issues.map((issue) => describeIssue(issue, []));
-  const rawConfig =
-    raw !== null && typeof raw === 'object' && 'config' in raw
-      ? (raw as { config: unknown }).config
-      : undefined;
+  const fields: Record<string, unknown> = isRecord(raw) ? raw : {};
   let config: AcwConfig | undefined;
   try {
-    config = parseAcwConfig(rawConfig, 'config');
+    config = parseAcwConfig(fields.config, 'config');
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);
   }
+  // Step kinds are checked even when other fields are wrong, so that every problem is named at once.
+  const steps: Step[] = [];
+  if (Array.isArray(fields.steps)) {
+    fields.steps.forEach((rawStep: unknown, index) => {
+      const step = isRecord(rawStep) ? parseStep(rawStep, index, problems) : undefined;
+      if (step !== undefined) steps.push(step);
+    });
+  }
   if (!result.success || config === undefined) throw new ScenarioError(problems);
 
   const data = result.data;
-  const steps: Step[] = [];
-  data.steps.forEach((rawStep, index) => {
-    const step = parseStep(rawStep, index, problems);
-    if (step !== undefined) steps.push(step);
-  });
   const seen = new Map<string, number>();
   data.agents.forEach((agent, index) => {
     const earlier = seen.get(agent.id);
@@ -154,11 +154,7 @@ export function parseScenario(input: unknown): Scenario {
   return { seed: data.seed, config, agents: data.agents, steps, until };
 }
 
-function parseStep(
-  raw: Record<string, unknown> & { at: string },
-  index: number,
-  problems: string[],
-): Step | undefined {
+function parseStep(raw: Record<string, unknown>, index: number, problems: string[]): Step | undefined {
   const path = `steps[${index}]`;
   const keys = Object.keys(raw).filter((key) => key !== 'at');
   const unknown = keys.filter((key) => !(STEP_KINDS as string[]).includes(key));
@@ -181,7 +177,17 @@ function parseStep(
     problems.push(...payload.error.issues.map((issue) => describeIssue(issue, ['steps', index, kind])));
     return undefined;
   }
-  return { index, at: Date.parse(raw.at), kind, payload: payload.data };
+  // NaN when `at` is invalid: the schema has named that problem already.
+  return {
+    index,
+    at: typeof raw.at === 'string' ? Date.parse(raw.at) : Number.NaN,
+    kind,
+    payload: payload.data,
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function parseJson(text: string): unknown {

@@ -95,10 +95,12 @@ describe('scenario validation: an invalid scenario is refused with a message nam
     const scenario = scenarioOf([{ at: 'soon', contactEvent: disconnected() }], {
       config: { sessionRetentionDays: 0 },
     });
+    (scenario.steps as unknown[]).push({ at: '2021-08-04T17:38:40Z', agentEvent: {} });
     const problems = problemsOf(scenario);
-    expect(problems).toHaveLength(2);
+    expect(problems).toHaveLength(3);
     expect(problems.join('\n')).toContain('steps[0].at');
     expect(problems.join('\n')).toContain('config.sessionRetentionDays');
+    expect(problems.join('\n')).toContain('steps[1] has unknown step kind "agentEvent"');
   });
 
   it('runScenario rejects an invalid scenario with the same ScenarioError', async () => {
