@@ -110,7 +110,7 @@ function contactEventText(
           return 'never reached an agent: no wrap-up (R2)';
         case 'NO_WRAP_UP_POLICY':
           return 'policy is 0 s: no wrap-up, agent stays routable';
-        // A duplicate of an event already acted on (the core reports ALREADY_CLOSED, or DUPLICATE).
+        // A duplicate of an event already acted on: DUPLICATE while open, ALREADY_CLOSED after.
         case 'ALREADY_CLOSED':
         case 'DUPLICATE':
           return 'same event again: ignored (R14)';

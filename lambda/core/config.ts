@@ -4,7 +4,7 @@
  * The field names are a public contract (users' cdk.json, the simulator's scenarios), so the
  * schema is strict: an unknown field is refused with its path rather than silently ignored.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Amazon Connect channel names, as Connect spells them in contact events. */
 export const CHANNELS = ['VOICE', 'CHAT', 'TASK', 'EMAIL'] as const;

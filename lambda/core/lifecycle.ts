@@ -27,6 +27,7 @@ export type IgnoredReason =
   | 'NO_AGENT'
   | 'NO_WRAP_UP_POLICY'
   | 'UNKNOWN_SESSION'
+  | 'DUPLICATE'
   | 'ALREADY_CLOSED'
   | 'STALE_DEADLINE';
 
@@ -121,9 +122,8 @@ export async function startWrapUp(
     throw new StepInProgress(session, 'holding the agent');
   const held = await holdAgent(deps, session);
   if (created) return { kind: 'STARTED', session: held };
-  return held === session
-    ? { kind: 'IGNORED', reason: 'ALREADY_CLOSED', session }
-    : { kind: 'RESUMED', session: held };
+  if (held !== session) return { kind: 'RESUMED', session: held };
+  return { kind: 'IGNORED', reason: session.state === 'WRAP_UP' ? 'DUPLICATE' : 'ALREADY_CLOSED', session };
 }
 
 /**

@@ -2,8 +2,9 @@
  * Schemas for what arrives at the handlers, and their mapping to the core's types. A record that
  * does not match is refused with an error naming the field (R16).
  */
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import { parse } from '@aws-lambda-powertools/parser';
+// The namespace import lets esbuild tree-shake zod (a named `z` import bundles all of it, locales included).
+import * as z from 'zod';
 import { type ContactEvent, lastArnSegment, normaliseChannel } from '../core/contact';
 import type { TimerPayload } from '../core/ports';
 
@@ -30,11 +31,21 @@ const contactDetailSchema = z.object({
   tags: z.record(z.string(), z.string()).nullish(),
 });
 
-/** The EventBridge envelope Connect's contact events arrive in. */
-export const contactEventSchema = EventBridgeSchema.extend({
+/**
+ * The EventBridge envelope Connect's contact events arrive in. Declared here rather than extended
+ * from Powertools' EventBridgeSchema, whose module pulls the whole of zod into every bundle.
+ */
+export const contactEventSchema = z.object({
+  version: z.string(),
+  id: z.string(),
   source: z.literal('aws.connect'),
+  account: z.string(),
+  time: z.iso.datetime({ error: 'must be an ISO-8601 timestamp' }),
+  region: z.string(),
+  resources: z.array(z.string()),
   'detail-type': z.literal('Amazon Connect Contact Event'),
   detail: contactDetailSchema,
+  'replay-name': z.string().optional(),
 });
 
 /** A Scheduler or due-queue timer. */
@@ -46,17 +57,30 @@ export const timerPayloadSchema = z.strictObject({
 
 /** Input that does not match its schema. */
 export class BadInput extends Error {
-  constructor(what: string, error: z.ZodError) {
-    super(`${what}: ${describe(error)}`);
+  constructor(what: string, issues: readonly Issue[]) {
+    super(`${what}: ${describe(issues)}`);
     this.name = 'BadInput';
   }
 }
 
+/** A Standard Schema issue, as Powertools' parser reports them. */
+interface Issue {
+  readonly message: string;
+  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+}
+
+/** Validates with Powertools Parser; a failure becomes a BadInput naming each field. */
+function validate<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const data = typeof input === 'string' ? safeJson(input) : input;
+  const result = parse(data, undefined, schema, true);
+  if (result.success) return result.data as z.output<S>;
+  const cause = result.error.cause;
+  throw new BadInput(what, Array.isArray(cause) ? (cause as Issue[]) : [{ message: result.error.message }]);
+}
+
 /** Parses an EventBridge contact event (an object or its JSON text). */
 export function parseContactEvent(input: unknown): ContactEvent {
-  const result = contactEventSchema.safeParse(typeof input === 'string' ? safeJson(input) : input);
-  if (!result.success) throw new BadInput('Not an Amazon Connect contact event', result.error);
-  const event = result.data;
+  const event = validate(contactEventSchema, input, 'Not an Amazon Connect contact event');
   const detail = event.detail;
   const agent = detail.agentInfo ?? undefined;
   const queueArn = detail.queueInfo?.queueArn;
@@ -77,10 +101,9 @@ export function parseContactEvent(input: unknown): ContactEvent {
 
 /** Parses a timer payload (an object or its JSON text). */
 export function parseTimerPayload(input: unknown): TimerPayload {
-  const result = timerPayloadSchema.safeParse(typeof input === 'string' ? safeJson(input) : input);
-  if (!result.success) throw new BadInput('Not a wrap-up timer', result.error);
+  const payload = validate(timerPayloadSchema, input, 'Not a wrap-up timer');
   // Normalise so a payload compares equal to the session's stored deadline.
-  return { ...result.data, deadline: new Date(result.data.deadline).toISOString() };
+  return { ...payload, deadline: new Date(payload.deadline).toISOString() };
 }
 
 function dateOf(value: string | undefined): Date | undefined {
@@ -95,8 +118,15 @@ function safeJson(text: string): unknown {
   }
 }
 
-function describe(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length === 0 ? '(root)' : issue.path.join('.')} ${issue.message}`)
+function describe(issues: readonly Issue[]): string {
+  return issues
+    .map((issue) => {
+      const path = (issue.path ?? []).map((segment) =>
+        typeof segment === 'object' && segment !== null && 'key' in segment
+          ? String(segment.key)
+          : String(segment),
+      );
+      return `${path.length === 0 ? '(root)' : path.join('.')} ${issue.message}`;
+    })
     .join('; ');
 }

@@ -250,7 +250,7 @@ describe('R14: exactly once, whatever arrives', () => {
     const { contactId } = await started();
     clock.advance(STEP_LEASE_MS + 1);
     const again = await startWrapUp(deps, config, disconnect({ contactId, disconnectedAt: DISCONNECT }));
-    expect(again.kind).toBe('IGNORED');
+    expect(again).toMatchObject({ kind: 'IGNORED', reason: 'DUPLICATE' });
     expect(agents.calls).toHaveLength(1);
     expect(timers.armed).toHaveLength(1);
     expect((await store.get(contactId, AGENT))?.history.filter((h) => h.what === 'STARTED')).toHaveLength(1);
