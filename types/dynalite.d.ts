@@ -3,6 +3,7 @@ declare module 'dynalite' {
   import type { Server } from 'node:http';
 
   interface DynaliteOptions {
+    /** Milliseconds a new table stays CREATING (default 500). */
     createTableMs?: number;
     deleteTableMs?: number;
     updateTableMs?: number;

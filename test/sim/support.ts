@@ -1,4 +1,4 @@
-/** Scenarios for the simulator's tests, built from the cleaned Connect fixture in ./fixtures. */
+/** Scenarios for the simulator's tests, built from the cleaned Connect fixture in ../fixtures/connect. */
 import { readFileSync } from 'node:fs';
 
 /** The fixture's agent, instance, queue and times. */
@@ -12,7 +12,7 @@ export const DISCONNECTED_AT = '2021-08-04T17:38:37.000Z';
 /** A fresh copy of the DISCONNECTED fixture (EventBridge contact event). */
 export function disconnectedFixture(): Record<string, unknown> {
   return JSON.parse(
-    readFileSync(new URL('./fixtures/contact-event-disconnected.json', import.meta.url), 'utf8'),
+    readFileSync(new URL('../fixtures/connect/contact-event-disconnected.json', import.meta.url), 'utf8'),
   );
 }
 
