@@ -19,7 +19,7 @@ import { lastArnSegment } from '../lambda/core/contact';
 import type { VirtualClock } from './clock';
 import { stableUuid } from './ids';
 import type { Latency } from './latency';
-import type { ScenarioAgent } from './scenario';
+import { DEFAULT_AGENT_STATUS, type ScenarioAgent } from './scenario';
 
 /** Name of the status a wrap-up or routable status configured by id carries. */
 export const WRAP_UP_NAME_FOR_ID = 'Wrap Up';
@@ -124,12 +124,15 @@ export class SimConnect {
   private putUserStatus(command: PutUserStatusCommand): PutUserStatusCommandOutput {
     const { InstanceId, UserId, AgentStatusId } = command.input;
     this.instanceArn(InstanceId);
-    if (UserId === undefined || !this.agentStatus.has(UserId)) {
+    if (UserId === undefined || !/^[^/\s]{1,256}$/.test(UserId)) {
       throw new ResourceNotFoundException({
         message: `User ${String(UserId)} not found in instance ${String(InstanceId)}`,
         $metadata: NOT_FOUND,
       });
     }
+    // An agent the scenario does not list is an agent of the instance all the same (its contact
+    // events name it), starting in the default status.
+    if (!this.agentStatus.has(UserId)) this.agentStatus.set(UserId, DEFAULT_AGENT_STATUS);
     const status = this.statuses.find((candidate) => candidate.id === AgentStatusId);
     if (status === undefined) {
       throw new ResourceNotFoundException({

@@ -203,8 +203,20 @@ describe('simulated Amazon Connect', () => {
     expect(sim.agentStatus.get('agent-1')).toBe('Wrap Up');
   });
 
+  it('accepts an agent the scenario does not list, as an agent of the instance starting Available', async () => {
+    const { client, sim } = connect();
+    await client.send(
+      new PutUserStatusCommand({
+        InstanceId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+        UserId: 'unlisted',
+        AgentStatusId: sim.statusIdOf('Wrap Up'),
+      }),
+    );
+    expect(sim.statusChanges).toEqual([{ at: T0, agentId: 'unlisted', status: 'Wrap Up' }]);
+  });
+
   it.each([
-    ['an unknown agent', { UserId: 'nobody' }],
+    ['a user id that is not one', { UserId: 'no/body' }],
     ['an unknown instance', { InstanceId: 'ffffffff-ffff-ffff-ffff-ffffffffffff' }],
     ['an unknown status', { AgentStatusId: 'no-such-status' }],
   ])('refuses PutUserStatus for %s with ResourceNotFoundException', async (_what, overrides) => {
