@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { SESSION_TABLE } from '../lambda/adapters/dynamo-session-store';
+import { sessionFromItem } from '../lambda/adapters/dynamo-session-store';
+import { sessionTableDefinition } from '../lambda/adapters/session-keys';
 import type { Session } from '../lambda/core/session';
 
 /** Commands that write (and consume write capacity, even when their condition fails). */
@@ -38,11 +39,6 @@ export interface SimDynamo {
 }
 
 const TABLE_NAME = 'connect-acw-sessions';
-const DERIVED = new Set<string>([
-  SESSION_TABLE.openByAgentKey,
-  SESSION_TABLE.byQueueDayKey,
-  SESSION_TABLE.ttlAttribute,
-]);
 
 /** Starts dynalite on 127.0.0.1 (a free port) and creates the session table. */
 export async function startDynamo(): Promise<SimDynamo> {
@@ -58,42 +54,7 @@ export async function startDynamo(): Promise<SimDynamo> {
     credentials: { accessKeyId: 'simulator', secretAccessKey: 'simulator' },
   });
   const doc = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
-  await base.send(
-    new CreateTableCommand({
-      TableName: TABLE_NAME,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: SESSION_TABLE.partitionKey, AttributeType: 'S' },
-        { AttributeName: SESSION_TABLE.sortKey, AttributeType: 'S' },
-        { AttributeName: SESSION_TABLE.openByAgentKey, AttributeType: 'S' },
-        { AttributeName: SESSION_TABLE.openByAgentSort, AttributeType: 'S' },
-        { AttributeName: SESSION_TABLE.byQueueDayKey, AttributeType: 'S' },
-        { AttributeName: SESSION_TABLE.byQueueDaySort, AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: SESSION_TABLE.partitionKey, KeyType: 'HASH' },
-        { AttributeName: SESSION_TABLE.sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: SESSION_TABLE.openByAgentIndex,
-          KeySchema: [
-            { AttributeName: SESSION_TABLE.openByAgentKey, KeyType: 'HASH' },
-            { AttributeName: SESSION_TABLE.openByAgentSort, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-        {
-          IndexName: SESSION_TABLE.byQueueDayIndex,
-          KeySchema: [
-            { AttributeName: SESSION_TABLE.byQueueDayKey, KeyType: 'HASH' },
-            { AttributeName: SESSION_TABLE.byQueueDaySort, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
+  await base.send(new CreateTableCommand(sessionTableDefinition(TABLE_NAME)));
 
   const counts: DynamoCounts = { writes: 0, reads: 0, byCommand: {} };
   // Counted once per request at the first step, so SDK retries of one request count once.
@@ -120,7 +81,7 @@ export async function startDynamo(): Promise<SimDynamo> {
         const page = await doc.send(
           new ScanCommand({ TableName: TABLE_NAME, ConsistentRead: true, ExclusiveStartKey: startKey }),
         );
-        for (const item of page.Items ?? []) sessions.push(sessionOf(item));
+        for (const item of page.Items ?? []) sessions.push(sessionFromItem(item));
         startKey = page.LastEvaluatedKey;
       } while (startKey !== undefined);
       return sessions;
@@ -133,10 +94,4 @@ export async function startDynamo(): Promise<SimDynamo> {
       });
     },
   };
-}
-
-function sessionOf(item: Record<string, unknown>): Session {
-  const session: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(item)) if (!DERIVED.has(key)) session[key] = value;
-  return session as unknown as Session;
 }

@@ -53,7 +53,7 @@ export class DynamoSessionStore implements SessionStore {
     const result = await this.props.client.send(
       new GetCommand({ TableName: this.props.tableName, Key: { contactId, agentId }, ConsistentRead: true }),
     );
-    return result.Item === undefined ? undefined : fromItem(result.Item);
+    return result.Item === undefined ? undefined : sessionFromItem(result.Item);
   }
 
   async save(session: Session): Promise<Session> {
@@ -97,7 +97,8 @@ const DERIVED = new Set<string>([
   SESSION_TABLE.ttlAttribute,
 ]);
 
-function fromItem(item: Record<string, unknown>): Session {
+/** A stored item as a session: the derived index and TTL attributes dropped. */
+export function sessionFromItem(item: Record<string, unknown>): Session {
   const session: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(item)) if (!DERIVED.has(key)) session[key] = value;
   return session as unknown as Session;

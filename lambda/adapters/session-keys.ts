@@ -2,6 +2,7 @@
  * The session table's layout, shared by the DynamoDB adapter and the CDK construct (no imports,
  * so the CDK app does not load the SDK to read it).
  */
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 /** Names of the table's indexes and attributes, shared with the CDK construct. */
 export const SESSION_TABLE = {
@@ -18,3 +19,40 @@ export const SESSION_TABLE = {
 
 /** The queue key of sessions whose contact had no queue (e.g. agent-initiated outbound). */
 export const NO_QUEUE = 'NO_QUEUE';
+
+/**
+ * The table as CreateTable declares it: what the tests and the simulator create in dynalite, and
+ * what lib/session-table.ts declares for CloudFormation (its test checks they agree).
+ */
+export function sessionTableDefinition(tableName: string): CreateTableCommandInput {
+  const t = SESSION_TABLE;
+  const index = (IndexName: string, hash: string, range: string) => ({
+    IndexName,
+    KeySchema: [
+      { AttributeName: hash, KeyType: 'HASH' as const },
+      { AttributeName: range, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  });
+  const keys = [
+    t.partitionKey,
+    t.sortKey,
+    t.openByAgentKey,
+    t.openByAgentSort,
+    t.byQueueDayKey,
+    t.byQueueDaySort,
+  ];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: keys.map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const })),
+    KeySchema: [
+      { AttributeName: t.partitionKey, KeyType: 'HASH' },
+      { AttributeName: t.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      index(t.openByAgentIndex, t.openByAgentKey, t.openByAgentSort),
+      index(t.byQueueDayIndex, t.byQueueDayKey, t.byQueueDaySort),
+    ],
+  };
+}

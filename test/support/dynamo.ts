@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { DynamoSessionStore, SESSION_TABLE } from '../../lambda/adapters/dynamo-session-store';
+import { DynamoSessionStore } from '../../lambda/adapters/dynamo-session-store';
+import { sessionTableDefinition } from '../../lambda/adapters/session-keys';
 
 export interface TestDynamo {
   readonly client: DynamoDBDocumentClient;
@@ -32,47 +33,9 @@ export async function startDynamo(): Promise<TestDynamo> {
     async newStore(retentionDays = 90) {
       tables += 1;
       const tableName = `sessions-${process.pid}-${tables}`;
-      await raw.send(createSessionTable(tableName));
+      await raw.send(new CreateTableCommand(sessionTableDefinition(tableName)));
       return { store: new DynamoSessionStore({ client, tableName, retentionDays }), tableName };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-function createSessionTable(tableName: string): CreateTableCommand {
-  const t = SESSION_TABLE;
-  return new CreateTableCommand({
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: t.partitionKey, AttributeType: 'S' },
-      { AttributeName: t.sortKey, AttributeType: 'S' },
-      { AttributeName: t.openByAgentKey, AttributeType: 'S' },
-      { AttributeName: t.openByAgentSort, AttributeType: 'S' },
-      { AttributeName: t.byQueueDayKey, AttributeType: 'S' },
-      { AttributeName: t.byQueueDaySort, AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: t.partitionKey, KeyType: 'HASH' },
-      { AttributeName: t.sortKey, KeyType: 'RANGE' },
-    ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: t.openByAgentIndex,
-        KeySchema: [
-          { AttributeName: t.openByAgentKey, KeyType: 'HASH' },
-          { AttributeName: t.openByAgentSort, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      },
-      {
-        IndexName: t.byQueueDayIndex,
-        KeySchema: [
-          { AttributeName: t.byQueueDayKey, KeyType: 'HASH' },
-          { AttributeName: t.byQueueDaySort, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      },
-    ],
-  });
 }
