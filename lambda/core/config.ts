@@ -25,14 +25,91 @@ const durationSeconds = z
   .min(0, { error: `must be an integer 0-${MAX_DURATION_SECONDS}` })
   .max(MAX_DURATION_SECONDS, { error: `must be an integer 0-${MAX_DURATION_SECONDS}` });
 
-/** A policy that overrides some fields of the less specific one (R3). */
-const policyOverrideSchema = z.strictObject({
-  durationSeconds: durationSeconds.optional(),
+function intRange(min: number, max: number) {
+  const message = `must be an integer ${min}-${max}`;
+  return z
+    .number({ error: message })
+    .int({ error: message })
+    .min(min, { error: message })
+    .max(max, { error: message });
+}
+
+/** R3 modes: `timed` ends by itself, `untimed` only when the agent ends it, `forced` is timed with no early end. */
+export const MODES = ['timed', 'untimed', 'forced'] as const;
+export type Mode = (typeof MODES)[number];
+
+const CODE = /^[A-Za-z0-9_.-]{1,64}$/;
+const dispositionCode = z.string({ error: 'must be a disposition code' }).regex(CODE, {
+  error: 'must be a disposition code of 1-64 letters, digits, "_", "-" or "."',
 });
 
-/** The default policy: every field present, so resolution always yields a whole policy. */
+const dispositionCodesSchema = z
+  .array(
+    z.strictObject({
+      code: dispositionCode,
+      label: z
+        .string({ error: 'must be a label of 1-128 characters' })
+        .min(1, { error: 'must be a label of 1-128 characters' })
+        .max(128, { error: 'must be a label of 1-128 characters' }),
+    }),
+    { error: 'must be a list of { "code", "label" }' },
+  )
+  .max(100, { error: 'must hold at most 100 codes' })
+  .superRefine((codes, ctx) => {
+    const seen = new Set<string>();
+    codes.forEach((entry, index) => {
+      if (seen.has(entry.code)) {
+        ctx.addIssue({ code: 'custom', path: [index, 'code'], message: `repeats the code "${entry.code}"` });
+      }
+      seen.add(entry.code);
+    });
+  });
+
+/** Every policy field (R3); a level of the configuration may set any of them. */
+const policyFields = {
+  durationSeconds,
+  mode: z.enum(MODES, { error: `must be one of ${MODES.join(', ')}` }),
+  extensionSeconds: intRange(1, 3600),
+  maxExtensions: intRange(0, 10),
+  requireDisposition: z.boolean({ error: 'must be true or false' }),
+  dispositionCodes: dispositionCodesSchema,
+  defaultDispositionOnTimeout: dispositionCode,
+  showCountdown: z.boolean({ error: 'must be true or false' }),
+};
+
+/** A policy that overrides some fields of the less specific one (R3). */
+const policyOverrideSchema = z.strictObject({
+  durationSeconds: policyFields.durationSeconds.optional(),
+  mode: policyFields.mode.optional(),
+  extensionSeconds: policyFields.extensionSeconds.optional(),
+  maxExtensions: policyFields.maxExtensions.optional(),
+  requireDisposition: policyFields.requireDisposition.optional(),
+  dispositionCodes: policyFields.dispositionCodes.optional(),
+  defaultDispositionOnTimeout: policyFields.defaultDispositionOnTimeout.optional(),
+  showCountdown: policyFields.showCountdown.optional(),
+});
+
+/** Defaults of the fields a user leaves out of `policies.default`. */
+export const POLICY_DEFAULTS = {
+  durationSeconds: 90,
+  mode: 'timed',
+  extensionSeconds: 60,
+  maxExtensions: 1,
+  requireDisposition: false,
+  dispositionCodes: [],
+  showCountdown: true,
+} as const;
+
+/** The default policy: every field present (but the timeout disposition), so resolution always yields a whole policy. */
 const defaultPolicySchema = z.strictObject({
   durationSeconds,
+  mode: policyFields.mode.default(POLICY_DEFAULTS.mode),
+  extensionSeconds: policyFields.extensionSeconds.default(POLICY_DEFAULTS.extensionSeconds),
+  maxExtensions: policyFields.maxExtensions.default(POLICY_DEFAULTS.maxExtensions),
+  requireDisposition: policyFields.requireDisposition.default(POLICY_DEFAULTS.requireDisposition),
+  dispositionCodes: policyFields.dispositionCodes.default([]),
+  defaultDispositionOnTimeout: policyFields.defaultDispositionOnTimeout.optional(),
+  showCountdown: policyFields.showCountdown.default(POLICY_DEFAULTS.showCountdown),
 });
 
 const statusName = z
@@ -86,7 +163,7 @@ const profileKey = z.string().regex(PROFILE_NAME, {
 
 const policiesSchema = z
   .strictObject({
-    default: defaultPolicySchema.default({ durationSeconds: 90 }),
+    default: defaultPolicySchema.default({ ...POLICY_DEFAULTS, dispositionCodes: [] }),
     channels: z.partialRecord(channelKey, policyOverrideSchema).default({}),
     queues: z.record(queueKey, policyOverrideSchema).default({}),
     profiles: z.record(profileKey, policyOverrideSchema).default({}),
@@ -105,7 +182,103 @@ const policiesSchema = z
       }
       seen.set(id, key);
     }
+    // Cross-field rules hold for every level as it applies on top of the default.
+    checkPolicy(value.default, value.default, ['default'], ctx);
+    for (const group of ['channels', 'queues', 'profiles'] as const) {
+      for (const [key, override] of Object.entries(value[group])) {
+        if (override !== undefined) checkPolicy(value.default, override, [group, key], ctx);
+      }
+    }
   });
+
+type DefaultPolicy = z.output<typeof defaultPolicySchema>;
+
+function checkPolicy(
+  base: DefaultPolicy,
+  level: z.output<typeof policyOverrideSchema>,
+  path: PropertyKey[],
+  ctx: z.core.$RefinementCtx,
+): void {
+  const policy = { ...base, ...stripUndefined(level) };
+  const codes = new Set(policy.dispositionCodes.map((entry) => entry.code));
+  const fallback = policy.defaultDispositionOnTimeout;
+  if (fallback !== undefined && !codes.has(fallback)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'defaultDispositionOnTimeout'],
+      message: `"${fallback}" is not one of the policy's dispositionCodes (${[...codes].join(', ') || 'none'})`,
+    });
+  }
+  if (policy.requireDisposition && codes.size === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'requireDisposition'],
+      message: 'needs dispositionCodes to choose from',
+    });
+  }
+  if (policy.requireDisposition && policy.mode !== 'untimed' && fallback === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'defaultDispositionOnTimeout'],
+      message: 'is required when requireDisposition is true and the wrap-up can end by its timer (R7)',
+    });
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Defaults of the agent and supervisor HTTP API. */
+export const API_DEFAULTS = {
+  corsOrigins: [] as string[],
+  usernameClaim: 'username',
+  groupsClaim: 'cognito:groups',
+  supervisorGroup: 'supervisors',
+  throttle: { rateLimit: 20, burstLimit: 40 },
+};
+
+/**
+ * The HTTP API (agent desktop widget, supervisors). Without `oidc`, the stack creates a Cognito
+ * user pool; with it, tokens of the contact center's own identity provider are accepted.
+ */
+const apiSchema = z.strictObject({
+  corsOrigins: z
+    .array(
+      z.string().regex(/^https:\/\/[A-Za-z0-9.*-]+(:\d+)?$/, {
+        error: 'must be an https origin such as https://example.my.connect.aws',
+      }),
+      { error: 'must be a list of origins' },
+    )
+    .max(20, { error: 'must hold at most 20 origins' })
+    .default([]),
+  oidc: z
+    .strictObject({
+      issuer: z.url({ protocol: /^https$/, error: 'must be the https URL of an OIDC issuer' }),
+      audience: z
+        .array(z.string().min(1, { error: 'must not be empty' }), { error: 'must be a list of audiences' })
+        .min(1, { error: 'must name at least one audience' }),
+    })
+    .optional(),
+  usernameClaim: z
+    .string({ error: 'must be a claim name' })
+    .min(1, { error: 'must be a claim name' })
+    .default(API_DEFAULTS.usernameClaim),
+  groupsClaim: z
+    .string({ error: 'must be a claim name' })
+    .min(1, { error: 'must be a claim name' })
+    .default(API_DEFAULTS.groupsClaim),
+  supervisorGroup: z
+    .string({ error: 'must be a group name' })
+    .min(1, { error: 'must be a group name' })
+    .default(API_DEFAULTS.supervisorGroup),
+  throttle: z
+    .strictObject({
+      rateLimit: intRange(1, 10_000).default(API_DEFAULTS.throttle.rateLimit),
+      burstLimit: intRange(1, 5_000).default(API_DEFAULTS.throttle.burstLimit),
+    })
+    .default(API_DEFAULTS.throttle),
+});
 
 /** The whole `acw` object. */
 export const acwConfigSchema = z.strictObject({
@@ -118,7 +291,7 @@ export const acwConfigSchema = z.strictObject({
   wrapUpStatus: wrapUpStatusSchema.default({ name: 'Wrap Up', create: false }),
   routableStatus: routableStatusSchema.default({ name: 'Available' }),
   policies: policiesSchema.default({
-    default: { durationSeconds: 90 },
+    default: { ...POLICY_DEFAULTS, dispositionCodes: [] },
     channels: {},
     queues: {},
     profiles: {},
@@ -130,6 +303,7 @@ export const acwConfigSchema = z.strictObject({
     .max(3650, { error: 'must be an integer 1-3650' })
     .default(90),
   alarmEmail: z.email({ error: 'must be an email address' }).optional(),
+  api: apiSchema.default(API_DEFAULTS),
 });
 
 /** The validated configuration, defaults filled in. */

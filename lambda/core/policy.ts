@@ -64,9 +64,6 @@ export function resolvePolicy(index: PolicyIndex, subject: PolicySubject): Resol
 }
 
 function applyOverride(base: Policy, override: PolicyOverride): Policy {
-  const merged: Policy = { ...base };
-  for (const [key, value] of Object.entries(override) as Array<[keyof Policy, Policy[keyof Policy]]>) {
-    if (value !== undefined) merged[key] = value;
-  }
-  return merged;
+  const set = Object.entries(override).filter(([, value]) => value !== undefined);
+  return { ...base, ...(Object.fromEntries(set) as Partial<Policy>) };
 }

@@ -1,6 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoSessionStore, NO_QUEUE, SESSION_TABLE } from '../../lambda/adapters/dynamo-session-store';
+import { POLICY_DEFAULTS } from '../../lambda/core/config';
 import { VersionConflict } from '../../lambda/core/ports';
 import { closeSession, openSession, type Session } from '../../lambda/core/session';
 import { startDynamo, type TestDynamo } from '../support/dynamo';
@@ -22,7 +23,7 @@ function session(contactId: string, agentId = 'agent-1', queueId: string | null 
     instanceArn: 'arn:aws:connect:us-east-1:111122223333:instance/12345678-1234-1234-1234-123456789012',
     channel: 'VOICE',
     queueId: queueId ?? undefined,
-    policy: { durationSeconds: 90 },
+    policy: { ...POLICY_DEFAULTS, dispositionCodes: [], durationSeconds: 90 },
     policySource: 'default',
     startedAt: new Date('2026-03-02T09:00:00.000Z'),
     now: new Date('2026-03-02T09:00:02.000Z'),

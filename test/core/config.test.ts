@@ -19,7 +19,15 @@ describe('R3: configuration', () => {
     expect(config.wrapUpStatus).toEqual({ name: 'Wrap Up', create: false });
     expect(config.routableStatus).toEqual({ name: 'Available' });
     expect(config.policies).toEqual({
-      default: { durationSeconds: 90 },
+      default: {
+        durationSeconds: 90,
+        mode: 'timed',
+        extensionSeconds: 60,
+        maxExtensions: 1,
+        requireDisposition: false,
+        dispositionCodes: [],
+        showCountdown: true,
+      },
       channels: {},
       queues: {},
       profiles: {},
@@ -89,6 +97,61 @@ describe('R3: configuration', () => {
     [{ sessionRetentionDays: 0 }, 'acw.sessionRetentionDays must be an integer 1-3650, got 0'],
     [{ alarmEmail: 'ops' }, 'acw.alarmEmail must be an email address, got "ops"'],
     [{ polices: {} }, 'acw has unknown field "polices"'],
+    [
+      { policies: { queues: { billing: { maxExtensions: -1 } } } },
+      'acw.policies.queues["billing"].maxExtensions must be an integer 0-10, got -1',
+    ],
+    [
+      { policies: { default: { durationSeconds: 90, mode: 'lazy' } } },
+      'acw.policies.default.mode must be one of timed, untimed, forced, got "lazy"',
+    ],
+    [
+      { policies: { profiles: { p: { extensionSeconds: 0 } } } },
+      'acw.policies.profiles["p"].extensionSeconds must be an integer 1-3600, got 0',
+    ],
+    [
+      {
+        policies: {
+          queues: {
+            billing: {
+              dispositionCodes: [{ code: 'SOLD', label: 'Sold' }],
+              defaultDispositionOnTimeout: 'LOST',
+            },
+          },
+        },
+      },
+      'acw.policies.queues["billing"].defaultDispositionOnTimeout "LOST" is not one of the policy\'s dispositionCodes (SOLD)',
+    ],
+    [
+      { policies: { channels: { CHAT: { requireDisposition: true } } } },
+      'acw.policies.channels["CHAT"].requireDisposition needs dispositionCodes to choose from',
+    ],
+    [
+      {
+        policies: {
+          default: {
+            durationSeconds: 90,
+            requireDisposition: true,
+            dispositionCodes: [{ code: 'A', label: 'A' }],
+          },
+        },
+      },
+      'acw.policies.default.defaultDispositionOnTimeout is required when requireDisposition is true and the wrap-up can end by its timer (R7)',
+    ],
+    [
+      {
+        policies: {
+          default: {
+            durationSeconds: 90,
+            dispositionCodes: [
+              { code: 'A', label: 'A' },
+              { code: 'A', label: 'again' },
+            ],
+          },
+        },
+      },
+      'acw.policies.default.dispositionCodes[1].code repeats the code "A"',
+    ],
   ])('refuses %j with a message naming the field', (input, message) => {
     expect(problemsOf(input)).toContain(message);
   });

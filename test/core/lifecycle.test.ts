@@ -147,7 +147,7 @@ describe('R3: the contact gets its most specific policy', () => {
   it('R3: a contact tagged acwProfile=tier3 by its flow gets the profile over its queue', async () => {
     const { outcome } = await started({ queueId: 'queue-billing', tags: { acwProfile: 'tier3' } });
     expect(outcome.session?.deadline).toBe('2026-03-02T09:10:00.000Z');
-    expect(outcome.session?.policy).toEqual({ durationSeconds: 600 });
+    expect(outcome.session?.policy).toMatchObject({ durationSeconds: 600, mode: 'timed' });
   });
 
   it('R3: a contact naming an unknown profile gets its queue policy and a warning', async () => {

@@ -52,6 +52,6 @@ describe('R3: policy resolution, most specific first', () => {
 
   it('resolution never changes the configured default', () => {
     resolvePolicy(index, { channel: 'CHAT', profile: 'tier3' });
-    expect(index.default).toEqual({ durationSeconds: 90 });
+    expect(index.default).toMatchObject({ durationSeconds: 90 });
   });
 });

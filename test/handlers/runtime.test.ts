@@ -15,7 +15,7 @@ const base = {
 describe('deployed wiring', () => {
   it('the DefaultDurationSeconds parameter overrides the default policy and keeps the others', () => {
     const app = appFromEnvironment(base);
-    expect(app.config.policies.default).toEqual({ durationSeconds: 120 });
+    expect(app.config.policies.default).toMatchObject({ durationSeconds: 120, mode: 'timed' });
     expect(app.config.policies.channels.get('CHAT')).toEqual({ durationSeconds: 60 });
     expect(app.config.instanceArn).toBe(base[ENV.instanceArn]);
   });
