@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const sessions = run.storedSessions;
   const byTimer = sessions.filter((session) => session.endReason === 'TIMER');
   const lateness = byTimer
-    .map((session) => Date.parse(session.endedAt ?? '') - Date.parse(session.deadline))
+    .map((session) => Date.parse(session.endedAt ?? '') - Date.parse(session.deadline ?? ''))
     .sort((a, b) => a - b);
   // When the agent was actually routable again: lateness of the Available status change.
   const restoreByDeadline = restoreLatenessOf(run);
@@ -177,7 +177,7 @@ function restoreLatenessOf(run: SimulationRun): number[] {
     const session = closed === undefined ? undefined : deadlines.get(`${closed.contactId}/${closed.agentId}`);
     const change = invocation.statusChanges[0];
     if (session === undefined || change === undefined) continue;
-    values.push(change.at - Date.parse(session.deadline));
+    values.push(change.at - Date.parse(session.deadline ?? ''));
   }
   return values.sort((a, b) => a - b);
 }
@@ -235,7 +235,7 @@ function decisionTime(): { iterations: number; microsPerEvent: number } {
         startedAt,
         now: startedAt,
       });
-      const plan = planTimer(startedAt, new Date(session.deadline));
+      const plan = planTimer(startedAt, new Date(session.deadline ?? startedAt));
       sink += plan.kind === 'schedule' ? 1 : 0;
     }
   };

@@ -13,6 +13,8 @@ import {
   PutUserStatusCommand,
   type PutUserStatusCommandOutput,
   ResourceNotFoundException,
+  UpdateContactAttributesCommand,
+  type UpdateContactAttributesCommandOutput,
 } from '@aws-sdk/client-connect';
 import type { StatusRef } from '../lambda/core/config';
 import { lastArnSegment } from '../lambda/core/contact';
@@ -89,6 +91,7 @@ export class SimConnect {
     return this.props.latency.around('connect', () => {
       if (command instanceof ListAgentStatusesCommand) return this.listAgentStatuses(command);
       if (command instanceof PutUserStatusCommand) return this.putUserStatus(command);
+      if (command instanceof UpdateContactAttributesCommand) return this.updateContactAttributes(command);
       throw new Error(`The simulated Amazon Connect does not implement ${name}`);
     });
   }
@@ -144,6 +147,27 @@ export class SimConnect {
     const change: StatusChange = { at: this.props.clock.nowMs(), agentId: UserId, status: status.name };
     this.statusChanges.push(change);
     this.props.onStatusChange?.(change);
+    return { $metadata: { httpStatusCode: 200 } };
+  }
+
+  /** Contact attributes written per contact, as Connect would keep them on the contact record. */
+  readonly contactAttributes = new Map<string, Record<string, string>>();
+
+  private updateContactAttributes(
+    command: UpdateContactAttributesCommand,
+  ): UpdateContactAttributesCommandOutput {
+    const { InstanceId, InitialContactId, Attributes } = command.input;
+    this.instanceArn(InstanceId);
+    if (InitialContactId === undefined || Attributes === undefined) {
+      throw new InvalidParameterException({
+        message: 'InitialContactId and Attributes are required',
+        $metadata: BAD_REQUEST,
+      });
+    }
+    this.contactAttributes.set(InitialContactId, {
+      ...this.contactAttributes.get(InitialContactId),
+      ...Attributes,
+    });
     return { $metadata: { httpStatusCode: 200 } };
   }
 

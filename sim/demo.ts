@@ -61,7 +61,7 @@ function timeline(run: SimulationRun): { rows: Row[]; lateness: number[] } {
       const place = where ?? (event === undefined ? blank : placeOfEvent(event));
       rows.push({ at: invocation.at, ...place, what: contactEventText(outcome, session) });
     } else if (invocation.fn === 'timer-fired' && where !== undefined && session !== undefined) {
-      const early = (Date.parse(session.deadline) - invocation.at) / 1000;
+      const early = (Date.parse(session.deadline ?? '') - invocation.at) / 1000;
       const again = invocation.fire?.duplicate ? 'Scheduler fired again' : 'Scheduler fired';
       const what =
         outcome?.outcome === 'DEFERRED'
@@ -77,7 +77,7 @@ function timeline(run: SimulationRun): { rows: Row[]; lateness: number[] } {
         rows.push({ at: invocation.at, ...where, what });
       }
       for (const change of invocation.statusChanges) {
-        const late = (change.at - Date.parse(session.deadline)) / 1000;
+        const late = (change.at - Date.parse(session.deadline ?? '')) / 1000;
         lateness.push(late);
         const reason = session.endReason === 'TIMER' ? 'timer' : String(session.endReason).toLowerCase();
         rows.push({
@@ -99,7 +99,9 @@ function contactEventText(
     case 'STARTED':
       return session === undefined
         ? 'wrap-up started'
-        : `wrap-up started, ends ${hms(Date.parse(session.deadline))} (${policyText(session)})`;
+        : session.deadline === undefined
+          ? `wrap-up started, untimed (${policyText(session)})`
+          : `wrap-up started, ends ${hms(Date.parse(session.deadline))} (${policyText(session)})`;
     case 'RESUMED':
       return 'wrap-up resumed after a failed attempt';
     case 'LATE':

@@ -10,6 +10,7 @@
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ConnectAgentStatus } from '../lambda/adapters/connect-agent-status';
+import { ConnectContactRecords } from '../lambda/adapters/connect-contact-records';
 import { DynamoSessionStore } from '../lambda/adapters/dynamo-session-store';
 import { SchedulerTimers } from '../lambda/adapters/timers';
 import { indexPolicies } from '../lambda/core/policy';
@@ -93,7 +94,7 @@ export interface SessionOutput {
   readonly queueId: string | null;
   readonly state: string;
   readonly startedAt: string;
-  readonly deadline: string;
+  readonly deadline: string | null;
   readonly endedAt: string | null;
   readonly endReason: string | null;
   readonly systemWrapUp: boolean | null;
@@ -316,6 +317,7 @@ class World {
           wrapUpStatus: config.wrapUpStatus,
           routableStatus: config.routableStatus,
         }),
+        contacts: new ConnectContactRecords(this.connect.client()),
         clock: this.clock,
         log: this.log(fn),
       },
@@ -472,7 +474,7 @@ function sessionOutput(session: Session): SessionOutput {
     queueId: session.queueId ?? null,
     state: session.state,
     startedAt: session.startedAt,
-    deadline: session.deadline,
+    deadline: session.deadline ?? null,
     endedAt: session.endedAt ?? null,
     endReason: session.endReason ?? null,
     systemWrapUp: session.systemWrapUp ?? null,

@@ -3,8 +3,8 @@
  *
  * Keys (one item per contact and agent; a transfer gives each agent their own):
  * - table: `contactId` (partition) + `agentId` (sort): a session by contact and agent.
- * - GSI `openByAgent`: `openAgentId` + `deadline`, present only while the session is open
- *   (sparse), so it lists an agent's open wrap-ups and nothing else.
+ * - GSI `openByAgent`: `openAgentId` + `openUntil` (the deadline, or UNTIMED), present only while
+ *   the session is open (sparse), so it lists open wrap-ups and nothing else.
  * - GSI `byQueueDay`: `queueDay` (`QUEUE_ID#YYYY-MM-DD`, the UTC start day) + `startedAt`, for
  *   metrics and calibration by queue.
  * - `expiresAt` (TTL, epoch seconds): set when the session closes, `retentionDays` later.
@@ -13,10 +13,16 @@
  * the same event or timer cannot both win (R14).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { type SessionStore, VersionConflict } from '../core/ports';
 import type { Session } from '../core/session';
-import { NO_QUEUE, SESSION_TABLE } from './session-keys';
+import { NO_QUEUE, SESSION_TABLE, UNTIMED } from './session-keys';
 
 export { NO_QUEUE, SESSION_TABLE } from './session-keys';
 
@@ -56,6 +62,44 @@ export class DynamoSessionStore implements SessionStore {
     return result.Item === undefined ? undefined : sessionFromItem(result.Item);
   }
 
+  async listOpenByAgent(agentId: string): Promise<Session[]> {
+    const sessions: Session[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.props.client.send(
+        new QueryCommand({
+          TableName: this.props.tableName,
+          IndexName: SESSION_TABLE.openByAgentIndex,
+          KeyConditionExpression: '#agent = :agent',
+          ExpressionAttributeNames: { '#agent': SESSION_TABLE.openByAgentKey },
+          ExpressionAttributeValues: { ':agent': agentId },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) sessions.push(sessionFromItem(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return sessions;
+  }
+
+  async listOpen(): Promise<Session[]> {
+    // The index is sparse: scanning it reads open sessions only, however many closed ones the table keeps.
+    const sessions: Session[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.props.client.send(
+        new ScanCommand({
+          TableName: this.props.tableName,
+          IndexName: SESSION_TABLE.openByAgentIndex,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) sessions.push(sessionFromItem(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return sessions;
+  }
+
   async save(session: Session): Promise<Session> {
     const next = { ...session, version: session.version + 1 };
     try {
@@ -82,7 +126,10 @@ export class DynamoSessionStore implements SessionStore {
       ...stripUndefined(session),
       [SESSION_TABLE.byQueueDayKey]: `${session.queueId ?? NO_QUEUE}#${session.startedAt.slice(0, 10)}`,
     };
-    if (session.state === 'WRAP_UP') item[SESSION_TABLE.openByAgentKey] = session.agentId;
+    if (session.state === 'WRAP_UP') {
+      item[SESSION_TABLE.openByAgentKey] = session.agentId;
+      item[SESSION_TABLE.openByAgentSort] = session.deadline ?? UNTIMED;
+    }
     if (session.endedAt !== undefined) {
       item[SESSION_TABLE.ttlAttribute] =
         Math.floor(new Date(session.endedAt).getTime() / 1000) + this.props.retentionDays * 86_400;
@@ -94,6 +141,7 @@ export class DynamoSessionStore implements SessionStore {
 const DERIVED = new Set<string>([
   SESSION_TABLE.byQueueDayKey,
   SESSION_TABLE.openByAgentKey,
+  SESSION_TABLE.openByAgentSort,
   SESSION_TABLE.ttlAttribute,
 ]);
 

@@ -10,12 +10,15 @@ export const SESSION_TABLE = {
   sortKey: 'agentId',
   openByAgentIndex: 'openByAgent',
   openByAgentKey: 'openAgentId',
-  openByAgentSort: 'deadline',
+  openByAgentSort: 'openUntil',
   byQueueDayIndex: 'byQueueDay',
   byQueueDayKey: 'queueDay',
   byQueueDaySort: 'startedAt',
   ttlAttribute: 'expiresAt',
 } as const;
+
+/** `openUntil` of an untimed session: sorts after every deadline. */
+export const UNTIMED = 'UNTIMED';
 
 /** The queue key of sessions whose contact had no queue (e.g. agent-initiated outbound). */
 export const NO_QUEUE = 'NO_QUEUE';

@@ -9,7 +9,9 @@ import {
   ActionAfterCompletion,
   ConflictException,
   CreateScheduleCommand,
+  DeleteScheduleCommand,
   FlexibleTimeWindowMode,
+  ResourceNotFoundException,
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -71,6 +73,21 @@ export class SchedulerTimers implements Timers {
     } catch (error) {
       // The same timer armed by an earlier delivery: it is already there.
       if (!(error instanceof ConflictException)) throw error;
+    }
+  }
+
+  async cancel(payload: TimerPayload): Promise<void> {
+    // A short wrap-up's timer is a queue message that cannot be recalled: its stale deadline makes
+    // it do nothing when it arrives (R13). Only a schedule can be removed.
+    const scheduler = this.props.scheduler;
+    if (scheduler === undefined)
+      throw new Error('This function has no Scheduler settings: it cannot cancel timers');
+    try {
+      await scheduler.client.send(
+        new DeleteScheduleCommand({ Name: scheduleName(payload), GroupName: scheduler.groupName }),
+      );
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
     }
   }
 

@@ -10,7 +10,15 @@ import type { ContactEvent } from './contact';
 import { type PolicyIndex, PROFILE_TAG, resolvePolicy } from './policy';
 import type { Deps, TimerPayload } from './ports';
 import { VersionConflict } from './ports';
-import { closeSession, markHeld, markRestored, openSession, type Session } from './session';
+import {
+  closeSession,
+  contactAttributesOf,
+  markAttributesWritten,
+  markHeld,
+  markRestored,
+  openSession,
+  type Session,
+} from './session';
 import { stepTimer } from './timer';
 
 /** What the lifecycle needs from the configuration. */
@@ -104,8 +112,8 @@ export async function startWrapUp(
   });
 
   const now = deps.clock.now();
-  const deadline = new Date(fresh.deadline);
-  if (deadline.getTime() <= now.getTime()) {
+  const deadline = fresh.deadline === undefined ? undefined : new Date(fresh.deadline);
+  if (deadline !== undefined && deadline.getTime() <= now.getTime()) {
     const late = closeSession(fresh, {
       at: deadline,
       reason: 'LATE_EVENT',
@@ -135,7 +143,10 @@ async function holdAgent(deps: Deps, initial: Session): Promise<Session> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (session.state !== 'WRAP_UP' || (session.wrapUpStatusSet && session.timerArmed)) return session;
     if (!session.wrapUpStatusSet) await deps.agents.set(session.instanceArn, session.agentId, 'WRAP_UP');
-    if (!session.timerArmed) await deps.timers.arm(timerOf(session), deps.clock.now());
+    // An untimed wrap-up has no timer: it ends when the agent ends it.
+    if (!session.timerArmed && session.deadline !== undefined) {
+      await deps.timers.arm(timerOf(session), deps.clock.now());
+    }
     try {
       return await deps.store.save(markHeld(session, deps.clock.now(), true, true));
     } catch (error) {
@@ -160,14 +171,15 @@ export async function endOnTimer(deps: Deps, payload: TimerPayload): Promise<Out
     const session = await deps.store.get(payload.contactId, payload.agentId);
     if (session === undefined) return { kind: 'IGNORED', reason: 'UNKNOWN_SESSION' };
     if (session.state !== 'WRAP_UP') {
-      if (session.restore === 'PENDING' && withinLease(session, deps.clock.now())) {
+      if (!closeIsPending(session)) return { kind: 'IGNORED', reason: 'ALREADY_CLOSED', session };
+      if (withinLease(session, deps.clock.now())) {
         throw new StepInProgress(session, 'restoring the routable status');
       }
-      if (session.restore === 'PENDING')
-        return { kind: 'RESTORED', session: await restoreAgent(deps, session) };
-      return { kind: 'IGNORED', reason: 'ALREADY_CLOSED', session };
+      return { kind: 'RESTORED', session: await completeClose(deps, session) };
     }
-    if (session.deadline !== payload.deadline) return { kind: 'IGNORED', reason: 'STALE_DEADLINE', session };
+    if (session.deadline === undefined || session.deadline !== payload.deadline) {
+      return { kind: 'IGNORED', reason: 'STALE_DEADLINE', session };
+    }
 
     const step = stepTimer(deps.clock.now(), new Date(session.deadline));
     if (step.kind === 'delay') {
@@ -182,6 +194,10 @@ export async function endOnTimer(deps: Deps, payload: TimerPayload): Promise<Out
       by: 'system',
       systemWrapUp: true,
       restore: 'PENDING',
+      // R7: a required disposition nobody gave becomes the policy's timeout default.
+      disposition:
+        session.disposition ??
+        (session.policy.requireDisposition ? session.policy.defaultDispositionOnTimeout : undefined),
     });
     let saved: Session;
     try {
@@ -190,26 +206,57 @@ export async function endOnTimer(deps: Deps, payload: TimerPayload): Promise<Out
       if (error instanceof VersionConflict) continue;
       throw error;
     }
-    return { kind: 'CLOSED', session: await restoreAgent(deps, saved) };
+    return { kind: 'CLOSED', session: await completeClose(deps, saved) };
   }
   throw new VersionConflict(payload.contactId, payload.agentId);
 }
 
-/** Puts the agent back in the routable status and records it; retried until recorded. */
-async function restoreAgent(deps: Deps, closed: Session): Promise<Session> {
+/**
+ * The work after a close, each part recorded as soon as it is done so a retry does only what is
+ * left: put the agent back in the routable status (unless the close skipped it), then write the
+ * wrap-up record to the Connect contact (R17).
+ */
+export async function completeClose(deps: Deps, closed: Session): Promise<Session> {
   let session = closed;
-  await deps.agents.set(session.instanceArn, session.agentId, 'ROUTABLE');
+  if (session.restore === 'PENDING') {
+    await deps.agents.set(session.instanceArn, session.agentId, 'ROUTABLE');
+    session = await saveStep(deps, session, (s) =>
+      s.restore === 'PENDING' ? markRestored(s, deps.clock.now(), 'DONE') : undefined,
+    );
+  }
+  if (session.attributes === 'PENDING') {
+    await deps.contacts.write(session.instanceArn, session.contactId, contactAttributesOf(session));
+    session = await saveStep(deps, session, (s) =>
+      s.attributes === 'PENDING' ? markAttributesWritten(s, deps.clock.now()) : undefined,
+    );
+  }
+  return session;
+}
+
+/** A closed session whose restore or record is not done yet. */
+export function closeIsPending(session: Session): boolean {
+  return session.state !== 'WRAP_UP' && (session.restore === 'PENDING' || session.attributes === 'PENDING');
+}
+
+/** Saves `apply(session)`, re-reading on a conflict; stops when `apply` finds nothing left to do. */
+export async function saveStep(
+  deps: Deps,
+  initial: Session,
+  apply: (session: Session) => Session | undefined,
+): Promise<Session> {
+  let session = initial;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const next = apply(session);
+    if (next === undefined) return session;
     try {
-      return await deps.store.save(markRestored(session, deps.clock.now(), 'DONE'));
+      return await deps.store.save(next);
     } catch (error) {
       if (!(error instanceof VersionConflict)) throw error;
+      // Someone else recorded the step meanwhile (a duplicate delivery), or changed the session.
       session = await mustGet(deps, session);
-      // Someone else recorded the restore meanwhile (a duplicate delivery).
-      if (session.restore !== 'PENDING') return session;
     }
   }
-  throw new VersionConflict(closed.contactId, closed.agentId);
+  throw new VersionConflict(initial.contactId, initial.agentId);
 }
 
 function isHalfDone(session: Session): boolean {
@@ -222,6 +269,9 @@ function withinLease(session: Session, now: Date): boolean {
 
 /** The timer that ends this session at its current deadline. */
 export function timerOf(session: Session): TimerPayload {
+  if (session.deadline === undefined) {
+    throw new Error(`Session ${session.contactId}/${session.agentId} is untimed: it has no timer`);
+  }
   return { contactId: session.contactId, agentId: session.agentId, deadline: session.deadline };
 }
 

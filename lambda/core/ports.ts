@@ -21,6 +21,10 @@ export interface SessionStore {
   create(session: Session): Promise<{ created: boolean; session: Session }>;
   /** A strongly consistent read. */
   get(contactId: string, agentId: string): Promise<Session | undefined>;
+  /** The agent's open sessions (eventually consistent: an index). */
+  listOpenByAgent(agentId: string): Promise<Session[]>;
+  /** Every open session (eventually consistent). */
+  listOpen(): Promise<Session[]>;
   /**
    * Replaces the session if its stored version is still `session.version`; returns it with the
    * version incremented.
@@ -42,6 +46,13 @@ export interface Timers {
   arm(payload: TimerPayload, now: Date): Promise<void>;
   /** Brings the timer back after `delaySeconds`. */
   defer(payload: TimerPayload, delaySeconds: number): Promise<void>;
+  /** Removes the timer if it is still pending; a timer already gone is fine. */
+  cancel(payload: TimerPayload): Promise<void>;
+}
+
+/** The Connect contact record (UpdateContactAttributes). */
+export interface ContactRecords {
+  write(instanceArn: string, contactId: string, attributes: Record<string, string>): Promise<void>;
 }
 
 /** Which configured status an agent is put in. */
@@ -70,6 +81,7 @@ export interface Deps {
   readonly store: SessionStore;
   readonly timers: Timers;
   readonly agents: AgentStatus;
+  readonly contacts: ContactRecords;
   readonly clock: Clock;
   readonly log: Log;
 }

@@ -10,7 +10,7 @@ export type SessionState = 'WRAP_UP' | 'CLOSED_COMPLETE';
  * Why a session ended. TIMER is R7; LATE_EVENT is a contact event that arrived after the
  * wrap-up it asked for was already over, so the agent was never held.
  */
-export type EndReason = 'TIMER' | 'LATE_EVENT';
+export type EndReason = 'TIMER' | 'AGENT_DONE' | 'LATE_EVENT';
 
 /** Who did something to a session: the system, or a person by Connect user id. */
 export type Actor = 'system' | `agent:${string}` | `supervisor:${string}`;
@@ -22,9 +22,12 @@ export interface HistoryEntry {
     | 'STARTED'
     | 'WRAP_UP_STATUS_SET'
     | 'TIMER_ARMED'
+    | 'EXTENDED'
+    | 'UPDATED'
     | 'CLOSED'
     | 'ROUTABLE_STATUS_RESTORED'
-    | 'RESTORE_SKIPPED';
+    | 'RESTORE_SKIPPED'
+    | 'CONTACT_ATTRIBUTES_WRITTEN';
   readonly by: Actor;
   readonly detail?: string;
 }
@@ -43,16 +46,22 @@ export interface Session {
   readonly policySource: string;
   readonly state: SessionState;
   readonly startedAt: string;
-  readonly deadline: string;
+  /** When the wrap-up ends by itself; none in `untimed` mode. */
+  readonly deadline?: string | undefined;
   readonly endedAt?: string | undefined;
   readonly endReason?: EndReason | undefined;
   readonly systemWrapUp?: boolean | undefined;
   readonly extensionsUsed: number;
+  /** One of the policy's disposition codes, chosen by the agent (or the timeout default, R7). */
+  readonly disposition?: string | undefined;
+  readonly notes?: string | undefined;
   /** The agent has been put in the wrap-up status. */
   readonly wrapUpStatusSet: boolean;
-  /** The end timer for the current deadline exists. */
+  /** The end timer for the current deadline exists (or none is needed: `untimed`). */
   readonly timerArmed: boolean;
   readonly restore?: RestoreState | undefined;
+  /** The record written to the Connect contact as contact attributes after the close (R17). */
+  readonly attributes?: 'PENDING' | 'DONE' | undefined;
   readonly history: readonly HistoryEntry[];
   /** When the session last changed (the lease that keeps two deliveries from acting at once). */
   readonly updatedAt: string;
@@ -88,7 +97,10 @@ export function openSession(start: SessionStart): Session {
     policySource: start.policySource,
     state: 'WRAP_UP',
     startedAt,
-    deadline: new Date(start.startedAt.getTime() + start.policy.durationSeconds * 1000).toISOString(),
+    deadline:
+      start.policy.mode === 'untimed'
+        ? undefined
+        : new Date(start.startedAt.getTime() + start.policy.durationSeconds * 1000).toISOString(),
     extensionsUsed: 0,
     wrapUpStatusSet: false,
     timerArmed: false,
@@ -110,7 +122,8 @@ export function markHeld(session: Session, now: Date, statusSet: boolean, timerA
   if (statusSet && !session.wrapUpStatusSet)
     next = record(next, { at, what: 'WRAP_UP_STATUS_SET', by: 'system' });
   if (timerArmed && !session.timerArmed) {
-    next = record(next, { at, what: 'TIMER_ARMED', by: 'system', detail: `deadline ${session.deadline}` });
+    const detail = session.deadline === undefined ? 'untimed: no timer' : `deadline ${session.deadline}`;
+    next = record(next, { at, what: 'TIMER_ARMED', by: 'system', detail });
   }
   return next;
 }
@@ -121,7 +134,15 @@ export function markHeld(session: Session, now: Date, statusSet: boolean, timerA
  */
 export function closeSession(
   session: Session,
-  close: { at: Date; reason: EndReason; by: Actor; systemWrapUp: boolean; restore: 'PENDING' | 'SKIPPED' },
+  close: {
+    at: Date;
+    reason: EndReason;
+    by: Actor;
+    systemWrapUp: boolean;
+    restore: 'PENDING' | 'SKIPPED';
+    disposition?: string | undefined;
+    notes?: string | undefined;
+  },
 ): Session {
   if (session.state !== 'WRAP_UP') {
     throw new Error(`Session ${session.contactId}/${session.agentId} is already ${session.state}`);
@@ -136,6 +157,9 @@ export function closeSession(
       systemWrapUp: close.systemWrapUp,
       timerArmed: false,
       restore: close.restore,
+      attributes: close.restore === 'SKIPPED' ? undefined : 'PENDING',
+      disposition: close.disposition ?? session.disposition,
+      notes: close.notes ?? session.notes,
     },
     { at, what: 'CLOSED', by: close.by, detail: close.reason },
   );
@@ -156,5 +180,30 @@ export function markRestored(
       by: 'system',
       ...(detail === undefined ? {} : { detail }),
     },
+  );
+}
+
+/** The contact attributes that carry the wrap-up record into Connect's contact records (R17). */
+export function contactAttributesOf(session: Session): Record<string, string> {
+  const attributes: Record<string, string> = {
+    acw_end_reason: session.endReason ?? '',
+    acw_system_wrap_up: String(session.systemWrapUp ?? false),
+    acw_extensions: String(session.extensionsUsed),
+    acw_policy: session.policySource,
+  };
+  if (session.endedAt !== undefined) {
+    const seconds = (new Date(session.endedAt).getTime() - new Date(session.startedAt).getTime()) / 1000;
+    attributes.acw_seconds = String(Math.max(0, Math.round(seconds)));
+  }
+  if (session.disposition !== undefined) attributes.acw_disposition = session.disposition;
+  if (session.notes !== undefined) attributes.acw_notes = session.notes;
+  return attributes;
+}
+
+/** The contact attributes are on the Connect contact. */
+export function markAttributesWritten(session: Session, now: Date): Session {
+  return record(
+    { ...session, attributes: 'DONE' },
+    { at: now.toISOString(), what: 'CONTACT_ATTRIBUTES_WRITTEN', by: 'system' },
   );
 }

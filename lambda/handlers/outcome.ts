@@ -23,7 +23,7 @@ export function report(app: App, outcome: Outcome, log: Log = app.deps.log): voi
   const metrics = app.metrics;
   if (metrics === undefined) return;
   metrics.addMetric(`Outcome${outcome.kind}`, MetricUnit.Count, 1);
-  if (outcome.kind === 'CLOSED' && session?.endedAt !== undefined) {
+  if (outcome.kind === 'CLOSED' && session?.endedAt !== undefined && session.deadline !== undefined) {
     const lateness = new Date(session.endedAt).getTime() - new Date(session.deadline).getTime();
     metrics.addMetric('EndLatenessMs', MetricUnit.Milliseconds, Math.max(0, lateness));
   }

@@ -11,6 +11,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConnectAgentStatus } from '../adapters/connect-agent-status';
+import { ConnectContactRecords } from '../adapters/connect-contact-records';
 import { DynamoSessionStore } from '../adapters/dynamo-session-store';
 import { SchedulerTimers } from '../adapters/timers';
 import { parseAcwConfig } from '../core/config';
@@ -54,6 +55,7 @@ export function appFromEnvironment(env: NodeJS.ProcessEnv = process.env): App {
   const wrapUpStatusId = env[ENV.wrapUpStatusId];
   const region = env.AWS_REGION;
   const clientConfig = { region, retryMode: 'adaptive', maxAttempts: 5 } as const;
+  const connect = new ConnectClient(clientConfig);
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig), {
     marshallOptions: { removeUndefinedValues: true },
   });
@@ -82,10 +84,11 @@ export function appFromEnvironment(env: NodeJS.ProcessEnv = process.env): App {
         dueQueueUrl: requireEnv(ENV.dueQueueUrl, env),
       }),
       agents: new ConnectAgentStatus({
-        client: new ConnectClient(clientConfig),
+        client: connect,
         wrapUpStatus: wrapUpStatusId ? { id: wrapUpStatusId } : config.wrapUpStatus,
         routableStatus: config.routableStatus,
       }),
+      contacts: new ConnectContactRecords(connect),
       clock: { now: () => new Date(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
       log: powertoolsLog(logger),
     },

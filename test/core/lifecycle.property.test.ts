@@ -13,7 +13,7 @@ import type { AgentStatus, Deps, TargetStatus, TimerPayload, Timers } from '../.
 import { planTimer } from '../../lambda/core/timer';
 import { startDynamo, type TestDynamo } from '../support/dynamo';
 import { disconnect, INSTANCE_ARN } from '../support/events';
-import { FakeClock, RecordingLog } from '../support/fakes';
+import { FakeClock, RecordingContacts, RecordingLog } from '../support/fakes';
 
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 const QUEUES = ['q-30', 'q-90', 'q-300', 'q-none'] as const;
@@ -103,12 +103,20 @@ async function play(legs: readonly Leg[], messy: boolean) {
       for (const stray of leg.strayTimers)
         push({ at: Date.parse(payload.deadline) + stray * 1000, kind: 'timer', payload });
     },
+    async cancel() {},
     async defer(payload, delaySeconds) {
       const latency = legOf(payload)?.latencyMs ?? 0;
       push({ at: clock.now().getTime() + delaySeconds * 1000 + latency, kind: 'timer', payload });
     },
   };
-  const deps: Deps = { store, timers, agents, clock, log: new RecordingLog() };
+  const deps: Deps = {
+    store,
+    timers,
+    agents,
+    contacts: new RecordingContacts(),
+    clock,
+    log: new RecordingLog(),
+  };
 
   legs.forEach((leg, index) => {
     const disconnectAt = T0 + leg.disconnectSec * 1000;

@@ -13,7 +13,13 @@ import { indexPolicies } from '../../lambda/core/policy';
 import type { Deps } from '../../lambda/core/ports';
 import { startDynamo, type TestDynamo } from '../support/dynamo';
 import { disconnect, INSTANCE_ARN } from '../support/events';
-import { FakeClock, RecordingAgents, RecordingLog, RecordingTimers } from '../support/fakes';
+import {
+  FakeClock,
+  RecordingAgents,
+  RecordingContacts,
+  RecordingLog,
+  RecordingTimers,
+} from '../support/fakes';
 
 const DISCONNECT = '2026-03-02T09:00:00.000Z';
 const AGENT = '87654321-4321-4321-4321-210987654321';
@@ -38,6 +44,7 @@ let clock: FakeClock;
 let agents: RecordingAgents;
 let timers: RecordingTimers;
 let log: RecordingLog;
+let contacts: RecordingContacts;
 let deps: Deps;
 let contactSeq = 0;
 
@@ -52,7 +59,8 @@ beforeEach(() => {
   agents = new RecordingAgents(clock);
   timers = new RecordingTimers(clock);
   log = new RecordingLog();
-  deps = { store, timers, agents, clock, log };
+  contacts = new RecordingContacts();
+  deps = { store, timers, agents, contacts, clock, log };
 });
 
 function newContactId(): string {
@@ -197,6 +205,7 @@ describe('R4, R7: the timer ends wrap-up and the agent is routable again', () =>
       'TIMER_ARMED',
       'CLOSED',
       'ROUTABLE_STATUS_RESTORED',
+      'CONTACT_ATTRIBUTES_WRITTEN',
     ]);
     expect(history.every((h) => h.by === 'system')).toBe(true);
     expect(history[0]?.at).toBe(DISCONNECT);

@@ -9,7 +9,13 @@ import { makeTimerDueHandler } from '../../lambda/handlers/timer-due';
 import { makeTimerFiredHandler } from '../../lambda/handlers/timer-fired';
 import { startDynamo, type TestDynamo } from '../support/dynamo';
 import { INSTANCE_ARN, rawDisconnect } from '../support/events';
-import { FakeClock, RecordingAgents, RecordingLog, RecordingTimers } from '../support/fakes';
+import {
+  FakeClock,
+  RecordingAgents,
+  RecordingContacts,
+  RecordingLog,
+  RecordingTimers,
+} from '../support/fakes';
 
 const AGENT = '87654321-4321-4321-4321-210987654321';
 let dynamo: TestDynamo;
@@ -31,7 +37,7 @@ beforeEach(() => {
   timers = new RecordingTimers(clock);
   log = new RecordingLog();
   app = {
-    deps: { store, timers, agents, clock, log },
+    deps: { store, timers, agents, contacts: new RecordingContacts(), clock, log },
     config: { instanceArn: INSTANCE_ARN, policies: indexPolicies(parseAcwConfig({}).policies) },
   };
 });

@@ -367,7 +367,7 @@ describe('determinism', () => {
     );
     for (const run of runs) {
       for (const session of run.result.sessions) {
-        const lateness = msBetween(session.deadline, session.endedAt);
+        const lateness = msBetween(session.deadline ?? '', session.endedAt);
         expect(lateness).toBeGreaterThanOrEqual(0);
         expect(lateness).toBeLessThanOrEqual(2_000);
       }

@@ -1,5 +1,13 @@
 /** Recording stand-ins for Connect, the timers, the clock and the log (DynamoDB is always real). */
-import type { AgentStatus, Clock, Log, TargetStatus, TimerPayload, Timers } from '../../lambda/core/ports';
+import type {
+  AgentStatus,
+  Clock,
+  ContactRecords,
+  Log,
+  TargetStatus,
+  TimerPayload,
+  Timers,
+} from '../../lambda/core/ports';
 
 export class FakeClock implements Clock {
   private t: number;
@@ -55,6 +63,23 @@ export class RecordingTimers implements Timers {
   }
   async defer(payload: TimerPayload, delaySeconds: number): Promise<void> {
     this.deferred.push({ payload, delaySeconds, at: this.clock.now().toISOString() });
+  }
+  readonly cancelled: TimerPayload[] = [];
+  async cancel(payload: TimerPayload): Promise<void> {
+    this.cancelled.push(payload);
+  }
+}
+
+/** Records every UpdateContactAttributes. */
+export class RecordingContacts implements ContactRecords {
+  readonly writes: Array<{ instanceArn: string; contactId: string; attributes: Record<string, string> }> = [];
+  failNext = 0;
+  async write(instanceArn: string, contactId: string, attributes: Record<string, string>): Promise<void> {
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw new Error('TooManyRequestsException: Rate exceeded');
+    }
+    this.writes.push({ instanceArn, contactId, attributes });
   }
 }
 

@@ -1,0 +1,238 @@
+/**
+ * What agents and supervisors do to an open wrap-up (R5, R6, R17): extend it, end it (All Done),
+ * record a disposition and notes. Every entry point (HTTP API, simulator) uses these.
+ *
+ * Each action reads the session, decides purely (a refusal changes nothing), writes conditionally
+ * on the version read, then acts: arms the new timer, or restores the agent and writes the record.
+ */
+import { completeClose, saveStep, timerOf } from './lifecycle';
+import type { Deps } from './ports';
+import { VersionConflict } from './ports';
+import { type Actor, closeSession, markHeld, record, type Session } from './session';
+
+/** Why an action was refused. */
+export type RefusalCode =
+  | 'EXTENSION_LIMIT'
+  | 'NOT_EXTENDABLE'
+  | 'SESSION_CLOSED'
+  | 'EARLY_END_FORBIDDEN'
+  | 'DISPOSITION_REQUIRED'
+  | 'UNKNOWN_DISPOSITION';
+
+/** Every refusal code, for documents and tests that must list them all. */
+export const REFUSAL_CODES: readonly RefusalCode[] = [
+  'EXTENSION_LIMIT',
+  'NOT_EXTENDABLE',
+  'SESSION_CLOSED',
+  'EARLY_END_FORBIDDEN',
+  'DISPOSITION_REQUIRED',
+  'UNKNOWN_DISPOSITION',
+];
+
+/** Longest notes an agent may write (Connect allows 32 KB of attributes per contact in all). */
+export const MAX_NOTES_LENGTH = 2000;
+
+/** An action that the rules refuse; it changed nothing. */
+export class ActionRefused extends Error {
+  constructor(
+    readonly code: RefusalCode,
+    readonly session: Session,
+    detail: string,
+  ) {
+    super(`${code}: contact ${session.contactId}, agent ${session.agentId}: ${detail}`);
+    this.name = 'ActionRefused';
+  }
+}
+
+/** No session for this contact and agent. */
+export class SessionNotFound extends Error {
+  constructor(contactId: string, agentId: string) {
+    super(`No wrap-up for contact ${contactId} and agent ${agentId}`);
+    this.name = 'SessionNotFound';
+  }
+}
+
+/** Who asks what of which session. */
+export interface ActionRequest {
+  readonly contactId: string;
+  readonly agentId: string;
+  readonly by: Actor;
+  readonly disposition?: string | undefined;
+  readonly notes?: string | undefined;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * R5 Extend: the deadline moves `extensionSeconds` later while `extensionsUsed < maxExtensions`.
+ *
+ * 1. Refuse a closed session (SESSION_CLOSED), an untimed one (NOT_EXTENDABLE), one past its
+ *    limit (EXTENSION_LIMIT).
+ * 2. Save the new deadline with the timer marked unarmed; the old timer now carries a stale
+ *    deadline and does nothing when it fires (R13). Its schedule is removed when there is one.
+ * 3. Arm the timer for the new deadline and record it.
+ */
+export async function extendWrapUp(deps: Deps, request: ActionRequest): Promise<Session> {
+  let previousDeadline: string | undefined;
+  const extended = await change(deps, request, (session, now) => {
+    refuseIfClosed(session);
+    if (session.deadline === undefined || session.policy.mode === 'untimed') {
+      throw new ActionRefused('NOT_EXTENDABLE', session, 'an untimed wrap-up has no deadline to extend');
+    }
+    if (session.extensionsUsed >= session.policy.maxExtensions) {
+      throw new ActionRefused(
+        'EXTENSION_LIMIT',
+        session,
+        `already used ${session.extensionsUsed} of ${session.policy.maxExtensions} extensions`,
+      );
+    }
+    previousDeadline = session.deadline;
+    const deadline = new Date(new Date(session.deadline).getTime() + session.policy.extensionSeconds * 1000);
+    return record(
+      {
+        ...session,
+        deadline: deadline.toISOString(),
+        extensionsUsed: session.extensionsUsed + 1,
+        timerArmed: false,
+      },
+      {
+        at: now.toISOString(),
+        what: 'EXTENDED',
+        by: request.by,
+        detail: `deadline ${deadline.toISOString()}`,
+      },
+    );
+  });
+  if (previousDeadline !== undefined)
+    await cancelQuietly(deps, { ...timerOf(extended), deadline: previousDeadline });
+  await deps.timers.arm(timerOf(extended), deps.clock.now());
+  return saveStep(deps, extended, (session) =>
+    session.state === 'WRAP_UP' && session.deadline === extended.deadline && !session.timerArmed
+      ? markHeld(session, deps.clock.now(), session.wrapUpStatusSet, true)
+      : undefined,
+  );
+}
+
+/**
+ * R6 All Done: the agent (or a supervisor) ends the wrap-up early.
+ *
+ * 1. Refuse a closed session, `forced` mode (EARLY_END_FORBIDDEN), an unknown disposition, and a
+ *    missing required one (DISPOSITION_REQUIRED).
+ * 2. Close it (AGENT_DONE, systemWrapUp false) with the disposition and notes.
+ * 3. Remove the timer (a missing one is fine), put the agent back in the routable status and
+ *    write the record to the contact.
+ */
+export async function finishWrapUp(deps: Deps, request: ActionRequest): Promise<Session> {
+  const closed = await change(deps, request, (session, now) => {
+    refuseIfClosed(session);
+    if (session.policy.mode === 'forced') {
+      throw new ActionRefused('EARLY_END_FORBIDDEN', session, 'a forced wrap-up ends only at its deadline');
+    }
+    const disposition = checkedDisposition(session, request.disposition) ?? session.disposition;
+    if (session.policy.requireDisposition && disposition === undefined) {
+      throw new ActionRefused('DISPOSITION_REQUIRED', session, 'choose a disposition before ending wrap-up');
+    }
+    return closeSession(session, {
+      at: now,
+      reason: 'AGENT_DONE',
+      by: request.by,
+      systemWrapUp: false,
+      restore: 'PENDING',
+      disposition,
+      notes: request.notes,
+    });
+  });
+  if (closed.deadline !== undefined) await cancelQuietly(deps, timerOf(closed));
+  return completeClose(deps, closed);
+}
+
+/** Sets or changes the disposition and notes of an open wrap-up (R17). */
+export async function updateWrapUp(deps: Deps, request: ActionRequest): Promise<Session> {
+  return change(deps, request, (session, now) => {
+    refuseIfClosed(session);
+    const disposition = checkedDisposition(session, request.disposition);
+    const changed = [
+      disposition === undefined ? '' : 'disposition',
+      request.notes === undefined ? '' : 'notes',
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    return record(
+      {
+        ...session,
+        disposition: disposition ?? session.disposition,
+        notes: request.notes ?? session.notes,
+      },
+      { at: now.toISOString(), what: 'UPDATED', by: request.by, detail: changed || 'nothing' },
+    );
+  });
+}
+
+/** The agent's open wrap-ups, soonest deadline first. */
+export async function openWrapUpsOf(deps: Deps, agentId: string): Promise<Session[]> {
+  return sortByDeadline((await deps.store.listOpenByAgent(agentId)).filter((s) => s.state === 'WRAP_UP'));
+}
+
+/** Everyone's open wrap-ups (a supervisor's view), optionally of one queue. */
+export async function allOpenWrapUps(deps: Deps, filter: { queueId?: string } = {}): Promise<Session[]> {
+  const open = (await deps.store.listOpen()).filter((s) => s.state === 'WRAP_UP');
+  return sortByDeadline(
+    filter.queueId === undefined ? open : open.filter((s) => s.queueId === filter.queueId),
+  );
+}
+
+function sortByDeadline(sessions: Session[]): Session[] {
+  // Untimed sessions (no deadline) last.
+  const key = (s: Session) => s.deadline ?? '~';
+  return sessions.sort((a, b) => key(a).localeCompare(key(b)) || a.contactId.localeCompare(b.contactId));
+}
+
+function refuseIfClosed(session: Session): void {
+  if (session.state !== 'WRAP_UP') {
+    throw new ActionRefused(
+      'SESSION_CLOSED',
+      session,
+      `wrap-up already ended (${session.endReason ?? 'closed'})`,
+    );
+  }
+}
+
+function checkedDisposition(session: Session, disposition: string | undefined): string | undefined {
+  if (disposition === undefined) return undefined;
+  if (!session.policy.dispositionCodes.some((entry) => entry.code === disposition)) {
+    const codes = session.policy.dispositionCodes.map((entry) => entry.code).join(', ') || 'none';
+    throw new ActionRefused('UNKNOWN_DISPOSITION', session, `"${disposition}" is not one of ${codes}`);
+  }
+  return disposition;
+}
+
+/** Reads, decides and saves conditionally; a lost race re-reads and decides again. */
+async function change(
+  deps: Deps,
+  request: ActionRequest,
+  decide: (session: Session, now: Date) => Session,
+): Promise<Session> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const session = await deps.store.get(request.contactId, request.agentId);
+    if (session === undefined) throw new SessionNotFound(request.contactId, request.agentId);
+    try {
+      return await deps.store.save(decide(session, deps.clock.now()));
+    } catch (error) {
+      if (!(error instanceof VersionConflict)) throw error;
+    }
+  }
+  throw new VersionConflict(request.contactId, request.agentId);
+}
+
+/** A timer that cannot be removed still does nothing once its deadline is stale (R13). */
+async function cancelQuietly(deps: Deps, payload: Parameters<Deps['timers']['cancel']>[0]): Promise<void> {
+  try {
+    await deps.timers.cancel(payload);
+  } catch (error) {
+    deps.log.warn('Could not remove a wrap-up timer; it will fire and do nothing', {
+      contactId: payload.contactId,
+      agentId: payload.agentId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
