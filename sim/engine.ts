@@ -13,9 +13,19 @@ import { ConnectAgentStatus } from '../lambda/adapters/connect-agent-status';
 import { ConnectContactRecords } from '../lambda/adapters/connect-contact-records';
 import { DynamoSessionStore } from '../lambda/adapters/dynamo-session-store';
 import { SchedulerTimers } from '../lambda/adapters/timers';
+import {
+  ActionRefused,
+  type ActionRequest,
+  extendWrapUp,
+  finishWrapUp,
+  openWrapUpsOf,
+  type RefusalCode,
+  SessionNotFound,
+  updateWrapUp,
+} from '../lambda/core/actions';
 import { indexPolicies } from '../lambda/core/policy';
-import type { Log } from '../lambda/core/ports';
-import type { Session } from '../lambda/core/session';
+import type { Deps, Log } from '../lambda/core/ports';
+import type { Actor, Session } from '../lambda/core/session';
 import { makeContactEventsHandler } from '../lambda/handlers/contact-events';
 import type { App } from '../lambda/handlers/runtime';
 import { makeTimerDueHandler } from '../lambda/handlers/timer-due';
@@ -25,12 +35,15 @@ import { SimConnect, type StatusChange } from './connect';
 import { type DynamoCounts, type SimDynamo, startDynamo } from './dynamo';
 import { CallLatency, NO_LATENCY } from './latency';
 import { Random } from './random';
-import { parseScenario, type Scenario, type Step, type StepKind } from './scenario';
+import { type AgentAction, parseScenario, type Scenario, type Step, type StepKind } from './scenario';
 import { type ScheduleFire, SimScheduler } from './scheduler';
 import { type DeadLetter, SimQueue, SimSqs } from './sqs';
 
 /** The Lambda functions of the stack. */
-export type FunctionName = 'contact-events' | 'timer-fired' | 'timer-due';
+export type FunctionName = 'contact-events' | 'timer-fired' | 'timer-due' | 'api';
+
+/** The actor of an agent action with `as: "supervisor"`. */
+export const SIM_SUPERVISOR: Actor = 'supervisor:sim-supervisor';
 
 /** How the simulated services behave; the defaults are the documented AWS behaviour. */
 export interface SimulationOptions {
@@ -70,6 +83,8 @@ export interface Invocation {
   readonly stepIndex?: number | undefined;
   /** Set when it was a Scheduler firing. */
   readonly fire?: ScheduleFire | undefined;
+  /** Set for an agent action (the `api` function): what was asked and what came of it. */
+  agentAction?: AgentActionRecord;
   readonly logs: LogLine[];
   /** Statuses it set, when each took effect. */
   readonly statusChanges: StatusChange[];
@@ -86,6 +101,38 @@ export interface AsyncFailure {
   readonly error: string;
 }
 
+/** An agent action the simulated API carried out or refused. */
+export interface AgentActionRecord {
+  readonly action: AgentAction['action'];
+  readonly agentId: string;
+  readonly by: Actor;
+  /** The contact it acted on; undefined when the agent had no open wrap-up. */
+  readonly contactId?: string | undefined;
+  /** The session as it was before the action (undefined when there was none). */
+  readonly before?: Session | undefined;
+  /** The session after the action (undefined when refused or failed). */
+  readonly after?: Session | undefined;
+  /** Why it was refused (or failed). */
+  readonly code?: ErrorCode | undefined;
+}
+
+/** Why an action or a contact-flow invocation did not do what it was asked. */
+export type ErrorCode =
+  | RefusalCode
+  | 'SESSION_NOT_FOUND'
+  | 'NO_OPEN_SESSION'
+  | 'BAD_FLOW_PARAMETERS'
+  /** Not a refusal: the action threw something else (an AWS call failed); see the logs. */
+  | 'ACTION_FAILED';
+
+/** A refused action (or a contact-flow invocation answered with an error), in the output. */
+export interface ErrorOutput {
+  readonly at: string;
+  readonly agentId: string | null;
+  readonly contactId: string | null;
+  readonly code: ErrorCode;
+}
+
 /** A session as the simulator reports it. */
 export interface SessionOutput {
   readonly agentId: string;
@@ -99,6 +146,10 @@ export interface SessionOutput {
   readonly endReason: string | null;
   readonly systemWrapUp: boolean | null;
   readonly extensionsUsed: number;
+  /** The policy's mode (R3): timed, untimed or forced. */
+  readonly mode: string;
+  readonly disposition: string | null;
+  readonly notes: string | null;
 }
 
 /** A status the system set, when it took effect. */
@@ -112,6 +163,8 @@ export interface StatusChangeOutput {
 export interface SimulationResult {
   readonly sessions: SessionOutput[];
   readonly statusChanges: StatusChangeOutput[];
+  /** Refused agent actions and contact-flow errors, by time (ties in the order they happened). */
+  readonly errors: ErrorOutput[];
 }
 
 /** Counters for the bench. */
@@ -189,6 +242,10 @@ export async function runSimulation(input: unknown, options: SimulationOptions =
         statusChanges: [...world.connect.statusChanges]
           .sort((a, b) => a.at - b.at)
           .map((change) => ({ at: iso(change.at), agentId: change.agentId, status: change.status })),
+        // Array#sort is stable: errors at the same time keep the order they happened in.
+        errors: [...world.errors]
+          .sort((a, b) => a.at - b.at)
+          .map((error) => ({ ...error, at: iso(error.at) })),
       },
       storedSessions,
       invocations: world.invocations,
@@ -205,6 +262,8 @@ export async function runSimulation(input: unknown, options: SimulationOptions =
 const STEP_RUNNERS: { [K in StepKind]: (world: World, step: Extract<Step, { kind: K }>) => Promise<void> } = {
   /** Connect → EventBridge → the intake queue: delivered at the step's time. */
   contactEvent: (world, step) => world.intake.deliverNow(JSON.stringify(step.payload), step.index),
+  /** The agent desktop (or a supervisor) → the HTTP API → the actions core. */
+  agentAction: (world, step) => world.agentAction(step.payload, step.index),
 };
 
 function runStep(world: World, step: Step): Promise<void> {
@@ -222,7 +281,11 @@ class World {
   readonly due: SimQueue;
   readonly invocations: Invocation[] = [];
   readonly asyncFailures: AsyncFailure[] = [];
+  /** Refused actions and flow errors, `at` in epoch ms, in the order they happened. */
+  readonly errors: Array<Omit<ErrorOutput, 'at'> & { at: number }> = [];
   private current: Invocation | undefined;
+  /** The API function's dependencies: agent actions call the core with them. */
+  private readonly apiDeps: Deps;
   private readonly handlers: {
     readonly contactEvents: (event: SQSEvent) => Promise<SQSBatchResponse>;
     readonly timerFired: (event: unknown) => Promise<void>;
@@ -322,7 +385,9 @@ class World {
         log: this.log(fn),
       },
     });
-    // As deployed: only the intake function arms schedules; the timer functions only defer.
+    // As deployed: only the intake function and the API (extend re-arms, All Done cancels) arm
+    // schedules; the timer functions only defer.
+    this.apiDeps = app('api', true).deps;
     this.handlers = {
       contactEvents: makeContactEventsHandler(app('contact-events', true)),
       timerFired: makeTimerFiredHandler(app('timer-fired', false)),
@@ -336,6 +401,7 @@ class World {
       'contact-events': 0,
       'timer-fired': 0,
       'timer-due': 0,
+      api: 0,
     };
     for (const invocation of this.invocations) invocations[invocation.fn]++;
     return {
@@ -350,6 +416,73 @@ class World {
       sqsCalls: this.sqs.calls,
       deliveries: { contactEvents: this.intake.received, due: this.due.received },
     };
+  }
+
+  /**
+   * An agent action through the API function: the target is the given contact's session, or the
+   * agent's open one with the soonest deadline. A refusal changes nothing and is listed in errors.
+   */
+  async agentAction(action: AgentAction, stepIndex: number): Promise<void> {
+    const invocation = this.begin('api', action, 1, { stepIndex });
+    const at = invocation.at;
+    const by: Actor = action.as === 'supervisor' ? SIM_SUPERVISOR : `agent:${action.agentId}`;
+    const log = this.log('api');
+    let contactId = action.contactId;
+    let before: Session | undefined;
+    const settle = (record: Omit<AgentActionRecord, 'action' | 'agentId' | 'by'>): void => {
+      invocation.agentAction = { action: action.action, agentId: action.agentId, by, ...record };
+      if (record.code !== undefined) {
+        this.errors.push({
+          at,
+          agentId: action.agentId,
+          contactId: record.contactId ?? null,
+          code: record.code,
+        });
+      }
+    };
+    try {
+      if (contactId === undefined) {
+        const open = await openWrapUpsOf(this.apiDeps, action.agentId);
+        before = open[0];
+        contactId = before?.contactId;
+      } else {
+        before = await this.apiDeps.store.get(contactId, action.agentId);
+      }
+      if (contactId === undefined) {
+        log.info('Agent action refused', {
+          action: action.action,
+          agentId: action.agentId,
+          by,
+          code: 'NO_OPEN_SESSION',
+        });
+        settle({ code: 'NO_OPEN_SESSION' });
+        return;
+      }
+      const request: ActionRequest = {
+        contactId,
+        agentId: action.agentId,
+        by,
+        disposition: action.disposition,
+        notes: action.notes,
+      };
+      const after = await ACTIONS[action.action](this.apiDeps, request);
+      log.info('Agent action', { action: action.action, contactId, agentId: action.agentId, by });
+      settle({ contactId, before, after });
+    } catch (error) {
+      const code = errorCodeOf(error);
+      if (code === 'ACTION_FAILED') this.fail(invocation, error);
+      else
+        log.info('Agent action refused', {
+          action: action.action,
+          contactId,
+          agentId: action.agentId,
+          by,
+          code,
+        });
+      settle({ contactId, before, code });
+    } finally {
+      this.end(invocation);
+    }
   }
 
   /** An SQS-triggered function: a thrown error fails the whole batch, as Lambda does. */
@@ -466,6 +599,19 @@ function instanceArnsOf(scenario: Scenario): string[] {
   return [...arns];
 }
 
+/** What each agent action calls in the core. */
+const ACTIONS: Record<AgentAction['action'], (deps: Deps, request: ActionRequest) => Promise<Session>> = {
+  extend: extendWrapUp,
+  allDone: finishWrapUp,
+  update: updateWrapUp,
+};
+
+function errorCodeOf(error: unknown): ErrorCode {
+  if (error instanceof ActionRefused) return error.code;
+  if (error instanceof SessionNotFound) return 'SESSION_NOT_FOUND';
+  return 'ACTION_FAILED';
+}
+
 function sessionOutput(session: Session): SessionOutput {
   return {
     agentId: session.agentId,
@@ -479,6 +625,9 @@ function sessionOutput(session: Session): SessionOutput {
     endReason: session.endReason ?? null,
     systemWrapUp: session.systemWrapUp ?? null,
     extensionsUsed: session.extensionsUsed,
+    mode: session.policy.mode,
+    disposition: session.disposition ?? null,
+    notes: session.notes ?? null,
   };
 }
 

@@ -7,6 +7,7 @@
  * there. Steps need not be in order: they are sorted stably by `at`.
  */
 import { z } from 'zod';
+import { MAX_NOTES_LENGTH } from '../lambda/core/actions';
 import { type AcwConfig, ConfigError, parseAcwConfig } from '../lambda/core/config';
 
 /** Default seed of the pseudo-random numbers. */
@@ -17,12 +18,66 @@ export const DEFAULT_AGENT_STATUS = 'Available';
 const TIMESTAMP_MESSAGE = 'must be an ISO-8601 timestamp (e.g. 2026-03-02T09:00:05Z)';
 const timestamp = z.iso.datetime({ offset: true, error: TIMESTAMP_MESSAGE });
 
+const USER_ID_MESSAGE = 'must be a Connect user id (1-256 characters, no "/" or spaces)';
+const userId = z.string({ error: USER_ID_MESSAGE }).regex(/^[^/\s]{1,256}$/, { error: USER_ID_MESSAGE });
+
+/** What an agent (or a supervisor) does to a wrap-up, as the HTTP API offers it. */
+export const AGENT_ACTIONS = ['extend', 'allDone', 'update'] as const;
+export type AgentActionName = (typeof AGENT_ACTIONS)[number];
+
+const CONTACT_ID_MESSAGE = 'must be a contact id (1-256 characters, no "/" or spaces)';
+const NOTES_MESSAGE = `must be a string of at most ${MAX_NOTES_LENGTH} characters`;
+
+/**
+ * An agent action: `extend`, `allDone` or `update` of the agent's wrap-up of `contactId` (without
+ * it, of the agent's open wrap-up with the soonest deadline). `as: "supervisor"` makes a
+ * supervisor the actor. A disposition or notes go with `allDone` and `update` only.
+ */
+const agentActionSchema = z
+  .strictObject(
+    {
+      agentId: userId,
+      action: z.enum(AGENT_ACTIONS, { error: `must be one of ${AGENT_ACTIONS.join(', ')}` }),
+      contactId: z
+        .string({ error: CONTACT_ID_MESSAGE })
+        .regex(/^[^/\s]{1,256}$/, { error: CONTACT_ID_MESSAGE })
+        .optional(),
+      disposition: z
+        .string({ error: 'must be a disposition code (a string)' })
+        .min(1, { error: 'must be a disposition code (a string)' })
+        .optional(),
+      notes: z.string({ error: NOTES_MESSAGE }).max(MAX_NOTES_LENGTH, { error: NOTES_MESSAGE }).optional(),
+      as: z
+        .enum(['supervisor'], { error: 'must be "supervisor" (leave it out when the agent acts)' })
+        .optional(),
+    },
+    {
+      error: `must be an agent action: { "agentId": USER_ID, "action": ${AGENT_ACTIONS.map((a) => `"${a}"`).join(' | ')}, ... }`,
+    },
+  )
+  .superRefine((value, ctx) => {
+    if (value.action !== 'extend') return;
+    for (const field of ['disposition', 'notes'] as const) {
+      if (value[field] !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: 'goes with "allDone" or "update", not "extend"',
+        });
+      }
+    }
+  });
+
+/** A validated agent action step's payload. */
+export type AgentAction = z.output<typeof agentActionSchema>;
+
 /** What each step kind carries. */
 const stepPayloadSchemas = {
   /** An EventBridge contact event as Connect sends it; its own shape is the handler's to judge. */
   contactEvent: z.record(z.string(), z.unknown(), {
     error: 'must be an object: an EventBridge contact event as Amazon Connect sends it',
   }),
+  agentAction: agentActionSchema,
 } as const;
 
 /** The step kinds a scenario may use. */
@@ -69,9 +124,7 @@ export class ScenarioError extends Error {
 
 const agentSchema = z.strictObject(
   {
-    id: z
-      .string({ error: 'must be a Connect user id (1-256 characters, no "/" or spaces)' })
-      .regex(/^[^/\s]{1,256}$/, { error: 'must be a Connect user id (1-256 characters, no "/" or spaces)' }),
+    id: userId,
     status: z
       .string({ error: 'must be an agent status name (1-127 characters)' })
       .min(1, { error: 'must be an agent status name (1-127 characters)' })
@@ -178,12 +231,13 @@ function parseStep(raw: Record<string, unknown>, index: number, problems: string
     return undefined;
   }
   // NaN when `at` is invalid: the schema has named that problem already.
+  // Each kind's payload was parsed by that kind's own schema.
   return {
     index,
     at: typeof raw.at === 'string' ? Date.parse(raw.at) : Number.NaN,
     kind,
     payload: payload.data,
-  };
+  } as Step;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

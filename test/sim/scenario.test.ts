@@ -53,9 +53,9 @@ describe('scenario validation: an invalid scenario is refused with a message nam
 
   it('refuses an unknown step kind, naming it and the known ones', () => {
     const scenario = scenarioOf([]);
-    scenario.steps = [{ at: '2021-08-04T17:38:40Z', agentAction: { action: 'extend' } }];
+    scenario.steps = [{ at: '2021-08-04T17:38:40Z', agentEvent: { action: 'extend' } }];
     expect(problemsOf(scenario)).toEqual([
-      'steps[0] has unknown step kind "agentAction": must be one of contactEvent',
+      'steps[0] has unknown step kind "agentEvent": must be one of contactEvent, agentAction',
     ]);
   });
 

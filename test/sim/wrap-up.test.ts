@@ -99,7 +99,7 @@ describe('R2: no agent, no wrap-up', () => {
       delete detail.agentInfo;
     });
     const result = await runScenario(scenarioOf([{ at: ARRIVES, contactEvent: event }]), quiet);
-    expect(result).toEqual({ sessions: [], statusChanges: [] });
+    expect(result).toEqual({ sessions: [], statusChanges: [], errors: [] });
   });
 
   it('a contact never connected to the agent (no connectedToAgentTimestamp) starts nothing', async () => {
@@ -107,7 +107,7 @@ describe('R2: no agent, no wrap-up', () => {
       detail.agentInfo = { agentArn: `${INSTANCE_ARN}/agent/${AGENT_ID}` };
     });
     const result = await runScenario(scenarioOf([{ at: ARRIVES, contactEvent: event }]), quiet);
-    expect(result).toEqual({ sessions: [], statusChanges: [] });
+    expect(result).toEqual({ sessions: [], statusChanges: [], errors: [] });
   });
 });
 
@@ -184,7 +184,7 @@ describe('R3: the policy is resolved profile > queue > channel > default', () =>
       scenarioOf([{ at: ARRIVES, contactEvent: disconnected() }], { config: zero }),
       quiet,
     );
-    expect(result).toEqual({ sessions: [], statusChanges: [] });
+    expect(result).toEqual({ sessions: [], statusChanges: [], errors: [] });
   });
 });
 
@@ -282,11 +282,15 @@ describe('the output', () => {
         'endReason',
         'systemWrapUp',
         'extensionsUsed',
+        'mode',
+        'disposition',
+        'notes',
       ]);
       for (const time of [session.startedAt, session.deadline, session.endedAt])
         expect(time).toMatch(ISO_UTC);
     }
     for (const change of result.statusChanges) expect(change.at).toMatch(ISO_UTC);
+    expect(result.errors).toEqual([]);
   });
 
   it('a contactEvent the handler refuses is not a scenario error: it is dead-lettered and the run goes on', async () => {
@@ -300,6 +304,8 @@ describe('the output', () => {
     expect(run.result.sessions).toHaveLength(1);
     expect(run.deadLetters).toHaveLength(1);
     expect(run.deadLetters[0]?.receiveCount).toBe(5);
+    // Not an action refusal either: errors lists only refused actions and flow errors.
+    expect(run.result.errors).toEqual([]);
   });
 
   it('events from another instance than the configured one are ignored', async () => {
@@ -311,7 +317,7 @@ describe('the output', () => {
       scenarioOf([{ at: ARRIVES, contactEvent: disconnected() }], { config }),
       quiet,
     );
-    expect(result).toEqual({ sessions: [], statusChanges: [] });
+    expect(result).toEqual({ sessions: [], statusChanges: [], errors: [] });
   });
 
   it('a wrap-up status configured by id is reported by its name', async () => {
