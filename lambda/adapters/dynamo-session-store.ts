@@ -20,9 +20,9 @@ import {
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type SessionStore, VersionConflict } from '../core/ports';
+import { type ContactOverride, type SessionStore, VersionConflict } from '../core/ports';
 import type { Session } from '../core/session';
-import { NO_QUEUE, SESSION_TABLE, UNTIMED } from './session-keys';
+import { NO_QUEUE, OVERRIDE_SORT_KEY, SESSION_TABLE, UNTIMED } from './session-keys';
 
 export { NO_QUEUE, SESSION_TABLE } from './session-keys';
 
@@ -60,6 +60,32 @@ export class DynamoSessionStore implements SessionStore {
       new GetCommand({ TableName: this.props.tableName, Key: { contactId, agentId }, ConsistentRead: true }),
     );
     return result.Item === undefined ? undefined : sessionFromItem(result.Item);
+  }
+
+  async putOverride(override: ContactOverride, expiresAt: Date): Promise<void> {
+    await this.props.client.send(
+      new PutCommand({
+        TableName: this.props.tableName,
+        Item: {
+          ...stripUndefined(override),
+          [SESSION_TABLE.sortKey]: OVERRIDE_SORT_KEY,
+          [SESSION_TABLE.ttlAttribute]: Math.floor(expiresAt.getTime() / 1000),
+        },
+      }),
+    );
+  }
+
+  async getOverride(contactId: string): Promise<ContactOverride | undefined> {
+    const result = await this.props.client.send(
+      new GetCommand({
+        TableName: this.props.tableName,
+        Key: { [SESSION_TABLE.partitionKey]: contactId, [SESSION_TABLE.sortKey]: OVERRIDE_SORT_KEY },
+        ConsistentRead: true,
+      }),
+    );
+    if (result.Item === undefined) return undefined;
+    const { agentId: _sort, expiresAt: _ttl, ...override } = result.Item;
+    return override as ContactOverride;
   }
 
   async listOpenByAgent(agentId: string): Promise<Session[]> {

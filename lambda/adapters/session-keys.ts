@@ -17,6 +17,9 @@ export const SESSION_TABLE = {
   ttlAttribute: 'expiresAt',
 } as const;
 
+/** The sort key of a contact flow's override item, beside the contact's sessions (no agent id starts with #). */
+export const OVERRIDE_SORT_KEY = '#FLOW';
+
 /** `openUntil` of an untimed session: sorts after every deadline. */
 export const UNTIMED = 'UNTIMED';
 

@@ -183,8 +183,9 @@ export async function allOpenWrapUps(deps: Deps, filter: { queueId?: string } = 
 
 function sortByDeadline(sessions: Session[]): Session[] {
   // Untimed sessions (no deadline) last.
-  const key = (s: Session) => s.deadline ?? '~';
-  return sessions.sort((a, b) => key(a).localeCompare(key(b)) || a.contactId.localeCompare(b.contactId));
+  const key = (s: Session) => `${s.deadline ?? '~'}|${s.contactId}`;
+  // Code-unit order, not locale order: ISO times sort as text, and '~' after every digit.
+  return sessions.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 function refuseIfClosed(session: Session): void {

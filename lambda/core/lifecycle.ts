@@ -7,7 +7,7 @@
  * `timerArmed`, `restore: PENDING`) are what lets a retry finish work a crash interrupted.
  */
 import type { ContactEvent } from './contact';
-import { type PolicyIndex, PROFILE_TAG, resolvePolicy } from './policy';
+import { type PolicyIndex, PROFILE_TAG, resolveContactPolicy } from './policy';
 import type { Deps, TimerPayload } from './ports';
 import { VersionConflict } from './ports';
 import {
@@ -86,11 +86,13 @@ export async function startWrapUp(
     return { kind: 'IGNORED', reason: 'NO_AGENT' };
   }
 
-  const resolved = resolvePolicy(config.policies, {
-    channel: event.channel,
-    queueId: event.queueId,
-    profile: event.tags[PROFILE_TAG],
-  });
+  // R3: a contact flow's choice for this contact (stored by the flow Lambda) comes first.
+  const flow = await deps.store.getOverride(event.contactId);
+  const resolved = resolveContactPolicy(
+    config.policies,
+    { channel: event.channel, queueId: event.queueId, profile: event.tags[PROFILE_TAG] },
+    flow,
+  );
   if (resolved.unknownProfile !== undefined) {
     deps.log.warn('Contact names an unknown wrap-up profile; using the queue, channel or default policy', {
       contactId: event.contactId,

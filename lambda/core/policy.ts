@@ -63,6 +63,31 @@ export function resolvePolicy(index: PolicyIndex, subject: PolicySubject): Resol
   };
 }
 
+/** What a contact flow chose for one contact (R3: the most specific level). */
+export interface FlowChoice {
+  readonly profile?: string | undefined;
+  readonly durationSeconds?: number | undefined;
+  readonly mode?: Policy['mode'] | undefined;
+}
+
+/**
+ * R3 with the contact flow's choice on top: a profile the flow names replaces the contact's tag,
+ * and an explicit duration or mode from the flow overrides whatever the levels below decided.
+ */
+export function resolveContactPolicy(
+  index: PolicyIndex,
+  subject: PolicySubject,
+  flow?: FlowChoice | undefined,
+): ResolvedPolicy {
+  const resolved = resolvePolicy(index, { ...subject, profile: flow?.profile ?? subject.profile });
+  if (flow === undefined || (flow.durationSeconds === undefined && flow.mode === undefined)) return resolved;
+  return {
+    ...resolved,
+    policy: applyOverride(resolved.policy, { durationSeconds: flow.durationSeconds, mode: flow.mode }),
+    source: 'flow',
+  };
+}
+
 function applyOverride(base: Policy, override: PolicyOverride): Policy {
   const set = Object.entries(override).filter(([, value]) => value !== undefined);
   return { ...base, ...(Object.fromEntries(set) as Partial<Policy>) };

@@ -2,6 +2,7 @@
  * The outside systems the core needs, named by what it asks of them. Adapters implement them
  * against AWS; tests and the simulator give their own.
  */
+import type { Mode } from './config';
 import type { Session } from './session';
 
 /** Raised by a store when a conditional write lost to a concurrent one. */
@@ -15,8 +16,24 @@ export class VersionConflict extends Error {
   }
 }
 
+/**
+ * A contact flow's choice of wrap-up for one contact (R3: above the contact's tag, queue and
+ * channel), stored before the contact ends.
+ */
+export interface ContactOverride {
+  readonly contactId: string;
+  readonly profile?: string | undefined;
+  readonly durationSeconds?: number | undefined;
+  readonly mode?: Mode | undefined;
+  readonly setAt: string;
+}
+
 /** Durable wrap-up sessions (DynamoDB). */
 export interface SessionStore {
+  /** Stores (or replaces) a contact flow's choice for a contact, kept until `expiresAt`. */
+  putOverride(override: ContactOverride, expiresAt: Date): Promise<void>;
+  /** The contact flow's choice for a contact, if any. */
+  getOverride(contactId: string): Promise<ContactOverride | undefined>;
   /** Writes a new session unless one exists for its contact and agent; returns the stored one. */
   create(session: Session): Promise<{ created: boolean; session: Session }>;
   /** A strongly consistent read. */

@@ -1,6 +1,8 @@
 import {
   ConflictException,
   CreateScheduleCommand,
+  DeleteScheduleCommand,
+  ResourceNotFoundException,
   SchedulerClient,
   ServiceQuotaExceededException,
 } from '@aws-sdk/client-scheduler';
@@ -116,5 +118,21 @@ describe('SchedulerTimers (R13)', () => {
     for (const name of names) expect(name).toMatch(/^[0-9a-zA-Z\-_.]{1,64}$/);
     expect(new Set(names).size).toBe(names.length);
     expect(scheduleName(payload)).toBe(scheduleName({ ...payload }));
+  });
+
+  it('R6: cancels a timer by deleting its schedule from the group', async () => {
+    scheduler.on(DeleteScheduleCommand).resolves({});
+    await timers.cancel(payload);
+    expect(scheduler.commandCalls(DeleteScheduleCommand)[0]?.args[0].input).toEqual({
+      Name: scheduleName(payload),
+      GroupName: 'acw-stack-acw',
+    });
+  });
+
+  it('R6: cancelling a timer whose schedule is gone (fired, or a queue delay) is fine', async () => {
+    scheduler
+      .on(DeleteScheduleCommand)
+      .rejects(new ResourceNotFoundException({ message: 'gone', Message: 'gone', $metadata: {} }));
+    await expect(timers.cancel(payload)).resolves.toBeUndefined();
   });
 });

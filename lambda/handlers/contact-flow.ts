@@ -1,0 +1,111 @@
+/**
+ * Connect's "Invoke AWS Lambda function" block: a contact flow chooses this contact's wrap-up
+ * (R3: above tag, queue and channel) before the contact ends.
+ *
+ * Block parameters (all strings, as Connect sends them): `profile` (a configured profile),
+ * `durationSeconds` (0-86400), `mode` (timed, untimed, forced); at least one. The answer is the
+ * flat string map Connect expects, e.g. `{ "acwProfile": "tier3", "acwSeconds": "600",
+ * "acwMode": "timed" }`; bad parameters get `{ "error": "..." }` instead of an exception, so the
+ * flow can branch on it. Connect waits at most 8 seconds: one DynamoDB write.
+ */
+import * as z from 'zod';
+import { MAX_DURATION_SECONDS, MODES } from '../core/config';
+import { lastArnSegment, normaliseChannel } from '../core/contact';
+import { type FlowChoice, resolveContactPolicy } from '../core/policy';
+import { type App, deployedApp } from './runtime';
+
+/** How long a flow's choice is kept for a contact that has not ended yet. */
+export const FLOW_CHOICE_TTL_SECONDS = 7 * 86_400;
+
+const flowEventSchema = z.object({
+  Name: z.literal('ContactFlowEvent'),
+  Details: z.object({
+    ContactData: z.object({
+      ContactId: z.string().min(1).max(256),
+      Channel: z.string().min(1).optional(),
+      Queue: z.object({ ARN: z.string().optional() }).nullish(),
+    }),
+    Parameters: z.record(z.string(), z.string()).default({}),
+  }),
+});
+
+const parametersSchema = z
+  .strictObject({
+    profile: z.string().min(1, { error: 'must name a profile' }).optional(),
+    durationSeconds: z
+      .string()
+      .regex(/^\d{1,5}$/, { error: `must be a whole number of seconds 0-${MAX_DURATION_SECONDS}` })
+      .transform(Number)
+      .refine((n) => n <= MAX_DURATION_SECONDS, {
+        error: `must be a whole number of seconds 0-${MAX_DURATION_SECONDS}`,
+      })
+      .optional(),
+    mode: z.enum(MODES, { error: `must be one of ${MODES.join(', ')}` }).optional(),
+  })
+  .refine((p) => p.profile !== undefined || p.durationSeconds !== undefined || p.mode !== undefined, {
+    error: 'give at least one of profile, durationSeconds, mode',
+  });
+
+/** The answer Connect receives: a flat map of strings. */
+export type FlowResponse = Record<string, string>;
+
+export function makeContactFlowHandler(app: App) {
+  return async (event: unknown): Promise<FlowResponse> => {
+    const parsed = flowEventSchema.safeParse(event);
+    if (!parsed.success) return refuse(app, 'not a ContactFlowEvent', parsed.error);
+    const contact = parsed.data.Details.ContactData;
+    const parameters = parametersSchema.safeParse(parsed.data.Details.Parameters);
+    if (!parameters.success) return refuse(app, 'bad parameters', parameters.error, contact.ContactId);
+
+    const choice: FlowChoice = parameters.data;
+    if (choice.profile !== undefined && !app.config.policies.profiles.has(choice.profile)) {
+      const known = [...app.config.policies.profiles.keys()].join(', ') || 'none';
+      return refuseWith(
+        app,
+        `profile "${choice.profile}" is not configured (configured: ${known})`,
+        contact.ContactId,
+      );
+    }
+
+    const now = app.deps.clock.now();
+    await app.deps.store.putOverride(
+      { contactId: contact.ContactId, ...choice, setAt: now.toISOString() },
+      new Date(now.getTime() + FLOW_CHOICE_TTL_SECONDS * 1000),
+    );
+    const queueArn = contact.Queue?.ARN;
+    const resolved = resolveContactPolicy(
+      app.config.policies,
+      {
+        channel: normaliseChannel(contact.Channel ?? 'VOICE'),
+        queueId: queueArn === undefined ? undefined : lastArnSegment(queueArn),
+      },
+      choice,
+    );
+    app.deps.log.info('Contact flow chose the wrap-up', {
+      contactId: contact.ContactId,
+      profile: choice.profile,
+      durationSeconds: resolved.policy.durationSeconds,
+      mode: resolved.policy.mode,
+    });
+    return {
+      ...(choice.profile === undefined ? {} : { acwProfile: choice.profile }),
+      acwSeconds: String(resolved.policy.durationSeconds),
+      acwMode: resolved.policy.mode,
+    };
+  };
+}
+
+function refuse(app: App, what: string, error: z.ZodError, contactId?: string): FlowResponse {
+  const detail = error.issues
+    .map((issue) => `${issue.path.length === 0 ? '(root)' : issue.path.join('.')} ${issue.message}`)
+    .join('; ');
+  return refuseWith(app, `${what}: ${detail}`, contactId);
+}
+
+function refuseWith(app: App, message: string, contactId?: string): FlowResponse {
+  app.deps.log.warn('Contact flow parameters refused', { contactId, error: message });
+  return { error: message };
+}
+
+export const handler = (event: unknown): Promise<FlowResponse> =>
+  makeContactFlowHandler(deployedApp())(event);

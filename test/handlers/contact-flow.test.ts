@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DynamoSessionStore } from '../../lambda/adapters/dynamo-session-store';
+import { parseAcwConfig } from '../../lambda/core/config';
+import { startWrapUp } from '../../lambda/core/lifecycle';
+import { indexPolicies } from '../../lambda/core/policy';
+import { makeContactFlowHandler } from '../../lambda/handlers/contact-flow';
+import type { App } from '../../lambda/handlers/runtime';
+import { startDynamo, type TestDynamo } from '../support/dynamo';
+import { disconnect, fixture, INSTANCE_ARN } from '../support/events';
+import {
+  FakeClock,
+  RecordingAgents,
+  RecordingContacts,
+  RecordingLog,
+  RecordingTimers,
+} from '../support/fakes';
+
+let dynamo: TestDynamo;
+let store: DynamoSessionStore;
+let app: App;
+let seq = 0;
+
+beforeAll(async () => {
+  dynamo = await startDynamo();
+  ({ store } = await dynamo.newStore());
+});
+afterAll(() => dynamo.close());
+beforeEach(() => {
+  const clock = new FakeClock('2026-03-02T08:59:00.000Z');
+  app = {
+    config: {
+      instanceArn: INSTANCE_ARN,
+      policies: indexPolicies(
+        parseAcwConfig({
+          policies: {
+            default: { durationSeconds: 90 },
+            queues: { 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee': { durationSeconds: 300 } },
+            profiles: { tier3: { durationSeconds: 600 } },
+          },
+        }).policies,
+      ),
+    },
+    deps: {
+      store,
+      timers: new RecordingTimers(clock),
+      agents: new RecordingAgents(clock),
+      contacts: new RecordingContacts(),
+      clock,
+      log: new RecordingLog(),
+    },
+  };
+});
+
+/** The event the "Invoke AWS Lambda function" block sends (AWS documentation sample). */
+function flowEvent(parameters: Record<string, string>, contactId = `flow-${++seq}`) {
+  const event = fixture('contact-flow-event.json') as {
+    Details: { ContactData: Record<string, unknown>; Parameters: Record<string, string> };
+  };
+  return {
+    ...event,
+    Details: { ContactData: { ...event.Details.ContactData, ContactId: contactId }, Parameters: parameters },
+  };
+}
+
+describe('contact flow Lambda (R3: the flow chooses the contact wrap-up)', () => {
+  it('R3: a profile parameter answers the flat map Connect expects', async () => {
+    const response = await makeContactFlowHandler(app)(flowEvent({ profile: 'tier3' }));
+    expect(response).toEqual({ acwProfile: 'tier3', acwSeconds: '600', acwMode: 'timed' });
+  });
+
+  it('R3: the flow choice wins over the contact tag and the queue when the contact ends', async () => {
+    const contactId = `flow-${++seq}`;
+    await makeContactFlowHandler(app)(flowEvent({ durationSeconds: '45', mode: 'forced' }, contactId));
+    const outcome = await startWrapUp(
+      app.deps,
+      app.config,
+      disconnect({
+        contactId,
+        queueId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+        tags: { acwProfile: 'tier3' },
+        disconnectedAt: '2026-03-02T09:00:00.000Z',
+      }),
+    );
+    expect(outcome.session).toMatchObject({ policySource: 'flow', deadline: '2026-03-02T09:00:45.000Z' });
+    expect(outcome.session?.policy.mode).toBe('forced');
+  });
+
+  it('R3: a profile chosen by the flow replaces the contact tag', async () => {
+    const contactId = `flow-${++seq}`;
+    await makeContactFlowHandler(app)(flowEvent({ profile: 'tier3' }, contactId));
+    const outcome = await startWrapUp(
+      app.deps,
+      app.config,
+      disconnect({ contactId, tags: { acwProfile: 'unknown' }, disconnectedAt: '2026-03-02T09:00:00.000Z' }),
+    );
+    expect(outcome.session?.policySource).toBe('profile:tier3');
+  });
+
+  it('reads the queue of the sample event to report the seconds that will apply', async () => {
+    const response = await makeContactFlowHandler(app)(flowEvent({ mode: 'timed' }));
+    expect(response).toEqual({ acwSeconds: '300', acwMode: 'timed' });
+  });
+
+  it.each([
+    [{}, /at least one of profile, durationSeconds, mode/],
+    [{ durationSeconds: 'ten' }, /durationSeconds must be a whole number of seconds 0-86400/],
+    [{ durationSeconds: '90000' }, /durationSeconds must be a whole number of seconds 0-86400/],
+    [{ mode: 'lazy' }, /mode must be one of timed, untimed, forced/],
+    [{ profile: 'tier9' }, /profile "tier9" is not configured \(configured: tier3\)/],
+    [{ duraton: '60' }, /duraton/],
+  ])(
+    'R16: bad parameters %j get an error field, not an exception, and store nothing',
+    async (parameters, message) => {
+      const contactId = `flow-${++seq}`;
+      const response = await makeContactFlowHandler(app)(flowEvent(parameters, contactId));
+      expect(Object.keys(response)).toEqual(['error']);
+      expect(response.error).toMatch(message);
+      expect(await store.getOverride(contactId)).toBeUndefined();
+    },
+  );
+
+  it('R16: an event that is not a ContactFlowEvent gets an error field', async () => {
+    const response = await makeContactFlowHandler(app)({ Name: 'Something' });
+    expect(response.error).toMatch(/^not a ContactFlowEvent/);
+  });
+
+  it('stores the choice with an expiry, keyed by the contact', async () => {
+    const contactId = `flow-${++seq}`;
+    await makeContactFlowHandler(app)(flowEvent({ profile: 'tier3', durationSeconds: '120' }, contactId));
+    expect(await store.getOverride(contactId)).toEqual({
+      contactId,
+      profile: 'tier3',
+      durationSeconds: 120,
+      setAt: '2026-03-02T08:59:00.000Z',
+    });
+  });
+});
