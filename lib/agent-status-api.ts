@@ -64,6 +64,23 @@ export class AgentStatusApi extends Construct {
   }
 
   /**
+   * Lets `fn` write the wrap-up record to the contact (R17): `connect:UpdateContactAttributes` on
+   * the contacts of this instance only.
+   */
+  grantWriteContactRecord(fn: AcwFunction): void {
+    const contacts = `${this.instanceArn}/contact/*`;
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['connect:UpdateContactAttributes'], resources: [contacts] }),
+    );
+    acknowledgeWildcardResource(
+      fn,
+      contacts,
+      'UpdateContactAttributes is authorised on the contact resource, instance/ID/contact/CONTACT_ID; the ' +
+        'contact is only known at run time, so the grant covers the contacts of this one instance.',
+    );
+  }
+
+  /**
    * Lets `fn` set agents' statuses: grants `connect:PutUserStatus` on the instance's agents and
    * agent statuses and `connect:ListAgentStatuses` on the instance and its agent statuses, and
    * sets `WRAP_UP_STATUS_ID` when the id is known at deploy time.
