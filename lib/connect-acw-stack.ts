@@ -7,6 +7,7 @@ import { CfnOutput, CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { type AcwConfig, MAX_DURATION_SECONDS } from '../lambda/core/config';
 import { type AcwFunctionSettings, configEnvironmentValue } from './acw-function';
+import { AgentApi } from './agent-api';
 import { AgentStatusApi } from './agent-status-api';
 import { acwConfigFromContext } from './config-context';
 import { ContactEventIntake } from './contact-event-intake';
@@ -42,6 +43,8 @@ export class ConnectAcwStack extends Stack {
   readonly timers: WrapUpTimers;
   /** The contact event rule, queue and function. */
   readonly intake: ContactEventIntake;
+  /** The agent and supervisor HTTP API. */
+  readonly agentApi: AgentApi;
   /** The alarm topic and alarms. */
   readonly monitoring: Monitoring;
 
@@ -95,12 +98,24 @@ export class ConnectAcwStack extends Stack {
     }
     this.timers.grantArm(this.intake.function);
 
+    // The API's actions change sessions, statuses and timers (Extend re-arms, All Done cancels).
+    this.agentApi = new AgentApi(this, 'AgentApi', {
+      functionSettings,
+      instanceArn,
+      sessionTable: this.sessions.table,
+    });
+    this.sessions.grantSessions(this.agentApi.function);
+    this.agentStatus.grantSetStatus(this.agentApi.function);
+    this.timers.grantArm(this.agentApi.function);
+    this.timers.grantDefer(this.agentApi.function);
+
     this.monitoring = new Monitoring(this, 'Monitoring', {
       deadLetterQueues: [...this.intake.deadLetterQueues, ...this.timers.deadLetterQueues],
       functions: [
         { name: 'ContactEvents', fn: this.intake.function },
         { name: 'TimerFired', fn: this.timers.firedFunction },
         { name: 'TimerDue', fn: this.timers.dueFunction },
+        { name: 'Api', fn: this.agentApi.function },
       ],
       ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
     });

@@ -17,7 +17,7 @@ describe('IAM across the stack', () => {
     }
   });
 
-  it('only the intake function role may pass a role, and only the Scheduler role', () => {
+  it('only the intake and API function roles may pass a role (to arm timers), and only the Scheduler role', () => {
     const { stack, template } = synth();
 
     const passRole = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
@@ -28,6 +28,7 @@ describe('IAM across the stack', () => {
 
     expect(passRole.map((policy) => policy.Properties.Roles)).toEqual([
       [{ Ref: logicalId(stack.intake.function.role) }],
+      [{ Ref: logicalId(stack.agentApi.function.role) }],
     ]);
   });
 });

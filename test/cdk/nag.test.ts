@@ -67,6 +67,13 @@ describe('cdk-nag AwsSolutions', () => {
 
     expect(acks.map(({ path, id }) => `${path} ${id}`).sort()).toEqual(
       [
+        'AgentApi/Handler AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/agent/*]',
+        'AgentApi/Handler AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/agent-state/*]',
+        'AgentApi/Handler AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/contact/*]',
+        `AgentApi/Handler ${schedules}`,
+        'AgentApi/Handler/Function AwsSolutions-L1',
+        'AgentApi/Users AwsSolutions-COG2',
+        'AgentApi/Users AwsSolutions-COG8',
         'Intake/ContactEvents AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/agent/*]',
         'Intake/ContactEvents AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/agent-state/*]',
         `Intake/ContactEvents ${schedules}`,

@@ -1,0 +1,40 @@
+/**
+ * The routes of the agent and supervisor HTTP API: one list that the construct (lib/agent-api.ts)
+ * declares to API Gateway, the handler (lambda/handlers/api.ts) dispatches on, and the OpenAPI
+ * document is tested against. No imports, so the CDK app reads it without loading the SDK.
+ */
+
+/** HTTP methods the API uses. */
+export type ApiMethod = 'GET' | 'POST' | 'PUT';
+
+/** Who may call a route: any signed-in agent, or members of the supervisor group only. */
+export type ApiAudience = 'agent' | 'supervisor';
+
+/** One route of the API, keyed like API Gateway's `routeKey` (`METHOD /path/{param}`). */
+export interface ApiRoute {
+  readonly method: ApiMethod;
+  readonly path: string;
+  readonly audience: ApiAudience;
+}
+
+/** Every route of the API. */
+export const API_ROUTES = [
+  { method: 'GET', path: '/v1/me/wrap-ups', audience: 'agent' },
+  { method: 'POST', path: '/v1/me/wrap-ups/{contactId}/extend', audience: 'agent' },
+  { method: 'POST', path: '/v1/me/wrap-ups/{contactId}/done', audience: 'agent' },
+  { method: 'PUT', path: '/v1/me/wrap-ups/{contactId}', audience: 'agent' },
+  { method: 'GET', path: '/v1/wrap-ups', audience: 'supervisor' },
+  { method: 'POST', path: '/v1/wrap-ups/{contactId}/{agentId}/extend', audience: 'supervisor' },
+  { method: 'POST', path: '/v1/wrap-ups/{contactId}/{agentId}/done', audience: 'supervisor' },
+] as const satisfies readonly ApiRoute[];
+
+/** A route key as API Gateway sends it in `event.routeKey`. */
+export type RouteKey = `${(typeof API_ROUTES)[number]['method']} ${(typeof API_ROUTES)[number]['path']}`;
+
+/** `METHOD /path` of a route. */
+export function routeKeyOf(route: ApiRoute): string {
+  return `${route.method} ${route.path}`;
+}
+
+/** Largest request body the handler reads, in bytes. */
+export const MAX_BODY_BYTES = 8 * 1024;

@@ -1,0 +1,314 @@
+/**
+ * The agent and supervisor HTTP API (issue 3): an API Gateway HTTP API with a JWT authorizer on
+ * every route, one Lambda function behind it, throttling and access logs on its default stage,
+ * and CORS for the agent desktop's origins.
+ *
+ * Tokens come from a Cognito user pool the construct creates (agents, and a supervisors group),
+ * or, when `config.oidc` is set, from the contact center's own OIDC identity provider.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  type HttpRoute,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  FeaturePlan,
+  Mfa,
+  StandardThreatProtectionMode,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { SESSION_TABLE } from '../lambda/adapters/session-keys';
+import type { AcwConfig } from '../lambda/core/config';
+import { API_ROUTES, routeKeyOf } from '../lambda/handlers/api-routes';
+import { AcwFunction, type AcwFunctionSettings, handlerEntry } from './acw-function';
+import { acknowledgeRule, acknowledgeWildcardResource } from './nag';
+
+/** Properties of the agent API. */
+export interface AgentApiProps {
+  /** The settings every ACW function shares (configuration, instance ARN, default duration). */
+  readonly functionSettings: AcwFunctionSettings;
+  /** The Amazon Connect instance ARN (usually the `ConnectInstanceArn` parameter). */
+  readonly instanceArn: string;
+  /** The session table: the function queries and scans its `openByAgent` index. */
+  readonly sessionTable: ITable;
+  /**
+   * Put the user pool on Cognito's Plus feature plan with threat protection enforced (cdk-nag
+   * COG8). It is billed per monthly active user on top of the Essentials plan.
+   * @default false - Essentials plan, the finding acknowledged
+   */
+  readonly threatProtection?: boolean;
+  /**
+   * How long the access logs are kept.
+   * @default RetentionDays.ONE_YEAR
+   */
+  readonly accessLogRetention?: RetentionDays;
+}
+
+/** How tokens are issued and checked. */
+interface Issuer {
+  readonly issuer: string;
+  readonly audience: string[];
+}
+
+/** An HTTP API for the agent desktop widget and supervisors; see lambda/handlers/api.ts. */
+export class AgentApi extends Construct {
+  /** The HTTP API. */
+  readonly api: HttpApi;
+  /** Its default stage, throttled and access-logged. */
+  readonly stage: HttpStage;
+  /** The access log group of the stage. */
+  readonly accessLogs: LogGroup;
+  /** The function behind every route. */
+  readonly function: AcwFunction;
+  /** The JWT authorizer every route uses. */
+  readonly authorizer: HttpJwtAuthorizer;
+  /** One route per entry of API_ROUTES, by route key (`GET /v1/me/wrap-ups`). */
+  readonly routes: ReadonlyMap<string, HttpRoute>;
+  /** The user pool, unless `config.api.oidc` names another issuer. */
+  readonly userPool?: UserPool;
+  /** The user pool's app client for the agent desktop (public, PKCE). */
+  readonly userPoolClient?: UserPoolClient;
+  /** The supervisors group of the user pool. */
+  readonly supervisorsGroup?: CfnUserPoolGroup;
+
+  constructor(scope: Construct, id: string, props: AgentApiProps) {
+    super(scope, id);
+    validate(props);
+    const api = props.functionSettings.config.api;
+
+    let issuer: Issuer;
+    if (api.oidc === undefined) {
+      const pool = this.createUserPool(api, props.threatProtection ?? false);
+      this.userPool = pool.userPool;
+      this.userPoolClient = pool.client;
+      this.supervisorsGroup = pool.group;
+      issuer = {
+        issuer: `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${pool.userPool.userPoolId}`,
+        audience: [pool.client.userPoolClientId],
+      };
+    } else {
+      issuer = { issuer: api.oidc.issuer, audience: [...api.oidc.audience] };
+    }
+
+    this.function = new AcwFunction(this, 'Handler', {
+      settings: props.functionSettings,
+      entry: handlerEntry('api'),
+      description: 'Agent and supervisor HTTP API: wrap-ups, extend, All Done, dispositions and notes',
+      timeout: Duration.seconds(15),
+    });
+    this.grantOpenSessionQueries(props.sessionTable);
+    this.grantContactAttributes(props.instanceArn);
+    this.grantUserLookup(props.instanceArn);
+
+    this.authorizer = new HttpJwtAuthorizer('Jwt', issuer.issuer, {
+      jwtAudience: issuer.audience,
+      identitySource: ['$request.header.Authorization'],
+    });
+    this.api = new HttpApi(this, 'Api', {
+      description: 'connect-acw agent and supervisor API',
+      createDefaultStage: false,
+      defaultAuthorizer: this.authorizer,
+      ...(api.corsOrigins.length === 0
+        ? {}
+        : {
+            corsPreflight: {
+              allowOrigins: [...api.corsOrigins],
+              allowHeaders: ['Authorization', 'Content-Type'],
+              allowMethods: [
+                CorsHttpMethod.GET,
+                CorsHttpMethod.POST,
+                CorsHttpMethod.PUT,
+                CorsHttpMethod.OPTIONS,
+              ],
+              maxAge: Duration.hours(1),
+            },
+          }),
+    });
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.accessLogRetention ?? RetentionDays.ONE_YEAR,
+      // The access logs are the audit trail of who called the API; keep them past a stack deletion.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: api.throttle.rateLimit, burstLimit: api.throttle.burstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+
+    const integration = new HttpLambdaIntegration('Lambda', this.function.function);
+    const routes = new Map<string, HttpRoute>();
+    for (const route of API_ROUTES) {
+      const [added] = this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration,
+      });
+      if (added !== undefined) routes.set(routeKeyOf(route), added);
+    }
+    this.routes = routes;
+
+    new CfnOutput(this, 'Url', { value: this.stage.url, description: 'Base URL of the wrap-up API' });
+    if (this.userPool !== undefined && this.userPoolClient !== undefined) {
+      new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+      new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    }
+  }
+
+  private createUserPool(
+    api: AcwConfig['api'],
+    threatProtection: boolean,
+  ): { userPool: UserPool; client: UserPoolClient; group: CfnUserPoolGroup } {
+    const userPool = new UserPool(this, 'Users', {
+      // Agents are added by an administrator, matching their Connect login.
+      selfSignUpEnabled: false,
+      signInAliases: { username: true },
+      signInCaseSensitive: false,
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: threatProtection ? FeaturePlan.PLUS : FeaturePlan.ESSENTIALS,
+      ...(threatProtection
+        ? { standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION }
+        : {}),
+      // The pool holds the agents' accounts; deleting the stack must not lock everyone out for good.
+      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
+    });
+    acknowledgeRule(
+      userPool,
+      'COG2',
+      'MFA is OPTIONAL with TOTP so that agents can enrol from the desktop on first sign-in; contact centers ' +
+        'that must enforce MFA do it in their own identity provider, configured through acw.api.oidc.',
+    );
+    if (!threatProtection) {
+      acknowledgeRule(
+        userPool,
+        'COG8',
+        'The Plus feature plan (threat protection) is billed per monthly active user on top of Essentials; it is ' +
+          'opt-in through the AgentApi threatProtection prop, and contact centers with their own IdP use acw.api.oidc.',
+      );
+    }
+    const client = userPool.addClient('Desktop', {
+      // A browser app (the agent desktop widget): public client, authorization code with PKCE.
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      // The authorization code flow with PKCE (no secret) back to the desktop's own origins; without
+      // origins there is nowhere to redirect to, so the client signs in with SRP only.
+      ...(api.corsOrigins.length === 0
+        ? { disableOAuth: true }
+        : {
+            oAuth: {
+              flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+              callbackUrls: [...api.corsOrigins],
+              logoutUrls: [...api.corsOrigins],
+            },
+          }),
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+    });
+    const group = new CfnUserPoolGroup(this, 'Supervisors', {
+      userPoolId: userPool.userPoolId,
+      groupName: api.supervisorGroup,
+      description: 'connect-acw supervisors: see every open wrap-up, extend or end any of them',
+    });
+    return { userPool, client, group };
+  }
+
+  /**
+   * Lets the function list open sessions: `dynamodb:Query` (one agent's) and `dynamodb:Scan`
+   * (every agent's, for supervisors) on the `openByAgent` index only. Reads and writes of single
+   * sessions come from `SessionTable.grantSessions`.
+   */
+  private grantOpenSessionQueries(table: ITable): void {
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query', 'dynamodb:Scan'],
+        resources: [`${table.tableArn}/index/${SESSION_TABLE.openByAgentIndex}`],
+      }),
+    );
+  }
+
+  /** Lets the function write the wrap-up record onto the contact (R17). */
+  private grantContactAttributes(instanceArn: string): void {
+    const contacts = `${instanceArn}/contact/*`;
+    this.function.addToRolePolicy(
+      new PolicyStatement({ actions: ['connect:UpdateContactAttributes'], resources: [contacts] }),
+    );
+    acknowledgeWildcardResource(
+      this.function,
+      contacts,
+      'UpdateContactAttributes is authorised on the contact resource, instance/ID/contact/CONTACT_ID; the contact ' +
+        'is only known at run time, from the session an agent ends, so the grant covers the contacts of this one instance.',
+    );
+  }
+
+  /**
+   * Lets the function resolve a caller's Connect login to their user id (SearchUsers, ListUsers)
+   * on this instance and its agents; the `agent/*` wildcard is acknowledged by the status grant.
+   */
+  private grantUserLookup(instanceArn: string): void {
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['connect:SearchUsers', 'connect:ListUsers'],
+        resources: [instanceArn, `${instanceArn}/agent/*`],
+      }),
+    );
+  }
+}
+
+/** What one access log line holds: the call, its outcome and the caller's token subject, no body. */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  sourceIp: '$context.identity.sourceIp',
+  sub: '$context.authorizer.claims.sub',
+  authorizerError: '$context.authorizer.error',
+  integrationError: '$context.integrationErrorMessage',
+  latencyMs: '$context.responseLatency',
+  responseLength: '$context.responseLength',
+};
+
+function validate(props: AgentApiProps): void {
+  if (!Token.isUnresolved(props.instanceArn) && !/^arn:aws[a-z-]*:connect:/.test(props.instanceArn)) {
+    throw new Error(
+      `AgentApi: props.instanceArn must be an Amazon Connect instance ARN, got ${props.instanceArn}`,
+    );
+  }
+  const api = props.functionSettings.config.api;
+  if (api.throttle.burstLimit < 1 || api.throttle.rateLimit < 1) {
+    throw new Error('AgentApi: props.functionSettings.config.api.throttle limits must be at least 1');
+  }
+}

@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { API_ROUTES, routeKeyOf } from '../../lambda/handlers/api-routes';
+import { exampleWith, logicalId, propertiesOf, resourcesAllowed, synth, underInstance } from './support';
+
+const OIDC = { issuer: 'https://login.example.com/oauth2/default', audience: ['acw-desktop'] };
+
+describe('AgentApi', () => {
+  it('declares every route of API_ROUTES, each behind the JWT authorizer and the API function', () => {
+    const { stack, template } = synth();
+
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (route) => route.Properties,
+    );
+    const [authorizer, ...others] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
+
+    expect(routes.map((route) => route.RouteKey).sort()).toEqual(API_ROUTES.map(routeKeyOf).sort());
+    for (const route of routes) {
+      expect(route.AuthorizationType, route.RouteKey).toBe('JWT');
+      expect(route.AuthorizerId, route.RouteKey).toEqual({ Ref: authorizer });
+    }
+    expect(others).toEqual([]);
+    expect(stack.agentApi.routes.size).toBe(API_ROUTES.length);
+  });
+
+  it('checks tokens against the stack user pool: its issuer URL and its app client as audience', () => {
+    const { stack, template } = synth();
+    const pool = stack.agentApi.userPool;
+    const client = stack.agentApi.userPoolClient;
+    if (pool === undefined || client === undefined) throw new Error('no user pool');
+
+    const authorizers = template.findResources('AWS::ApiGatewayV2::Authorizer');
+
+    expect(Object.values(authorizers).map((a) => a.Properties)).toEqual([
+      expect.objectContaining({
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: {
+          Issuer: {
+            'Fn::Join': [
+              '',
+              ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: logicalId(pool) }],
+            ],
+          },
+          Audience: [{ Ref: logicalId(client) }],
+        },
+      }),
+    ]);
+  });
+
+  it('with acw.api.oidc, checks tokens against that issuer and audience and creates no user pool', () => {
+    const { stack, template } = synth(exampleWith({ api: { oidc: OIDC } }));
+
+    const authorizer = Object.values(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0];
+
+    expect(authorizer?.Properties.JwtConfiguration).toEqual({ Issuer: OIDC.issuer, Audience: OIDC.audience });
+    template.resourceCountIs('AWS::Cognito::UserPool', 0);
+    expect(stack.agentApi.userPool).toBeUndefined();
+    expect(Object.keys(template.findOutputs('*')).some((key) => key.includes('UserPool'))).toBe(false);
+  });
+
+  it('throttles the default stage with acw.api.throttle and writes JSON access logs to its own log group', () => {
+    const { stack, template } = synth(exampleWith({ api: { throttle: { rateLimit: 7, burstLimit: 11 } } }));
+
+    const stage = propertiesOf(template, logicalId(stack.agentApi.stage));
+
+    expect(stage.StageName).toBe('$default');
+    expect(stage.AutoDeploy).toBe(true);
+    expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 7, ThrottlingBurstLimit: 11 });
+    const logs = stage.AccessLogSettings as { DestinationArn: unknown; Format: string };
+    expect(logs.DestinationArn).toEqual({ 'Fn::GetAtt': [logicalId(stack.agentApi.accessLogs), 'Arn'] });
+    expect(JSON.parse(logs.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+    });
+  });
+
+  it('allows the configured origins (CORS) with Authorization and Content-Type, GET, POST, PUT and OPTIONS', () => {
+    const origins = ['https://example.my.connect.aws'];
+    const { stack, template } = synth(exampleWith({ api: { corsOrigins: origins } }));
+
+    const api = propertiesOf(template, logicalId(stack.agentApi.api));
+
+    expect(api.CorsConfiguration).toEqual({
+      AllowOrigins: origins,
+      AllowHeaders: ['Authorization', 'Content-Type'],
+      AllowMethods: ['GET', 'POST', 'PUT', 'OPTIONS'],
+      MaxAge: 3600,
+    });
+  });
+
+  it('without corsOrigins, sets no CORS: browsers of other origins are refused', () => {
+    const { stack, template } = synth(exampleWith({ api: { corsOrigins: [] } }));
+
+    expect(propertiesOf(template, logicalId(stack.agentApi.api)).CorsConfiguration).toBeUndefined();
+  });
+
+  it('creates a user pool without self sign-up, MFA optional with TOTP, and a 12-character all-classes password policy', () => {
+    const { stack, template } = synth();
+    const pool = stack.agentApi.userPool;
+    if (pool === undefined) throw new Error('no user pool');
+
+    const props = propertiesOf(template, logicalId(pool));
+
+    expect(props.AdminCreateUserConfig).toMatchObject({ AllowAdminCreateUserOnly: true });
+    expect(props.MfaConfiguration).toBe('OPTIONAL');
+    expect(props.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
+    expect(props.Policies).toMatchObject({
+      PasswordPolicy: {
+        MinimumLength: 12,
+        RequireLowercase: true,
+        RequireUppercase: true,
+        RequireNumbers: true,
+        RequireSymbols: true,
+      },
+    });
+    expect(props.UserPoolTier).toBe('ESSENTIALS');
+    expect(template.toJSON().Resources[logicalId(pool)].DeletionPolicy).toBe('Retain');
+  });
+
+  it('gives the desktop a public app client (no secret) and a supervisors group named by acw.api.supervisorGroup', () => {
+    const { stack, template } = synth(exampleWith({ api: { supervisorGroup: 'acw-leads' } }));
+    const client = stack.agentApi.userPoolClient;
+    if (client === undefined) throw new Error('no client');
+
+    expect(propertiesOf(template, logicalId(client)).GenerateSecret).toBe(false);
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'acw-leads' });
+  });
+
+  it('lets the API function query and scan only the openByAgent index, beside GetItem and PutItem on the table', () => {
+    const { stack, template } = synth();
+    const role = logicalId(stack.agentApi.function.role);
+    const table = logicalId(stack.sessions.table);
+    const index = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/openByAgent']] };
+
+    expect(resourcesAllowed(template, role, 'dynamodb:Query')).toEqual([index]);
+    expect(resourcesAllowed(template, role, 'dynamodb:Scan')).toEqual([index]);
+    expect(resourcesAllowed(template, role, 'dynamodb:GetItem')).toEqual([{ 'Fn::GetAtt': [table, 'Arn'] }]);
+  });
+
+  it('lets the API function write contact attributes, look up users and set statuses on this instance only', () => {
+    const { stack, template } = synth();
+    const role = logicalId(stack.agentApi.function.role);
+
+    expect(resourcesAllowed(template, role, 'connect:UpdateContactAttributes')).toEqual([
+      underInstance('/contact/*'),
+    ]);
+    const lookup = resourcesAllowed(template, role, 'connect:SearchUsers');
+    expect(lookup).toHaveLength(2);
+    expect(lookup).toEqual(
+      expect.arrayContaining([{ Ref: 'ConnectInstanceArn' }, underInstance('/agent/*')]),
+    );
+    const statuses = resourcesAllowed(template, role, 'connect:PutUserStatus');
+    expect(statuses).toHaveLength(2);
+    expect(statuses).toEqual(
+      expect.arrayContaining([underInstance('/agent/*'), underInstance('/agent-state/*')]),
+    );
+  });
+
+  it('outputs the API URL, the user pool id and the app client id', () => {
+    const { template } = synth();
+
+    const outputs = Object.keys(template.findOutputs('*'));
+
+    for (const name of ['Url', 'UserPoolId', 'UserPoolClientId']) {
+      expect(
+        outputs.some((key) => key.startsWith('AgentApi') && key.includes(name)),
+        name,
+      ).toBe(true);
+    }
+  });
+});
