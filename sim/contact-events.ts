@@ -92,3 +92,43 @@ export function contactEvent(spec: ContactEventSpec): ContactEventJson {
 function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+/** What a contact-flow event is built from. */
+export interface ContactFlowEventSpec {
+  readonly instanceArn: string;
+  readonly contactId: string;
+  readonly channel?: Channel;
+  /** The queue the flow set ("Set working queue"), if any. */
+  readonly queueId?: string | undefined;
+  readonly queueName?: string | undefined;
+  /** The "Invoke AWS Lambda function" block's parameters (always strings). */
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+/**
+ * The event Connect's "Invoke AWS Lambda function" block sends (`Name: ContactFlowEvent`), in the
+ * shape of test/fixtures/connect/contact-flow-event.json (the documentation sample).
+ */
+export function contactFlowEvent(spec: ContactFlowEventSpec): ContactEventJson {
+  return {
+    Details: {
+      ContactData: {
+        Attributes: {},
+        Channel: spec.channel ?? 'VOICE',
+        ContactId: spec.contactId,
+        InitialContactId: spec.contactId,
+        InitiationMethod: 'INBOUND',
+        InstanceARN: spec.instanceArn,
+        PreviousContactId: spec.contactId,
+        Queue:
+          spec.queueId === undefined
+            ? null
+            : { ARN: `${spec.instanceArn}/queue/${spec.queueId}`, Name: spec.queueName ?? spec.queueId },
+        // A documentation placeholder, not a customer's number.
+        SystemEndpoint: { Address: '+10000000000', Type: 'TELEPHONE_NUMBER' },
+      },
+      Parameters: { ...spec.parameters },
+    },
+    Name: 'ContactFlowEvent',
+  };
+}

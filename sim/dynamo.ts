@@ -8,7 +8,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { sessionFromItem } from '../lambda/adapters/dynamo-session-store';
-import { sessionTableDefinition } from '../lambda/adapters/session-keys';
+import { OVERRIDE_SORT_KEY, SESSION_TABLE, sessionTableDefinition } from '../lambda/adapters/session-keys';
 import type { Session } from '../lambda/core/session';
 
 /** Commands that write (and consume write capacity, even when their condition fails). */
@@ -81,7 +81,10 @@ export async function startDynamo(): Promise<SimDynamo> {
         const page = await doc.send(
           new ScanCommand({ TableName: TABLE_NAME, ConsistentRead: true, ExclusiveStartKey: startKey }),
         );
-        for (const item of page.Items ?? []) sessions.push(sessionFromItem(item));
+        for (const item of page.Items ?? []) {
+          // A contact flow's choice for a contact lives beside its sessions: not a session.
+          if (item[SESSION_TABLE.sortKey] !== OVERRIDE_SORT_KEY) sessions.push(sessionFromItem(item));
+        }
         startKey = page.LastEvaluatedKey;
       } while (startKey !== undefined);
       return sessions;

@@ -27,6 +27,7 @@ import { indexPolicies } from '../lambda/core/policy';
 import type { Deps, Log } from '../lambda/core/ports';
 import type { Actor, Session } from '../lambda/core/session';
 import { makeContactEventsHandler } from '../lambda/handlers/contact-events';
+import { makeContactFlowHandler } from '../lambda/handlers/contact-flow';
 import type { App } from '../lambda/handlers/runtime';
 import { makeTimerDueHandler } from '../lambda/handlers/timer-due';
 import { makeTimerFiredHandler } from '../lambda/handlers/timer-fired';
@@ -40,7 +41,7 @@ import { type ScheduleFire, SimScheduler } from './scheduler';
 import { type DeadLetter, SimQueue, SimSqs } from './sqs';
 
 /** The Lambda functions of the stack. */
-export type FunctionName = 'contact-events' | 'timer-fired' | 'timer-due' | 'api';
+export type FunctionName = 'contact-events' | 'timer-fired' | 'timer-due' | 'api' | 'contact-flow';
 
 /** The actor of an agent action with `as: "supervisor"`. */
 export const SIM_SUPERVISOR: Actor = 'supervisor:sim-supervisor';
@@ -85,6 +86,8 @@ export interface Invocation {
   readonly fire?: ScheduleFire | undefined;
   /** Set for an agent action (the `api` function): what was asked and what came of it. */
   agentAction?: AgentActionRecord;
+  /** The flow Lambda's answer to a contact flow (the `contact-flow` function). */
+  flowResponse?: Record<string, string>;
   readonly logs: LogLine[];
   /** Statuses it set, when each took effect. */
   readonly statusChanges: StatusChange[];
@@ -122,8 +125,8 @@ export type ErrorCode =
   | 'SESSION_NOT_FOUND'
   | 'NO_OPEN_SESSION'
   | 'BAD_FLOW_PARAMETERS'
-  /** Not a refusal: the action threw something else (an AWS call failed); see the logs. */
-  | 'ACTION_FAILED';
+  /** Not a refusal: the action or the flow Lambda threw (an AWS call failed); see the logs. */
+  | 'INVOCATION_FAILED';
 
 /** A refused action (or a contact-flow invocation answered with an error), in the output. */
 export interface ErrorOutput {
@@ -191,6 +194,8 @@ export interface SimulationRun {
   readonly invocations: readonly Invocation[];
   readonly deadLetters: readonly DeadLetter[];
   readonly asyncFailures: readonly AsyncFailure[];
+  /** The contact attributes written to each contact (R17: the wrap-up record), by contact id. */
+  readonly contactAttributes: ReadonlyMap<string, Readonly<Record<string, string>>>;
   readonly stats: SimulationStats;
 }
 
@@ -251,6 +256,7 @@ export async function runSimulation(input: unknown, options: SimulationOptions =
       invocations: world.invocations,
       deadLetters: [...world.intake.deadLetters, ...world.due.deadLetters],
       asyncFailures: world.asyncFailures,
+      contactAttributes: world.connect.contactAttributes,
       stats: world.stats(scenario),
     };
   } finally {
@@ -264,6 +270,8 @@ const STEP_RUNNERS: { [K in StepKind]: (world: World, step: Extract<Step, { kind
   contactEvent: (world, step) => world.intake.deliverNow(JSON.stringify(step.payload), step.index),
   /** The agent desktop (or a supervisor) → the HTTP API → the actions core. */
   agentAction: (world, step) => world.agentAction(step.payload, step.index),
+  /** A contact flow's "Invoke AWS Lambda function" block → the flow Lambda, synchronously. */
+  contactFlowEvent: (world, step) => world.contactFlowEvent(step.payload, step.index),
 };
 
 function runStep(world: World, step: Step): Promise<void> {
@@ -290,6 +298,7 @@ class World {
     readonly contactEvents: (event: SQSEvent) => Promise<SQSBatchResponse>;
     readonly timerFired: (event: unknown) => Promise<void>;
     readonly timerDue: (event: SQSEvent) => Promise<SQSBatchResponse>;
+    readonly contactFlow: (event: unknown) => Promise<Record<string, string>>;
   };
 
   constructor(
@@ -392,6 +401,7 @@ class World {
       contactEvents: makeContactEventsHandler(app('contact-events', true)),
       timerFired: makeTimerFiredHandler(app('timer-fired', false)),
       timerDue: makeTimerDueHandler(app('timer-due', false)),
+      contactFlow: makeContactFlowHandler(app('contact-flow', false)),
     };
   }
 
@@ -402,6 +412,7 @@ class World {
       'timer-fired': 0,
       'timer-due': 0,
       api: 0,
+      'contact-flow': 0,
     };
     for (const invocation of this.invocations) invocations[invocation.fn]++;
     return {
@@ -470,7 +481,7 @@ class World {
       settle({ contactId, before, after });
     } catch (error) {
       const code = errorCodeOf(error);
-      if (code === 'ACTION_FAILED') this.fail(invocation, error);
+      if (code === 'INVOCATION_FAILED') this.fail(invocation, error);
       else
         log.info('Agent action refused', {
           action: action.action,
@@ -480,6 +491,28 @@ class World {
           code,
         });
       settle({ contactId, before, code });
+    } finally {
+      this.end(invocation);
+    }
+  }
+
+  /**
+   * The flow Lambda, invoked synchronously by a contact flow. Its answer goes back to the flow
+   * (not into the output); an answer with an `error` field is listed in errors.
+   */
+  async contactFlowEvent(event: Record<string, unknown>, stepIndex: number): Promise<void> {
+    const invocation = this.begin('contact-flow', event, 1, { stepIndex });
+    const contactId = flowContactIdOf(event);
+    try {
+      const response = await this.handlers.contactFlow(event);
+      invocation.flowResponse = response;
+      if ('error' in response) {
+        this.errors.push({ at: invocation.at, agentId: null, contactId, code: 'BAD_FLOW_PARAMETERS' });
+      }
+    } catch (error) {
+      // Connect takes the block's Error branch; the scenario goes on.
+      this.fail(invocation, error);
+      this.errors.push({ at: invocation.at, agentId: null, contactId, code: 'INVOCATION_FAILED' });
     } finally {
       this.end(invocation);
     }
@@ -606,10 +639,20 @@ const ACTIONS: Record<AgentAction['action'], (deps: Deps, request: ActionRequest
   update: updateWrapUp,
 };
 
+/** `Details.ContactData.ContactId` of a contact-flow event, when it has one. */
+function flowContactIdOf(event: Record<string, unknown>): string | null {
+  const details = event.Details;
+  if (details === null || typeof details !== 'object') return null;
+  const data = (details as { ContactData?: unknown }).ContactData;
+  if (data === null || typeof data !== 'object') return null;
+  const contactId = (data as { ContactId?: unknown }).ContactId;
+  return typeof contactId === 'string' ? contactId : null;
+}
+
 function errorCodeOf(error: unknown): ErrorCode {
   if (error instanceof ActionRefused) return error.code;
   if (error instanceof SessionNotFound) return 'SESSION_NOT_FOUND';
-  return 'ACTION_FAILED';
+  return 'INVOCATION_FAILED';
 }
 
 function sessionOutput(session: Session): SessionOutput {

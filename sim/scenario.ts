@@ -78,6 +78,11 @@ const stepPayloadSchemas = {
     error: 'must be an object: an EventBridge contact event as Amazon Connect sends it',
   }),
   agentAction: agentActionSchema,
+  /** The event Connect's "Invoke AWS Lambda function" block sends; the flow Lambda judges its shape. */
+  contactFlowEvent: z.record(z.string(), z.unknown(), {
+    error:
+      'must be an object: the event a contact flow sends the Lambda ("Name": "ContactFlowEvent", "Details": ...)',
+  }),
 } as const;
 
 /** The step kinds a scenario may use. */

@@ -55,7 +55,7 @@ describe('scenario validation: an invalid scenario is refused with a message nam
     const scenario = scenarioOf([]);
     scenario.steps = [{ at: '2021-08-04T17:38:40Z', agentEvent: { action: 'extend' } }];
     expect(problemsOf(scenario)).toEqual([
-      'steps[0] has unknown step kind "agentEvent": must be one of contactEvent, agentAction',
+      'steps[0] has unknown step kind "agentEvent": must be one of contactEvent, agentAction, contactFlowEvent',
     ]);
   });
 

@@ -25,9 +25,9 @@ export function disconnected(
   return event;
 }
 
-/** A scenario of the given events, each delivered `at`; the fixture's agent is Available. */
+/** A scenario of the given steps (contact events, agent actions, ...); the fixture's agents are Available. */
 export function scenarioOf(
-  steps: Array<{ at: string; contactEvent: Record<string, unknown> }>,
+  steps: Array<{ at: string } & Record<string, unknown>>,
   extra: {
     config?: unknown;
     until?: string;
