@@ -1,11 +1,48 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { parseAcwConfig } from '../../lambda/core/config';
 import { API_ROUTES, routeKeyOf } from '../../lambda/handlers/api-routes';
-import { exampleWith, logicalId, propertiesOf, resourcesAllowed, synth, underInstance } from './support';
+import { AgentApi, type AgentApiProps } from '../../lib/agent-api';
+import { SessionTable } from '../../lib/session-table';
+import {
+  EXAMPLE_ACW,
+  exampleWith,
+  logicalId,
+  propertiesOf,
+  resourcesAllowed,
+  synth,
+  testApp,
+  underInstance,
+} from './support';
+
+/** An AgentApi alone in a stack, with `props` over the example settings. */
+function standalone(props: Partial<AgentApiProps> = {}): { api: AgentApi; template: () => Template } {
+  const stack = new Stack(testApp(), 'Standalone');
+  const api = new AgentApi(stack, 'AgentApi', {
+    functionSettings: {
+      config: parseAcwConfig(EXAMPLE_ACW),
+      instanceArn: String(EXAMPLE_ACW.connectInstanceArn),
+      defaultDurationSeconds: '90',
+    },
+    instanceArn: String(EXAMPLE_ACW.connectInstanceArn),
+    sessionTable: new SessionTable(stack, 'Sessions').table,
+    ...props,
+  });
+  return { api, template: () => Template.fromStack(stack) };
+}
+
+function acknowledged(api: AgentApi): string[] {
+  return api.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+    .flatMap((m) => Object.keys(m.data as Record<string, string>));
+}
 
 const OIDC = { issuer: 'https://login.example.com/oauth2/default', audience: ['acw-desktop'] };
 
 describe('AgentApi', () => {
-  it('declares every route of API_ROUTES, each behind the JWT authorizer and the API function', () => {
+  it('declares every route of API_ROUTES and no other, each behind the JWT authorizer: a missing or expired token never reaches the function', () => {
     const { stack, template } = synth();
 
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
@@ -167,5 +204,23 @@ describe('AgentApi', () => {
         name,
       ).toBe(true);
     }
+  });
+
+  it('with threatProtection, puts the pool on the Plus plan with threat protection enforced, and acknowledges no COG8', () => {
+    const { api, template } = standalone({ threatProtection: true });
+    const pool = api.userPool;
+    if (pool === undefined) throw new Error('no user pool');
+
+    const props = propertiesOf(template(), logicalId(pool));
+
+    expect(props.UserPoolTier).toBe('PLUS');
+    expect(props.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
+    expect(acknowledged(api).some((id) => id.includes('COG8'))).toBe(false);
+  });
+
+  it('refuses an instance ARN that is not an Amazon Connect instance ARN, naming the prop', () => {
+    expect(() => standalone({ instanceArn: 'my-instance' })).toThrow(
+      /AgentApi: props\.instanceArn must be an Amazon Connect instance ARN/,
+    );
   });
 });
