@@ -4,6 +4,10 @@
  * Four agents; policies by queue, channel and profile; a duplicated event (R14); a contact that
  * never reached an agent (R2); a queue whose policy is 0 s (no wrap-up); an outbound call with no
  * queue; and a transfer, where each agent's wrap-up begins when they leave the contact.
+ *
+ * Agents act on their wrap-ups (issue 3): Ana extends hers (R5) and is refused a second extension
+ * (EXTENSION_LIMIT); Ben may not end his chat wrap-up early, the chat queue being `forced` (R6);
+ * Chloé records a disposition and ends hers with All Done (R6); a supervisor ends Dev's.
  */
 import type { AcwConfigInput } from '../lambda/core/config';
 import { type ContactEventJson, contactEvent } from './contact-events';
@@ -40,11 +44,22 @@ const config: AcwConfigInput = {
   wrapUpStatus: { name: 'Wrap Up' },
   routableStatus: { name: 'Available' },
   policies: {
-    default: { durationSeconds: 90 },
+    default: {
+      durationSeconds: 90,
+      extensionSeconds: 60,
+      maxExtensions: 1,
+      dispositionCodes: [
+        { code: 'SOLD', label: 'Sale made' },
+        { code: 'INFO', label: 'Information given' },
+        { code: 'CALLBACK', label: 'Callback promised' },
+      ],
+    },
     channels: { CHAT: { durationSeconds: 60 } },
     queues: {
       [BILLING]: { durationSeconds: 300 },
       [CALLBACKS]: { durationSeconds: 0 },
+      // Chat wrap-ups run their full minute: no All Done.
+      [CHAT]: { mode: 'forced' },
     },
     profiles: { tier3: { durationSeconds: 600 } },
   },
@@ -176,6 +191,19 @@ export const demoScenario = {
     { at: `${DAY}T09:06:22Z`, contactEvent: chloeOutbound },
     { at: `${DAY}T09:08:12Z`, contactEvent: benTransfers },
     { at: `${DAY}T09:11:32Z`, contactEvent: anaTakesTransfer },
+    // What the agents (and a supervisor) do from the desktop.
+    { at: `${DAY}T09:01:40Z`, agentAction: { agentId: BEN, action: 'allDone' } },
+    {
+      at: `${DAY}T09:02:20Z`,
+      agentAction: { agentId: CHLOE, action: 'update', notes: 'Upgraded to fibre' },
+    },
+    { at: `${DAY}T09:02:30Z`, agentAction: { agentId: CHLOE, action: 'allDone', disposition: 'SOLD' } },
+    { at: `${DAY}T09:03:10Z`, agentAction: { agentId: ANA, action: 'extend' } },
+    { at: `${DAY}T09:04:30Z`, agentAction: { agentId: ANA, action: 'extend' } },
+    {
+      at: `${DAY}T09:09:00Z`,
+      agentAction: { agentId: DEV, action: 'allDone', disposition: 'INFO', as: 'supervisor' },
+    },
   ],
   until: `${DAY}T09:15:00Z`,
 };

@@ -1,7 +1,7 @@
 /**
  * `npm start`: runs the built-in demo scenario through the simulator and prints a readable
- * timeline of what the system did (wrap-ups started, timers, agents put back in Available), then
- * a short summary.
+ * timeline of what the system did (wrap-ups started, timers, agents put back in Available) and
+ * what agents did (extend, All Done, dispositions, refusals), then a short summary.
  */
 import { pathToFileURL } from 'node:url';
 import type { SQSEvent } from 'aws-lambda';
@@ -9,7 +9,7 @@ import type { ContactEvent } from '../lambda/core/contact';
 import type { Session } from '../lambda/core/session';
 import { parseContactEvent } from '../lambda/handlers/events';
 import { DEMO_AGENTS, DEMO_QUEUES, demoScenario } from './demo-scenario';
-import { type Invocation, runSimulation, type SimulationRun } from './engine';
+import { type AgentActionRecord, type Invocation, runSimulation, type SimulationRun } from './engine';
 
 interface Row {
   readonly at: number;
@@ -24,8 +24,10 @@ export async function main(out: { write(text: string): unknown } = process.stdou
   const run = await runSimulation(demoScenario, { quiet: true, callLatency: true });
   const { rows, lateness } = timeline(run);
   const start = run.scenario.steps[0]?.at ?? run.scenario.until;
+  const kinds = (kind: string) => run.scenario.steps.filter((step) => step.kind === kind).length;
   out.write(
-    `connect-acw demo: ${run.scenario.agents.length} agents, ${run.scenario.steps.length} contact events, ` +
+    `connect-acw demo: ${run.scenario.agents.length} agents, ${kinds('contactEvent')} contact events, ` +
+      `${kinds('agentAction')} agent actions, ` +
       `${hms(start)}-${hms(run.scenario.until)} UTC on ${new Date(start).toISOString().slice(0, 10)} (simulated)\n`,
   );
   out.write(`policies: ${policiesText(run)}\n\n`);
@@ -56,12 +58,26 @@ function timeline(run: SimulationRun): { rows: Row[]; lateness: number[] } {
       });
       continue;
     }
-    if (invocation.fn === 'contact-events') {
+    if (invocation.fn === 'api' && invocation.agentAction !== undefined) {
+      const action = invocation.agentAction;
+      const acted = sessions.get(key(action.contactId ?? '', action.agentId));
+      const place = acted === undefined ? { ...blank, agent: agentName(action.agentId) } : placeOf(acted);
+      rows.push({ at: invocation.at, ...place, what: agentActionText(action, invocation) });
+    } else if (invocation.fn === 'contact-flow') {
+      const answer = invocation.flowResponse ?? {};
+      const what =
+        answer.error === undefined
+          ? `contact flow chose the wrap-up: ${answer.acwSeconds ?? '?'} s, ${answer.acwMode ?? 'timed'}`
+          : `contact flow parameters refused: ${answer.error}`;
+      rows.push({ at: invocation.at, ...blank, what });
+    } else if (invocation.fn === 'contact-events') {
       const event = eventOf(invocation);
       const place = where ?? (event === undefined ? blank : placeOfEvent(event));
       rows.push({ at: invocation.at, ...place, what: contactEventText(outcome, session) });
     } else if (invocation.fn === 'timer-fired' && where !== undefined && session !== undefined) {
-      const early = (Date.parse(session.deadline ?? '') - invocation.at) / 1000;
+      // The deadline this timer was armed for (an extension moves the session's on).
+      const early =
+        (Date.parse(timerDeadlineOf(invocation) ?? session.deadline ?? '') - invocation.at) / 1000;
       const again = invocation.fire?.duplicate ? 'Scheduler fired again' : 'Scheduler fired';
       const what =
         outcome?.outcome === 'DEFERRED'
@@ -70,11 +86,7 @@ function timeline(run: SimulationRun): { rows: Row[]; lateness: number[] } {
       rows.push({ at: invocation.at, ...where, what });
     } else if (invocation.fn === 'timer-due' && where !== undefined && session !== undefined) {
       if (invocation.statusChanges.length === 0) {
-        const what =
-          outcome?.outcome === 'DEFERRED'
-            ? `· due timer early: again in ${String(outcome.delaySeconds)} s`
-            : '· same timer delivered again: nothing to do (R14)';
-        rows.push({ at: invocation.at, ...where, what });
+        rows.push({ at: invocation.at, ...where, what: idleTimerText(outcome, session) });
       }
       for (const change of invocation.statusChanges) {
         const late = (change.at - Date.parse(session.deadline ?? '')) / 1000;
@@ -91,6 +103,53 @@ function timeline(run: SimulationRun): { rows: Row[]; lateness: number[] } {
   return { rows: rows.sort((a, b) => a.at - b.at), lateness };
 }
 
+/** A due-queue timer that changed nothing: early, or its session already ended or moved on. */
+function idleTimerText(outcome: Record<string, unknown> | undefined, session: Session): string {
+  if (outcome?.outcome === 'DEFERRED') return `· due timer early: again in ${String(outcome.delaySeconds)} s`;
+  if (outcome?.reason === 'STALE_DEADLINE')
+    return '· timer for the deadline before the extension: nothing to do (R13)';
+  if (outcome?.reason === 'ALREADY_CLOSED' && session.endReason === 'AGENT_DONE')
+    return '· timer arrived after All Done: nothing to do (R13)';
+  return '· same timer delivered again: nothing to do (R14)';
+}
+
+const ACTION_NAMES: Readonly<Record<AgentActionRecord['action'], string>> = {
+  extend: 'extend',
+  allDone: 'All Done',
+  update: 'update',
+};
+
+/** `extended by 60 s, ends 09:06:03 (1 of 1)`, `All Done (disposition SOLD): Available`, `extend refused: EXTENSION_LIMIT`. */
+function agentActionText(action: AgentActionRecord, invocation: Invocation): string {
+  const by = action.by.startsWith('supervisor:') ? ' by a supervisor' : '';
+  if (action.code !== undefined) return `${ACTION_NAMES[action.action]}${by} refused: ${action.code}`;
+  const after = action.after;
+  if (after === undefined) return `${ACTION_NAMES[action.action]}${by}`;
+  switch (action.action) {
+    case 'extend': {
+      const ends = after.deadline === undefined ? 'untimed' : `ends ${hms(Date.parse(after.deadline))}`;
+      return (
+        `extended${by} by ${after.policy.extensionSeconds} s, ${ends} ` +
+        `(${after.extensionsUsed} of ${after.policy.maxExtensions})`
+      );
+    }
+    case 'allDone': {
+      const disposition = after.disposition === undefined ? '' : ` (disposition ${after.disposition})`;
+      const status = invocation.statusChanges.at(-1)?.status ?? 'status not restored';
+      return `All Done${by}${disposition}: ${status}`;
+    }
+    case 'update': {
+      const parts = [
+        after.disposition === undefined || after.disposition === action.before?.disposition
+          ? ''
+          : `disposition ${after.disposition}`,
+        after.notes === undefined || after.notes === action.before?.notes ? '' : 'notes',
+      ].filter(Boolean);
+      return `recorded${by} ${parts.join(' and ') || 'nothing new'}`;
+    }
+  }
+}
+
 function contactEventText(
   outcome: Record<string, unknown> | undefined,
   session: Session | undefined,
@@ -101,7 +160,7 @@ function contactEventText(
         ? 'wrap-up started'
         : session.deadline === undefined
           ? `wrap-up started, untimed (${policyText(session)})`
-          : `wrap-up started, ends ${hms(Date.parse(session.deadline))} (${policyText(session)})`;
+          : `wrap-up started, ends ${hms(firstDeadlineOf(session))} (${policyText(session)})`;
     case 'RESUMED':
       return 'wrap-up resumed after a failed attempt';
     case 'LATE':
@@ -137,7 +196,17 @@ function summary(run: SimulationRun, lateness: readonly number[]): string[] {
   const zero = count((outcome) => outcome?.reason === 'NO_WRAP_UP_POLICY');
   const sessions = run.storedSessions;
   const byTimer = sessions.filter((session) => session.endReason === 'TIMER');
+  const byAgent = sessions.filter((session) => session.endReason === 'AGENT_DONE');
   const open = sessions.filter((session) => session.state === 'WRAP_UP').length;
+  const actions = run.invocations.flatMap((invocation) =>
+    invocation.agentAction === undefined ? [] : [invocation.agentAction],
+  );
+  const actionCount = (name: AgentActionRecord['action']) => {
+    const all = actions.filter((action) => action.action === name);
+    const refused = all.filter((action) => action.code !== undefined).length;
+    return `${all.length - refused} ${ACTION_NAMES[name]}${refused === 0 ? '' : ` (+${refused} refused)`}`;
+  };
+  const refusals = [...new Set(run.result.errors.map((error) => error.code))].join(', ');
   const restores = run.result.statusChanges.filter((change) => change.status !== 'Wrap Up');
   const stats = run.stats;
   const connect = Object.entries(stats.connectCalls)
@@ -147,8 +216,10 @@ function summary(run: SimulationRun, lateness: readonly number[]): string[] {
     'summary',
     `  contact events  ${contactEvents.length} delivered: ${started} wrap-ups started, ${duplicates} duplicate ignored, ` +
       `${noAgent} never reached an agent, ${zero} with a 0 s policy`,
-    `  wrap-ups        ${byTimer.length} ended by the timer, ${open} still open at ${hms(run.scenario.until)}; ` +
-      `${restores.length} agents put back in Available`,
+    `  wrap-ups        ${byTimer.length} ended by the timer, ${byAgent.length} by All Done, ` +
+      `${open} still open at ${hms(run.scenario.until)}; ${restores.length} agents put back in Available`,
+    `  agent actions   ${actionCount('extend')}, ${actionCount('allDone')}, ${actionCount('update')}` +
+      (refusals === '' ? '' : `; refused: ${refusals}`),
     `  on time (R13)   agents back in Available ${range(lateness)} s after their deadline ` +
       '(target: within 2 s)',
     `  timers          ${stats.schedulesCreated} Scheduler schedules (each fires anywhere in its minute), ` +
@@ -188,9 +259,13 @@ function placeOf(session: Session): Omit<Row, 'at' | 'what'> {
   };
 }
 
+function agentName(agentId: string): string {
+  return DEMO_AGENTS[agentId] ?? agentId;
+}
+
 function placeOfEvent(event: ContactEvent): Omit<Row, 'at' | 'what'> {
   return {
-    agent: event.agentId === undefined ? '-' : (DEMO_AGENTS[event.agentId] ?? event.agentId),
+    agent: event.agentId === undefined ? '-' : agentName(event.agentId),
     channel: event.channel,
     queue: queueName(event.queueId),
   };
@@ -202,7 +277,8 @@ function queueName(queueId: string | undefined): string {
 
 function policyText(session: Session): string {
   const [level, name] = session.policySource.split(':');
-  const seconds = `${session.policy.durationSeconds} s`;
+  const mode = session.policy.mode === 'timed' ? '' : `, ${session.policy.mode}`;
+  const seconds = `${session.policy.durationSeconds} s${mode}`;
   if (level === 'queue' && name !== undefined) return `queue ${queueName(name)} policy, ${seconds}`;
   if (level === 'channel') return `channel ${name} policy, ${seconds}`;
   if (level === 'profile') return `profile ${name}, ${seconds}`;
@@ -211,14 +287,45 @@ function policyText(session: Session): string {
 
 function policiesText(run: SimulationRun): string {
   const policies = run.scenario.config.policies;
-  const parts = [`default ${policies.default.durationSeconds} s`];
+  const base = policies.default;
+  const codes = base.dispositionCodes.map((entry) => entry.code).join('/');
+  const parts = [
+    `default ${overrideText(base)}` +
+      (base.maxExtensions === 0
+        ? ''
+        : `, up to ${base.maxExtensions} extension${base.maxExtensions === 1 ? '' : 's'} of ${base.extensionSeconds} s`) +
+      (codes === '' ? '' : `, dispositions ${codes}`),
+  ];
   for (const [channel, policy] of Object.entries(policies.channels))
-    parts.push(`${channel} ${policy?.durationSeconds} s`);
+    if (policy !== undefined) parts.push(`${channel} ${overrideText(policy)}`);
   for (const [queue, policy] of Object.entries(policies.queues))
-    parts.push(`queue ${queueName(queue)} ${policy.durationSeconds} s`);
+    parts.push(`queue ${queueName(queue)} ${overrideText(policy)}`);
   for (const [profile, policy] of Object.entries(policies.profiles))
-    parts.push(`profile ${profile} ${policy.durationSeconds} s`);
+    parts.push(`profile ${profile} ${overrideText(policy)}`);
   return parts.join(' · ');
+}
+
+/** `300 s`, `forced`, `600 s untimed`: the duration and mode a level sets. */
+function overrideText(policy: { durationSeconds?: number | undefined; mode?: string | undefined }): string {
+  const parts = [
+    policy.durationSeconds === undefined ? '' : `${policy.durationSeconds} s`,
+    policy.mode === undefined || (policy.mode === 'timed' && policy.durationSeconds !== undefined)
+      ? ''
+      : policy.mode,
+  ].filter(Boolean);
+  return parts.join(' ') || '(other fields)';
+}
+
+/** The deadline a session started with, before any extension (R1: disconnect + duration). */
+function firstDeadlineOf(session: Session): number {
+  return Date.parse(session.startedAt) + session.policy.durationSeconds * 1000;
+}
+
+/** The deadline a timer invocation carries. */
+function timerDeadlineOf(invocation: Invocation): string | undefined {
+  const input = invocation.input;
+  if (input === null || typeof input !== 'object' || !('deadline' in input)) return undefined;
+  return typeof input.deadline === 'string' ? input.deadline : undefined;
 }
 
 /** The fields of the handler's outcome log line. */
