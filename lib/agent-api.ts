@@ -274,13 +274,14 @@ export class AgentApi extends Construct {
   }
 
   /**
-   * Lets the function resolve a caller's Connect login to their user id (SearchUsers, ListUsers)
-   * on this instance and its agents; the `agent/*` wildcard is acknowledged by the status grant.
+   * Lets the function resolve a caller's Connect login to their user id (SearchUsers, see
+   * lambda/adapters/connect-users.ts) on this instance and its users; the `agent/*` wildcard is
+   * acknowledged by `AgentStatusApi.grantSetStatus`, which the stack gives the same function.
    */
   private grantUserLookup(instanceArn: string): void {
     this.function.addToRolePolicy(
       new PolicyStatement({
-        actions: ['connect:SearchUsers', 'connect:ListUsers'],
+        actions: ['connect:SearchUsers'],
         resources: [instanceArn, `${instanceArn}/agent/*`],
       }),
     );
