@@ -4,9 +4,12 @@
  *
  * 1. Validate the scenario (errors name the field).
  * 2. Start dynalite and build one App per Lambda function, as deployed: each has its own adapters
- *    (so its own status-id cache), only the intake function arms schedules.
+ *    (so its own status-id cache), only the intake and API functions arm schedules.
  * 3. Queue every step at its time; run the event queue until `until` (nothing due later runs).
- * 4. Read the sessions back from the table and report them with the statuses the system set.
+ *    Agent actions call the actions core with the API function's App; contact-flow events invoke
+ *    the flow Lambda.
+ * 4. Read the sessions back from the table and report them with the statuses the system set and
+ *    the actions (and flow invocations) that were refused.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ConnectAgentStatus } from '../lambda/adapters/connect-agent-status';

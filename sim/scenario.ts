@@ -5,6 +5,13 @@
  * A step is `{ "at": TIME, KIND: PAYLOAD }` with exactly one step kind. The kinds are listed in
  * `STEP_KINDS`; the engine has one runner per kind, so a new kind is a schema here and a runner
  * there. Steps need not be in order: they are sorted stably by `at`.
+ *
+ * - `contactEvent`: an EventBridge contact event as Connect sends it (the handler judges it: a
+ *   malformed one is data, dead-lettered, not a scenario error).
+ * - `agentAction`: `{ "agentId", "action": "extend" | "allDone" | "update", "contactId"?,
+ *   "disposition"?, "notes"?, "as"?: "supervisor" }`, what the HTTP API lets an agent or a
+ *   supervisor do (validated here; a refusal by the rules is data: the output's `errors`).
+ * - `contactFlowEvent`: the event a contact flow's "Invoke AWS Lambda function" block sends.
  */
 import { z } from 'zod';
 import { MAX_NOTES_LENGTH } from '../lambda/core/actions';

@@ -99,6 +99,31 @@ describe('R5 Extend', () => {
     expect(simulation.result.statusChanges.map((change) => change.status)).toEqual(['Wrap Up', 'Available']);
   });
 
+  it('R5/R13 the old due-queue timer (it cannot be recalled) arrives before the new deadline and does nothing', async () => {
+    // 30 s: the end timer for 17:39:07 is already a due-queue message when the agent extends.
+    const simulation = await run([act('2021-08-04T17:38:50Z', { action: 'extend' })], {
+      durationSeconds: 30,
+    });
+    const session = simulation.result.sessions[0];
+    expect(session).toMatchObject({
+      deadline: '2021-08-04T17:40:07.000Z',
+      endReason: 'TIMER',
+      extensionsUsed: 1,
+    });
+    const stale = simulation.invocations.filter((invocation) =>
+      invocation.logs.some((line) => line.fields.reason === 'STALE_DEADLINE'),
+    );
+    expect(stale.length).toBeGreaterThan(0);
+    for (const invocation of stale) {
+      expect(invocation.at).toBeLessThan(Date.parse('2021-08-04T17:40:07Z'));
+      expect(invocation.statusChanges).toEqual([]);
+    }
+    expect(simulation.result.statusChanges.map((change) => change.status)).toEqual(['Wrap Up', 'Available']);
+    const lateness = msBetween('2021-08-04T17:40:07.000Z', simulation.result.statusChanges[1]?.at ?? null);
+    expect(lateness).toBeGreaterThanOrEqual(0);
+    expect(lateness).toBeLessThanOrEqual(2_000);
+  });
+
   it('R5 a second extend past maxExtensions is refused (errors has EXTENSION_LIMIT) and changes nothing', async () => {
     const once = await run([act('2021-08-04T17:39:00Z', { action: 'extend' })]);
     const twice = await run([
