@@ -81,6 +81,43 @@ describe('npm run simulate (sim/cli.ts)', () => {
     expect(stderr).toContain('steps[0].at must be an ISO-8601 timestamp');
   });
 
+  it('prints agent actions’ effects and refusals (errors) in the result JSON', async () => {
+    const file = join(dir, 'actions.json');
+    const agentId = '87654321-4321-4321-4321-210987654321';
+    await writeFile(
+      file,
+      JSON.stringify(
+        scenarioOf([
+          { at: '2021-08-04T17:38:40Z', contactEvent: disconnected() },
+          { at: '2021-08-04T17:39:00Z', agentAction: { agentId, action: 'extend' } },
+          { at: '2021-08-04T17:39:10Z', agentAction: { agentId, action: 'extend' } },
+          { at: '2021-08-04T17:39:20Z', agentAction: { agentId, action: 'update', notes: 'ok' } },
+        ]),
+      ),
+    );
+    const stdout = sink();
+    const stderr = sink();
+
+    expect(await main([file, '--quiet'], { stdout, stderr })).toBe(0);
+
+    const result = JSON.parse(stdout.text());
+    expect(result.sessions[0]).toMatchObject({
+      extensionsUsed: 1,
+      notes: 'ok',
+      disposition: null,
+      mode: 'timed',
+    });
+    expect(result.errors).toEqual([
+      {
+        at: '2021-08-04T17:39:10.000Z',
+        agentId,
+        contactId: '11111111-1111-1111-1111-111111111111',
+        code: 'EXTENSION_LIMIT',
+      },
+    ]);
+    expect(stderr.text()).toBe('');
+  });
+
   it('exits non-zero for a file that is not JSON, or no file at all', async () => {
     const file = join(dir, 'broken.json');
     await writeFile(file, '{ "steps": [');
