@@ -7,10 +7,12 @@
  *
  * Agents act on their wrap-ups (issue 3): Ana extends hers (R5) and is refused a second extension
  * (EXTENSION_LIMIT); Ben may not end his chat wrap-up early, the chat queue being `forced` (R6);
- * Chloé records a disposition and ends hers with All Done (R6); a supervisor ends Dev's.
+ * Chloé records a disposition and ends hers with All Done (R6); a supervisor ends Dev's. The
+ * transfer flow gives the transferred call a 2-minute wrap-up (R3: a contact flow's choice comes
+ * before the queue's policy).
  */
 import type { AcwConfigInput } from '../lambda/core/config';
-import { type ContactEventJson, contactEvent } from './contact-events';
+import { type ContactEventJson, contactEvent, contactFlowEvent } from './contact-events';
 
 const INSTANCE_ARN = 'arn:aws:connect:eu-west-2:111122223333:instance/0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
 
@@ -191,6 +193,17 @@ export const demoScenario = {
     { at: `${DAY}T09:06:22Z`, contactEvent: chloeOutbound },
     { at: `${DAY}T09:08:12Z`, contactEvent: benTransfers },
     { at: `${DAY}T09:11:32Z`, contactEvent: anaTakesTransfer },
+    // The transfer flow ("Invoke AWS Lambda function" block) chooses the transferred call's wrap-up.
+    {
+      at: `${DAY}T09:07:20Z`,
+      contactFlowEvent: contactFlowEvent({
+        instanceArn: INSTANCE_ARN,
+        contactId: 'c0000001-0000-4000-8000-000000000009',
+        queueId: GENERAL,
+        queueName: 'general',
+        parameters: { durationSeconds: '120' },
+      }),
+    },
     // What the agents (and a supervisor) do from the desktop.
     { at: `${DAY}T09:01:40Z`, agentAction: { agentId: BEN, action: 'allDone' } },
     {

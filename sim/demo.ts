@@ -27,7 +27,7 @@ export async function main(out: { write(text: string): unknown } = process.stdou
   const kinds = (kind: string) => run.scenario.steps.filter((step) => step.kind === kind).length;
   out.write(
     `connect-acw demo: ${run.scenario.agents.length} agents, ${kinds('contactEvent')} contact events, ` +
-      `${kinds('agentAction')} agent actions, ` +
+      `${kinds('agentAction')} agent actions, ${kinds('contactFlowEvent')} contact flow invocation, ` +
       `${hms(start)}-${hms(run.scenario.until)} UTC on ${new Date(start).toISOString().slice(0, 10)} (simulated)\n`,
   );
   out.write(`policies: ${policiesText(run)}\n\n`);
@@ -67,9 +67,9 @@ function timeline(run: SimulationRun): { rows: Row[]; lateness: number[] } {
       const answer = invocation.flowResponse ?? {};
       const what =
         answer.error === undefined
-          ? `contact flow chose the wrap-up: ${answer.acwSeconds ?? '?'} s, ${answer.acwMode ?? 'timed'}`
+          ? `contact flow chose this contact's wrap-up: ${answer.acwSeconds ?? '?'} s, ${answer.acwMode ?? 'timed'}`
           : `contact flow parameters refused: ${answer.error}`;
-      rows.push({ at: invocation.at, ...blank, what });
+      rows.push({ at: invocation.at, ...placeOfFlow(invocation.input), what });
     } else if (invocation.fn === 'contact-events') {
       const event = eventOf(invocation);
       const place = where ?? (event === undefined ? blank : placeOfEvent(event));
@@ -259,6 +259,19 @@ function placeOf(session: Session): Omit<Row, 'at' | 'what'> {
   };
 }
 
+/** Channel and queue of a contact-flow event (no agent yet: the flow runs before one answers). */
+function placeOfFlow(event: unknown): Omit<Row, 'at' | 'what'> {
+  const data = (
+    event as { Details?: { ContactData?: { Channel?: unknown; Queue?: { ARN?: unknown } | null } } }
+  ).Details?.ContactData;
+  const arn = data?.Queue?.ARN;
+  return {
+    agent: '-',
+    channel: typeof data?.Channel === 'string' ? data.Channel : '-',
+    queue: typeof arn === 'string' ? queueName(arn.split('/').at(-1)) : '(none)',
+  };
+}
+
 function agentName(agentId: string): string {
   return DEMO_AGENTS[agentId] ?? agentId;
 }
@@ -282,6 +295,7 @@ function policyText(session: Session): string {
   if (level === 'queue' && name !== undefined) return `queue ${queueName(name)} policy, ${seconds}`;
   if (level === 'channel') return `channel ${name} policy, ${seconds}`;
   if (level === 'profile') return `profile ${name}, ${seconds}`;
+  if (level === 'flow') return `contact flow's choice, ${seconds}`;
   return `default policy, ${seconds}`;
 }
 

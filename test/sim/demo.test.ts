@@ -60,6 +60,11 @@ describe('npm start (sim/demo.ts)', () => {
     );
     expect(text).toContain('dispositions SOLD/INFO/CALLBACK');
     expect(text).toContain('queue chat forced');
+    // R3: the transfer flow's choice comes before the general queue's 90 s.
+    expect(text).toMatch(/-\s+VOICE\s+general\s+contact flow chose this contact's wrap-up: 120 s, timed/);
+    expect(text).toMatch(
+      /Ana\s+VOICE\s+general\s+wrap-up started, ends 09:13:30 \(contact flow's choice, 120 s\)/,
+    );
     expect(text).not.toMatch(/[{}]/);
   });
 });
