@@ -140,12 +140,10 @@ function agentActionText(action: AgentActionRecord, invocation: Invocation): str
     }
     case 'update': {
       const parts = [
-        after.disposition === undefined || after.disposition === action.before?.disposition
-          ? ''
-          : `disposition ${after.disposition}`,
-        after.notes === undefined || after.notes === action.before?.notes ? '' : 'notes',
+        action.disposition === undefined ? '' : `disposition ${action.disposition}`,
+        action.notes === undefined ? '' : 'notes',
       ].filter(Boolean);
-      return `recorded${by} ${parts.join(' and ') || 'nothing new'}`;
+      return `recorded${by} ${parts.join(' and ') || 'nothing'}`;
     }
   }
 }

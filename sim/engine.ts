@@ -114,8 +114,9 @@ export interface AgentActionRecord {
   readonly by: Actor;
   /** The contact it acted on; undefined when the agent had no open wrap-up. */
   readonly contactId?: string | undefined;
-  /** The session as it was before the action (undefined when there was none). */
-  readonly before?: Session | undefined;
+  /** What the action carried. */
+  readonly disposition?: string | undefined;
+  readonly notes?: string | undefined;
   /** The session after the action (undefined when refused or failed). */
   readonly after?: Session | undefined;
   /** Why it was refused (or failed). */
@@ -442,9 +443,17 @@ class World {
     const by: Actor = action.as === 'supervisor' ? SIM_SUPERVISOR : `agent:${action.agentId}`;
     const log = this.log('api');
     let contactId = action.contactId;
-    let before: Session | undefined;
-    const settle = (record: Omit<AgentActionRecord, 'action' | 'agentId' | 'by'>): void => {
-      invocation.agentAction = { action: action.action, agentId: action.agentId, by, ...record };
+    const settle = (
+      record: Omit<AgentActionRecord, 'action' | 'agentId' | 'by' | 'disposition' | 'notes'>,
+    ): void => {
+      invocation.agentAction = {
+        action: action.action,
+        agentId: action.agentId,
+        by,
+        disposition: action.disposition,
+        notes: action.notes,
+        ...record,
+      };
       if (record.code !== undefined) {
         this.errors.push({
           at,
@@ -455,13 +464,9 @@ class World {
       }
     };
     try {
-      if (contactId === undefined) {
-        const open = await openWrapUpsOf(this.apiDeps, action.agentId);
-        before = open[0];
-        contactId = before?.contactId;
-      } else {
-        before = await this.apiDeps.store.get(contactId, action.agentId);
-      }
+      // No contact named: the agent's open wrap-up with the soonest deadline (the list the
+      // desktop shows, GET /v1/me/wrap-ups).
+      contactId ??= (await openWrapUpsOf(this.apiDeps, action.agentId))[0]?.contactId;
       if (contactId === undefined) {
         log.info('Agent action refused', {
           action: action.action,
@@ -481,7 +486,7 @@ class World {
       };
       const after = await ACTIONS[action.action](this.apiDeps, request);
       log.info('Agent action', { action: action.action, contactId, agentId: action.agentId, by });
-      settle({ contactId, before, after });
+      settle({ contactId, after });
     } catch (error) {
       const code = errorCodeOf(error);
       if (code === 'INVOCATION_FAILED') this.fail(invocation, error);
@@ -493,7 +498,7 @@ class World {
           by,
           code,
         });
-      settle({ contactId, before, code });
+      settle({ contactId, code });
     } finally {
       this.end(invocation);
     }
