@@ -11,6 +11,7 @@ import { AgentApi } from './agent-api';
 import { AgentStatusApi } from './agent-status-api';
 import { acwConfigFromContext } from './config-context';
 import { ContactEventIntake } from './contact-event-intake';
+import { ContactFlowFunction } from './contact-flow';
 import { Monitoring } from './monitoring';
 import { SessionTable } from './session-table';
 import { WrapUpTimers } from './wrap-up-timers';
@@ -45,6 +46,8 @@ export class ConnectAcwStack extends Stack {
   readonly intake: ContactEventIntake;
   /** The agent and supervisor HTTP API. */
   readonly agentApi: AgentApi;
+  /** The contact flow Lambda (R3). */
+  readonly contactFlow: ContactFlowFunction;
   /** The alarm topic and alarms. */
   readonly monitoring: Monitoring;
 
@@ -97,6 +100,13 @@ export class ConnectAcwStack extends Stack {
       this.timers.grantDefer(fn);
     }
     this.timers.grantArm(this.intake.function);
+    // The timer functions close sessions, and every close writes the record to the contact (R17).
+    for (const fn of this.timers.functions) this.agentStatus.grantWriteContactRecord(fn);
+
+    // R3: contact flows choose a contact's wrap-up through their own function.
+    this.contactFlow = new ContactFlowFunction(this, 'ContactFlow', { functionSettings });
+    this.sessions.grantSessions(this.contactFlow.function);
+    this.timers.grantDefer(this.contactFlow.function);
 
     // The API's actions change sessions, statuses and timers (Extend re-arms, All Done cancels).
     this.agentApi = new AgentApi(this, 'AgentApi', {
@@ -116,6 +126,7 @@ export class ConnectAcwStack extends Stack {
         { name: 'TimerFired', fn: this.timers.firedFunction },
         { name: 'TimerDue', fn: this.timers.dueFunction },
         { name: 'Api', fn: this.agentApi.function },
+        { name: 'ContactFlow', fn: this.contactFlow.function },
       ],
       ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
     });
@@ -123,6 +134,7 @@ export class ConnectAcwStack extends Stack {
     new CfnOutput(this, 'SessionTableName', { value: this.sessions.table.tableName });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.timers.scheduleGroupName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+    new CfnOutput(this, 'ContactFlowFunctionArn', { value: this.contactFlow.function.functionArn });
     if (this.agentStatus.wrapUpStatusId !== undefined) {
       new CfnOutput(this, 'WrapUpStatusId', { value: this.agentStatus.wrapUpStatusId });
     }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/handlers/env';
-import { exampleWith, logicalId, propertiesOf, statementsOfRole, synth, underInstance } from './support';
+import {
+  exampleWith,
+  logicalId,
+  propertiesOf,
+  resourcesAllowed,
+  statementsOfRole,
+  synth,
+  underInstance,
+} from './support';
 
 function environmentOf(template: ReturnType<typeof synth>['template'], id: string): Record<string, unknown> {
   return (propertiesOf(template, id).Environment as { Variables: Record<string, unknown> }).Variables;
@@ -61,7 +69,9 @@ describe('AgentStatusApi', () => {
 
     for (const fn of [stack.intake.function, ...stack.timers.functions]) {
       const connect = statementsOfRole(template, logicalId(fn.role)).filter((s) =>
-        [s.Action].flat().some((action) => action.startsWith('connect:')),
+        [s.Action]
+          .flat()
+          .some((action) => action === 'connect:PutUserStatus' || action === 'connect:ListAgentStatuses'),
       );
 
       expect(connect, fn.node.path).toHaveLength(2);
@@ -77,5 +87,21 @@ describe('AgentStatusApi', () => {
       });
       for (const statement of connect) expect([statement.Resource].flat()).toHaveLength(2);
     }
+  });
+});
+
+describe('R17: the wrap-up record on the contact', () => {
+  it('only the functions that close sessions may write contact attributes, and only on this instance', () => {
+    const { stack, template } = synth();
+
+    for (const fn of stack.timers.functions) {
+      expect(
+        resourcesAllowed(template, logicalId(fn.role), 'connect:UpdateContactAttributes'),
+        fn.node.path,
+      ).toEqual([underInstance('/contact/*')]);
+    }
+    expect(
+      resourcesAllowed(template, logicalId(stack.intake.function.role), 'connect:UpdateContactAttributes'),
+    ).toEqual([]);
   });
 });

@@ -59,7 +59,7 @@ describe('acw configuration from context', () => {
     const config = acwConfigFromContext(new App());
 
     expect(config.connectInstanceArn).toBeUndefined();
-    expect(config.policies.default).toEqual({ durationSeconds: 90 });
+    expect(config.policies.default).toMatchObject({ durationSeconds: 90, mode: 'timed', maxExtensions: 1 });
     expect(config.wrapUpStatus).toEqual({ name: 'Wrap Up', create: false });
   });
 

@@ -98,6 +98,6 @@ describe('Monitoring', () => {
   it('has one alarm per dead-letter queue and per function, no more', () => {
     const { template } = synth();
 
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5 + 4);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5 + 5);
   });
 });
