@@ -100,8 +100,11 @@ export class ConnectAcwStack extends Stack {
       this.timers.grantDefer(fn);
     }
     this.timers.grantArm(this.intake.function);
-    // The timer functions close sessions, and every close writes the record to the contact (R17).
-    for (const fn of this.timers.functions) this.agentStatus.grantWriteContactRecord(fn);
+    // Every function that closes sessions writes the record to the contact (R17): the timers, and
+    // the intake for a contact event that arrives after its wrap-up would have ended.
+    for (const fn of [this.intake.function, ...this.timers.functions]) {
+      this.agentStatus.grantWriteContactRecord(fn);
+    }
 
     // R3: contact flows choose a contact's wrap-up through their own function.
     this.contactFlow = new ContactFlowFunction(this, 'ContactFlow', { functionSettings });

@@ -56,6 +56,8 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async get(contactId: string, agentId: string): Promise<Session | undefined> {
+    // The contact flow's choice shares the contact's partition; it is not anyone's session.
+    if (agentId === OVERRIDE_SORT_KEY) return undefined;
     const result = await this.props.client.send(
       new GetCommand({ TableName: this.props.tableName, Key: { contactId, agentId }, ConsistentRead: true }),
     );

@@ -124,6 +124,10 @@ export async function startWrapUp(
       restore: 'SKIPPED',
     });
     const { created, session } = await deps.store.create(late);
+    if (closeIsPending(session)) {
+      const recorded = await completeClose(deps, session);
+      return created ? { kind: 'LATE', session: recorded } : { kind: 'RESUMED', session: recorded };
+    }
     return created ? { kind: 'LATE', session } : { kind: 'IGNORED', reason: 'ALREADY_CLOSED', session };
   }
 

@@ -157,7 +157,8 @@ export function closeSession(
       systemWrapUp: close.systemWrapUp,
       timerArmed: false,
       restore: close.restore,
-      attributes: close.restore === 'SKIPPED' ? undefined : 'PENDING',
+      // Whatever the reason, the record goes to the contact (R17).
+      attributes: 'PENDING',
       disposition: close.disposition ?? session.disposition,
       notes: close.notes ?? session.notes,
     },

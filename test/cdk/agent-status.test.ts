@@ -94,14 +94,13 @@ describe('R17: the wrap-up record on the contact', () => {
   it('only the functions that close sessions may write contact attributes, and only on this instance', () => {
     const { stack, template } = synth();
 
-    for (const fn of stack.timers.functions) {
+    for (const fn of [stack.intake.function, ...stack.timers.functions]) {
       expect(
         resourcesAllowed(template, logicalId(fn.role), 'connect:UpdateContactAttributes'),
         fn.node.path,
       ).toEqual([underInstance('/contact/*')]);
     }
-    expect(
-      resourcesAllowed(template, logicalId(stack.intake.function.role), 'connect:UpdateContactAttributes'),
-    ).toEqual([]);
+    const flow = stack.contactFlow.function;
+    expect(resourcesAllowed(template, logicalId(flow.role), 'connect:UpdateContactAttributes')).toEqual([]);
   });
 });

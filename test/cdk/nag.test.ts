@@ -77,6 +77,7 @@ describe('cdk-nag AwsSolutions', () => {
         'Intake/ContactEvents AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/agent/*]',
         'Intake/ContactEvents AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/agent-state/*]',
         `Intake/ContactEvents ${schedules}`,
+        'Intake/ContactEvents AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/contact/*]',
         'Intake/ContactEvents/Function AwsSolutions-L1',
         'Intake/RuleDeadLetterQueue AwsSolutions-SQS3',
         'Timers/Due AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/agent/*]',

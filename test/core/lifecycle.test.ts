@@ -337,9 +337,12 @@ describe('R14: exactly once, whatever arrives', () => {
       endedAt: '2026-03-02T09:01:30.000Z',
       systemWrapUp: true,
       restore: 'SKIPPED',
+      attributes: 'DONE',
     });
     expect(agents.calls).toEqual([]);
     expect(timers.armed).toEqual([]);
+    // R17: the record still reaches the contact.
+    expect(contacts.writes.map((w) => w.attributes.acw_end_reason)).toEqual(['LATE_EVENT']);
   });
 
   it('R14: the timer payload of a session is its current deadline', async () => {

@@ -133,5 +133,7 @@ describe('contact flow Lambda (R3: the flow chooses the contact wrap-up)', () =>
       durationSeconds: 120,
       setAt: '2026-03-02T08:59:00.000Z',
     });
+    // The choice shares the contact's partition but is nobody's session.
+    expect(await store.get(contactId, '#FLOW')).toBeUndefined();
   });
 });
