@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DynamoSessionStore } from '../../lambda/adapters/dynamo-session-store';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   ActionRefused,
   allOpenWrapUps,
@@ -14,14 +13,14 @@ import { parseAcwConfig } from '../../lambda/core/config';
 import { endOnTimer, type LifecycleConfig, startWrapUp } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { Deps } from '../../lambda/core/ports';
-import { startDynamo, type TestDynamo } from '../support/dynamo';
+import { useSessionStore } from '../support/dynamo';
 import { disconnect, INSTANCE_ARN } from '../support/events';
 import {
-  FakeClock,
-  RecordingAgents,
-  RecordingContacts,
-  RecordingLog,
-  RecordingTimers,
+  type FakeClock,
+  type RecordingAgents,
+  type RecordingContacts,
+  type RecordingTimers,
+  testDeps,
 } from '../support/fakes';
 
 const DISCONNECT = '2026-03-02T09:00:00.000Z';
@@ -47,8 +46,6 @@ const config: LifecycleConfig = {
   ),
 };
 
-let dynamo: TestDynamo;
-let store: DynamoSessionStore;
 let clock: FakeClock;
 let agents: RecordingAgents;
 let timers: RecordingTimers;
@@ -56,17 +53,9 @@ let contacts: RecordingContacts;
 let deps: Deps;
 let seq = 0;
 
-beforeAll(async () => {
-  dynamo = await startDynamo();
-  ({ store } = await dynamo.newStore());
-});
-afterAll(() => dynamo.close());
+const db = useSessionStore();
 beforeEach(() => {
-  clock = new FakeClock('2026-03-02T09:00:02.000Z');
-  agents = new RecordingAgents(clock);
-  timers = new RecordingTimers(clock);
-  contacts = new RecordingContacts();
-  deps = { store, timers, agents, contacts, clock, log: new RecordingLog() };
+  ({ clock, agents, timers, contacts, deps } = testDeps(db.store, '2026-03-02T09:00:02.000Z'));
 });
 
 async function open(queueId = 'q-plain', agentId = `agent-${++seq}`) {
@@ -113,9 +102,9 @@ describe('R5: Extend', () => {
     const request = await open('q-plain');
     await extendWrapUp(deps, request);
     await extendWrapUp(deps, request);
-    const before = await store.get(request.contactId, request.agentId);
+    const before = await db.store.get(request.contactId, request.agentId);
     expect(await refusal(extendWrapUp(deps, request))).toBe('EXTENSION_LIMIT');
-    expect(await store.get(request.contactId, request.agentId)).toEqual(before);
+    expect(await db.store.get(request.contactId, request.agentId)).toEqual(before);
   });
 
   it('R5: a policy with maxExtensions 0 refuses the first extend', async () => {
@@ -182,7 +171,7 @@ describe('R6: All Done', () => {
   it('R6: refused in forced mode', async () => {
     const request = await open('q-forced');
     expect(await refusal(finishWrapUp(deps, request))).toBe('EARLY_END_FORBIDDEN');
-    expect((await store.get(request.contactId, request.agentId))?.state).toBe('WRAP_UP');
+    expect((await db.store.get(request.contactId, request.agentId))?.state).toBe('WRAP_UP');
   });
 
   it('R6: refused while a required disposition is missing, accepted once given', async () => {
@@ -212,7 +201,7 @@ describe('R6: All Done', () => {
 
   it('R6: an untimed wrap-up has no timer and ends only with All Done', async () => {
     const request = await open('q-untimed');
-    const session = await store.get(request.contactId, request.agentId);
+    const session = await db.store.get(request.contactId, request.agentId);
     expect(session?.deadline).toBeUndefined();
     expect(timers.armed).toEqual([]);
     expect((await finishWrapUp(deps, request)).endReason).toBe('AGENT_DONE');
@@ -268,7 +257,7 @@ describe('R7, R17: dispositions and notes', () => {
     clock.set('2026-03-02T09:01:30.000Z');
     contacts.failNext = 1;
     await expect(endOnTimer(deps, { ...request, deadline: '2026-03-02T09:01:30.000Z' })).rejects.toThrow();
-    expect(await store.get(request.contactId, request.agentId)).toMatchObject({
+    expect(await db.store.get(request.contactId, request.agentId)).toMatchObject({
       restore: 'DONE',
       attributes: 'PENDING',
     });

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DynamoSessionStore } from '../../lambda/adapters/dynamo-session-store';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/core/config';
 import {
   endOnTimer,
@@ -11,14 +10,15 @@ import {
 } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { Deps } from '../../lambda/core/ports';
-import { startDynamo, type TestDynamo } from '../support/dynamo';
+import { useSessionStore } from '../support/dynamo';
 import { disconnect, INSTANCE_ARN } from '../support/events';
 import {
-  FakeClock,
-  RecordingAgents,
-  RecordingContacts,
-  RecordingLog,
-  RecordingTimers,
+  type FakeClock,
+  type RecordingAgents,
+  type RecordingContacts,
+  type RecordingLog,
+  type RecordingTimers,
+  testDeps,
 } from '../support/fakes';
 
 const DISCONNECT = '2026-03-02T09:00:00.000Z';
@@ -38,8 +38,6 @@ const config: LifecycleConfig = {
   ),
 };
 
-let dynamo: TestDynamo;
-let store: DynamoSessionStore;
 let clock: FakeClock;
 let agents: RecordingAgents;
 let timers: RecordingTimers;
@@ -48,19 +46,10 @@ let contacts: RecordingContacts;
 let deps: Deps;
 let contactSeq = 0;
 
-beforeAll(async () => {
-  dynamo = await startDynamo();
-  ({ store } = await dynamo.newStore());
-});
-afterAll(() => dynamo.close());
+const db = useSessionStore();
 
 beforeEach(() => {
-  clock = new FakeClock('2026-03-02T09:00:04.000Z');
-  agents = new RecordingAgents(clock);
-  timers = new RecordingTimers(clock);
-  log = new RecordingLog();
-  contacts = new RecordingContacts();
-  deps = { store, timers, agents, contacts, clock, log };
+  ({ clock, agents, timers, contacts, deps, log } = testDeps(db.store, '2026-03-02T09:00:04.000Z'));
 });
 
 function newContactId(): string {
@@ -82,7 +71,7 @@ describe('R1: wrap-up starts when the agent leg of a contact ends', () => {
   it('R1: a DISCONNECTED event with an agent opens a WRAP_UP session from the disconnect time, not the arrival time', async () => {
     const { contactId, outcome } = await started();
     expect(outcome.kind).toBe('STARTED');
-    const session = await store.get(contactId, AGENT);
+    const session = await db.store.get(contactId, AGENT);
     expect(session).toMatchObject({
       state: 'WRAP_UP',
       startedAt: DISCONNECT,
@@ -118,7 +107,7 @@ describe('R1: wrap-up starts when the agent leg of a contact ends', () => {
   it('R1: other contact event types start nothing', async () => {
     const { contactId, outcome } = await started({ eventType: 'CONNECTED_TO_AGENT' });
     expect(outcome).toEqual({ kind: 'IGNORED', reason: 'NOT_A_DISCONNECT' });
-    expect(await store.get(contactId, AGENT)).toBeUndefined();
+    expect(await db.store.get(contactId, AGENT)).toBeUndefined();
   });
 
   it('R1: events of another Connect instance start nothing', async () => {
@@ -133,7 +122,7 @@ describe('R2: no agent, no wrap-up', () => {
   it('R2: a contact abandoned in queue (no agentInfo) starts nothing and touches no status', async () => {
     const { contactId, outcome } = await started({ agentId: null });
     expect(outcome).toEqual({ kind: 'IGNORED', reason: 'NO_AGENT' });
-    expect(await store.get(contactId, AGENT)).toBeUndefined();
+    expect(await db.store.get(contactId, AGENT)).toBeUndefined();
     expect(agents.calls).toEqual([]);
     expect(timers.armed).toEqual([]);
   });
@@ -141,7 +130,7 @@ describe('R2: no agent, no wrap-up', () => {
   it('R2: an outbound call cancelled before it connected (no connectedToAgentTimestamp) starts nothing', async () => {
     const { contactId, outcome } = await started({ connected: false, queueId: null });
     expect(outcome).toEqual({ kind: 'IGNORED', reason: 'NO_AGENT' });
-    expect(await store.get(contactId, AGENT)).toBeUndefined();
+    expect(await db.store.get(contactId, AGENT)).toBeUndefined();
   });
 });
 
@@ -167,7 +156,7 @@ describe('R3: the contact gets its most specific policy', () => {
   it('R3: durationSeconds 0 means no session and no status change', async () => {
     const { contactId, outcome } = await started({ queueId: 'queue-none' });
     expect(outcome).toEqual({ kind: 'IGNORED', reason: 'NO_WRAP_UP_POLICY' });
-    expect(await store.get(contactId, AGENT)).toBeUndefined();
+    expect(await db.store.get(contactId, AGENT)).toBeUndefined();
     expect(agents.calls).toEqual([]);
   });
 });
@@ -182,7 +171,7 @@ describe('R4, R7: the timer ends wrap-up and the agent is routable again', () =>
       deadline: '2026-03-02T09:01:30.000Z',
     });
     expect(outcome.kind).toBe('CLOSED');
-    const session = await store.get(contactId, AGENT);
+    const session = await db.store.get(contactId, AGENT);
     expect(session).toMatchObject({
       state: 'CLOSED_COMPLETE',
       endedAt: '2026-03-02T09:01:30.000Z',
@@ -198,7 +187,7 @@ describe('R4, R7: the timer ends wrap-up and the agent is routable again', () =>
     const { contactId } = await started();
     clock.set('2026-03-02T09:01:30.000Z');
     await endOnTimer(deps, { contactId, agentId: AGENT, deadline: '2026-03-02T09:01:30.000Z' });
-    const history = (await store.get(contactId, AGENT))?.history ?? [];
+    const history = (await db.store.get(contactId, AGENT))?.history ?? [];
     expect(history.map((h) => h.what)).toEqual([
       'STARTED',
       'WRAP_UP_STATUS_SET',
@@ -216,7 +205,7 @@ describe('R4, R7: the timer ends wrap-up and the agent is routable again', () =>
     const { contactId } = await started();
     clock.set('2026-03-02T09:01:29.200Z');
     await endOnTimer(deps, { contactId, agentId: AGENT, deadline: '2026-03-02T09:01:30.000Z' });
-    expect((await store.get(contactId, AGENT))?.endedAt).toBe('2026-03-02T09:01:30.000Z');
+    expect((await db.store.get(contactId, AGENT))?.endedAt).toBe('2026-03-02T09:01:30.000Z');
   });
 
   it('R13: a timer fired a minute early comes back through the due queue and changes nothing yet', async () => {
@@ -226,7 +215,7 @@ describe('R4, R7: the timer ends wrap-up and the agent is routable again', () =>
     const outcome = await endOnTimer(deps, payload);
     expect(outcome.kind).toBe('DEFERRED');
     expect(timers.deferred).toEqual([{ payload, delaySeconds: 46, at: '2026-03-02T09:04:12.400Z' }]);
-    expect((await store.get(contactId, AGENT))?.state).toBe('WRAP_UP');
+    expect((await db.store.get(contactId, AGENT))?.state).toBe('WRAP_UP');
     expect(agents.calls.map((c) => c.status)).toEqual(['WRAP_UP']);
   });
 
@@ -240,7 +229,7 @@ describe('R4, R7: the timer ends wrap-up and the agent is routable again', () =>
     });
     expect(outcome.kind).toBe('IGNORED');
     expect(outcome.kind === 'IGNORED' && outcome.reason).toBe('STALE_DEADLINE');
-    expect((await store.get(contactId, AGENT))?.state).toBe('WRAP_UP');
+    expect((await db.store.get(contactId, AGENT))?.state).toBe('WRAP_UP');
   });
 
   it('R13: a timer for a session that does not exist does nothing', async () => {
@@ -262,7 +251,9 @@ describe('R14: exactly once, whatever arrives', () => {
     expect(again).toMatchObject({ kind: 'IGNORED', reason: 'DUPLICATE' });
     expect(agents.calls).toHaveLength(1);
     expect(timers.armed).toHaveLength(1);
-    expect((await store.get(contactId, AGENT))?.history.filter((h) => h.what === 'STARTED')).toHaveLength(1);
+    expect((await db.store.get(contactId, AGENT))?.history.filter((h) => h.what === 'STARTED')).toHaveLength(
+      1,
+    );
   });
 
   it('R14: a duplicated or late timer after the close neither closes again nor restores twice', async () => {
@@ -270,11 +261,11 @@ describe('R14: exactly once, whatever arrives', () => {
     clock.set('2026-03-02T09:01:30.000Z');
     const payload = { contactId, agentId: AGENT, deadline: '2026-03-02T09:01:30.000Z' };
     await endOnTimer(deps, payload);
-    const closed = await store.get(contactId, AGENT);
+    const closed = await db.store.get(contactId, AGENT);
     clock.set('2026-03-02T09:02:10.000Z');
     const again = await endOnTimer(deps, payload);
     expect(again.kind).toBe('IGNORED');
-    expect(await store.get(contactId, AGENT)).toEqual(closed);
+    expect(await db.store.get(contactId, AGENT)).toEqual(closed);
     expect(agents.calls.filter((c) => c.status === 'ROUTABLE')).toHaveLength(1);
   });
 
@@ -284,12 +275,12 @@ describe('R14: exactly once, whatever arrives', () => {
     await expect(
       startWrapUp(deps, config, disconnect({ contactId, disconnectedAt: DISCONNECT })),
     ).rejects.toThrow(/Rate exceeded/);
-    expect((await store.get(contactId, AGENT))?.wrapUpStatusSet).toBe(false);
+    expect((await db.store.get(contactId, AGENT))?.wrapUpStatusSet).toBe(false);
 
     clock.advance(STEP_LEASE_MS);
     const retry = await startWrapUp(deps, config, disconnect({ contactId, disconnectedAt: DISCONNECT }));
     expect(retry.kind).toBe('RESUMED');
-    expect(await store.get(contactId, AGENT)).toMatchObject({ wrapUpStatusSet: true, timerArmed: true });
+    expect(await db.store.get(contactId, AGENT)).toMatchObject({ wrapUpStatusSet: true, timerArmed: true });
     expect(agents.calls.map((c) => c.status)).toEqual(['WRAP_UP']);
     expect(timers.armed).toHaveLength(1);
   });
@@ -312,7 +303,10 @@ describe('R14: exactly once, whatever arrives', () => {
     const payload = { contactId, agentId: AGENT, deadline: '2026-03-02T09:01:30.000Z' };
     agents.failNext = 1;
     await expect(endOnTimer(deps, payload)).rejects.toThrow(/Rate exceeded/);
-    expect(await store.get(contactId, AGENT)).toMatchObject({ state: 'CLOSED_COMPLETE', restore: 'PENDING' });
+    expect(await db.store.get(contactId, AGENT)).toMatchObject({
+      state: 'CLOSED_COMPLETE',
+      restore: 'PENDING',
+    });
 
     // A duplicate within the lease leaves the restore to the delivery that is retrying it.
     await expect(endOnTimer(deps, payload)).rejects.toBeInstanceOf(StepInProgress);
@@ -320,7 +314,7 @@ describe('R14: exactly once, whatever arrives', () => {
     clock.advance(60_000);
     const retry = await endOnTimer(deps, payload);
     expect(retry.kind).toBe('RESTORED');
-    expect(await store.get(contactId, AGENT)).toMatchObject({
+    expect(await db.store.get(contactId, AGENT)).toMatchObject({
       restore: 'DONE',
       endedAt: '2026-03-02T09:01:30.000Z',
     });
@@ -331,7 +325,7 @@ describe('R14: exactly once, whatever arrives', () => {
     clock.set('2026-03-02T09:03:00.000Z');
     const { contactId, outcome } = await started();
     expect(outcome.kind).toBe('LATE');
-    expect(await store.get(contactId, AGENT)).toMatchObject({
+    expect(await db.store.get(contactId, AGENT)).toMatchObject({
       state: 'CLOSED_COMPLETE',
       endReason: 'LATE_EVENT',
       endedAt: '2026-03-02T09:01:30.000Z',

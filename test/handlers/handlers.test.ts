@@ -1,45 +1,34 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DynamoSessionStore } from '../../lambda/adapters/dynamo-session-store';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/core/config';
 import { indexPolicies } from '../../lambda/core/policy';
+import type { Deps } from '../../lambda/core/ports';
 import { makeContactEventsHandler } from '../../lambda/handlers/contact-events';
 import type { App } from '../../lambda/handlers/runtime';
 import { makeTimerDueHandler } from '../../lambda/handlers/timer-due';
 import { makeTimerFiredHandler } from '../../lambda/handlers/timer-fired';
-import { startDynamo, type TestDynamo } from '../support/dynamo';
+import { useSessionStore } from '../support/dynamo';
 import { INSTANCE_ARN, rawDisconnect } from '../support/events';
 import {
-  FakeClock,
-  RecordingAgents,
-  RecordingContacts,
-  RecordingLog,
-  RecordingTimers,
+  type FakeClock,
+  type RecordingAgents,
+  type RecordingLog,
+  type RecordingTimers,
+  testDeps,
 } from '../support/fakes';
 
 const AGENT = '87654321-4321-4321-4321-210987654321';
-let dynamo: TestDynamo;
-let store: DynamoSessionStore;
 let clock: FakeClock;
 let agents: RecordingAgents;
 let timers: RecordingTimers;
 let log: RecordingLog;
 let app: App;
 
-beforeAll(async () => {
-  dynamo = await startDynamo();
-  ({ store } = await dynamo.newStore());
-});
-afterAll(() => dynamo.close());
+const db = useSessionStore();
 beforeEach(() => {
-  clock = new FakeClock('2026-03-02T09:00:02.000Z');
-  agents = new RecordingAgents(clock);
-  timers = new RecordingTimers(clock);
-  log = new RecordingLog();
-  app = {
-    deps: { store, timers, agents, contacts: new RecordingContacts(), clock, log },
-    config: { instanceArn: INSTANCE_ARN, policies: indexPolicies(parseAcwConfig({}).policies) },
-  };
+  let deps: Deps;
+  ({ clock, agents, timers, log, deps } = testDeps(db.store, '2026-03-02T09:00:02.000Z'));
+  app = { deps, config: { instanceArn: INSTANCE_ARN, policies: indexPolicies(parseAcwConfig({}).policies) } };
 });
 
 function record(id: string, body: unknown): SQSRecord {
@@ -76,8 +65,8 @@ describe('contact-events handler', () => {
       ),
     );
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
-    expect((await store.get('h-1', AGENT))?.state).toBe('WRAP_UP');
-    expect((await store.get('h-2', AGENT))?.state).toBe('WRAP_UP');
+    expect((await db.store.get('h-1', AGENT))?.state).toBe('WRAP_UP');
+    expect((await db.store.get('h-2', AGENT))?.state).toBe('WRAP_UP');
     const failure = log.lines.find((l) => l.level === 'error');
     expect(failure?.fields?.messageId).toBe('bad');
     expect(JSON.stringify(failure?.fields)).toMatch(/Not an Amazon Connect contact event/);
@@ -92,7 +81,7 @@ describe('contact-events handler', () => {
       ),
     );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'throttled' }]);
-    expect((await store.get('h-4', AGENT))?.wrapUpStatusSet).toBe(true);
+    expect((await db.store.get('h-4', AGENT))?.wrapUpStatusSet).toBe(true);
   });
 
   it('logs each outcome keyed by contactId and agentId, never the customer phone number', async () => {
@@ -114,7 +103,7 @@ describe('timer handlers', () => {
     const payload = { contactId: 'h-6', agentId: AGENT, deadline: '2026-03-02T09:01:30.000Z' };
     await makeTimerFiredHandler(app)(payload);
     expect(timers.deferred.map((d) => d.delaySeconds)).toEqual([48]);
-    expect((await store.get('h-6', AGENT))?.state).toBe('WRAP_UP');
+    expect((await db.store.get('h-6', AGENT))?.state).toBe('WRAP_UP');
   });
 
   it('R16: timer-fired throws on a malformed payload so Lambda keeps it in its failure queue', async () => {
@@ -133,7 +122,7 @@ describe('timer handlers', () => {
       ),
     );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 't-bad' }]);
-    expect(await store.get('h-7', AGENT)).toMatchObject({
+    expect(await db.store.get('h-7', AGENT)).toMatchObject({
       state: 'CLOSED_COMPLETE',
       endReason: 'TIMER',
       endedAt: '2026-03-02T09:01:30.000Z',

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
+import { afterAll, beforeAll } from 'vitest';
 import { DynamoSessionStore } from '../../lambda/adapters/dynamo-session-store';
 import { sessionTableDefinition } from '../../lambda/adapters/session-keys';
 
@@ -38,4 +39,16 @@ export async function startDynamo(): Promise<TestDynamo> {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** A session table on a dynalite started once for the test file (vitest hooks registered here). */
+export function useSessionStore(): { readonly store: DynamoSessionStore } {
+  let dynamo: TestDynamo | undefined;
+  const handle: { store: DynamoSessionStore } = {} as { store: DynamoSessionStore };
+  beforeAll(async () => {
+    dynamo = await startDynamo();
+    handle.store = (await dynamo.newStore()).store;
+  });
+  afterAll(() => dynamo?.close());
+  return handle;
 }

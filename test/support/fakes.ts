@@ -3,7 +3,9 @@ import type {
   AgentStatus,
   Clock,
   ContactRecords,
+  Deps,
   Log,
+  SessionStore,
   TargetStatus,
   TimerPayload,
   Timers,
@@ -95,4 +97,15 @@ export class RecordingLog implements Log {
   error(message: string, fields?: Record<string, unknown>): void {
     this.lines.push({ level: 'error', message, fields });
   }
+}
+
+/** The recording stand-ins around a real store, on one fake clock: what most use-case tests need. */
+export function testDeps(store: SessionStore, start: string) {
+  const clock = new FakeClock(start);
+  const agents = new RecordingAgents(clock);
+  const timers = new RecordingTimers(clock);
+  const contacts = new RecordingContacts();
+  const log = new RecordingLog();
+  const deps: Deps = { store, timers, agents, contacts, clock, log };
+  return { clock, agents, timers, contacts, log, deps };
 }
