@@ -67,11 +67,6 @@ export function makeContactFlowHandler(app: App) {
       );
     }
 
-    const now = app.deps.clock.now();
-    await app.deps.store.putOverride(
-      { contactId: contact.ContactId, ...choice, setAt: now.toISOString() },
-      new Date(now.getTime() + FLOW_CHOICE_TTL_SECONDS * 1000),
-    );
     const queueArn = contact.Queue?.ARN;
     const resolved = resolveContactPolicy(
       app.config.policies,
@@ -80,6 +75,25 @@ export function makeContactFlowHandler(app: App) {
         queueId: queueArn === undefined ? undefined : lastArnSegment(queueArn),
       },
       choice,
+    );
+    const policy = resolved.policy;
+    // R7: a timed wrap-up that requires a disposition needs one to fall back on at its deadline.
+    if (
+      policy.requireDisposition &&
+      policy.mode !== 'untimed' &&
+      policy.defaultDispositionOnTimeout === undefined
+    ) {
+      return refuseWith(
+        app,
+        `mode ${policy.mode} needs a defaultDispositionOnTimeout in this contact's policy, which requires a disposition`,
+        contact.ContactId,
+      );
+    }
+
+    const now = app.deps.clock.now();
+    await app.deps.store.putOverride(
+      { contactId: contact.ContactId, ...choice, setAt: now.toISOString() },
+      new Date(now.getTime() + FLOW_CHOICE_TTL_SECONDS * 1000),
     );
     app.deps.log.info('Contact flow chose the wrap-up', {
       contactId: contact.ContactId,

@@ -35,7 +35,14 @@ beforeEach(() => {
           policies: {
             default: { durationSeconds: 90 },
             queues: { 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee': { durationSeconds: 300 } },
-            profiles: { tier3: { durationSeconds: 600 } },
+            profiles: {
+              tier3: { durationSeconds: 600 },
+              notes: {
+                mode: 'untimed',
+                requireDisposition: true,
+                dispositionCodes: [{ code: 'A', label: 'A' }],
+              },
+            },
           },
         }).policies,
       ),
@@ -106,7 +113,8 @@ describe('contact flow Lambda (R3: the flow chooses the contact wrap-up)', () =>
     [{ durationSeconds: 'ten' }, /durationSeconds must be a whole number of seconds 0-86400/],
     [{ durationSeconds: '90000' }, /durationSeconds must be a whole number of seconds 0-86400/],
     [{ mode: 'lazy' }, /mode must be one of timed, untimed, forced/],
-    [{ profile: 'tier9' }, /profile "tier9" is not configured \(configured: tier3\)/],
+    [{ profile: 'tier9' }, /profile "tier9" is not configured \(configured: tier3, notes\)/],
+    [{ profile: 'notes', mode: 'timed' }, /mode timed needs a defaultDispositionOnTimeout/],
     [{ duraton: '60' }, /duraton/],
   ])(
     'R16: bad parameters %j get an error field, not an exception, and store nothing',
