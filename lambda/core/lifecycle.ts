@@ -225,10 +225,19 @@ export async function endOnTimer(deps: Deps, payload: TimerPayload): Promise<Out
 export async function completeClose(deps: Deps, closed: Session): Promise<Session> {
   let session = closed;
   if (session.restore === 'PENDING') {
-    await deps.agents.set(session.instanceArn, session.agentId, 'ROUTABLE');
-    session = await saveStep(deps, session, (s) =>
-      s.restore === 'PENDING' ? markRestored(s, deps.clock.now(), 'DONE') : undefined,
-    );
+    const others = await otherOpenSessions(deps, session);
+    if (others > 0) {
+      // R12: the agent stays in wrap-up until their last open session ends.
+      const detail = `agent still has ${others} open wrap-up${others > 1 ? 's' : ''}`;
+      session = await saveStep(deps, session, (s) =>
+        s.restore === 'PENDING' ? markRestored(s, deps.clock.now(), 'SKIPPED', detail) : undefined,
+      );
+    } else {
+      await deps.agents.set(session.instanceArn, session.agentId, 'ROUTABLE');
+      session = await saveStep(deps, session, (s) =>
+        s.restore === 'PENDING' ? markRestored(s, deps.clock.now(), 'DONE') : undefined,
+      );
+    }
   }
   if (session.attributes === 'PENDING') {
     await deps.contacts.write(session.instanceArn, session.contactId, contactAttributesOf(session));
@@ -237,6 +246,24 @@ export async function completeClose(deps: Deps, closed: Session): Promise<Sessio
     );
   }
   return session;
+}
+
+/**
+ * R12: how many other wrap-ups of the same agent are still open. The index lists candidates (it
+ * lags a little); each is confirmed with a consistent read, so of two sessions closing at the same
+ * moment the later check always sees the other closed and restores: the agent is never left in
+ * wrap-up with nothing open.
+ */
+async function otherOpenSessions(deps: Deps, session: Session): Promise<number> {
+  const candidates = (await deps.store.listOpenByAgent(session.agentId)).filter(
+    (other) => other.contactId !== session.contactId,
+  );
+  let open = 0;
+  for (const candidate of candidates) {
+    const current = await deps.store.get(candidate.contactId, candidate.agentId);
+    if (current?.state === 'WRAP_UP') open += 1;
+  }
+  return open;
 }
 
 /** A closed session whose restore or record is not done yet. */

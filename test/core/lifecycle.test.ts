@@ -344,3 +344,48 @@ describe('R14: exactly once, whatever arrives', () => {
     expect(outcome.session && timerOf(outcome.session).deadline).toBe('2026-03-02T09:01:30.000Z');
   });
 });
+
+describe('R12: several contacts', () => {
+  it('R12: the agent is put back in the routable status only when their last open wrap-up ends', async () => {
+    const chat1 = await started({ channel: 'CHAT', queueId: 'queue-chat' });
+    const chat2 = await started({
+      channel: 'CHAT',
+      queueId: 'queue-chat',
+      disconnectedAt: '2026-03-02T09:00:20.000Z',
+    });
+
+    clock.set('2026-03-02T09:01:00.000Z');
+    const first = await endOnTimer(deps, {
+      contactId: chat1.contactId,
+      agentId: AGENT,
+      deadline: '2026-03-02T09:01:00.000Z',
+    });
+    expect(first.session).toMatchObject({ state: 'CLOSED_COMPLETE', restore: 'SKIPPED' });
+    expect(first.session?.history.at(-2)).toMatchObject({
+      what: 'RESTORE_SKIPPED',
+      detail: 'agent still has 1 open wrap-up',
+    });
+    expect(agents.calls.map((c) => c.status)).toEqual(['WRAP_UP', 'WRAP_UP']);
+
+    clock.set('2026-03-02T09:01:20.000Z');
+    const last = await endOnTimer(deps, {
+      contactId: chat2.contactId,
+      agentId: AGENT,
+      deadline: '2026-03-02T09:01:20.000Z',
+    });
+    expect(last.session?.restore).toBe('DONE');
+    expect(agents.calls.map((c) => c.status)).toEqual(['WRAP_UP', 'WRAP_UP', 'ROUTABLE']);
+  });
+
+  it('R12: another agent open wrap-up does not hold this agent', async () => {
+    const mine = await started();
+    await started({ agentId: 'someone-else' });
+    clock.set('2026-03-02T09:01:30.000Z');
+    const outcome = await endOnTimer(deps, {
+      contactId: mine.contactId,
+      agentId: AGENT,
+      deadline: '2026-03-02T09:01:30.000Z',
+    });
+    expect(outcome.session?.restore).toBe('DONE');
+  });
+});

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { DynamoSessionStore } from '../../lambda/adapters/dynamo-session-store';
 import { sessionTableDefinition } from '../../lambda/adapters/session-keys';
 
@@ -41,12 +41,19 @@ export async function startDynamo(): Promise<TestDynamo> {
   };
 }
 
-/** A session table on a dynalite started once for the test file (vitest hooks registered here). */
+/**
+ * A fresh session table for every test, on a dynalite started once for the test file (vitest
+ * hooks registered here): no test sees another's sessions, which R12 (an agent's other open
+ * wrap-ups) depends on.
+ */
 export function useSessionStore(): { readonly store: DynamoSessionStore } {
   let dynamo: TestDynamo | undefined;
   const handle: { store: DynamoSessionStore } = {} as { store: DynamoSessionStore };
   beforeAll(async () => {
     dynamo = await startDynamo();
+  });
+  beforeEach(async () => {
+    if (dynamo === undefined) throw new Error('dynalite did not start');
     handle.store = (await dynamo.newStore()).store;
   });
   afterAll(() => dynamo?.close());
