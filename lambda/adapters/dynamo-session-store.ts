@@ -20,6 +20,7 @@ import {
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { closeIsPending } from '../core/lifecycle';
 import { type ContactOverride, type SessionStore, VersionConflict } from '../core/ports';
 import type { Session } from '../core/session';
 import { NO_QUEUE, OVERRIDE_SORT_KEY, SESSION_TABLE, UNTIMED } from './session-keys';
@@ -154,7 +155,9 @@ export class DynamoSessionStore implements SessionStore {
       ...stripUndefined(session),
       [SESSION_TABLE.byQueueDayKey]: `${session.queueId ?? NO_QUEUE}#${session.startedAt.slice(0, 10)}`,
     };
-    if (session.state === 'WRAP_UP') {
+    // Listed while open, and after the close until its restore and record are done, so that the
+    // sweep finds a close that did not finish (R15).
+    if (session.state === 'WRAP_UP' || closeIsPending(session)) {
       item[SESSION_TABLE.openByAgentKey] = session.agentId;
       item[SESSION_TABLE.openByAgentSort] = session.deadline ?? UNTIMED;
     }

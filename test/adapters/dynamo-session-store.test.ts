@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoSessionStore, NO_QUEUE, SESSION_TABLE } from '../../lambda/adapters/dynamo-session-store';
 import { POLICY_DEFAULTS } from '../../lambda/core/config';
 import { VersionConflict } from '../../lambda/core/ports';
-import { closeSession, openSession, type Session } from '../../lambda/core/session';
+import {
+  closeSession,
+  markAttributesWritten,
+  markRestored,
+  openSession,
+  type Session,
+} from '../../lambda/core/session';
 import { startDynamo, type TestDynamo } from '../support/dynamo';
 
 let dynamo: TestDynamo;
@@ -77,7 +83,7 @@ describe('DynamoSessionStore (R14: conditional writes on a real DynamoDB API)', 
     expect(await store.get('c-roundtrip', 'agent-1')).toEqual({ ...original, version: 1 });
   });
 
-  it('lists an open session under the agent in the openByAgent index, and drops it once closed', async () => {
+  it('lists an open session under the agent in the openByAgent index, and drops it once its close is complete', async () => {
     const { session: stored } = await store.create(session('c-open', 'agent-open'));
     const open = () =>
       dynamo.client.send(
@@ -89,7 +95,7 @@ describe('DynamoSessionStore (R14: conditional writes on a real DynamoDB API)', 
         }),
       );
     expect((await open()).Items?.map((i) => i.contactId)).toEqual(['c-open']);
-    await store.save(
+    const closed = await store.save(
       closeSession(stored, {
         at: new Date('2026-03-02T09:01:30.000Z'),
         reason: 'TIMER',
@@ -98,6 +104,10 @@ describe('DynamoSessionStore (R14: conditional writes on a real DynamoDB API)', 
         restore: 'PENDING',
       }),
     );
+    // R15: still listed until its restore and record are done, for the sweep to find.
+    expect((await open()).Items?.map((i) => i.contactId)).toEqual(['c-open']);
+    const now = new Date('2026-03-02T09:01:31.000Z');
+    await store.save(markAttributesWritten(markRestored(closed, now, 'DONE'), now));
     expect((await open()).Items).toEqual([]);
   });
 

@@ -1,0 +1,106 @@
+/**
+ * R15: the sweep. Every minute it looks for open wrap-ups whose deadline passed more than a
+ * margin ago (a lost timer, an end that kept failing) and ends them (`SWEEP`, systemWrapUp), so
+ * no agent stays in the wrap-up status much past their deadline whatever failed.
+ */
+import { closeIsPending, completeClose, STEP_LEASE_MS } from './lifecycle';
+import type { Deps } from './ports';
+import { VersionConflict } from './ports';
+import { closeSession, type Session } from './session';
+
+/** How long past its deadline an open wrap-up may be before the sweep ends it. */
+export const SWEEP_MARGIN_MS = 60_000;
+
+/** What one sweep found and did. */
+export interface SweepResult {
+  /** Open wrap-ups past deadline + margin when the sweep looked. */
+  readonly overdue: number;
+  /** Of those, ended by this sweep. */
+  readonly ended: number;
+  /** Of those, that could not be ended now (they are tried again at the next sweep). */
+  readonly failed: number;
+}
+
+/**
+ * 1. List open wrap-ups (the sparse index) and keep those past deadline + margin.
+ * 2. For each, re-read it consistently: only a still-open session with the same deadline is
+ *    ended (a timer or an agent may have got there meanwhile).
+ * 3. Close it SWEEP, then restore the agent and write the record like any close (R12, R17).
+ * 4. Finish closes whose restore or record failed and that nobody retried (past the lease).
+ * One failing session never stops the others.
+ */
+export async function sweepOverdue(deps: Deps, marginMs = SWEEP_MARGIN_MS): Promise<SweepResult> {
+  const now = deps.clock.now();
+  const listed = await deps.store.listOpen();
+  // A close whose restore or record failed and was not retried (its delivery is gone).
+  const unfinished = listed.filter(
+    (session) =>
+      closeIsPending(session) && now.getTime() - new Date(session.updatedAt).getTime() >= STEP_LEASE_MS,
+  );
+  const overdue = listed.filter(
+    (session) =>
+      session.state === 'WRAP_UP' &&
+      session.deadline !== undefined &&
+      new Date(session.deadline).getTime() + marginMs < now.getTime(),
+  );
+  let ended = 0;
+  let failed = 0;
+  for (const candidate of overdue) {
+    try {
+      if (await endOverdue(deps, candidate)) ended += 1;
+    } catch (error) {
+      failed += 1;
+      deps.log.error('Sweep could not end an overdue wrap-up; the next sweep tries again', {
+        contactId: candidate.contactId,
+        agentId: candidate.agentId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  for (const session of unfinished) {
+    try {
+      await completeClose(deps, session);
+      ended += 1;
+    } catch (error) {
+      failed += 1;
+      deps.log.error('Sweep could not finish a closed wrap-up; the next sweep tries again', {
+        contactId: session.contactId,
+        agentId: session.agentId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  return { overdue: overdue.length + unfinished.length, ended, failed };
+}
+
+async function endOverdue(deps: Deps, candidate: Session): Promise<boolean> {
+  const session = await deps.store.get(candidate.contactId, candidate.agentId);
+  if (session === undefined || session.state !== 'WRAP_UP' || session.deadline !== candidate.deadline)
+    return false;
+  let saved: Session;
+  try {
+    saved = await deps.store.save(
+      closeSession(session, {
+        at: deps.clock.now(),
+        reason: 'SWEEP',
+        by: 'system',
+        systemWrapUp: true,
+        restore: 'PENDING',
+        disposition:
+          session.disposition ??
+          (session.policy.requireDisposition ? session.policy.defaultDispositionOnTimeout : undefined),
+      }),
+    );
+  } catch (error) {
+    // Someone else ended or changed it meanwhile: not overdue any more.
+    if (error instanceof VersionConflict) return false;
+    throw error;
+  }
+  deps.log.warn('Sweep ended an overdue wrap-up', {
+    contactId: saved.contactId,
+    agentId: saved.agentId,
+    deadline: saved.deadline,
+  });
+  await completeClose(deps, saved);
+  return true;
+}

@@ -1,0 +1,23 @@
+/**
+ * The sweep (R15), run every minute by an EventBridge schedule: ends open wrap-ups that are
+ * overdue and publishes how many it found (`OverdueSessions`, alarmed on).
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { sweepOverdue } from '../core/sweep';
+import { type App, deployedApp } from './runtime';
+
+export function makeSweepHandler(app: App) {
+  return async (): Promise<{ overdue: number; ended: number; failed: number }> => {
+    const result = await sweepOverdue(app.deps);
+    app.deps.log.info('Sweep done', { ...result });
+    if (app.metrics !== undefined) {
+      app.metrics.addMetric('OverdueSessions', MetricUnit.Count, result.overdue);
+      app.metrics.addMetric('SweepFailures', MetricUnit.Count, result.failed);
+      app.metrics.publishStoredMetrics();
+    }
+    return result;
+  };
+}
+
+export const handler = (): Promise<{ overdue: number; ended: number; failed: number }> =>
+  makeSweepHandler(deployedApp())();
