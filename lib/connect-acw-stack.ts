@@ -14,6 +14,7 @@ import { ContactEventIntake } from './contact-event-intake';
 import { ContactFlowFunction } from './contact-flow';
 import { Monitoring } from './monitoring';
 import { SessionTable } from './session-table';
+import { Sweep } from './sweep';
 import { WrapUpTimers } from './wrap-up-timers';
 
 /** CloudFormation's rule for the `ConnectInstanceArn` parameter (the config schema's, anchored). */
@@ -48,6 +49,8 @@ export class ConnectAcwStack extends Stack {
   readonly agentApi: AgentApi;
   /** The contact flow Lambda (R3). */
   readonly contactFlow: ContactFlowFunction;
+  /** The sweep (R15). */
+  readonly sweep: Sweep;
   /** The alarm topic and alarms. */
   readonly monitoring: Monitoring;
 
@@ -106,6 +109,14 @@ export class ConnectAcwStack extends Stack {
       this.agentStatus.grantWriteContactRecord(fn);
     }
 
+    // R15: the sweep ends what timers did not, and lists open sessions to find it.
+    this.sweep = new Sweep(this, 'Sweep', { functionSettings });
+    this.sessions.grantSessions(this.sweep.function);
+    this.sessions.grantListOpen(this.sweep.function);
+    this.agentStatus.grantSetStatus(this.sweep.function);
+    this.agentStatus.grantWriteContactRecord(this.sweep.function);
+    this.timers.grantDefer(this.sweep.function);
+
     // R3: contact flows choose a contact's wrap-up through their own function.
     this.contactFlow = new ContactFlowFunction(this, 'ContactFlow', { functionSettings });
     this.sessions.grantSessions(this.contactFlow.function);
@@ -130,9 +141,12 @@ export class ConnectAcwStack extends Stack {
         { name: 'TimerDue', fn: this.timers.dueFunction },
         { name: 'Api', fn: this.agentApi.function },
         { name: 'ContactFlow', fn: this.contactFlow.function },
+        { name: 'Sweep', fn: this.sweep.function },
       ],
       ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
     });
+
+    this.sweep.alarmOverdue(this.monitoring.topic);
 
     new CfnOutput(this, 'SessionTableName', { value: this.sessions.table.tableName });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.timers.scheduleGroupName });

@@ -62,6 +62,16 @@ export class SessionTable extends Construct {
    * Lets `fn` read and write sessions: sets `TABLE_NAME` and grants `dynamodb:GetItem` and
    * `dynamodb:PutItem` on the table only (not its indexes: no handler queries them yet).
    */
+  /** Lets `fn` list open sessions: Query and Scan on the sparse `openByAgent` index only. */
+  grantListOpen(fn: AcwFunction): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query', 'dynamodb:Scan'],
+        resources: [`${this.table.tableArn}/index/${SESSION_TABLE.openByAgentIndex}`],
+      }),
+    );
+  }
+
   grantSessions(fn: AcwFunction): void {
     fn.addEnvironment(ENV.tableName, this.table.tableName);
     fn.addToRolePolicy(

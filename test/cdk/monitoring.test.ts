@@ -98,6 +98,7 @@ describe('Monitoring', () => {
   it('has one alarm per dead-letter queue and per function, no more', () => {
     const { template } = synth();
 
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5 + 5);
+    // 5 dead-letter queues, 6 functions, and the sweep's overdue sessions.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5 + 6 + 1);
   });
 });

@@ -70,7 +70,7 @@ describe('real synthesis', () => {
   it('bundles each handler with esbuild: minified, with a source map, the AWS SDK left to the runtime', () => {
     const assets = readdirSync(outdir).filter((name) => name.startsWith('asset.'));
 
-    expect(assets).toHaveLength(5);
+    expect(assets).toHaveLength(6);
     for (const asset of assets) {
       const code = readFileSync(join(outdir, asset, 'index.js'), 'utf8');
 

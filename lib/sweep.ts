@@ -1,0 +1,70 @@
+/**
+ * R15: the sweep, every minute. It ends open wrap-ups past deadline + margin (a lost timer, an end
+ * that kept failing) and finishes closes whose restore did not complete, and it publishes how many
+ * it found (`OverdueSessions`), which is alarmed on: a healthy system shows none.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { AcwFunction, type AcwFunctionSettings, handlerEntry } from './acw-function';
+
+/** Properties of the sweep. */
+export interface SweepProps {
+  /** Shared function settings. */
+  readonly functionSettings: AcwFunctionSettings;
+  /**
+   * How often the sweep runs.
+   * @default Duration.minutes(1)
+   */
+  readonly every?: Duration;
+}
+
+export class Sweep extends Construct {
+  /** The sweep function. */
+  readonly function: AcwFunction;
+  /** The schedule that runs it. */
+  readonly rule: Rule;
+
+  constructor(scope: Construct, id: string, props: SweepProps) {
+    super(scope, id);
+    const every = props.every ?? Duration.minutes(1);
+    if (every.toSeconds() < 60 || every.toSeconds() > 900) {
+      throw new Error(`Sweep: props.every must be 1-15 minutes, got ${every.toSeconds()} seconds`);
+    }
+    this.function = new AcwFunction(this, 'Function', {
+      settings: props.functionSettings,
+      entry: handlerEntry('sweep'),
+      description: 'Sweep: ends overdue wrap-ups and finishes closes that did not complete (R15)',
+      timeout: Duration.seconds(50),
+    });
+    this.rule = new Rule(this, 'Schedule', {
+      description: 'connect-acw: runs the wrap-up sweep',
+      schedule: Schedule.rate(every),
+      targets: [new LambdaFunction(this.function.function, { retryAttempts: 2 })],
+    });
+  }
+
+  /** An alarm on the `OverdueSessions` the sweep publishes: anything overdue means a timer failed. */
+  alarmOverdue(topic: ITopic, serviceName = 'connect-acw'): Alarm {
+    const alarm = new Alarm(this, 'OverdueSessionsAlarm', {
+      alarmDescription: 'connect-acw: wrap-ups found past their deadline + margin by the sweep (R15)',
+      metric: new Metric({
+        namespace: 'ConnectAcw',
+        metricName: 'OverdueSessions',
+        dimensionsMap: { service: serviceName },
+        statistic: 'Maximum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(topic));
+    return alarm;
+  }
+}

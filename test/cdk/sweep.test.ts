@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { logicalId, propertiesOf, resourcesAllowed, synth } from './support';
+
+describe('Sweep (R15: nobody stuck)', () => {
+  it('R15: runs the sweep function every minute', () => {
+    const { stack, template } = synth();
+    const rule = propertiesOf(template, logicalId(stack.sweep.rule));
+    expect(rule.ScheduleExpression).toBe('rate(1 minute)');
+    expect(rule.Targets).toEqual([
+      expect.objectContaining({ Arn: { 'Fn::GetAtt': [logicalId(stack.sweep.function.function), 'Arn'] } }),
+    ]);
+  });
+
+  it('R15: may list open sessions only through the sparse index, and restore and record like the timers', () => {
+    const { stack, template } = synth();
+    const role = logicalId(stack.sweep.function.role);
+    const table = logicalId(stack.sessions.table);
+    expect(resourcesAllowed(template, role, 'dynamodb:Scan')).toEqual([
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/openByAgent']] },
+    ]);
+    expect(resourcesAllowed(template, role, 'connect:PutUserStatus')).toHaveLength(2);
+    expect(resourcesAllowed(template, role, 'connect:UpdateContactAttributes')).toHaveLength(1);
+  });
+
+  it('R15: alarms to the topic when the sweep finds any overdue wrap-up', () => {
+    const { stack, template } = synth();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'ConnectAcw',
+      MetricName: 'OverdueSessions',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: logicalId(stack.monitoring.topic) }],
+    });
+  });
+});
