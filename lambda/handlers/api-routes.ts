@@ -7,7 +7,7 @@
 /** HTTP methods the API uses. */
 export type ApiMethod = 'GET' | 'POST' | 'PUT';
 
-/** Who may call a route: any signed-in agent, or members of the supervisor group only. */
+/** Who may call a route: every signed-in agent, or members of the supervisor group only. */
 export type ApiAudience = 'agent' | 'supervisor';
 
 /** One route of the API, keyed like API Gateway's `routeKey` (`METHOD /path/{param}`). */
