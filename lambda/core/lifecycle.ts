@@ -34,6 +34,7 @@ export type IgnoredReason =
   | 'OTHER_INSTANCE'
   | 'NO_AGENT'
   | 'NO_WRAP_UP_POLICY'
+  | 'SWITCHED_OFF'
   | 'UNKNOWN_SESSION'
   | 'DUPLICATE'
   | 'ALREADY_CLOSED'
@@ -100,6 +101,10 @@ export async function startWrapUp(
     });
   }
   if (resolved.policy.durationSeconds === 0) return { kind: 'IGNORED', reason: 'NO_WRAP_UP_POLICY' };
+  // R18: switched off, no new wrap-up starts (the sweep ends the open ones).
+  if (deps.killSwitch !== undefined && !(await deps.killSwitch.isOn())) {
+    return { kind: 'IGNORED', reason: 'SWITCHED_OFF' };
+  }
 
   const fresh = openSession({
     contactId: event.contactId,

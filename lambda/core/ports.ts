@@ -93,6 +93,12 @@ export interface Log {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/** R18: the runtime switch that turns ACW off without a redeploy. */
+export interface KillSwitch {
+  /** False when ACW is switched off. */
+  isOn(): Promise<boolean>;
+}
+
 /** Everything a use case needs. */
 export interface Deps {
   readonly store: SessionStore;
@@ -101,4 +107,6 @@ export interface Deps {
   readonly contacts: ContactRecords;
   readonly clock: Clock;
   readonly log: Log;
+  /** R18: absent means ACW is always on (tests, the simulator). */
+  readonly killSwitch?: KillSwitch | undefined;
 }

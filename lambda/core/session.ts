@@ -10,7 +10,7 @@ export type SessionState = 'WRAP_UP' | 'CLOSED_COMPLETE';
  * Why a session ended. TIMER is R7; LATE_EVENT is a contact event that arrived after the
  * wrap-up it asked for was already over, so the agent was never held.
  */
-export type EndReason = 'TIMER' | 'AGENT_DONE' | 'SWEEP' | 'LATE_EVENT';
+export type EndReason = 'TIMER' | 'AGENT_DONE' | 'SWEEP' | 'KILL_SWITCH' | 'LATE_EVENT';
 
 /** Who did something to a session: the system, or a person by Connect user id. */
 export type Actor = 'system' | `agent:${string}` | `supervisor:${string}`;

@@ -26,28 +26,30 @@ export interface SweepResult {
  * 2. For each, re-read it consistently: only a still-open session with the same deadline is
  *    ended (a timer or an agent may have got there meanwhile).
  * 3. Close it SWEEP, then restore the agent and write the record like any close (R12, R17).
+ * When ACW is switched off (R18), every open wrap-up is ended (`KILL_SWITCH`) and its agent restored.
  * 4. Finish closes whose restore or record failed and that nobody retried (past the lease).
  * One failing session never stops the others.
  */
 export async function sweepOverdue(deps: Deps, marginMs = SWEEP_MARGIN_MS): Promise<SweepResult> {
   const now = deps.clock.now();
   const listed = await deps.store.listOpen();
+  // R18: switched off, every open wrap-up ends now, its agent restored.
+  const switchedOff = deps.killSwitch !== undefined && !(await deps.killSwitch.isOn());
   // A close whose restore or record failed and was not retried (its delivery is gone).
   const unfinished = listed.filter(
     (session) =>
       closeIsPending(session) && now.getTime() - new Date(session.updatedAt).getTime() >= STEP_LEASE_MS,
   );
+  const isOverdue = (session: Session) =>
+    session.deadline !== undefined && new Date(session.deadline).getTime() + marginMs < now.getTime();
   const overdue = listed.filter(
-    (session) =>
-      session.state === 'WRAP_UP' &&
-      session.deadline !== undefined &&
-      new Date(session.deadline).getTime() + marginMs < now.getTime(),
+    (session) => session.state === 'WRAP_UP' && (switchedOff || isOverdue(session)),
   );
   let ended = 0;
   let failed = 0;
   for (const candidate of overdue) {
     try {
-      if (await endOverdue(deps, candidate)) ended += 1;
+      if (await endOverdue(deps, candidate, switchedOff ? 'KILL_SWITCH' : 'SWEEP')) ended += 1;
     } catch (error) {
       failed += 1;
       deps.log.error('Sweep could not end an overdue wrap-up; the next sweep tries again', {
@@ -73,7 +75,7 @@ export async function sweepOverdue(deps: Deps, marginMs = SWEEP_MARGIN_MS): Prom
   return { overdue: overdue.length + unfinished.length, ended, failed };
 }
 
-async function endOverdue(deps: Deps, candidate: Session): Promise<boolean> {
+async function endOverdue(deps: Deps, candidate: Session, reason: 'SWEEP' | 'KILL_SWITCH'): Promise<boolean> {
   const session = await deps.store.get(candidate.contactId, candidate.agentId);
   if (session === undefined || session.state !== 'WRAP_UP' || session.deadline !== candidate.deadline)
     return false;
@@ -82,7 +84,7 @@ async function endOverdue(deps: Deps, candidate: Session): Promise<boolean> {
     saved = await deps.store.save(
       closeSession(session, {
         at: deps.clock.now(),
-        reason: 'SWEEP',
+        reason,
         by: 'system',
         systemWrapUp: true,
         restore: 'PENDING',
@@ -96,11 +98,14 @@ async function endOverdue(deps: Deps, candidate: Session): Promise<boolean> {
     if (error instanceof VersionConflict) return false;
     throw error;
   }
-  deps.log.warn('Sweep ended an overdue wrap-up', {
-    contactId: saved.contactId,
-    agentId: saved.agentId,
-    deadline: saved.deadline,
-  });
+  deps.log.warn(
+    reason === 'SWEEP' ? 'Sweep ended an overdue wrap-up' : 'ACW is switched off: wrap-up ended',
+    {
+      contactId: saved.contactId,
+      agentId: saved.agentId,
+      deadline: saved.deadline,
+    },
+  );
   await completeClose(deps, saved);
   return true;
 }

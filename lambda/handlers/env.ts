@@ -15,6 +15,7 @@ export const ENV = {
   scheduleRoleArn: 'SCHEDULE_ROLE_ARN',
   scheduleDlqArn: 'SCHEDULE_DLQ_ARN',
   dueQueueUrl: 'DUE_QUEUE_URL',
+  switchParameter: 'ACW_SWITCH_PARAMETER',
 } as const;
 
 /** A required environment variable, or an error naming it (fail fast, never `|| ''`). */

@@ -9,10 +9,12 @@ import { ConnectClient } from '@aws-sdk/client-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConnectAgentStatus } from '../adapters/connect-agent-status';
 import { ConnectContactRecords } from '../adapters/connect-contact-records';
 import { DynamoSessionStore } from '../adapters/dynamo-session-store';
+import { SsmKillSwitch } from '../adapters/ssm-kill-switch';
 import { SchedulerTimers } from '../adapters/timers';
 import { parseAcwConfig } from '../core/config';
 import type { LifecycleConfig } from '../core/lifecycle';
@@ -91,6 +93,14 @@ export function appFromEnvironment(env: NodeJS.ProcessEnv = process.env): App {
       contacts: new ConnectContactRecords(connect),
       clock: { now: () => new Date(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
       log: powertoolsLog(logger),
+      killSwitch:
+        env[ENV.switchParameter] === undefined
+          ? undefined
+          : new SsmKillSwitch({
+              client: new SSMClient(clientConfig),
+              parameterName: requireEnv(ENV.switchParameter, env),
+              log: powertoolsLog(logger),
+            }),
     },
   };
 }
