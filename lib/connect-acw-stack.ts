@@ -12,6 +12,7 @@ import { AgentStatusApi } from './agent-status-api';
 import { acwConfigFromContext } from './config-context';
 import { ContactEventIntake } from './contact-event-intake';
 import { ContactFlowFunction } from './contact-flow';
+import { KillSwitch } from './kill-switch';
 import { Monitoring } from './monitoring';
 import { SessionTable } from './session-table';
 import { Sweep } from './sweep';
@@ -51,6 +52,8 @@ export class ConnectAcwStack extends Stack {
   readonly contactFlow: ContactFlowFunction;
   /** The sweep (R15). */
   readonly sweep: Sweep;
+  /** The runtime switch (R18). */
+  readonly killSwitch: KillSwitch;
   /** The alarm topic and alarms. */
   readonly monitoring: Monitoring;
 
@@ -117,6 +120,11 @@ export class ConnectAcwStack extends Stack {
     this.agentStatus.grantWriteContactRecord(this.sweep.function);
     this.timers.grantDefer(this.sweep.function);
 
+    // R18: the intake stops starting wrap-ups and the sweep ends the open ones when switched off.
+    this.killSwitch = new KillSwitch(this, 'Switch');
+    this.killSwitch.grantRead(this.intake.function);
+    this.killSwitch.grantRead(this.sweep.function);
+
     // R3: contact flows choose a contact's wrap-up through their own function.
     this.contactFlow = new ContactFlowFunction(this, 'ContactFlow', { functionSettings });
     this.sessions.grantSessions(this.contactFlow.function);
@@ -151,6 +159,7 @@ export class ConnectAcwStack extends Stack {
     new CfnOutput(this, 'SessionTableName', { value: this.sessions.table.tableName });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.timers.scheduleGroupName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+    new CfnOutput(this, 'SwitchParameterName', { value: this.killSwitch.parameter.parameterName });
     new CfnOutput(this, 'ContactFlowFunctionArn', { value: this.contactFlow.function.functionArn });
     if (this.agentStatus.wrapUpStatusId !== undefined) {
       new CfnOutput(this, 'WrapUpStatusId', { value: this.agentStatus.wrapUpStatusId });

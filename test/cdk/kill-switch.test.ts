@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { ENV } from '../../lambda/handlers/env';
+import { logicalId, propertiesOf, resourcesAllowed, synth } from './support';
+
+describe('KillSwitch (R18)', () => {
+  it('R18: an SSM parameter, on by default, read only by the intake and the sweep', () => {
+    const { stack, template } = synth();
+    const parameterId = logicalId(stack.killSwitch.parameter);
+    expect(propertiesOf(template, parameterId)).toMatchObject({ Type: 'String', Value: 'on' });
+
+    for (const fn of [stack.intake.function, stack.sweep.function]) {
+      const env = (
+        propertiesOf(template, logicalId(fn.function)).Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+      expect(env[ENV.switchParameter], fn.node.path).toEqual({ Ref: parameterId });
+      expect(resourcesAllowed(template, logicalId(fn.role), 'ssm:GetParameter'), fn.node.path).toHaveLength(
+        1,
+      );
+    }
+    for (const fn of stack.timers.functions) {
+      expect(resourcesAllowed(template, logicalId(fn.role), 'ssm:GetParameter'), fn.node.path).toEqual([]);
+    }
+  });
+});
