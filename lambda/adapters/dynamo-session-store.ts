@@ -20,6 +20,7 @@ import {
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { definedFields } from '../core/config';
 import { closeIsPending } from '../core/lifecycle';
 import { type ContactOverride, type SessionStore, VersionConflict } from '../core/ports';
 import type { Session } from '../core/session';
@@ -70,7 +71,7 @@ export class DynamoSessionStore implements SessionStore {
       new PutCommand({
         TableName: this.props.tableName,
         Item: {
-          ...stripUndefined(override),
+          ...definedFields(override),
           [SESSION_TABLE.sortKey]: OVERRIDE_SORT_KEY,
           [SESSION_TABLE.ttlAttribute]: Math.floor(expiresAt.getTime() / 1000),
         },
@@ -152,7 +153,7 @@ export class DynamoSessionStore implements SessionStore {
 
   private toItem(session: Session): Record<string, unknown> {
     const item: Record<string, unknown> = {
-      ...stripUndefined(session),
+      ...definedFields(session),
       [SESSION_TABLE.byQueueDayKey]: `${session.queueId ?? NO_QUEUE}#${session.startedAt.slice(0, 10)}`,
     };
     // Listed while open, and after the close until its restore and record are done, so that the
@@ -181,8 +182,4 @@ export function sessionFromItem(item: Record<string, unknown>): Session {
   const session: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(item)) if (!DERIVED.has(key)) session[key] = value;
   return session as unknown as Session;
-}
-
-function stripUndefined<T extends object>(value: T): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }

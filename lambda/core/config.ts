@@ -199,7 +199,7 @@ function checkPolicy(
   path: PropertyKey[],
   ctx: z.core.$RefinementCtx,
 ): void {
-  const policy = { ...base, ...stripUndefined(level) };
+  const policy = { ...base, ...definedFields(level) };
   const codes = new Set(policy.dispositionCodes.map((entry) => entry.code));
   const fallback = policy.defaultDispositionOnTimeout;
   if (fallback !== undefined && !codes.has(fallback)) {
@@ -225,7 +225,8 @@ function checkPolicy(
   }
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
+/** The fields of `value` that are set: an override applies these and nothing else. */
+export function definedFields<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 

@@ -11,6 +11,7 @@ import { type PolicyIndex, PROFILE_TAG, resolveContactPolicy } from './policy';
 import type { Deps, TimerPayload } from './ports';
 import { VersionConflict } from './ports';
 import {
+  closeBySystem,
   closeSession,
   contactAttributesOf,
   markAttributesWritten,
@@ -199,17 +200,7 @@ export async function endOnTimer(deps: Deps, payload: TimerPayload): Promise<Out
     }
     if (step.waitMs > 0) await deps.clock.sleep(step.waitMs);
 
-    const closed = closeSession(session, {
-      at: deps.clock.now(),
-      reason: 'TIMER',
-      by: 'system',
-      systemWrapUp: true,
-      restore: 'PENDING',
-      // R7: a required disposition nobody gave becomes the policy's timeout default.
-      disposition:
-        session.disposition ??
-        (session.policy.requireDisposition ? session.policy.defaultDispositionOnTimeout : undefined),
-    });
+    const closed = closeBySystem(session, deps.clock.now(), 'TIMER');
     let saved: Session;
     try {
       saved = await deps.store.save(closed);

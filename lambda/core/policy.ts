@@ -4,7 +4,7 @@
  * overrides only the fields it sets, so `queues.billing: { durationSeconds: 300 }` keeps every
  * other field of the channel or default policy.
  */
-import { type AcwConfig, type Policy, type PolicyOverride, queueIdOf } from './config';
+import { type AcwConfig, definedFields, type Policy, type PolicyOverride, queueIdOf } from './config';
 
 /** The contact tag a contact flow sets ("Tag contact" block) to choose a profile. */
 export const PROFILE_TAG = 'acwProfile';
@@ -89,6 +89,5 @@ export function resolveContactPolicy(
 }
 
 function applyOverride(base: Policy, override: PolicyOverride): Policy {
-  const set = Object.entries(override).filter(([, value]) => value !== undefined);
-  return { ...base, ...(Object.fromEntries(set) as Partial<Policy>) };
+  return { ...base, ...(definedFields(override) as Partial<Policy>) };
 }

@@ -184,6 +184,26 @@ export function markRestored(
   );
 }
 
+/**
+ * R7: the system ends a wrap-up (timer, sweep, kill switch): systemWrapUp, the agent to be
+ * restored, and a required disposition nobody gave becomes the policy's timeout default.
+ */
+export function closeBySystem(
+  session: Session,
+  at: Date,
+  reason: 'TIMER' | 'SWEEP' | 'KILL_SWITCH',
+): Session {
+  const fallback = session.policy.requireDisposition ? session.policy.defaultDispositionOnTimeout : undefined;
+  return closeSession(session, {
+    at,
+    reason,
+    by: 'system',
+    systemWrapUp: true,
+    restore: 'PENDING',
+    disposition: session.disposition ?? fallback,
+  });
+}
+
 /** The contact attributes that carry the wrap-up record into Connect's contact records (R17). */
 export function contactAttributesOf(session: Session): Record<string, string> {
   const attributes: Record<string, string> = {

@@ -6,7 +6,7 @@
 import { closeIsPending, completeClose, STEP_LEASE_MS } from './lifecycle';
 import type { Deps } from './ports';
 import { VersionConflict } from './ports';
-import { closeSession, type Session } from './session';
+import { closeBySystem, type Session } from './session';
 
 /** How long past its deadline an open wrap-up may be before the sweep ends it. */
 export const SWEEP_MARGIN_MS = 60_000;
@@ -81,18 +81,7 @@ async function endOverdue(deps: Deps, candidate: Session, reason: 'SWEEP' | 'KIL
     return false;
   let saved: Session;
   try {
-    saved = await deps.store.save(
-      closeSession(session, {
-        at: deps.clock.now(),
-        reason,
-        by: 'system',
-        systemWrapUp: true,
-        restore: 'PENDING',
-        disposition:
-          session.disposition ??
-          (session.policy.requireDisposition ? session.policy.defaultDispositionOnTimeout : undefined),
-      }),
-    );
+    saved = await deps.store.save(closeBySystem(session, deps.clock.now(), reason));
   } catch (error) {
     // Someone else ended or changed it meanwhile: not overdue any more.
     if (error instanceof VersionConflict) return false;

@@ -1,32 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DynamoSessionStore } from '../../lambda/adapters/dynamo-session-store';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/core/config';
 import { startWrapUp } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import { makeContactFlowHandler } from '../../lambda/handlers/contact-flow';
 import type { App } from '../../lambda/handlers/runtime';
-import { startDynamo, type TestDynamo } from '../support/dynamo';
+import { useSessionStore } from '../support/dynamo';
 import { disconnect, fixture, INSTANCE_ARN } from '../support/events';
-import {
-  FakeClock,
-  RecordingAgents,
-  RecordingContacts,
-  RecordingLog,
-  RecordingTimers,
-} from '../support/fakes';
+import { testDeps } from '../support/fakes';
 
-let dynamo: TestDynamo;
-let store: DynamoSessionStore;
+const db = useSessionStore();
 let app: App;
 let seq = 0;
 
-beforeAll(async () => {
-  dynamo = await startDynamo();
-  ({ store } = await dynamo.newStore());
-});
-afterAll(() => dynamo.close());
 beforeEach(() => {
-  const clock = new FakeClock('2026-03-02T08:59:00.000Z');
   app = {
     config: {
       instanceArn: INSTANCE_ARN,
@@ -47,14 +33,7 @@ beforeEach(() => {
         }).policies,
       ),
     },
-    deps: {
-      store,
-      timers: new RecordingTimers(clock),
-      agents: new RecordingAgents(clock),
-      contacts: new RecordingContacts(),
-      clock,
-      log: new RecordingLog(),
-    },
+    deps: testDeps(db.store, '2026-03-02T08:59:00.000Z').deps,
   };
 });
 
@@ -123,7 +102,7 @@ describe('contact flow Lambda (R3: the flow chooses the contact wrap-up)', () =>
       const response = await makeContactFlowHandler(app)(flowEvent(parameters, contactId));
       expect(Object.keys(response)).toEqual(['error']);
       expect(response.error).toMatch(message);
-      expect(await store.getOverride(contactId)).toBeUndefined();
+      expect(await db.store.getOverride(contactId)).toBeUndefined();
     },
   );
 
@@ -135,13 +114,13 @@ describe('contact flow Lambda (R3: the flow chooses the contact wrap-up)', () =>
   it('stores the choice with an expiry, keyed by the contact', async () => {
     const contactId = `flow-${++seq}`;
     await makeContactFlowHandler(app)(flowEvent({ profile: 'tier3', durationSeconds: '120' }, contactId));
-    expect(await store.getOverride(contactId)).toEqual({
+    expect(await db.store.getOverride(contactId)).toEqual({
       contactId,
       profile: 'tier3',
       durationSeconds: 120,
       setAt: '2026-03-02T08:59:00.000Z',
     });
     // The choice shares the contact's partition but is nobody's session.
-    expect(await store.get(contactId, '#FLOW')).toBeUndefined();
+    expect(await db.store.get(contactId, '#FLOW')).toBeUndefined();
   });
 });
