@@ -20,6 +20,7 @@ import { parseAcwConfig } from '../core/config';
 import type { LifecycleConfig } from '../core/lifecycle';
 import { indexPolicies } from '../core/policy';
 import type { Deps, Log } from '../core/ports';
+import type { DeadLetterSink } from './dead-letters';
 import { ENV, requireEnv } from './env';
 
 export { ENV, requireEnv } from './env';
@@ -29,6 +30,8 @@ export interface App {
   readonly deps: Deps;
   readonly config: LifecycleConfig;
   readonly metrics?: Metrics | undefined;
+  /** R16: where malformed records are kept at once; without it they are failed and retried. */
+  readonly deadLetters?: DeadLetterSink | undefined;
 }
 
 /** Adapts Powertools Logger to the core's Log port. */
