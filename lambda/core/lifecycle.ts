@@ -27,6 +27,11 @@ export interface LifecycleConfig {
   readonly policies: PolicyIndex;
   /** Events from any other instance are ignored; undefined accepts every instance. */
   readonly instanceArn?: string | undefined;
+  /**
+   * R8, R11: the agent event stream is consumed, so a status the agent chose ends their wrap-up
+   * as it happens. Without it, the agent's current status is read before each restore.
+   */
+  readonly agentEventStream?: boolean | undefined;
 }
 
 /** Why an event or timer changed nothing. */
@@ -64,6 +69,18 @@ export class StepInProgress extends Error {
     super(`Session ${session.contactId}/${session.agentId}: ${step} is in progress in another delivery`);
     this.name = 'StepInProgress';
   }
+}
+
+/**
+ * Every contact event the intake receives: DISCONNECTED starts a wrap-up (R1); an agent's
+ * CONNECTED_TO_AGENT, or an outbound contact naming them, interrupts one (R9, R10).
+ */
+export async function onContactEvent(
+  deps: Deps,
+  config: LifecycleConfig,
+  event: ContactEvent,
+): Promise<Outcome> {
+  return startWrapUp(deps, config, event);
 }
 
 /**

@@ -3,7 +3,7 @@
  * starts their wrap-up (R1-R3); everything else is acknowledged and changes nothing.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { startWrapUp } from '../core/lifecycle';
+import { onContactEvent } from '../core/lifecycle';
 import { eachRecord } from './batch';
 import { parseContactEvent } from './events';
 import { report } from './outcome';
@@ -13,7 +13,7 @@ export function makeContactEventsHandler(app: App) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const response = await eachRecord(event.Records, app.deps.log, async (record) => {
       const contact = parseContactEvent(record.body);
-      report(app, await startWrapUp(app.deps, app.config, contact));
+      report(app, await onContactEvent(app.deps, app.config, contact));
     });
     app.metrics?.publishStoredMetrics();
     return response;
