@@ -9,6 +9,10 @@
  *   metrics and calibration by queue.
  * - `expiresAt` (TTL, epoch seconds): set when the session closes, `retentionDays` later.
  *
+ * Beside the sessions, items whose sort key starts with `#` (never an agent id): a contact flow's
+ * choice (`#FLOW`), an interruption record (`#INTERRUPT#agent`), and under the partition
+ * `#AGENT#id` the agent's status as the agent event stream last reported it.
+ *
  * Every write is conditional on the version read (optimistic locking), so concurrent deliveries of
  * the same event or timer cannot both win (R14).
  */
@@ -19,12 +23,21 @@ import {
   PutCommand,
   QueryCommand,
   ScanCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { definedFields } from '../core/config';
 import { closeIsPending } from '../core/lifecycle';
-import { type ContactOverride, type SessionStore, VersionConflict } from '../core/ports';
+import { type ContactOverride, type ObservedStatus, type SessionStore, VersionConflict } from '../core/ports';
 import type { Session } from '../core/session';
-import { NO_QUEUE, OVERRIDE_SORT_KEY, SESSION_TABLE, UNTIMED } from './session-keys';
+import {
+  AGENT_STATUS_PARTITION_PREFIX,
+  AGENT_STATUS_SORT_KEY,
+  INTERRUPTION_SORT_PREFIX,
+  NO_QUEUE,
+  OVERRIDE_SORT_KEY,
+  SESSION_TABLE,
+  UNTIMED,
+} from './session-keys';
 
 export { NO_QUEUE, SESSION_TABLE } from './session-keys';
 
@@ -58,8 +71,8 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async get(contactId: string, agentId: string): Promise<Session | undefined> {
-    // The contact flow's choice shares the contact's partition; it is not anyone's session.
-    if (agentId === OVERRIDE_SORT_KEY) return undefined;
+    // The contact flow's choice and interruption records share the contact's partition: not sessions.
+    if (agentId.startsWith('#')) return undefined;
     const result = await this.props.client.send(
       new GetCommand({ TableName: this.props.tableName, Key: { contactId, agentId }, ConsistentRead: true }),
     );
@@ -90,6 +103,112 @@ export class DynamoSessionStore implements SessionStore {
     if (result.Item === undefined) return undefined;
     const { agentId: _sort, expiresAt: _ttl, ...override } = result.Item;
     return override as ContactOverride;
+  }
+
+  async markInterruption(
+    contactId: string,
+    agentId: string,
+    side: 'INTERRUPTED' | 'ENDED',
+    expiresAt: Date,
+  ): Promise<{ interrupted: boolean; ended: boolean }> {
+    // One atomic update: the write that sets the second side is the only one that sees both.
+    const result = await this.props.client.send(
+      new UpdateCommand({
+        TableName: this.props.tableName,
+        Key: this.interruptionKey(contactId, agentId),
+        UpdateExpression: 'SET #side = :true, #ttl = :ttl',
+        ExpressionAttributeNames: {
+          '#side': side === 'INTERRUPTED' ? 'interrupted' : 'ended',
+          '#ttl': SESSION_TABLE.ttlAttribute,
+        },
+        ExpressionAttributeValues: { ':true': true, ':ttl': Math.floor(expiresAt.getTime() / 1000) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return { interrupted: result.Attributes?.interrupted === true, ended: result.Attributes?.ended === true };
+  }
+
+  async claimInterruptionRestore(
+    contactId: string,
+    agentId: string,
+    now: Date,
+    staleBefore: Date,
+  ): Promise<boolean> {
+    try {
+      await this.props.client.send(
+        new UpdateCommand({
+          TableName: this.props.tableName,
+          Key: this.interruptionKey(contactId, agentId),
+          UpdateExpression: 'SET restoreClaimedAt = :now',
+          ConditionExpression:
+            'attribute_exists(#pk) AND attribute_not_exists(restoreDone) AND ' +
+            '(attribute_not_exists(restoreClaimedAt) OR restoreClaimedAt < :stale)',
+          ExpressionAttributeNames: { '#pk': SESSION_TABLE.partitionKey },
+          ExpressionAttributeValues: { ':now': now.getTime(), ':stale': staleBefore.getTime() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async markInterruptionRestored(contactId: string, agentId: string): Promise<void> {
+    await this.props.client.send(
+      new UpdateCommand({
+        TableName: this.props.tableName,
+        Key: this.interruptionKey(contactId, agentId),
+        UpdateExpression: 'SET restoreDone = :true',
+        ExpressionAttributeValues: { ':true': true },
+      }),
+    );
+  }
+
+  private interruptionKey(contactId: string, agentId: string): Record<string, string> {
+    return {
+      [SESSION_TABLE.partitionKey]: contactId,
+      [SESSION_TABLE.sortKey]: `${INTERRUPTION_SORT_PREFIX}${agentId}`,
+    };
+  }
+
+  async putAgentStatus(agentId: string, status: ObservedStatus, expiresAt: Date): Promise<boolean> {
+    try {
+      await this.props.client.send(
+        new PutCommand({
+          TableName: this.props.tableName,
+          Item: {
+            ...this.agentStatusKey(agentId),
+            ...definedFields(status),
+            sinceMs: Date.parse(status.since),
+            [SESSION_TABLE.ttlAttribute]: Math.floor(expiresAt.getTime() / 1000),
+          },
+          // Reordered events: an older status never replaces a newer one.
+          ConditionExpression: 'attribute_not_exists(sinceMs) OR sinceMs < :since',
+          ExpressionAttributeValues: { ':since': Date.parse(status.since) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async getAgentStatus(agentId: string): Promise<ObservedStatus | undefined> {
+    const result = await this.props.client.send(
+      new GetCommand({ TableName: this.props.tableName, Key: this.agentStatusKey(agentId), ConsistentRead: true }),
+    );
+    const item = result.Item;
+    if (item === undefined || typeof item.name !== 'string' || typeof item.since !== 'string') return undefined;
+    return { name: item.name, since: item.since, ...(typeof item.arn === 'string' ? { arn: item.arn } : {}) };
+  }
+
+  private agentStatusKey(agentId: string): Record<string, string> {
+    return {
+      [SESSION_TABLE.partitionKey]: `${AGENT_STATUS_PARTITION_PREFIX}${agentId}`,
+      [SESSION_TABLE.sortKey]: AGENT_STATUS_SORT_KEY,
+    };
   }
 
   async listOpenByAgent(agentId: string): Promise<Session[]> {

@@ -20,6 +20,19 @@ export const SESSION_TABLE = {
 /** The sort key of a contact flow's override item, beside the contact's sessions (no agent id starts with #). */
 export const OVERRIDE_SORT_KEY = '#FLOW';
 
+/** The sort key of an interruption record: `#INTERRUPT#` + the agent id, beside the interrupting contact's sessions. */
+export const INTERRUPTION_SORT_PREFIX = '#INTERRUPT#';
+
+/** The partition key of an agent's observed status: `#AGENT#` + the agent id (no contact id starts with #). */
+export const AGENT_STATUS_PARTITION_PREFIX = '#AGENT#';
+export const AGENT_STATUS_SORT_KEY = '#STATUS';
+
+/** Whether an item is a session: every other item's sort key starts with `#`. */
+export function isSessionItem(item: Record<string, unknown>): boolean {
+  const sort = item[SESSION_TABLE.sortKey];
+  return typeof sort === 'string' && !sort.startsWith('#');
+}
+
 /** `openUntil` of an untimed session: sorts after every deadline. */
 export const UNTIMED = 'UNTIMED';
 

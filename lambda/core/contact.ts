@@ -16,6 +16,8 @@ export interface ContactEvent {
   /** Last segment of `agentInfo.agentArn`. */
   readonly agentId?: string | undefined;
   readonly connectedToAgentAt?: Date | undefined;
+  /** When the contact began (`initiationTimestamp`): for an outbound contact, when the agent started it. */
+  readonly initiatedAt?: Date | undefined;
   readonly disconnectedAt?: Date | undefined;
   /** When EventBridge says the event happened. */
   readonly eventTime: Date;

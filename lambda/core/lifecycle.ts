@@ -8,14 +8,17 @@
  */
 import type { ContactEvent } from './contact';
 import { type PolicyIndex, PROFILE_TAG, resolveContactPolicy } from './policy';
+import { type ConfiguredStatuses, restoreVerdict } from './presence';
 import type { Deps, TimerPayload } from './ports';
 import { VersionConflict } from './ports';
 import {
+  closeByAgentActivity,
   closeBySystem,
   closeSession,
   contactAttributesOf,
   markAttributesWritten,
   markHeld,
+  heldSince,
   markRestored,
   openSession,
   type Session,
@@ -32,6 +35,8 @@ export interface LifecycleConfig {
    * as it happens. Without it, the agent's current status is read before each restore.
    */
   readonly agentEventStream?: boolean | undefined;
+  /** The wrap-up and routable statuses, to tell them from the agent's own (default "Wrap Up", "Available"). */
+  readonly statuses?: ConfiguredStatuses | undefined;
 }
 
 /** Why an event or timer changed nothing. */
@@ -44,12 +49,22 @@ export type IgnoredReason =
   | 'UNKNOWN_SESSION'
   | 'DUPLICATE'
   | 'ALREADY_CLOSED'
-  | 'STALE_DEADLINE';
+  | 'STALE_DEADLINE'
+  | 'NOT_HANDLED'
+  | 'NOTHING_TO_INTERRUPT'
+  | 'NO_STATUS'
+  | 'STALE_STATUS'
+  | 'STATUS_KEPT';
 
 /** What a use case did, for the handler's log line and metrics. */
 export type Outcome =
   | { readonly kind: 'IGNORED'; readonly reason: IgnoredReason; readonly session?: Session }
-  | { readonly kind: 'STARTED' | 'RESUMED' | 'LATE' | 'CLOSED' | 'RESTORED'; readonly session: Session }
+  | {
+      readonly kind: 'STARTED' | 'RESUMED' | 'LATE' | 'CLOSED' | 'RESTORED' | 'ENDED_BY_AGENT';
+      readonly session: Session;
+    }
+  /** R10: the agent was put back in the routable status after the contact that interrupted their wrap-up. */
+  | { readonly kind: 'AGENT_RESTORED'; readonly agentId: string; readonly contactId: string; readonly session?: undefined }
   | { readonly kind: 'DEFERRED'; readonly delaySeconds: number; readonly session: Session };
 
 /** How often a use case re-reads after losing a conditional write before giving up (and retrying later). */
@@ -79,8 +94,136 @@ export async function onContactEvent(
   deps: Deps,
   config: LifecycleConfig,
   event: ContactEvent,
-): Promise<Outcome> {
-  return startWrapUp(deps, config, event);
+): Promise<Outcome[]> {
+  if (config.instanceArn !== undefined && event.instanceArn !== config.instanceArn) {
+    return [{ kind: 'IGNORED', reason: 'OTHER_INSTANCE' }];
+  }
+  if (event.eventType === 'DISCONNECTED') return [await startWrapUp(deps, config, event)];
+  const outbound = event.initiationMethod === 'OUTBOUND';
+  if (event.eventType === 'CONNECTED_TO_AGENT' || (event.eventType === 'INITIATED' && outbound)) {
+    return interruptWrapUp(deps, event, outbound ? 'OUTBOUND' : 'INTERRUPTED');
+  }
+  return [{ kind: 'IGNORED', reason: 'NOT_HANDLED' }];
+}
+
+/** How long an interruption record is kept: longer than any contact. */
+const INTERRUPTION_RETENTION_MS = 7 * 86_400_000;
+
+/**
+ * R9, R10: a contact is connected to the agent (or the agent starts an outbound contact, whichever
+ * of its events names them first). Every wrap-up of theirs that began before it ends
+ * (`INTERRUPTED` or `OUTBOUND`), and they are not made routable: they are on the new contact.
+ *
+ * When that contact ends, its own policy decides (a new wrap-up), or, where it has none, the
+ * agent is restored (Connect puts them back in the status they had before it: the wrap-up status).
+ * The two events may arrive in either order: each records its side of the interruption, and the
+ * one that finds both sides recorded does the restore (`restoreAfterInterruption`).
+ */
+export async function interruptWrapUp(
+  deps: Deps,
+  event: ContactEvent,
+  reason: 'INTERRUPTED' | 'OUTBOUND',
+): Promise<Outcome[]> {
+  const agentId = event.agentId;
+  if (agentId === undefined) return [{ kind: 'IGNORED', reason: 'NO_AGENT' }];
+  const at = event.connectedToAgentAt ?? event.initiatedAt ?? event.eventTime;
+  const detail = `${reason === 'OUTBOUND' ? 'outbound contact' : 'contact'} ${event.contactId}`;
+  const candidates = (await deps.store.listOpenByAgent(agentId)).filter(
+    (candidate) =>
+      candidate.contactId !== event.contactId &&
+      candidate.state === 'WRAP_UP' &&
+      Date.parse(candidate.startedAt) < at.getTime(),
+  );
+  if (candidates.length === 0) return [{ kind: 'IGNORED', reason: 'NOTHING_TO_INTERRUPT' }];
+  const expiresAt = new Date(deps.clock.now().getTime() + INTERRUPTION_RETENTION_MS);
+  // Recorded first, so that a delivery failing half-way still leaves the agent to be restored
+  // when the contact ends; the restore itself waits until nothing is open (R12).
+  await deps.store.markInterruption(event.contactId, agentId, 'INTERRUPTED', expiresAt);
+  const outcomes: Outcome[] = [];
+  for (const candidate of candidates) {
+    const ended = await endByAgentActivity(deps, candidate, at, reason, detail);
+    if (ended !== undefined) outcomes.push({ kind: 'ENDED_BY_AGENT', session: ended });
+  }
+  const sides = await deps.store.markInterruption(event.contactId, agentId, 'INTERRUPTED', expiresAt);
+  // The interrupting contact is over already (its events came first): restore now if nothing is open.
+  if (sides.ended) {
+    outcomes.push(...(await restoreAfterInterruption(deps, event.instanceArn, agentId, event.contactId, at)));
+  }
+  return outcomes.length > 0 ? outcomes : [{ kind: 'IGNORED', reason: 'NOTHING_TO_INTERRUPT' }];
+}
+
+/**
+ * R8-R10: ends a still-open wrap-up that began before `at` because of what the agent did; the
+ * agent is not restored. Undefined when it was not open (any more) or began later.
+ */
+export async function endByAgentActivity(
+  deps: Deps,
+  candidate: Session,
+  at: Date,
+  reason: 'STATUS_CHANGED' | 'OUTBOUND' | 'INTERRUPTED',
+  detail: string,
+  notBefore: (session: Session) => Date = (session) => new Date(session.startedAt),
+): Promise<Session | undefined> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const session = await deps.store.get(candidate.contactId, candidate.agentId);
+    if (session === undefined || session.state !== 'WRAP_UP') return undefined;
+    if (at.getTime() <= notBefore(session).getTime()) return undefined;
+    let saved: Session;
+    try {
+      saved = await deps.store.save(closeByAgentActivity(session, at, reason, detail));
+    } catch (error) {
+      if (error instanceof VersionConflict) continue;
+      throw error;
+    }
+    if (session.deadline !== undefined && session.timerArmed) await deps.timers.cancel(timerOf(session));
+    return completeClose(deps, saved);
+  }
+  throw new VersionConflict(candidate.contactId, candidate.agentId);
+}
+
+/**
+ * R10, R12: the contact that interrupted the agent's wrap-up is over and left them in the wrap-up
+ * status with no wrap-up of its own: put them back in the routable status, once, unless another
+ * wrap-up of theirs is open (R12) or they chose a status meanwhile (R8, R11).
+ */
+async function restoreAfterInterruption(
+  deps: Deps,
+  instanceArn: string,
+  agentId: string,
+  contactId: string,
+  interruptedAt: Date,
+): Promise<Outcome[]> {
+  // R12: an open wrap-up (the contact's own, or another) restores the agent when it ends.
+  if ((await openSessionsOf(deps, agentId, undefined)) > 0) return [];
+  const now = deps.clock.now();
+  const staleBefore = new Date(now.getTime() - STEP_LEASE_MS);
+  if (!(await deps.store.claimInterruptionRestore(contactId, agentId, now, staleBefore))) return [];
+  const verdict = await restoreVerdict(deps, instanceArn, agentId, interruptedAt);
+  if (verdict.restore) {
+    await deps.agents.set(instanceArn, agentId, 'ROUTABLE');
+    deps.log.info('Agent restored after the contact that interrupted their wrap-up', { agentId, contactId });
+  } else {
+    deps.log.info('Agent not restored after an interruption', { agentId, contactId, detail: verdict.detail });
+  }
+  await deps.store.markInterruptionRestored(contactId, agentId);
+  return verdict.restore ? [{ kind: 'AGENT_RESTORED', agentId, contactId }] : [];
+}
+
+/**
+ * The agent's leg of a contact ended. If that contact had interrupted a wrap-up of theirs (R9,
+ * R10), record it, and when this side completes the interruption restore them (unless the
+ * contact's own wrap-up, open now, will).
+ */
+async function endInterruptingLeg(deps: Deps, event: ContactEvent, agentId: string): Promise<Outcome[]> {
+  const sides = await deps.store.markInterruption(
+    event.contactId,
+    agentId,
+    'ENDED',
+    new Date(deps.clock.now().getTime() + INTERRUPTION_RETENTION_MS),
+  );
+  if (!sides.interrupted) return [];
+  const interruptedAt = event.connectedToAgentAt ?? event.initiatedAt ?? event.eventTime;
+  return restoreAfterInterruption(deps, event.instanceArn, agentId, event.contactId, interruptedAt);
 }
 
 /**
@@ -101,9 +244,22 @@ export async function startWrapUp(
   if (config.instanceArn !== undefined && event.instanceArn !== config.instanceArn) {
     return { kind: 'IGNORED', reason: 'OTHER_INSTANCE' };
   }
-  if (event.agentId === undefined || event.connectedToAgentAt === undefined) {
-    return { kind: 'IGNORED', reason: 'NO_AGENT' };
-  }
+  const agentId = event.agentId;
+  if (agentId === undefined) return { kind: 'IGNORED', reason: 'NO_AGENT' };
+  const outcome = await startAgentWrapUp(deps, config, event, agentId);
+  // After the session exists (if any), so that a restore for an interruption sees it open (R12).
+  await endInterruptingLeg(deps, event, agentId);
+  return outcome;
+}
+
+async function startAgentWrapUp(
+  deps: Deps,
+  config: LifecycleConfig,
+  event: ContactEvent,
+  agentId: string,
+): Promise<Outcome> {
+  // R2: an outbound contact cancelled before it connected, say.
+  if (event.connectedToAgentAt === undefined) return { kind: 'IGNORED', reason: 'NO_AGENT' };
 
   // R3: a contact flow's choice for this contact (stored by the flow Lambda) comes first.
   const flow = await deps.store.getOverride(event.contactId);
@@ -126,7 +282,7 @@ export async function startWrapUp(
 
   const fresh = openSession({
     contactId: event.contactId,
-    agentId: event.agentId,
+    agentId,
     instanceArn: event.instanceArn,
     channel: event.channel,
     queueId: event.queueId,
@@ -215,9 +371,18 @@ export async function endOnTimer(deps: Deps, payload: TimerPayload): Promise<Out
       await deps.timers.defer(payload, step.delaySeconds);
       return { kind: 'DEFERRED', delaySeconds: step.delaySeconds, session };
     }
-    if (step.waitMs > 0) await deps.clock.sleep(step.waitMs);
+    // R8, R11: read while waiting out the last fraction, so the check costs no lateness.
+    const [verdict] = await Promise.all([
+      restoreVerdict(deps, session.instanceArn, session.agentId, heldSince(session)),
+      step.waitMs > 0 ? deps.clock.sleep(step.waitMs) : undefined,
+    ]);
 
-    const closed = closeBySystem(session, deps.clock.now(), 'TIMER');
+    const now = deps.clock.now();
+    const closed = verdict.restore
+      ? closeBySystem(session, now, 'TIMER')
+      : verdict.reason === 'AGENT_OFFLINE'
+        ? closeBySystem(session, now, 'AGENT_OFFLINE')
+        : closeByAgentActivity(session, verdict.since, 'STATUS_CHANGED', verdict.detail);
     let saved: Session;
     try {
       saved = await deps.store.save(closed);
@@ -225,7 +390,7 @@ export async function endOnTimer(deps: Deps, payload: TimerPayload): Promise<Out
       if (error instanceof VersionConflict) continue;
       throw error;
     }
-    return { kind: 'CLOSED', session: await completeClose(deps, saved) };
+    return { kind: 'CLOSED', session: await completeClose(deps, saved, { statusChecked: true }) };
   }
   throw new VersionConflict(payload.contactId, payload.agentId);
 }
@@ -235,13 +400,25 @@ export async function endOnTimer(deps: Deps, payload: TimerPayload): Promise<Out
  * left: put the agent back in the routable status (unless the close skipped it), then write the
  * wrap-up record to the Connect contact (R17).
  */
-export async function completeClose(deps: Deps, closed: Session): Promise<Session> {
+export async function completeClose(
+  deps: Deps,
+  closed: Session,
+  options: { readonly statusChecked?: boolean } = {},
+): Promise<Session> {
   let session = closed;
   if (session.restore === 'PENDING') {
-    const others = await otherOpenSessions(deps, session);
-    if (others > 0) {
+    const others = await openSessionsOf(deps, session.agentId, session.contactId);
+    // R8, R11: the agent's own status (Offline, or one they chose) is never overridden.
+    const verdict =
+      others > 0 || options.statusChecked
+        ? undefined
+        : await restoreVerdict(deps, session.instanceArn, session.agentId, heldSince(session));
+    if (others > 0 || (verdict !== undefined && !verdict.restore)) {
       // R12: the agent stays in wrap-up until their last open session ends.
-      const detail = `agent still has ${others} open wrap-up${others > 1 ? 's' : ''}`;
+      const detail =
+        verdict !== undefined && !verdict.restore
+          ? verdict.detail
+          : `agent still has ${others} open wrap-up${others > 1 ? 's' : ''}`;
       session = await saveStep(deps, session, (s) =>
         s.restore === 'PENDING' ? markRestored(s, deps.clock.now(), 'SKIPPED', detail) : undefined,
       );
@@ -262,14 +439,14 @@ export async function completeClose(deps: Deps, closed: Session): Promise<Sessio
 }
 
 /**
- * R12: how many other wrap-ups of the same agent are still open. The index lists candidates (it
+ * R12: how many wrap-ups of the agent (but `except`) are still open. The index lists candidates (it
  * lags a little); each is confirmed with a consistent read, so of two sessions closing at the same
  * moment the later check always sees the other closed and restores: the agent is never left in
  * wrap-up with nothing open.
  */
-async function otherOpenSessions(deps: Deps, session: Session): Promise<number> {
-  const candidates = (await deps.store.listOpenByAgent(session.agentId)).filter(
-    (other) => other.contactId !== session.contactId,
+async function openSessionsOf(deps: Deps, agentId: string, except: string | undefined): Promise<number> {
+  const candidates = (await deps.store.listOpenByAgent(agentId)).filter(
+    (other) => other.contactId !== except && other.state === 'WRAP_UP',
   );
   let open = 0;
   for (const candidate of candidates) {

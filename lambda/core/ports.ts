@@ -48,7 +48,45 @@ export interface SessionStore {
    * @throws VersionConflict when another writer got there first.
    */
   save(session: Session): Promise<Session>;
+  /**
+   * R9, R10: records one side of an interruption of an agent's wrap-up by contact `contactId`:
+   * `INTERRUPTED` (the contact ended a wrap-up of theirs) or `ENDED` (the agent's leg of the
+   * contact is over). Atomic: of the two writers, exactly one sees both sides set.
+   */
+  markInterruption(
+    contactId: string,
+    agentId: string,
+    side: 'INTERRUPTED' | 'ENDED',
+    expiresAt: Date,
+  ): Promise<{ readonly interrupted: boolean; readonly ended: boolean }>;
+  /**
+   * Claims the restore that follows an interruption (R10: the interrupting contact ended with no
+   * wrap-up of its own): true for one delivery only, unless its claim is older than `staleBefore`
+   * and the restore was never recorded done (that delivery evidently failed).
+   */
+  claimInterruptionRestore(contactId: string, agentId: string, now: Date, staleBefore: Date): Promise<boolean>;
+  /** The restore after an interruption is done: it is never claimed again. */
+  markInterruptionRestored(contactId: string, agentId: string): Promise<void>;
+  /**
+   * R8, R11: keeps the agent's status as the agent event stream last reported it, unless a newer
+   * one is kept already (events arrive out of order). Returns whether this one was newer.
+   */
+  putAgentStatus(agentId: string, status: ObservedStatus, expiresAt: Date): Promise<boolean>;
+  /** The agent's status as the agent event stream last reported it, if it did. */
+  getAgentStatus(agentId: string): Promise<ObservedStatus | undefined>;
 }
+
+/** An agent status as Connect reports it (agent event stream, GetCurrentUserData). */
+export interface ObservedStatus {
+  readonly name: string;
+  /** The status's ARN, when Connect gives it. */
+  readonly arn?: string | undefined;
+  /** When the agent entered it (ISO-8601). */
+  readonly since: string;
+}
+
+/** What an observed status means for wrap-up. */
+export type StatusKind = 'WRAP_UP' | 'ROUTABLE' | 'OFFLINE' | 'OTHER';
 
 /** What an end timer carries: the session it ends and the deadline it was set for (R13). */
 export interface TimerPayload {
@@ -80,6 +118,16 @@ export interface AgentStatus {
   set(instanceArn: string, agentId: string, status: TargetStatus): Promise<void>;
 }
 
+/**
+ * R8, R11: the agent's current status, read before a restore so that the system never overrides a
+ * status the agent chose, nor makes an offline agent routable. From the agent event stream when
+ * one is configured (no Connect call), else from GetCurrentUserData (one Connect call).
+ */
+export interface AgentPresence {
+  /** Undefined when unknown (nothing seen yet): the restore goes ahead. */
+  current(instanceArn: string, agentId: string): Promise<(ObservedStatus & { kind: StatusKind }) | undefined>;
+}
+
 /** Time, passed in so that tests and the simulator run on a virtual clock. */
 export interface Clock {
   now(): Date;
@@ -109,4 +157,6 @@ export interface Deps {
   readonly log: Log;
   /** R18: absent means ACW is always on (tests, the simulator). */
   readonly killSwitch?: KillSwitch | undefined;
+  /** R8, R11: absent means every restore goes ahead (the agent's choices are not checked). */
+  readonly presence?: AgentPresence | undefined;
 }

@@ -7,10 +7,21 @@ import type { Channel, Policy } from './config';
 export type SessionState = 'WRAP_UP' | 'CLOSED_COMPLETE';
 
 /**
- * Why a session ended. TIMER is R7; LATE_EVENT is a contact event that arrived after the
- * wrap-up it asked for was already over, so the agent was never held.
+ * Why a session ended. TIMER is R7; AGENT_DONE R6; STATUS_CHANGED R8 (the agent chose another
+ * status); OUTBOUND R9; INTERRUPTED R10 (a contact was connected to the agent); AGENT_OFFLINE R11
+ * (closed at its deadline, the agent offline); SWEEP R15; KILL_SWITCH R18; LATE_EVENT is a contact
+ * event that arrived after the wrap-up it asked for was already over, so the agent was never held.
  */
-export type EndReason = 'TIMER' | 'AGENT_DONE' | 'SWEEP' | 'KILL_SWITCH' | 'LATE_EVENT';
+export type EndReason =
+  | 'TIMER'
+  | 'AGENT_DONE'
+  | 'STATUS_CHANGED'
+  | 'OUTBOUND'
+  | 'INTERRUPTED'
+  | 'AGENT_OFFLINE'
+  | 'SWEEP'
+  | 'KILL_SWITCH'
+  | 'LATE_EVENT';
 
 /** Who did something to a session: the system, or a person by Connect user id. */
 export type Actor = 'system' | `agent:${string}` | `supervisor:${string}`;
@@ -142,6 +153,8 @@ export function closeSession(
     restore: 'PENDING' | 'SKIPPED';
     disposition?: string | undefined;
     notes?: string | undefined;
+    /** Said in the history after the reason. */
+    detail?: string | undefined;
   },
 ): Session {
   if (session.state !== 'WRAP_UP') {
@@ -162,7 +175,12 @@ export function closeSession(
       disposition: close.disposition ?? session.disposition,
       notes: close.notes ?? session.notes,
     },
-    { at, what: 'CLOSED', by: close.by, detail: close.reason },
+    {
+      at,
+      what: 'CLOSED',
+      by: close.by,
+      detail: close.detail === undefined ? close.reason : `${close.reason}: ${close.detail}`,
+    },
   );
 }
 
@@ -191,7 +209,7 @@ export function markRestored(
 export function closeBySystem(
   session: Session,
   at: Date,
-  reason: 'TIMER' | 'SWEEP' | 'KILL_SWITCH',
+  reason: 'TIMER' | 'SWEEP' | 'KILL_SWITCH' | 'AGENT_OFFLINE',
 ): Session {
   const fallback = session.policy.requireDisposition ? session.policy.defaultDispositionOnTimeout : undefined;
   return closeSession(session, {
@@ -199,9 +217,37 @@ export function closeBySystem(
     reason,
     by: 'system',
     systemWrapUp: true,
-    restore: 'PENDING',
+    // R11: an offline agent is never made routable.
+    restore: reason === 'AGENT_OFFLINE' ? 'SKIPPED' : 'PENDING',
     disposition: session.disposition ?? fallback,
   });
+}
+
+/**
+ * R8-R10: the agent's own doing ended the wrap-up (another status, an outbound contact, a contact
+ * connected to them): nobody restores them, the status they are in is theirs.
+ */
+export function closeByAgentActivity(
+  session: Session,
+  at: Date,
+  reason: 'STATUS_CHANGED' | 'OUTBOUND' | 'INTERRUPTED',
+  detail: string,
+): Session {
+  return closeSession(session, {
+    // Never before the wrap-up began (a status change stamped a moment before it).
+    at: new Date(Math.max(at.getTime(), Date.parse(session.startedAt))),
+    reason,
+    by: `agent:${session.agentId}`,
+    systemWrapUp: false,
+    restore: 'SKIPPED',
+    detail,
+  });
+}
+
+/** When the agent was put in the wrap-up status (the start, when not recorded). */
+export function heldSince(session: Session): Date {
+  const held = session.history.find((entry) => entry.what === 'WRAP_UP_STATUS_SET');
+  return new Date(held?.at ?? session.startedAt);
 }
 
 /** The contact attributes that carry the wrap-up record into Connect's contact records (R17). */

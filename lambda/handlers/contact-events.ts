@@ -1,6 +1,8 @@
 /**
  * Intake: Amazon Connect contact events (EventBridge → SQS). A DISCONNECTED event for an agent
- * starts their wrap-up (R1-R3); everything else is acknowledged and changes nothing.
+ * starts their wrap-up (R1-R3); CONNECTED_TO_AGENT and INITIATED may interrupt one (R9, R10);
+ * everything else is acknowledged and changes nothing. A malformed record is kept in the
+ * dead-letter queue at once and acknowledged (R16); the rest of its batch goes on.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { onContactEvent } from '../core/lifecycle';
@@ -11,10 +13,15 @@ import { type App, deployedApp } from './runtime';
 
 export function makeContactEventsHandler(app: App) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const response = await eachRecord(event.Records, app.deps.log, async (record) => {
-      const contact = parseContactEvent(record.body);
-      report(app, await onContactEvent(app.deps, app.config, contact));
-    });
+    const response = await eachRecord(
+      event.Records,
+      app.deps.log,
+      async (record) => {
+        const contact = parseContactEvent(record.body);
+        for (const outcome of await onContactEvent(app.deps, app.config, contact)) report(app, outcome);
+      },
+      { refusals: { source: 'contact-events', sink: app.deadLetters } },
+    );
     app.metrics?.publishStoredMetrics();
     return response;
   };

@@ -17,6 +17,7 @@ const contactDetailSchema = z.object({
   channel: z.string().min(1),
   instanceArn: z.string().startsWith('arn:'),
   initiationMethod: z.string().optional(),
+  initiationTimestamp: timestamp.optional(),
   disconnectTimestamp: timestamp.optional(),
   queueInfo: z
     .object({ queueArn: z.string().min(1).optional() })
@@ -93,6 +94,7 @@ export function parseContactEvent(input: unknown): ContactEvent {
     queueId: queueArn === undefined ? undefined : lastArnSegment(queueArn),
     agentId: agent === undefined ? undefined : lastArnSegment(agent.agentArn),
     connectedToAgentAt: dateOf(agent?.connectedToAgentTimestamp),
+    initiatedAt: dateOf(detail.initiationTimestamp),
     disconnectedAt: dateOf(detail.disconnectTimestamp),
     eventTime: new Date(event.time),
     tags: detail.tags ?? {},

@@ -14,6 +14,7 @@ describe('contact event parsing', () => {
       queueId: '12345678-1234-1234-1234-123456789012',
       agentId: '87654321-4321-4321-4321-210987654321',
       connectedToAgentAt: new Date('2021-08-04T17:29:09.000Z'),
+      initiatedAt: new Date('2021-08-04T17:17:53.000Z'),
       disconnectedAt: new Date('2021-08-04T17:38:37.000Z'),
       eventTime: new Date('2021-08-04T17:43:48Z'),
       tags: {

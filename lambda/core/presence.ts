@@ -1,0 +1,77 @@
+/**
+ * R8, R11: what the agent's current status means for a restore. The system never overrides a
+ * status it did not set, and never makes an offline agent routable.
+ */
+import type { StatusRef } from './config';
+import { lastArnSegment } from './contact';
+import type { Deps, ObservedStatus, StatusKind } from './ports';
+
+/** The statuses the system sets, as configured. */
+export interface ConfiguredStatuses {
+  readonly wrapUp: StatusRef;
+  readonly routable: StatusRef;
+}
+
+/** The configuration's defaults: "Wrap Up" and "Available". */
+export const DEFAULT_STATUSES: ConfiguredStatuses = {
+  wrapUp: { name: 'Wrap Up' },
+  routable: { name: 'Available' },
+};
+
+/** Connect's own status for a logged-out agent (type OFFLINE; it cannot be renamed). */
+export const OFFLINE_STATUS_NAME = 'Offline';
+
+/** What a status Connect reports is: the wrap-up status, the routable one, Offline, or another. */
+export function classifyStatus(
+  status: Pick<ObservedStatus, 'name' | 'arn'>,
+  statuses: ConfiguredStatuses = DEFAULT_STATUSES,
+): StatusKind {
+  if (matches(status, statuses.wrapUp)) return 'WRAP_UP';
+  if (status.name === OFFLINE_STATUS_NAME) return 'OFFLINE';
+  if (matches(status, statuses.routable)) return 'ROUTABLE';
+  return 'OTHER';
+}
+
+function matches(status: Pick<ObservedStatus, 'name' | 'arn'>, ref: StatusRef): boolean {
+  if (ref.id !== undefined) return status.arn !== undefined && lastArnSegment(status.arn) === ref.id;
+  return ref.name !== undefined && status.name === ref.name;
+}
+
+/** Whether the agent may be put back in the routable status now, and if not, why. */
+export type RestoreVerdict =
+  | { readonly restore: true }
+  | {
+      readonly restore: false;
+      readonly reason: 'AGENT_OFFLINE' | 'STATUS_CHANGED';
+      /** When the agent entered the status they are in. */
+      readonly since: Date;
+      readonly detail: string;
+    };
+
+const RESTORE: RestoreVerdict = { restore: true };
+
+/**
+ * Reads the agent's status (the agent event stream's last report, or GetCurrentUserData) and
+ * decides:
+ * - Offline: never restored (R11), whenever they went offline.
+ * - In the wrap-up status, or status unknown: restored.
+ * - Another status entered after `heldSince` (when the system put them in wrap-up): their own
+ *   choice (R8), kept. One entered before it is not a choice made during wrap-up (e.g. the status
+ *   they had before the contact, reported late): restored.
+ */
+export async function restoreVerdict(
+  deps: Deps,
+  instanceArn: string,
+  agentId: string,
+  heldSince: Date,
+): Promise<RestoreVerdict> {
+  if (deps.presence === undefined) return RESTORE;
+  const current = await deps.presence.current(instanceArn, agentId);
+  if (current === undefined || current.kind === 'WRAP_UP') return RESTORE;
+  const since = new Date(current.since);
+  if (current.kind === 'OFFLINE') {
+    return { restore: false, reason: 'AGENT_OFFLINE', since, detail: `agent is ${current.name}` };
+  }
+  if (since.getTime() <= heldSince.getTime()) return RESTORE;
+  return { restore: false, reason: 'STATUS_CHANGED', since, detail: `agent chose ${current.name}` };
+}
