@@ -16,6 +16,8 @@ export const ENV = {
   scheduleDlqArn: 'SCHEDULE_DLQ_ARN',
   dueQueueUrl: 'DUE_QUEUE_URL',
   switchParameter: 'ACW_SWITCH_PARAMETER',
+  /** R16: the queue a function keeps the records it refuses in (its source's dead-letter queue). */
+  deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
 } as const;
 
 /** A required environment variable, or an error naming it (fail fast, never `|| ''`). */

@@ -11,9 +11,10 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConnectAgentStatus } from '../adapters/connect-agent-status';
-import { ConnectContactRecords } from '../adapters/connect-contact-records';
+import { connectPorts } from '../adapters/connect-ports';
 import { DynamoSessionStore } from '../adapters/dynamo-session-store';
+import { DynamoTokenBucket } from '../adapters/dynamo-token-bucket';
+import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters';
 import { SsmKillSwitch } from '../adapters/ssm-kill-switch';
 import { SchedulerTimers } from '../adapters/timers';
 import { parseAcwConfig } from '../core/config';
@@ -60,19 +61,46 @@ export function appFromEnvironment(env: NodeJS.ProcessEnv = process.env): App {
   const wrapUpStatusId = env[ENV.wrapUpStatusId];
   const region = env.AWS_REGION;
   const clientConfig = { region, retryMode: 'adaptive', maxAttempts: 5 } as const;
-  const connect = new ConnectClient(clientConfig);
+  // One attempt per call: the quota gate owns retries (backoff with jitter, restores first, R15).
+  const connect = new ConnectClient({ region, maxAttempts: 1 });
+  const sqs = new SQSClient(clientConfig);
+  const deadLetterQueueUrl = env[ENV.deadLetterQueueUrl];
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig), {
     marshallOptions: { removeUndefinedValues: true },
   });
+  const tableName = requireEnv(ENV.tableName, env);
+  const store = new DynamoSessionStore({ client: dynamo, tableName, retentionDays: config.sessionRetentionDays });
+  const clock = {
+    now: () => new Date(),
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  };
+  const wrapUpStatus = wrapUpStatusId ? { id: wrapUpStatusId } : config.wrapUpStatus;
+  const connectSide = connectPorts({
+    client: connect,
+    bucket: new DynamoTokenBucket({ client: dynamo, tableName }),
+    quota: config.connectQuota,
+    clock,
+    random: Math.random,
+    wrapUpStatus,
+    routableStatus: config.routableStatus,
+    store,
+    agentEventStream: config.agentEventStream !== undefined,
+  });
   return {
-    config: { policies: indexPolicies(policies), instanceArn: requireEnv(ENV.instanceArn, env) },
+    config: {
+      policies: indexPolicies(policies),
+      instanceArn: requireEnv(ENV.instanceArn, env),
+      agentEventStream: config.agentEventStream !== undefined,
+      statuses: { wrapUp: wrapUpStatus, routable: config.routableStatus },
+    },
     metrics: new Metrics({ namespace: 'ConnectAcw', serviceName: 'connect-acw' }),
+    // Only the functions whose stack construct names a dead-letter queue keep refused records there.
+    deadLetters:
+      deadLetterQueueUrl === undefined || deadLetterQueueUrl === ''
+        ? undefined
+        : new SqsDeadLetterSink({ client: sqs, queueUrl: deadLetterQueueUrl }),
     deps: {
-      store: new DynamoSessionStore({
-        client: dynamo,
-        tableName: requireEnv(ENV.tableName, env),
-        retentionDays: config.sessionRetentionDays,
-      }),
+      store,
       timers: new SchedulerTimers({
         // Only the intake function arms schedules; the timer functions only defer to the due queue.
         scheduler:
@@ -85,16 +113,13 @@ export function appFromEnvironment(env: NodeJS.ProcessEnv = process.env): App {
                 roleArn: requireEnv(ENV.scheduleRoleArn, env),
                 deadLetterArn: requireEnv(ENV.scheduleDlqArn, env),
               },
-        sqs: new SQSClient(clientConfig),
+        sqs,
         dueQueueUrl: requireEnv(ENV.dueQueueUrl, env),
       }),
-      agents: new ConnectAgentStatus({
-        client: connect,
-        wrapUpStatus: wrapUpStatusId ? { id: wrapUpStatusId } : config.wrapUpStatus,
-        routableStatus: config.routableStatus,
-      }),
-      contacts: new ConnectContactRecords(connect),
-      clock: { now: () => new Date(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+      agents: connectSide.agents,
+      contacts: connectSide.contacts,
+      presence: connectSide.presence,
+      clock,
       log: powertoolsLog(logger),
       killSwitch:
         env[ENV.switchParameter] === undefined

@@ -1,7 +1,7 @@
 /**
  * The due queue's consumer: a timer within a second or two of its deadline ends the session on
  * time and puts the agent back in the routable status (R7, R13). Duplicates and stale deadlines
- * do nothing (R14).
+ * do nothing (R14); a malformed timer is kept in the dead-letter queue at once (R16).
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { endOnTimer } from '../core/lifecycle';
@@ -20,7 +20,7 @@ export function makeTimerDueHandler(app: App) {
       async (record) => {
         report(app, await endOnTimer(app.deps, parseTimerPayload(record.body)));
       },
-      { parallel: true },
+      { parallel: true, refusals: { source: 'timer-due', sink: app.deadLetters } },
     );
     app.metrics?.publishStoredMetrics();
     return response;

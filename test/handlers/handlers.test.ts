@@ -7,6 +7,7 @@ import { makeContactEventsHandler } from '../../lambda/handlers/contact-events';
 import type { App } from '../../lambda/handlers/runtime';
 import { makeTimerDueHandler } from '../../lambda/handlers/timer-due';
 import { makeTimerFiredHandler } from '../../lambda/handlers/timer-fired';
+import { RecordingDeadLetters } from '../support/dead-letters';
 import { useSessionStore } from '../support/dynamo';
 import { INSTANCE_ARN, rawDisconnect } from '../support/events';
 import {
@@ -55,7 +56,97 @@ function batch(...records: SQSRecord[]): SQSEvent {
 }
 
 describe('contact-events handler', () => {
-  it('R16: a malformed record fails alone; the good records of its batch start their wrap-ups', async () => {
+  it('R16: a malformed record is kept in the dead-letter queue at once and acknowledged; the good records of its batch start their wrap-ups', async () => {
+    const deadLetters = new RecordingDeadLetters();
+    const body = '{"detail-type":"Amazon Connect Contact Event"}';
+
+    const response = await makeContactEventsHandler({ ...app, deadLetters })(
+      batch(
+        record('good-1', rawDisconnect({ contactId: 'h-1', disconnectedAt: '2026-03-02T09:00:00Z' })),
+        record('bad', body),
+        record('good-2', rawDisconnect({ contactId: 'h-2', disconnectedAt: '2026-03-02T09:00:00Z' })),
+      ),
+    );
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(deadLetters.kept).toEqual([
+      {
+        source: 'contact-events',
+        body,
+        error: expect.stringMatching(/Not an Amazon Connect contact event: .*detail/),
+      },
+    ]);
+    expect((await db.store.get('h-1', AGENT))?.state).toBe('WRAP_UP');
+    expect((await db.store.get('h-2', AGENT))?.state).toBe('WRAP_UP');
+    const refusal = log.lines.find((l) => l.level === 'error');
+    expect(refusal?.message).toMatch(/refused and kept/);
+    expect(refusal?.fields).toMatchObject({ messageId: 'bad', source: 'contact-events' });
+  });
+
+  it('R16: a malformed record changes nothing: no session, no status, no timer', async () => {
+    const deadLetters = new RecordingDeadLetters();
+    const noContactId = rawDisconnect({ contactId: 'h-x', disconnectedAt: '2026-03-02T09:00:00Z' });
+    delete (noContactId.detail as Record<string, unknown>).contactId;
+    const badTime = rawDisconnect({ contactId: 'h-y', disconnectedAt: 'yesterday' });
+
+    const response = await makeContactEventsHandler({ ...app, deadLetters })(
+      batch(record('b-1', noContactId), record('b-2', badTime)),
+    );
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(deadLetters.kept.map((k) => k.error)).toEqual([
+      expect.stringContaining('detail.contactId'),
+      expect.stringContaining('detail.disconnectTimestamp must be an ISO-8601 timestamp'),
+    ]);
+    expect(await db.store.get('h-y', AGENT)).toBeUndefined();
+    expect(await db.store.listOpen()).toEqual([]);
+    expect(agents.calls).toEqual([]);
+    expect(timers.armed).toEqual([]);
+    expect(timers.deferred).toEqual([]);
+  });
+
+  it('R16: a refused contact event is logged by message id and error, never with its phone numbers', async () => {
+    const deadLetters = new RecordingDeadLetters();
+    const event = rawDisconnect({ contactId: 'h-p', disconnectedAt: 'not a time' });
+
+    await makeContactEventsHandler({ ...app, deadLetters })(batch(record('p', event)));
+
+    expect(deadLetters.kept[0]?.body).toContain('+11234567890');
+    expect(JSON.stringify(log.lines)).not.toContain('+11234567890');
+  });
+
+  it('R16: a malformed record that cannot be kept is failed and retried, so it is never lost', async () => {
+    const deadLetters = new RecordingDeadLetters();
+    deadLetters.failNext = 1;
+
+    const response = await makeContactEventsHandler({ ...app, deadLetters })(
+      batch(
+        record('bad', 'nope'),
+        record('good', rawDisconnect({ contactId: 'h-k', disconnectedAt: '2026-03-02T09:00:00Z' })),
+      ),
+    );
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
+    expect(deadLetters.kept).toEqual([]);
+    expect((await db.store.get('h-k', AGENT))?.state).toBe('WRAP_UP');
+    expect(log.lines.find((l) => l.level === 'error')?.fields?.keepError).toMatchObject({
+      message: 'SQS unavailable',
+    });
+  });
+
+  it('R15: a record that fails for another reason is retried, not kept, even with a dead-letter sink', async () => {
+    const deadLetters = new RecordingDeadLetters();
+    agents.failNext = 1;
+
+    const response = await makeContactEventsHandler({ ...app, deadLetters })(
+      batch(record('throttled', rawDisconnect({ contactId: 'h-t', disconnectedAt: '2026-03-02T09:00:00Z' }))),
+    );
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'throttled' }]);
+    expect(deadLetters.kept).toEqual([]);
+  });
+
+  it('R16: without a dead-letter sink a malformed record fails alone; the good records of its batch start their wrap-ups', async () => {
     const handler = makeContactEventsHandler(app);
     const response = await handler(
       batch(
@@ -106,11 +197,51 @@ describe('timer handlers', () => {
     expect((await db.store.get('h-6', AGENT))?.state).toBe('WRAP_UP');
   });
 
-  it('R16: timer-fired throws on a malformed payload so Lambda keeps it in its failure queue', async () => {
+  it('R16: timer-fired keeps a malformed payload in its failure queue at once and ends normally (no retries)', async () => {
+    const deadLetters = new RecordingDeadLetters();
+
+    await makeTimerFiredHandler({ ...app, deadLetters })({ contactId: 'x' }, { awsRequestId: 'req-1' });
+
+    expect(deadLetters.kept).toEqual([
+      {
+        source: 'timer-fired',
+        body: '{"contactId":"x"}',
+        error: expect.stringMatching(/Not a wrap-up timer: .*agentId/),
+      },
+    ]);
+    expect(log.lines.find((l) => l.level === 'error')?.fields).toMatchObject({ requestId: 'req-1' });
+    expect(timers.deferred).toEqual([]);
+  });
+
+  it('R16: timer-fired throws on a malformed payload it cannot keep, so Lambda retries it and then keeps it', async () => {
+    const deadLetters = new RecordingDeadLetters();
+    deadLetters.failNext = 1;
+
+    await expect(makeTimerFiredHandler({ ...app, deadLetters })({ contactId: 'x' })).rejects.toThrow(
+      /Not a wrap-up timer/,
+    );
     await expect(makeTimerFiredHandler(app)({ contactId: 'x' })).rejects.toThrow(/Not a wrap-up timer/);
   });
 
-  it('R7: timer-due at the deadline closes the session and restores the agent; bad records fail alone', async () => {
+  it('R16: timer-due keeps a malformed timer at once and acknowledges it', async () => {
+    const deadLetters = new RecordingDeadLetters();
+
+    const response = await makeTimerDueHandler({ ...app, deadLetters })(
+      batch(record('t-bad', { contactId: 'c', agentId: AGENT, deadline: 'soon' })),
+    );
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(deadLetters.kept).toEqual([
+      {
+        source: 'timer-due',
+        body: JSON.stringify({ contactId: 'c', agentId: AGENT, deadline: 'soon' }),
+        error: expect.stringContaining('deadline must be an ISO-8601 UTC timestamp'),
+      },
+    ]);
+    expect(agents.calls).toEqual([]);
+  });
+
+  it('R7: timer-due at the deadline closes the session and restores the agent; bad records fail alone without a sink', async () => {
     await makeContactEventsHandler(app)(
       batch(record('m', rawDisconnect({ contactId: 'h-7', disconnectedAt: '2026-03-02T09:00:00Z' }))),
     );

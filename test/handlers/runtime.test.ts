@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SqsDeadLetterSink } from '../../lambda/adapters/sqs-dead-letters';
 import { appFromEnvironment, ENV, requireEnv } from '../../lambda/handlers/runtime';
 
 const base = {
@@ -38,6 +39,15 @@ describe('deployed wiring', () => {
     expect(() => appFromEnvironment({ ...base, [ENV.scheduleGroup]: 'group' })).toThrow(
       ENV.scheduleTargetArn,
     );
+  });
+
+  it('R16: keeps refused records in the queue DEAD_LETTER_QUEUE_URL names, and nowhere without it', () => {
+    const url = 'https://sqs.us-east-1.amazonaws.com/111122223333/intake-dlq';
+
+    expect(appFromEnvironment({ ...base, [ENV.deadLetterQueueUrl]: url }).deadLetters).toBeInstanceOf(
+      SqsDeadLetterSink,
+    );
+    expect(appFromEnvironment(base).deadLetters).toBeUndefined();
   });
 
   it('requireEnv treats an empty value as missing', () => {
