@@ -197,10 +197,15 @@ export class DynamoSessionStore implements SessionStore {
 
   async getAgentStatus(agentId: string): Promise<ObservedStatus | undefined> {
     const result = await this.props.client.send(
-      new GetCommand({ TableName: this.props.tableName, Key: this.agentStatusKey(agentId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.props.tableName,
+        Key: this.agentStatusKey(agentId),
+        ConsistentRead: true,
+      }),
     );
     const item = result.Item;
-    if (item === undefined || typeof item.name !== 'string' || typeof item.since !== 'string') return undefined;
+    if (item === undefined || typeof item.name !== 'string' || typeof item.since !== 'string')
+      return undefined;
     return { name: item.name, since: item.since, ...(typeof item.arn === 'string' ? { arn: item.arn } : {}) };
   }
 

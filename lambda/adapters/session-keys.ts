@@ -27,6 +27,9 @@ export const INTERRUPTION_SORT_PREFIX = '#INTERRUPT#';
 export const AGENT_STATUS_PARTITION_PREFIX = '#AGENT#';
 export const AGENT_STATUS_SORT_KEY = '#STATUS';
 
+/** The partition of the Connect quota's token bucket (R15). */
+export const QUOTA_PARTITION = '#QUOTA';
+
 /** Whether an item is a session: every other item's sort key starts with `#`. */
 export function isSessionItem(item: Record<string, unknown>): boolean {
   const sort = item[SESSION_TABLE.sortKey];

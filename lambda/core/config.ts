@@ -281,6 +281,38 @@ const apiSchema = z.strictObject({
     .default(API_DEFAULTS.throttle),
 });
 
+const QUOTA_RATE_MESSAGE = 'must be a number of requests per second above 0 and at most 1000';
+const QUOTA_BURST_MESSAGE = 'must be an integer 1-10000 (requests)';
+
+/** R15: the account's Connect API quota this system keeps to (Service Quotas, per account and Region). */
+const connectQuotaSchema = z.strictObject({
+  requestsPerSecond: z
+    .number({ error: QUOTA_RATE_MESSAGE })
+    .gt(0, { error: QUOTA_RATE_MESSAGE })
+    .max(1000, { error: QUOTA_RATE_MESSAGE })
+    .default(2),
+  burst: z
+    .number({ error: QUOTA_BURST_MESSAGE })
+    .int({ error: QUOTA_BURST_MESSAGE })
+    .min(1, { error: QUOTA_BURST_MESSAGE })
+    .max(10_000, { error: QUOTA_BURST_MESSAGE })
+    .default(5),
+});
+
+const KINESIS_STREAM_ARN = /^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/[A-Za-z0-9_.-]{1,128}$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/;
+
+/** R8, R11: the instance's agent event stream (an existing Kinesis data stream), when it has one. */
+const agentEventStreamSchema = z.strictObject({
+  streamArn: z.string({ error: 'must be a Kinesis data stream ARN' }).regex(KINESIS_STREAM_ARN, {
+    error: 'must be a Kinesis data stream ARN (arn:aws:kinesis:REGION:ACCOUNT:stream/NAME)',
+  }),
+  kmsKeyArn: z
+    .string({ error: 'must be a KMS key ARN' })
+    .regex(KMS_KEY_ARN, { error: 'must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)' })
+    .optional(),
+});
+
 /** The whole `acw` object. */
 export const acwConfigSchema = z.strictObject({
   connectInstanceArn: z
@@ -305,6 +337,8 @@ export const acwConfigSchema = z.strictObject({
     .default(90),
   alarmEmail: z.email({ error: 'must be an email address' }).optional(),
   api: apiSchema.default(API_DEFAULTS),
+  connectQuota: connectQuotaSchema.default({ requestsPerSecond: 2, burst: 5 }),
+  agentEventStream: agentEventStreamSchema.optional(),
 });
 
 /** The validated configuration, defaults filled in. */

@@ -8,17 +8,17 @@
  */
 import type { ContactEvent } from './contact';
 import { type PolicyIndex, PROFILE_TAG, resolveContactPolicy } from './policy';
-import { type ConfiguredStatuses, restoreVerdict } from './presence';
 import type { Deps, TimerPayload } from './ports';
 import { VersionConflict } from './ports';
+import { type ConfiguredStatuses, restoreVerdict } from './presence';
 import {
   closeByAgentActivity,
   closeBySystem,
   closeSession,
   contactAttributesOf,
+  heldSince,
   markAttributesWritten,
   markHeld,
-  heldSince,
   markRestored,
   openSession,
   type Session,
@@ -64,7 +64,12 @@ export type Outcome =
       readonly session: Session;
     }
   /** R10: the agent was put back in the routable status after the contact that interrupted their wrap-up. */
-  | { readonly kind: 'AGENT_RESTORED'; readonly agentId: string; readonly contactId: string; readonly session?: undefined }
+  | {
+      readonly kind: 'AGENT_RESTORED';
+      readonly agentId: string;
+      readonly contactId: string;
+      readonly session?: undefined;
+    }
   | { readonly kind: 'DEFERRED'; readonly delaySeconds: number; readonly session: Session };
 
 /** How often a use case re-reads after losing a conditional write before giving up (and retrying later). */

@@ -64,7 +64,12 @@ export interface SessionStore {
    * wrap-up of its own): true for one delivery only, unless its claim is older than `staleBefore`
    * and the restore was never recorded done (that delivery evidently failed).
    */
-  claimInterruptionRestore(contactId: string, agentId: string, now: Date, staleBefore: Date): Promise<boolean>;
+  claimInterruptionRestore(
+    contactId: string,
+    agentId: string,
+    now: Date,
+    staleBefore: Date,
+  ): Promise<boolean>;
   /** The restore after an interruption is done: it is never claimed again. */
   markInterruptionRestored(contactId: string, agentId: string): Promise<void>;
   /**

@@ -4,7 +4,7 @@
  */
 import type { StatusRef } from './config';
 import { lastArnSegment } from './contact';
-import type { Deps, ObservedStatus, StatusKind } from './ports';
+import type { AgentPresence, Deps, ObservedStatus, SessionStore, StatusKind } from './ports';
 
 /** The statuses the system sets, as configured. */
 export interface ConfiguredStatuses {
@@ -74,4 +74,25 @@ export async function restoreVerdict(
   }
   if (since.getTime() <= heldSince.getTime()) return RESTORE;
   return { restore: false, reason: 'STATUS_CHANGED', since, detail: `agent chose ${current.name}` };
+}
+
+/**
+ * AgentPresence from the agent event stream: the status the stream last reported, kept by the
+ * consumer (no Connect call).
+ */
+export class ObservedPresence implements AgentPresence {
+  constructor(
+    private readonly store: Pick<SessionStore, 'getAgentStatus'>,
+    private readonly statuses: ConfiguredStatuses = DEFAULT_STATUSES,
+  ) {}
+
+  async current(
+    _instanceArn: string,
+    agentId: string,
+  ): Promise<(ObservedStatus & { kind: StatusKind }) | undefined> {
+    const observed = await this.store.getAgentStatus(agentId);
+    return observed === undefined
+      ? undefined
+      : { ...observed, kind: classifyStatus(observed, this.statuses) };
+  }
 }

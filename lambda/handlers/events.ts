@@ -5,6 +5,7 @@
 import { parse } from '@aws-lambda-powertools/parser';
 // The namespace import lets esbuild tree-shake zod (a named `z` import bundles all of it, locales included).
 import * as z from 'zod';
+import type { AgentEvent } from '../core/agent-events';
 import { type ContactEvent, lastArnSegment, normaliseChannel } from '../core/contact';
 import type { TimerPayload } from '../core/ports';
 
@@ -56,6 +57,27 @@ export const timerPayloadSchema = z.strictObject({
   deadline: z.iso.datetime({ error: 'must be an ISO-8601 UTC timestamp' }),
 });
 
+const agentStatusSchema = z.object({
+  Name: z.string().min(1).max(127),
+  ARN: z.string().startsWith('arn:').nullish(),
+  StartTimestamp: timestamp,
+});
+
+/**
+ * An agent event stream record (Kinesis), as Connect writes it. Only what wrap-up reads is
+ * required; the snapshot's configuration, contacts and the previous snapshot are not read.
+ */
+export const agentEventSchema = z.object({
+  AgentARN: z.string().regex(/^arn:[^/]+\/[^/]+\/agent\/[^/]+$/, {
+    error: 'must be an agent ARN (arn:aws:connect:...:instance/ID/agent/ID)',
+  }),
+  EventId: z.string().min(1).max(256),
+  EventType: z.string().min(1).max(64),
+  EventTimestamp: timestamp,
+  InstanceARN: z.string().startsWith('arn:'),
+  CurrentAgentSnapshot: z.object({ AgentStatus: agentStatusSchema.nullish() }).nullish(),
+});
+
 /** Input that does not match its schema. */
 export class BadInput extends Error {
   constructor(what: string, issues: readonly Issue[]) {
@@ -98,6 +120,23 @@ export function parseContactEvent(input: unknown): ContactEvent {
     disconnectedAt: dateOf(detail.disconnectTimestamp),
     eventTime: new Date(event.time),
     tags: detail.tags ?? {},
+  };
+}
+
+/** Parses an agent event stream record (an object or its JSON text). */
+export function parseAgentEvent(input: unknown): AgentEvent {
+  const record = validate(agentEventSchema, input, 'Not an Amazon Connect agent event');
+  const status = record.CurrentAgentSnapshot?.AgentStatus ?? undefined;
+  return {
+    eventId: record.EventId,
+    eventType: record.EventType,
+    agentId: lastArnSegment(record.AgentARN),
+    instanceArn: record.InstanceARN,
+    eventTime: new Date(record.EventTimestamp),
+    status:
+      status === undefined
+        ? undefined
+        : { name: status.Name, arn: status.ARN ?? undefined, since: new Date(status.StartTimestamp) },
   };
 }
 

@@ -69,7 +69,11 @@ export function appFromEnvironment(env: NodeJS.ProcessEnv = process.env): App {
     marshallOptions: { removeUndefinedValues: true },
   });
   const tableName = requireEnv(ENV.tableName, env);
-  const store = new DynamoSessionStore({ client: dynamo, tableName, retentionDays: config.sessionRetentionDays });
+  const store = new DynamoSessionStore({
+    client: dynamo,
+    tableName,
+    retentionDays: config.sessionRetentionDays,
+  });
   const clock = {
     now: () => new Date(),
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
