@@ -1,7 +1,9 @@
 /**
- * Intake of Amazon Connect contact events (R1, R16): an EventBridge rule on the default bus
- * matches this instance's DISCONNECTED contact events and puts them in an SQS queue, which the
- * contact-events function reads in batches with partial batch responses.
+ * Intake of Amazon Connect contact events (R1, R9, R10, R16): an EventBridge rule on the default
+ * bus matches this instance's DISCONNECTED (an agent's leg ended: wrap-up starts),
+ * CONNECTED_TO_AGENT and INITIATED (an agent in wrap-up took or started another contact: it is
+ * interrupted) contact events and puts them in an SQS queue, which the contact-events function
+ * reads in batches with partial batch responses.
  *
  * Nothing is dropped (R15): EventBridge retries delivery to the queue and then keeps the event in
  * the rule's dead-letter queue; a record the function fails five times goes to the queue's
@@ -52,6 +54,11 @@ export interface ContactEventIntakeProps {
 /** Connect contact events, as EventBridge names them. */
 export const CONTACT_EVENT_SOURCE = 'aws.connect';
 export const CONTACT_EVENT_DETAIL_TYPE = 'Amazon Connect Contact Event';
+/**
+ * The contact events the intake takes: DISCONNECTED starts a wrap-up (R1); CONNECTED_TO_AGENT
+ * and INITIATED end one the agent is in (R9 outbound, R10 interruptions).
+ */
+export const CONTACT_EVENT_TYPES = ['DISCONNECTED', 'CONNECTED_TO_AGENT', 'INITIATED'] as const;
 
 /** The rule, the intake queue and its dead-letter queues, and the contact-events function. */
 export class ContactEventIntake extends Construct {
@@ -93,13 +100,14 @@ export class ContactEventIntake extends Construct {
       'EventBridge puts a contact event here when it cannot deliver it to the intake queue',
     );
 
+    // The id is kept from when the rule took DISCONNECTED only: a new id would replace the rule.
     this.rule = new Rule(this, 'DisconnectedRule', {
-      description: 'connect-acw: DISCONNECTED contact events of one Amazon Connect instance',
+      description: `connect-acw: ${CONTACT_EVENT_TYPES.join(', ')} contact events of one Amazon Connect instance`,
       eventPattern: {
         source: [CONTACT_EVENT_SOURCE],
         detailType: [CONTACT_EVENT_DETAIL_TYPE],
         detail: {
-          eventType: ['DISCONNECTED'],
+          eventType: [...CONTACT_EVENT_TYPES],
           instanceArn: [props.instanceArn],
         },
       },
