@@ -7,14 +7,17 @@
  *
  * Nothing is dropped (R15): EventBridge retries delivery to the queue and then keeps the event in
  * the rule's dead-letter queue; a record the function fails five times goes to the queue's
- * dead-letter queue.
+ * dead-letter queue, and a malformed record goes there at once, with the error that names what is
+ * wrong (R16).
  */
 import { Duration, Token } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ENV } from '../lambda/handlers/env';
 import { AcwFunction, type AcwFunctionSettings, handlerEntry } from './acw-function';
 import { deadLetterQueue, type NamedQueue, workQueue } from './queues';
 
@@ -60,6 +63,16 @@ export const CONTACT_EVENT_DETAIL_TYPE = 'Amazon Connect Contact Event';
  */
 export const CONTACT_EVENT_TYPES = ['DISCONNECTED', 'CONNECTED_TO_AGENT', 'INITIATED'] as const;
 
+/**
+ * R16: lets `fn` keep the records it refuses in `queue` (its source's dead-letter queue): sets
+ * `DEAD_LETTER_QUEUE_URL` and grants `sqs:SendMessage` on that queue only. The project's queues
+ * are encrypted with SQS-managed keys, so no KMS grant is needed.
+ */
+export function grantKeepRefused(fn: AcwFunction, queue: Queue): void {
+  fn.addEnvironment(ENV.deadLetterQueueUrl, queue.queueUrl);
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+}
+
 /** The rule, the intake queue and its dead-letter queues, and the contact-events function. */
 export class ContactEventIntake extends Construct {
   /** The rule on the default event bus. */
@@ -94,6 +107,7 @@ export class ContactEventIntake extends Construct {
       visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
       deadLetterQueue: { queue: this.queueDeadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
     });
+    grantKeepRefused(this.function, this.queueDeadLetterQueue);
     this.ruleDeadLetterQueue = deadLetterQueue(
       this,
       'RuleDeadLetterQueue',

@@ -4,7 +4,9 @@
  * "due" queue (a per-message delay); the timer-due function ends the wrap-up on time.
  *
  * Failures are kept (R15): Scheduler's dead-letter queue, the timer-fired function's on-failure
- * queue after two asynchronous retries, and the due queue's dead-letter queue.
+ * queue after two asynchronous retries, and the due queue's dead-letter queue. A malformed timer
+ * goes at once to the on-failure queue (timer-fired) or the due queue's dead-letter queue
+ * (timer-due), with the error that names what is wrong (R16).
  */
 import { createHash } from 'node:crypto';
 import { Aws, Duration, Stack, Token } from 'aws-cdk-lib';
@@ -16,6 +18,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../lambda/handlers/env';
 import { AcwFunction, type AcwFunctionSettings, handlerEntry } from './acw-function';
+import { grantKeepRefused } from './contact-event-intake';
 import { acknowledgeWildcardResource } from './nag';
 import { deadLetterQueue, type NamedQueue, workQueue } from './queues';
 
@@ -113,6 +116,7 @@ export class WrapUpTimers extends Construct {
       retryAttempts: props.firedRetryAttempts ?? 2,
       onFailure: new SqsDestination(this.firedFailureQueue),
     });
+    grantKeepRefused(this.firedFunction, this.firedFailureQueue);
 
     this.schedulerRole = new Role(this, 'SchedulerRole', {
       description: 'Assumed by EventBridge Scheduler to deliver connect-acw wrap-up timers',
@@ -146,6 +150,7 @@ export class WrapUpTimers extends Construct {
       description: 'Wrap-up timer due: ends wrap-up at its deadline and restores the agent',
       timeout: DUE_FUNCTION_TIMEOUT,
     });
+    grantKeepRefused(this.dueFunction, this.dueDeadLetterQueue);
     // No batching window: a due timer must act as soon as its delay ends.
     this.dueFunction.function.addEventSource(
       new SqsEventSource(this.dueQueue, { batchSize: 10, reportBatchItemFailures: true }),
