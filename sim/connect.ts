@@ -1,26 +1,43 @@
 /**
- * A simulated Amazon Connect instance behind the SDK's `send(command)`: just the agent-status API
- * the ConnectAgentStatus adapter calls, validated as Connect does, recording every status the
- * system sets at the virtual time of the call.
+ * A simulated Amazon Connect instance behind the SDK's `send(command)`: just the API the adapters
+ * call (agent statuses, the agent's current data, contact attributes), validated as Connect does,
+ * recording every status the system sets at the virtual time of the call.
+ *
+ * It is also the world's truth about agents: the status each is in (set by the system through
+ * PutUserStatus, or by the agent in Connect: a scenario's agent events) and the contacts each has
+ * in progress (from the scenario's contact events, at their step time).
+ *
+ * Faults (a scenario's `faults`): every call may be throttled at random (`connectThrottleRate`),
+ * and every call takes a token from the account's quota (`connectRatePerSecond`); either way it
+ * fails with the SDK's ThrottlingException (429). The client the adapters get retries as the
+ * deployed SDK client does (faults.ts), each attempt being one more call against the quota.
  */
 import {
+  type AgentContactReference,
   type AgentStatusSummary,
   type AgentStatusType,
+  type Channel,
   type ConnectClient,
+  type ContactInitiationMethod,
+  GetCurrentUserDataCommand,
+  type GetCurrentUserDataCommandOutput,
   InvalidParameterException,
   ListAgentStatusesCommand,
   type ListAgentStatusesCommandOutput,
   PutUserStatusCommand,
   type PutUserStatusCommandOutput,
   ResourceNotFoundException,
+  ThrottlingException,
   UpdateContactAttributesCommand,
   type UpdateContactAttributesCommandOutput,
 } from '@aws-sdk/client-connect';
 import type { StatusRef } from '../lambda/core/config';
 import { lastArnSegment } from '../lambda/core/contact';
 import type { VirtualClock } from './clock';
+import { type Chance, strikes, type TokenBucket, withSdkRetries } from './faults';
 import { stableUuid } from './ids';
 import type { Latency } from './latency';
+import type { Random } from './random';
 import { DEFAULT_AGENT_STATUS, type ScenarioAgent } from './scenario';
 
 /** Name of the status a wrap-up or routable status configured by id carries. */
@@ -45,6 +62,29 @@ export interface SimConnectProps {
   readonly latency: Latency;
   /** Told of every status the system sets. */
   readonly onStatusChange?: (change: StatusChange) => void;
+  /** Draws the backoff of the client's retries (the SDK's jitter). */
+  readonly retryRandom?: Random;
+  /** `connectThrottleRate`: each call is throttled with this probability, drawn from `random`. */
+  readonly throttle?: Chance;
+  /** `connectRatePerSecond`: the account's quota, over every call. */
+  readonly quota?: TokenBucket;
+}
+
+/** A contact an agent has in progress (connected to them, or an outbound one they started). */
+export interface ContactInProgress {
+  readonly contactId: string;
+  readonly channel?: string | undefined;
+  readonly initiationMethod?: string | undefined;
+  /** When it reached the agent (epoch ms). */
+  readonly since: number;
+}
+
+/** Calls that failed because of a fault, by cause. */
+export interface ConnectFaultCounts {
+  /** Throttled at random (`connectThrottleRate`). */
+  throttled: number;
+  /** Refused by the account quota (`connectRatePerSecond`). */
+  overQuota: number;
 }
 
 const BAD_REQUEST = { httpStatusCode: 400 } as const;
@@ -57,6 +97,12 @@ export class SimConnect {
   readonly calls: Record<string, number> = {};
   /** Each agent's current status name. */
   readonly agentStatus = new Map<string, string>();
+  /** Calls refused by a fault. */
+  readonly faultCounts: ConnectFaultCounts = { throttled: 0, overQuota: 0 };
+  /** When each agent entered their current status (epoch ms; absent: before the run). */
+  private readonly statusSince = new Map<string, number>();
+  /** Each agent's contacts in progress, by contact id. */
+  private readonly contacts = new Map<string, Map<string, ContactInProgress>>();
   private readonly statuses: Array<{ id: string; name: string; type: AgentStatusType }> = [];
   private readonly instances = new Map<string, string>();
 
@@ -75,9 +121,59 @@ export class SimConnect {
     }
   }
 
-  /** The object the adapter uses as its ConnectClient. */
+  /**
+   * The object the adapters use as their ConnectClient: the service behind the retries of the
+   * deployed SDK client (throttling and 5xx errors retried, up to 5 attempts, backoff on the
+   * virtual clock). Without `retryRandom`, each call is a single attempt.
+   */
   client(): ConnectClient {
-    return { send: (command: unknown) => this.send(command) } as unknown as ConnectClient;
+    const random = this.props.retryRandom;
+    const send =
+      random === undefined
+        ? (command: unknown) => this.send(command)
+        : (command: unknown) => withSdkRetries({ clock: this.props.clock, random }, () => this.send(command));
+    return { send } as unknown as ConnectClient;
+  }
+
+  /** The name of the configured wrap-up status, as agents see it. */
+  get wrapUpStatusName(): string {
+    const ref = this.props.wrapUpStatus;
+    return ref.id !== undefined ? WRAP_UP_NAME_FOR_ID : (ref.name ?? WRAP_UP_NAME_FOR_ID);
+  }
+
+  /** An agent's current status name (an agent nobody has named yet is in the default status). */
+  statusOf(agentId: string): string {
+    return this.agentStatus.get(agentId) ?? DEFAULT_AGENT_STATUS;
+  }
+
+  /**
+   * The agent chose a status in Connect (their desktop, or logging out): the world changes, but
+   * not through the API, so it is not one of the `statusChanges` the system made.
+   */
+  agentChoseStatus(agentId: string, statusName: string): void {
+    this.addStatus(statusName, statusName === 'Offline' ? 'OFFLINE' : 'CUSTOM');
+    this.agentStatus.set(agentId, statusName);
+    this.statusSince.set(agentId, this.props.clock.nowMs());
+  }
+
+  /** A contact reached the agent (or the agent started it). */
+  contactStarted(agentId: string, contact: ContactInProgress): void {
+    let ofAgent = this.contacts.get(agentId);
+    if (ofAgent === undefined) {
+      ofAgent = new Map();
+      this.contacts.set(agentId, ofAgent);
+    }
+    if (!ofAgent.has(contact.contactId)) ofAgent.set(contact.contactId, contact);
+  }
+
+  /** The agent's leg of the contact ended. */
+  contactEnded(agentId: string, contactId: string): void {
+    this.contacts.get(agentId)?.delete(contactId);
+  }
+
+  /** The agent's contacts in progress now. */
+  contactsOf(agentId: string): ContactInProgress[] {
+    return [...(this.contacts.get(agentId)?.values() ?? [])];
   }
 
   /** The id of a status name, if the instance has it. */
@@ -89,11 +185,26 @@ export class SimConnect {
     const name = commandName(command);
     this.calls[name] = (this.calls[name] ?? 0) + 1;
     return this.props.latency.around('connect', () => {
+      this.admit();
       if (command instanceof ListAgentStatusesCommand) return this.listAgentStatuses(command);
       if (command instanceof PutUserStatusCommand) return this.putUserStatus(command);
+      if (command instanceof GetCurrentUserDataCommand) return this.getCurrentUserData(command);
       if (command instanceof UpdateContactAttributesCommand) return this.updateContactAttributes(command);
       throw new Error(`The simulated Amazon Connect does not implement ${name}`);
     });
+  }
+
+  /** The account quota, then the random throttling: either refuses the call with a 429. */
+  private admit(): void {
+    const { quota, throttle, clock } = this.props;
+    if (quota !== undefined && !quota.take(clock.nowMs())) {
+      this.faultCounts.overQuota++;
+      throw throttled();
+    }
+    if (strikes(throttle)) {
+      this.faultCounts.throttled++;
+      throw throttled();
+    }
   }
 
   private listAgentStatuses(command: ListAgentStatusesCommand): ListAgentStatusesCommandOutput {
@@ -144,10 +255,67 @@ export class SimConnect {
       });
     }
     this.agentStatus.set(UserId, status.name);
+    this.statusSince.set(UserId, this.props.clock.nowMs());
     const change: StatusChange = { at: this.props.clock.nowMs(), agentId: UserId, status: status.name };
     this.statusChanges.push(change);
     this.props.onStatusChange?.(change);
     return { $metadata: { httpStatusCode: 200 } };
+  }
+
+  /**
+   * GetCurrentUserData filtered by agents (ids or ARNs, 1-100): each agent's status, its ARN and
+   * since when, and their contacts in progress. The only filter the simulator implements.
+   */
+  private getCurrentUserData(command: GetCurrentUserDataCommand): GetCurrentUserDataCommandOutput {
+    const { InstanceId, Filters, MaxResults, NextToken } = command.input;
+    const arn = this.instanceArn(InstanceId);
+    const agents = Filters?.Agents;
+    if (agents === undefined || agents.length === 0 || agents.length > 100) {
+      throw new InvalidParameterException({
+        message:
+          'Filters.Agents must list 1-100 agent ids or ARNs (the only filter the simulator implements)',
+        $metadata: BAD_REQUEST,
+      });
+    }
+    const pageSize = MaxResults ?? 100;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
+      throw new InvalidParameterException({ message: 'MaxResults must be 1-100', $metadata: BAD_REQUEST });
+    }
+    const start = NextToken === undefined ? 0 : Number(NextToken);
+    if (!Number.isInteger(start) || start < 0 || start > agents.length) {
+      throw new InvalidParameterException({ message: 'NextToken is not valid', $metadata: BAD_REQUEST });
+    }
+    const ids = agents.map(lastArnSegment).filter((id) => /^[^/\s]{1,256}$/.test(id));
+    const page = ids.slice(start, start + pageSize);
+    const next = start + pageSize;
+    return {
+      UserDataList: page.map((agentId) => {
+        const statusName = this.statusOf(agentId);
+        const statusId = this.statusIdOf(statusName);
+        const since = this.statusSince.get(agentId);
+        return {
+          User: { Id: agentId, Arn: `${arn}/agent/${agentId}` },
+          Status: {
+            StatusName: statusName,
+            StatusArn: statusId === undefined ? undefined : `${arn}/agent-state/${statusId}`,
+            StatusStartTimestamp: since === undefined ? undefined : new Date(since),
+          },
+          Contacts: this.contactsOf(agentId).map(
+            (contact): AgentContactReference => ({
+              ContactId: contact.contactId,
+              Channel: contact.channel as Channel | undefined,
+              InitiationMethod: contact.initiationMethod as ContactInitiationMethod | undefined,
+              AgentContactState: 'CONNECTED',
+              ConnectedToAgentTimestamp: new Date(contact.since),
+              StateStartTimestamp: new Date(contact.since),
+            }),
+          ),
+        };
+      }),
+      NextToken: next < ids.length ? String(next) : undefined,
+      ApproximateTotalCount: ids.length,
+      $metadata: { httpStatusCode: 200 },
+    };
   }
 
   /** Contact attributes written per contact, as Connect would keep them on the contact record. */
@@ -186,6 +354,11 @@ export class SimConnect {
     if (this.statuses.some((status) => status.name === name || status.id === id)) return;
     this.statuses.push({ id, name, type });
   }
+}
+
+/** What Connect answers a call over its quota. */
+function throttled(): ThrottlingException {
+  return new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
 }
 
 /** `PutUserStatusCommand`, or the class name of whatever was sent. */

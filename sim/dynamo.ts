@@ -2,14 +2,29 @@
  * A real DynamoDB API in-process (dynalite), holding the session table exactly as the stack
  * declares it (SESSION_TABLE's keys and both GSIs), with a document client configured like the
  * deployed one. Counts requests by command for the bench.
+ *
+ * Fault `dynamoErrorRate`: each request *attempt* fails with that probability before it reaches
+ * the table (half InternalServerError 500, half ProvisionedThroughputExceededException), injected
+ * by middleware below the SDK's retry layer. So the SDK's own retries apply, as they do deployed
+ * (`maxAttempts: 5`): a handler sees an error only when all five attempts fail. Their backoff is
+ * slept on the virtual clock (VirtualRetryStrategy), never on the real one, so a faulty run is as
+ * quick as a clean one while its invocations end as late as the retries make them.
  */
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { sessionFromItem } from '../lambda/adapters/dynamo-session-store';
-import { OVERRIDE_SORT_KEY, SESSION_TABLE, sessionTableDefinition } from '../lambda/adapters/session-keys';
+import { isSessionItem, sessionTableDefinition } from '../lambda/adapters/session-keys';
 import type { Session } from '../lambda/core/session';
+import type { VirtualClock } from './clock';
+import { type Chance, DEPLOYED_MAX_ATTEMPTS, VirtualRetryStrategy } from './faults';
+import type { Random } from './random';
 
 /** Commands that write (and consume write capacity, even when their condition fails). */
 const WRITE_COMMANDS = new Set([
@@ -26,6 +41,19 @@ export interface DynamoCounts {
   writes: number;
   reads: number;
   readonly byCommand: Record<string, number>;
+  /** Attempts failed by `dynamoErrorRate`. */
+  injectedErrors: number;
+  /** Retries the SDK made (after an injected error). */
+  retries: number;
+}
+
+export interface SimDynamoOptions {
+  /** The run's clock: the SDK's retry backoff is slept on it. Without it the SDK's own strategy applies. */
+  readonly clock?: VirtualClock;
+  /** Draws the retry backoff's jitter (with `clock`). */
+  readonly retryRandom?: Random;
+  /** `dynamoErrorRate`: each attempt fails with probability `rate`, drawn from `random`. */
+  readonly errors?: Chance;
 }
 
 export interface SimDynamo {
@@ -40,23 +68,45 @@ export interface SimDynamo {
 
 const TABLE_NAME = 'connect-acw-sessions';
 
+/** A retryable DynamoDB error: a 500, or throttling (both retried by the SDK). */
+function injectedError(random: Random): Error {
+  const message = 'Injected by the simulator (dynamoErrorRate)';
+  return random.chance(0.5)
+    ? new InternalServerError({ message, $metadata: { httpStatusCode: 500 } })
+    : new ProvisionedThroughputExceededException({ message, $metadata: { httpStatusCode: 400 } });
+}
+
 /** Starts dynalite on 127.0.0.1 (a free port) and creates the session table. */
-export async function startDynamo(): Promise<SimDynamo> {
+export async function startDynamo(options: SimDynamoOptions = {}): Promise<SimDynamo> {
   const server = dynalite({ createTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const counts: DynamoCounts = { writes: 0, reads: 0, byCommand: {}, injectedErrors: 0, retries: 0 };
+  const { clock, retryRandom, errors } = options;
   const base = new DynamoDBClient({
     region: 'us-east-1',
     endpoint: `http://127.0.0.1:${port}`,
     credentials: { accessKeyId: 'simulator', secretAccessKey: 'simulator' },
+    maxAttempts: DEPLOYED_MAX_ATTEMPTS,
+    ...(clock === undefined || retryRandom === undefined
+      ? {}
+      : {
+          retryStrategy: new VirtualRetryStrategy({
+            clock,
+            random: retryRandom,
+            maxAttempts: DEPLOYED_MAX_ATTEMPTS,
+            onRetry: () => {
+              counts.retries++;
+            },
+          }),
+        }),
   });
   const doc = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
   await base.send(new CreateTableCommand(sessionTableDefinition(TABLE_NAME)));
 
-  const counts: DynamoCounts = { writes: 0, reads: 0, byCommand: {} };
   // Counted once per request at the first step, so SDK retries of one request count once.
   doc.middlewareStack.add(
     (next, context) => async (args) => {
@@ -68,6 +118,20 @@ export async function startDynamo(): Promise<SimDynamo> {
     },
     { step: 'initialize', name: 'simulatorRequestCount' },
   );
+  if (errors !== undefined && errors.rate > 0) {
+    // Below the retry middleware (finalizeRequest, high priority): once per attempt. The
+    // simulator's own final Scan is spared, so that the report always reads the table.
+    doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'ScanCommand' && errors.random.chance(errors.rate)) {
+          counts.injectedErrors++;
+          throw injectedError(errors.random);
+        }
+        return next(args);
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'simulatorInjectedErrors' },
+    );
+  }
 
   return {
     doc,
@@ -82,8 +146,8 @@ export async function startDynamo(): Promise<SimDynamo> {
           new ScanCommand({ TableName: TABLE_NAME, ConsistentRead: true, ExclusiveStartKey: startKey }),
         );
         for (const item of page.Items ?? []) {
-          // A contact flow's choice for a contact lives beside its sessions: not a session.
-          if (item[SESSION_TABLE.sortKey] !== OVERRIDE_SORT_KEY) sessions.push(sessionFromItem(item));
+          // Flow choices, interruption records, observed statuses... live beside the sessions.
+          if (isSessionItem(item)) sessions.push(sessionFromItem(item));
         }
         startKey = page.LastEvaluatedKey;
       } while (startKey !== undefined);

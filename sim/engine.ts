@@ -1,17 +1,23 @@
 /**
  * The simulator: runs a scenario through the real handlers, core and adapters, with a real
- * DynamoDB API in-process (dynalite) and simulated Connect, Scheduler and SQS on a virtual clock.
+ * DynamoDB API in-process (dynalite) and simulated Connect, Scheduler, SQS and Kinesis (the agent
+ * event stream) on a virtual clock.
  *
  * 1. Validate the scenario (errors name the field).
  * 2. Start dynalite and build one App per Lambda function, as deployed: each has its own adapters
- *    (so its own status-id cache), only the intake and API functions arm schedules.
- * 3. Queue every step at its time; run the event queue until `until` (nothing due later runs).
- *    Agent actions call the actions core with the API function's App; contact-flow events invoke
- *    the flow Lambda.
- * 4. Read the sessions back from the table and report them with the statuses the system set and
- *    the actions (and flow invocations) that were refused.
+ *    (so its own status-id cache); only the intake, agent-event and API functions arm (and
+ *    cancel) schedules. The agent event stream is always configured; records a handler refuses
+ *    as malformed (R16) are kept by the simulator's dead-letter sink and listed in `errors`.
+ * 3. Queue every step at its time, and the sweep every minute from the first step to `until`
+ *    (the deployed EventBridge schedule); run the event queue until `until` (nothing due later
+ *    runs). Contact and agent events change the world's truth (the agents' contacts and statuses)
+ *    at their step time and reach their function then, or later under the `reorderWindowSeconds`
+ *    fault. Agent actions call the actions core with the API function's App; contact-flow events
+ *    invoke the flow Lambda.
+ * 4. Read the sessions back from the table and report them with the statuses the system set, the
+ *    refusals, each agent's final status, and who is stuck (R15).
  */
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { KinesisStreamBatchResponse, KinesisStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ConnectAgentStatus } from '../lambda/adapters/connect-agent-status';
 import { ConnectContactRecords } from '../lambda/adapters/connect-contact-records';
 import { DynamoSessionStore } from '../lambda/adapters/dynamo-session-store';
@@ -26,17 +32,24 @@ import {
   SessionNotFound,
   updateWrapUp,
 } from '../lambda/core/actions';
+import { lastArnSegment } from '../lambda/core/contact';
 import { indexPolicies } from '../lambda/core/policy';
 import type { Deps, Log } from '../lambda/core/ports';
 import type { Actor, Session } from '../lambda/core/session';
+import { SWEEP_MARGIN_MS } from '../lambda/core/sweep';
+import { makeAgentEventsHandler } from '../lambda/handlers/agent-events';
 import { makeContactEventsHandler } from '../lambda/handlers/contact-events';
 import { makeContactFlowHandler } from '../lambda/handlers/contact-flow';
+import type { DeadLetter as RefusedRecord } from '../lambda/handlers/dead-letters';
 import type { App } from '../lambda/handlers/runtime';
+import { makeSweepHandler } from '../lambda/handlers/sweep';
 import { makeTimerDueHandler } from '../lambda/handlers/timer-due';
 import { makeTimerFiredHandler } from '../lambda/handlers/timer-fired';
 import { VirtualClock } from './clock';
-import { SimConnect, type StatusChange } from './connect';
+import { type ConnectFaultCounts, SimConnect, type StatusChange } from './connect';
 import { type DynamoCounts, type SimDynamo, startDynamo } from './dynamo';
+import { type Chance, type Faults, strikes, TokenBucket } from './faults';
+import { SimStream } from './kinesis';
 import { CallLatency, NO_LATENCY } from './latency';
 import { Random } from './random';
 import { type AgentAction, parseScenario, type Scenario, type Step, type StepKind } from './scenario';
@@ -44,7 +57,24 @@ import { type ScheduleFire, SimScheduler } from './scheduler';
 import { type DeadLetter, SimQueue, SimSqs } from './sqs';
 
 /** The Lambda functions of the stack. */
-export type FunctionName = 'contact-events' | 'timer-fired' | 'timer-due' | 'api' | 'contact-flow';
+export type FunctionName =
+  | 'contact-events'
+  | 'agent-events'
+  | 'timer-fired'
+  | 'timer-due'
+  | 'sweep'
+  | 'api'
+  | 'contact-flow';
+
+const FUNCTION_NAMES: readonly FunctionName[] = [
+  'contact-events',
+  'agent-events',
+  'timer-fired',
+  'timer-due',
+  'sweep',
+  'api',
+  'contact-flow',
+];
 
 /** The actor of an agent action with `as: "supervisor"`. */
 export const SIM_SUPERVISOR: Actor = 'supervisor:sim-supervisor';
@@ -60,7 +90,10 @@ export interface SimulationOptions {
    * so a scenario's times are exactly the ones it gives; the demo and the bench turn it on.
    */
   readonly callLatency?: boolean;
-  /** Probability that Scheduler delivers a firing twice (default 0.1). */
+  /**
+   * Probability that Scheduler delivers a firing twice (default: the scenario's
+   * `faults.duplicateRate` if it sets one, else 0.1: Scheduler is at least once).
+   */
   readonly duplicateFireProbability?: number;
 }
 
@@ -83,7 +116,7 @@ export interface Invocation {
   /** SQS receive count, or the asynchronous invocation attempt (1-3). */
   readonly attempt: number;
   readonly input: unknown;
-  /** The scenario step that caused it, for a contact event. */
+  /** The scenario step that caused it, for a contact or agent event. */
   readonly stepIndex?: number | undefined;
   /** Set when it was a Scheduler firing. */
   readonly fire?: ScheduleFire | undefined;
@@ -129,10 +162,12 @@ export type ErrorCode =
   | 'SESSION_NOT_FOUND'
   | 'NO_OPEN_SESSION'
   | 'BAD_FLOW_PARAMETERS'
+  /** R16: a handler refused a malformed record (a step's contact or agent event) and kept it. */
+  | 'MALFORMED_EVENT'
   /** Not a refusal: the action or the flow Lambda threw (an AWS call failed); see the logs. */
   | 'INVOCATION_FAILED';
 
-/** A refused action (or a contact-flow invocation answered with an error), in the output. */
+/** A refusal (action, flow invocation or malformed event), in the output. */
 export interface ErrorOutput {
   readonly at: string;
   readonly agentId: string | null;
@@ -166,12 +201,55 @@ export interface StatusChangeOutput {
   readonly status: string;
 }
 
+/** An agent's status at `until`. */
+export interface AgentOutput {
+  readonly agentId: string;
+  readonly status: string;
+}
+
+/** Why an agent is stuck (R15). */
+export type StuckReason = 'WRAP_UP_STATUS_WITH_NOTHING_OPEN' | 'OVERDUE_SESSION';
+
+/** An agent stuck at `until` (R15): in the output, it must never happen. */
+export interface StuckOutput {
+  readonly agentId: string;
+  readonly reason: StuckReason;
+  /** The overdue session's contact; null for WRAP_UP_STATUS_WITH_NOTHING_OPEN. */
+  readonly contactId: string | null;
+  /** The agent's status at `until`. */
+  readonly status: string;
+}
+
 /** What `npm run simulate` prints. */
 export interface SimulationResult {
   readonly sessions: SessionOutput[];
   readonly statusChanges: StatusChangeOutput[];
-  /** Refused agent actions and contact-flow errors, by time (ties in the order they happened). */
+  /** Refused actions, flow errors and malformed events, by time (ties in the order they happened). */
   readonly errors: ErrorOutput[];
+  /** Every agent's status at `until`, by agentId. */
+  readonly agents: AgentOutput[];
+  /** R15: who is stuck at `until`, by agentId; empty in a healthy run. */
+  readonly stuck: StuckOutput[];
+}
+
+/** What the scenario's faults did (all 0 without faults). */
+export interface FaultStats {
+  /** Connect calls throttled at random (`connectThrottleRate`). */
+  readonly connectThrottled: number;
+  /** Connect calls refused by the account quota (`connectRatePerSecond`). */
+  readonly connectOverQuota: number;
+  /** DynamoDB attempts failed (`dynamoErrorRate`), and the SDK retries they caused. */
+  readonly dynamoErrors: number;
+  readonly dynamoRetries: number;
+  /** Timers lost (`lostTimerRate`): schedules and due-queue messages. */
+  readonly lostSchedules: number;
+  readonly lostDueMessages: number;
+  /** Second deliveries (`duplicateRate`): contact events, agent events, due-queue messages. */
+  readonly duplicateContactEvents: number;
+  readonly duplicateAgentEvents: number;
+  readonly duplicateDueMessages: number;
+  /** Contact and agent events delivered later than their step (`reorderWindowSeconds`). */
+  readonly delayedEvents: number;
 }
 
 /** Counters for the bench. */
@@ -185,8 +263,9 @@ export interface SimulationStats {
   readonly scheduleFires: number;
   readonly duplicateFires: number;
   readonly sqsCalls: Readonly<Record<string, number>>;
-  /** Messages consumed from each queue, redeliveries included. */
-  readonly deliveries: { readonly contactEvents: number; readonly due: number };
+  /** Messages consumed from each queue (and records from the stream), redeliveries included. */
+  readonly deliveries: { readonly contactEvents: number; readonly due: number; readonly agentEvents: number };
+  readonly faults: FaultStats;
 }
 
 /** Everything a run produced: the result plus what the demo and the bench read. */
@@ -196,6 +275,7 @@ export interface SimulationRun {
   /** The table's sessions, every field (policySource, history, ...). */
   readonly storedSessions: readonly Session[];
   readonly invocations: readonly Invocation[];
+  /** Records refused as malformed (kept at once), then those that failed every retry. */
   readonly deadLetters: readonly DeadLetter[];
   readonly asyncFailures: readonly AsyncFailure[];
   /** The contact attributes written to each contact (R17: the wrap-up record), by contact id. */
@@ -211,6 +291,8 @@ export const SIM_RESOURCES = {
   scheduleDlqArn: 'arn:aws:sqs:us-east-1:123456789012:connect-acw-timers-dlq',
   contactEventsQueue: 'connect-acw-contact-events',
   dueQueue: 'connect-acw-due',
+  agentEventStream: 'connect-acw-agent-events',
+  timerFiredFunction: 'connect-acw-timer-fired',
 } as const;
 
 /** SQS redrive and Lambda retry settings, as the stack sets them. */
@@ -221,6 +303,12 @@ const SQS_MAX_LATENCY_MS = 300;
 const ASYNC_ATTEMPTS = 3;
 const ASYNC_RETRY_MS = 60_000;
 const DEFAULT_DUPLICATE_FIRE_PROBABILITY = 0.1;
+/** The agent event stream's event source mapping: retries of a failed record before its on-failure destination. */
+const AGENT_EVENT_RETRY_ATTEMPTS = 5;
+/** The sweep's EventBridge schedule: rate(1 minute). */
+const SWEEP_EVERY_MS = 60_000;
+/** A second delivery (duplicateRate) comes this long after the first, in ms. */
+const DUPLICATE_DELAY_MS: readonly [number, number] = [1_000, 10_000];
 
 /** Runs a scenario and returns what `npm run simulate` prints. */
 export async function runScenario(
@@ -236,14 +324,27 @@ export async function runScenario(
  */
 export async function runSimulation(input: unknown, options: SimulationOptions = {}): Promise<SimulationRun> {
   const scenario = parseScenario(input);
-  const dynamo = await startDynamo();
+  const clock = new VirtualClock(scenario.steps[0]?.at ?? scenario.until);
+  const random = new Random(scenario.seed);
+  const errorRate = scenario.faults.dynamoErrorRate;
+  const dynamo = await startDynamo({
+    clock,
+    retryRandom: random.fork('dynamodb-sdk-retry'),
+    errors:
+      errorRate === undefined ? undefined : { rate: errorRate, random: random.fork('fault:dynamodb-errors') },
+  });
   try {
-    const world = new World(scenario, dynamo, options);
+    const world = new World(scenario, clock, random, dynamo, options);
     for (const step of scenario.steps) {
-      world.clock.schedule(step.at, `step ${step.index}`, () => runStep(world, step));
+      clock.schedule(step.at, `step ${step.index}`, () => runStep(world, step));
     }
-    await world.clock.runUntil(scenario.until);
+    // The deployed sweep runs every minute whatever happens; the run covers the first step to until.
+    for (let at = clock.nowMs(); at <= scenario.until; at += SWEEP_EVERY_MS) {
+      clock.schedule(at, 'sweep', () => world.sweep());
+    }
+    await clock.runUntil(scenario.until);
     const storedSessions = await dynamo.scanSessions();
+    const agents = world.agentsAtEnd(storedSessions);
     return {
       scenario,
       result: {
@@ -255,10 +356,17 @@ export async function runSimulation(input: unknown, options: SimulationOptions =
         errors: [...world.errors]
           .sort((a, b) => a.at - b.at)
           .map((error) => ({ ...error, at: iso(error.at) })),
+        agents,
+        stuck: world.stuckAt(scenario.until, storedSessions, agents),
       },
       storedSessions,
       invocations: world.invocations,
-      deadLetters: [...world.intake.deadLetters, ...world.due.deadLetters],
+      deadLetters: [
+        ...world.refused,
+        ...world.intake.deadLetters,
+        ...world.due.deadLetters,
+        ...world.stream.deadLetters,
+      ],
       asyncFailures: world.asyncFailures,
       contactAttributes: world.connect.contactAttributes,
       stats: world.stats(scenario),
@@ -270,8 +378,10 @@ export async function runSimulation(input: unknown, options: SimulationOptions =
 
 /** What a step of each kind does at its time. Adding a step kind means adding its runner here. */
 const STEP_RUNNERS: { [K in StepKind]: (world: World, step: Extract<Step, { kind: K }>) => Promise<void> } = {
-  /** Connect → EventBridge → the intake queue: delivered at the step's time. */
-  contactEvent: (world, step) => world.intake.deliverNow(JSON.stringify(step.payload), step.index),
+  /** Connect → EventBridge → the intake queue: delivered at the step's time (faults: later, twice). */
+  contactEvent: (world, step) => world.contactEvent(step.payload, step.index),
+  /** Connect → the agent event stream (Kinesis) → its consumer: at the step's time (faults: later, twice). */
+  agentEvent: (world, step) => world.agentEvent(step.payload, step.index),
   /** The agent desktop (or a supervisor) → the HTTP API → the actions core. */
   agentAction: (world, step) => world.agentAction(step.payload, step.index),
   /** A contact flow's "Invoke AWS Lambda function" block → the flow Lambda, synchronously. */
@@ -291,29 +401,56 @@ class World {
   readonly sqs: SimSqs;
   readonly intake: SimQueue;
   readonly due: SimQueue;
+  readonly stream: SimStream;
   readonly invocations: Invocation[] = [];
   readonly asyncFailures: AsyncFailure[] = [];
-  /** Refused actions and flow errors, `at` in epoch ms, in the order they happened. */
+  /** Refusals (actions, flow errors, malformed events), `at` in epoch ms, in the order they happened. */
   readonly errors: Array<Omit<ErrorOutput, 'at'> & { at: number }> = [];
+  /** Records a handler refused as malformed and kept (R16), in the order they were kept. */
+  readonly refused: DeadLetter[] = [];
   private current: Invocation | undefined;
   /** The API function's dependencies: agent actions call the core with them. */
   private readonly apiDeps: Deps;
   private readonly handlers: {
     readonly contactEvents: (event: SQSEvent) => Promise<SQSBatchResponse>;
+    readonly agentEvents: (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
     readonly timerFired: (event: unknown) => Promise<void>;
     readonly timerDue: (event: SQSEvent) => Promise<SQSBatchResponse>;
+    readonly sweep: () => Promise<unknown>;
     readonly contactFlow: (event: unknown) => Promise<Record<string, string>>;
   };
+  /** Agents the scenario's events named (contact events' agentInfo, agent events' AgentARN). */
+  private readonly namedAgents = new Set<string>();
+  /** How events are delivered under `reorderWindowSeconds` and `duplicateRate`. */
+  private readonly delivery: {
+    readonly reorder?: { readonly windowMs: number; readonly random: Random };
+    readonly duplicate?: Chance;
+  };
+  private readonly eventFaults = { duplicateContactEvents: 0, duplicateAgentEvents: 0, delayedEvents: 0 };
 
   constructor(
-    scenario: Scenario,
+    private readonly scenario: Scenario,
+    clock: VirtualClock,
+    random: Random,
     private readonly dynamo: SimDynamo,
     private readonly options: SimulationOptions,
   ) {
-    const start = scenario.steps[0]?.at ?? scenario.until;
-    const random = new Random(scenario.seed);
-    this.clock = new VirtualClock(start);
+    this.clock = clock;
     const config = scenario.config;
+    const faults: Faults = scenario.faults;
+    // Each fault draws from its own stream, so that one fault's draws never shift another's.
+    const chance = (rate: number | undefined, label: string) =>
+      rate === undefined ? undefined : { rate, random: random.fork(`fault:${label}`) };
+    this.delivery = {
+      reorder:
+        faults.reorderWindowSeconds === undefined
+          ? undefined
+          : {
+              windowMs: Math.round(faults.reorderWindowSeconds * 1000),
+              random: random.fork('fault:reorder'),
+            },
+      duplicate: chance(faults.duplicateRate, 'duplicate-events'),
+    };
     const latency = options.callLatency ? new CallLatency(this.clock, random.fork('latency')) : NO_LATENCY;
     if (options.callLatency) {
       dynamo.doc.middlewareStack.add((next) => (args) => latency.around('dynamodb', () => next(args)), {
@@ -329,14 +466,20 @@ class World {
       routableStatus: config.routableStatus,
       latency,
       onStatusChange: (change) => this.current?.statusChanges.push(change),
+      retryRandom: random.fork('connect-sdk-retry'),
+      throttle: chance(faults.connectThrottleRate, 'connect-throttle'),
+      quota:
+        faults.connectRatePerSecond === undefined ? undefined : new TokenBucket(faults.connectRatePerSecond),
     });
     this.scheduler = new SimScheduler({
       clock: this.clock,
       random: random.fork('scheduler'),
       groupName: SIM_RESOURCES.scheduleGroup,
       latency,
-      duplicateProbability: options.duplicateFireProbability ?? DEFAULT_DUPLICATE_FIRE_PROBABILITY,
+      duplicateProbability:
+        options.duplicateFireProbability ?? faults.duplicateRate ?? DEFAULT_DUPLICATE_FIRE_PROBABILITY,
       invokeTarget: (input, fire) => this.invokeTimerFired(input, fire, 1),
+      lost: chance(faults.lostTimerRate, 'lost-schedules'),
     });
     const queueProps = {
       clock: this.clock,
@@ -363,12 +506,25 @@ class World {
       random: random.fork('due-queue'),
       consume: (event, message) =>
         this.invokeBatch('timer-due', event, message.receiveCount, undefined, this.handlers.timerDue),
+      lost: chance(faults.lostTimerRate, 'lost-due-messages'),
+      duplicate: chance(faults.duplicateRate, 'duplicate-due-messages'),
     });
     this.sqs = new SimSqs([this.intake, this.due], latency);
+    this.stream = new SimStream({
+      name: SIM_RESOURCES.agentEventStream,
+      clock: this.clock,
+      maxRetryAttempts: AGENT_EVENT_RETRY_ATTEMPTS,
+      consume: (event, record) =>
+        this.invokeBatch('agent-events', event, record.attempts, record.origin, this.handlers.agentEvents),
+    });
 
     const policies = indexPolicies(config.policies);
+    // R16: what a handler refuses as malformed is kept here, and listed in the output's errors.
+    const deadLetters = { keep: async (letter: RefusedRecord) => this.keepRefused(letter) };
     const app = (fn: FunctionName, armsSchedules: boolean): App => ({
-      config: { policies, instanceArn: config.connectInstanceArn },
+      // The simulated account always has the agent event stream configured (R8, R11).
+      config: { policies, instanceArn: config.connectInstanceArn, agentEventStream: true },
+      deadLetters,
       deps: {
         store: new DynamoSessionStore({
           client: dynamo.doc,
@@ -398,27 +554,28 @@ class World {
         log: this.log(fn),
       },
     });
-    // As deployed: only the intake function and the API (extend re-arms, All Done cancels) arm
-    // schedules; the timer functions only defer.
+    // As deployed: the intake function, the agent-event consumer (ending a wrap-up cancels its
+    // timer) and the API (extend re-arms, All Done cancels) arm schedules; the timer functions
+    // and the sweep only defer.
     this.apiDeps = app('api', true).deps;
     this.handlers = {
       contactEvents: makeContactEventsHandler(app('contact-events', true)),
+      agentEvents: makeAgentEventsHandler(app('agent-events', true)),
       timerFired: makeTimerFiredHandler(app('timer-fired', false)),
       timerDue: makeTimerDueHandler(app('timer-due', false)),
+      sweep: makeSweepHandler(app('sweep', false)),
       contactFlow: makeContactFlowHandler(app('contact-flow', false)),
     };
   }
 
   /** The counters the bench reads. */
   stats(scenario: Scenario): SimulationStats {
-    const invocations: Record<FunctionName, number> = {
-      'contact-events': 0,
-      'timer-fired': 0,
-      'timer-due': 0,
-      api: 0,
-      'contact-flow': 0,
-    };
+    const invocations = Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, 0])) as Record<
+      FunctionName,
+      number
+    >;
     for (const invocation of this.invocations) invocations[invocation.fn]++;
+    const connectFaults: ConnectFaultCounts = this.connect.faultCounts;
     return {
       steps: scenario.steps.length,
       invocations,
@@ -429,8 +586,171 @@ class World {
       scheduleFires: this.scheduler.fires.filter((fire) => !fire.duplicate).length,
       duplicateFires: this.scheduler.fires.filter((fire) => fire.duplicate).length,
       sqsCalls: this.sqs.calls,
-      deliveries: { contactEvents: this.intake.received, due: this.due.received },
+      deliveries: {
+        contactEvents: this.intake.received,
+        due: this.due.received,
+        agentEvents: this.stream.received,
+      },
+      faults: {
+        connectThrottled: connectFaults.throttled,
+        connectOverQuota: connectFaults.overQuota,
+        dynamoErrors: this.dynamo.counts.injectedErrors,
+        dynamoRetries: this.dynamo.counts.retries,
+        lostSchedules: this.scheduler.lost,
+        lostDueMessages: this.due.lost,
+        duplicateContactEvents: this.eventFaults.duplicateContactEvents,
+        duplicateAgentEvents: this.eventFaults.duplicateAgentEvents,
+        duplicateDueMessages: this.due.duplicated,
+        delayedEvents: this.eventFaults.delayedEvents,
+      },
     };
+  }
+
+  /**
+   * A contact event at its step time: the world's truth changes now (the agent's contacts in
+   * progress); the intake receives it now, or later and maybe twice under the delivery faults.
+   */
+  async contactEvent(event: Record<string, unknown>, stepIndex: number): Promise<void> {
+    this.observeContactEvent(event);
+    const body = JSON.stringify(event);
+    const at = this.deliveryTime();
+    if (this.isDuplicated()) {
+      this.eventFaults.duplicateContactEvents++;
+      this.intake.deliverAt(at + this.duplicateDelay(), body, stepIndex);
+    }
+    if (at === this.clock.nowMs()) await this.intake.deliverNow(body, stepIndex);
+    else this.intake.deliverAt(at, body, stepIndex);
+  }
+
+  /**
+   * An agent event at its step time: the agent's status in Connect becomes the one the record
+   * reports (they chose it); the record reaches the stream's consumer now, or later and maybe
+   * twice under the delivery faults.
+   */
+  async agentEvent(event: Record<string, unknown>, stepIndex: number): Promise<void> {
+    const agentArn = stringAt(event, ['AgentARN']);
+    const agentId = agentArn === undefined ? undefined : lastArnSegment(agentArn);
+    if (agentId !== undefined) {
+      this.namedAgents.add(agentId);
+      const status = stringAt(event, ['CurrentAgentSnapshot', 'AgentStatus', 'Name']);
+      if (status !== undefined) this.connect.agentChoseStatus(agentId, status);
+    }
+    const data = JSON.stringify(event);
+    const partitionKey = agentArn ?? 'unknown-agent';
+    const at = this.deliveryTime();
+    this.stream.putAt(at, data, partitionKey, stepIndex);
+    if (this.isDuplicated()) {
+      this.eventFaults.duplicateAgentEvents++;
+      this.stream.putAt(at + this.duplicateDelay(), data, partitionKey, stepIndex);
+    }
+  }
+
+  /** The sweep (R15), as its EventBridge schedule invokes it every minute. */
+  async sweep(): Promise<void> {
+    const invocation = this.begin('sweep', {}, 1, {});
+    try {
+      await this.handlers.sweep();
+    } catch (error) {
+      // The next minute's sweep tries again, as the deployed schedule would.
+      this.fail(invocation, error);
+    } finally {
+      this.end(invocation);
+    }
+  }
+
+  /** Every agent's status at the end: the scenario's agents, those events named, those Connect knows. */
+  agentsAtEnd(sessions: readonly Session[]): AgentOutput[] {
+    const ids = new Set<string>([
+      ...this.scenario.agents.map((agent) => agent.id),
+      ...this.namedAgents,
+      ...this.connect.agentStatus.keys(),
+      ...sessions.map((session) => session.agentId),
+    ]);
+    return [...ids].sort(compare).map((agentId) => ({ agentId, status: this.connect.statusOf(agentId) }));
+  }
+
+  /**
+   * R15 at `until`: an agent in the wrap-up status with no open session and no contact in
+   * progress, or an open session more than the sweep's margin past its deadline.
+   */
+  stuckAt(until: number, sessions: readonly Session[], agents: readonly AgentOutput[]): StuckOutput[] {
+    const stuck: StuckOutput[] = [];
+    const wrapUp = this.connect.wrapUpStatusName;
+    for (const { agentId, status } of agents) {
+      const open = sessions.filter((session) => session.agentId === agentId && session.state === 'WRAP_UP');
+      if (status === wrapUp && open.length === 0 && this.connect.contactsOf(agentId).length === 0) {
+        stuck.push({ agentId, reason: 'WRAP_UP_STATUS_WITH_NOTHING_OPEN', contactId: null, status });
+      }
+      for (const session of [...open].sort((a, b) => compare(a.contactId, b.contactId))) {
+        if (session.deadline !== undefined && until - Date.parse(session.deadline) > SWEEP_MARGIN_MS) {
+          stuck.push({ agentId, reason: 'OVERDUE_SESSION', contactId: session.contactId, status });
+        }
+      }
+    }
+    return stuck;
+  }
+
+  /** R16: a record a handler refused as malformed: kept, and listed in errors at this time. */
+  private async keepRefused(letter: RefusedRecord): Promise<void> {
+    const at = this.clock.nowMs();
+    const named = idsNamedIn(letter.body);
+    this.errors.push({ at, ...named, code: 'MALFORMED_EVENT' });
+    this.refused.push({
+      queue: SOURCE_OF_REFUSED[letter.source],
+      messageId: recordIdOf(this.current?.input) ?? '',
+      body: letter.body,
+      receiveCount: this.current?.attempt ?? 1,
+      at,
+      error: letter.error,
+    });
+  }
+
+  /**
+   * The world's truth about contacts: an agent's contact is in progress from CONNECTED_TO_AGENT
+   * (or the INITIATED event of an outbound contact naming them) until its DISCONNECTED for them.
+   */
+  private observeContactEvent(event: Record<string, unknown>): void {
+    const agentArn = stringAt(event, ['detail', 'agentInfo', 'agentArn']);
+    if (agentArn === undefined) return;
+    const agentId = lastArnSegment(agentArn);
+    this.namedAgents.add(agentId);
+    const type = stringAt(event, ['detail', 'eventType']);
+    const contactId = stringAt(event, ['detail', 'contactId']);
+    if (contactId === undefined) return;
+    const initiationMethod = stringAt(event, ['detail', 'initiationMethod']);
+    if (type === 'CONNECTED_TO_AGENT' || (type === 'INITIATED' && initiationMethod === 'OUTBOUND')) {
+      const channel = stringAt(event, ['detail', 'channel']);
+      this.connect.contactStarted(agentId, {
+        contactId,
+        channel: channel?.toUpperCase(),
+        initiationMethod,
+        since: this.clock.nowMs(),
+      });
+    } else if (type === 'DISCONNECTED') {
+      this.connect.contactEnded(agentId, contactId);
+    }
+  }
+
+  /** When an event happening now is delivered: now, or a random delay later (reorderWindowSeconds). */
+  private deliveryTime(): number {
+    const now = this.clock.nowMs();
+    const reorder = this.delivery.reorder;
+    if (reorder === undefined) return now;
+    const delay = reorder.random.int(0, reorder.windowMs);
+    if (delay > 0) this.eventFaults.delayedEvents++;
+    return now + delay;
+  }
+
+  /** Whether an event is delivered twice (duplicateRate). */
+  private isDuplicated(): boolean {
+    const duplicate = this.delivery.duplicate;
+    return strikes(duplicate);
+  }
+
+  /** How long after the first delivery the second one comes. */
+  private duplicateDelay(): number {
+    const random = this.delivery.duplicate?.random;
+    return random === undefined ? DUPLICATE_DELAY_MS[0] : random.int(...DUPLICATE_DELAY_MS);
   }
 
   /**
@@ -526,14 +846,14 @@ class World {
     }
   }
 
-  /** An SQS-triggered function: a thrown error fails the whole batch, as Lambda does. */
-  private async invokeBatch(
+  /** An SQS- or Kinesis-triggered function: a thrown error fails the whole batch, as Lambda does. */
+  private async invokeBatch<E, R extends { batchItemFailures: readonly unknown[] }>(
     fn: FunctionName,
-    event: SQSEvent,
+    event: E,
     attempt: number,
     origin: unknown,
-    handler: (event: SQSEvent) => Promise<SQSBatchResponse>,
-  ): Promise<SQSBatchResponse> {
+    handler: (event: E) => Promise<R>,
+  ): Promise<R> {
     const invocation = this.begin(fn, event, attempt, {
       stepIndex: typeof origin === 'number' ? origin : undefined,
     });
@@ -630,14 +950,59 @@ function instanceArnsOf(scenario: Scenario): string[] {
   if (scenario.config.connectInstanceArn !== undefined) return [scenario.config.connectInstanceArn];
   const arns = new Set<string>();
   for (const step of scenario.steps) {
-    if (step.kind !== 'contactEvent') continue;
-    const detail = step.payload.detail;
-    if (detail !== null && typeof detail === 'object' && 'instanceArn' in detail) {
-      const arn = (detail as { instanceArn: unknown }).instanceArn;
-      if (typeof arn === 'string') arns.add(arn);
-    }
+    const arn =
+      step.kind === 'contactEvent'
+        ? stringAt(step.payload, ['detail', 'instanceArn'])
+        : step.kind === 'agentEvent'
+          ? stringAt(step.payload, ['InstanceARN'])
+          : undefined;
+    if (arn !== undefined) arns.add(arn);
   }
   return [...arns];
+}
+
+/** The string at `path` inside a JSON value, if there is one. */
+function stringAt(value: unknown, path: readonly string[]): string | undefined {
+  let at: unknown = value;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return typeof at === 'string' ? at : undefined;
+}
+
+/**
+ * The agent and contact a refused record names, where they can be read: a contact event's
+ * `detail.agentInfo.agentArn` and `detail.contactId`, an agent event's `AgentARN`, a timer's
+ * `agentId` and `contactId`.
+ */
+function idsNamedIn(body: string): { agentId: string | null; contactId: string | null } {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return { agentId: null, contactId: null };
+  }
+  const agentArn = stringAt(value, ['detail', 'agentInfo', 'agentArn']) ?? stringAt(value, ['AgentARN']);
+  const agentId = agentArn === undefined ? stringAt(value, ['agentId']) : lastArnSegment(agentArn);
+  const contactId = stringAt(value, ['detail', 'contactId']) ?? stringAt(value, ['contactId']);
+  return { agentId: agentId ?? null, contactId: contactId ?? null };
+}
+
+/** Where each function's refused records come from (the dead letter's `queue`). */
+const SOURCE_OF_REFUSED: Readonly<Record<RefusedRecord['source'], string>> = {
+  'contact-events': SIM_RESOURCES.contactEventsQueue,
+  'agent-events': SIM_RESOURCES.agentEventStream,
+  'timer-due': SIM_RESOURCES.dueQueue,
+  'timer-fired': SIM_RESOURCES.timerFiredFunction,
+};
+
+/** The id of the record an invocation was given: an SQS message id or a Kinesis sequence number. */
+function recordIdOf(input: unknown): string | undefined {
+  return (
+    stringAt(input, ['Records', '0', 'messageId']) ??
+    stringAt(input, ['Records', '0', 'kinesis', 'sequenceNumber'])
+  );
 }
 
 /** What each agent action calls in the core. */

@@ -12,10 +12,17 @@
  *   "disposition"?, "notes"?, "as"?: "supervisor" }`, what the HTTP API lets an agent or a
  *   supervisor do (validated here; a refusal by the rules is data: the output's `errors`).
  * - `contactFlowEvent`: the event a contact flow's "Invoke AWS Lambda function" block sends.
+ * - `agentEvent`: an agent event stream record as Connect writes it to Kinesis (`AgentARN`,
+ *   `EventType`, `CurrentAgentSnapshot`...); like a contact event, its shape is the handler's to
+ *   judge.
+ *
+ * `faults` (optional) names what goes wrong in the simulated account (see faults.ts); each rate
+ * is a probability 0-1.
  */
 import { z } from 'zod';
 import { MAX_NOTES_LENGTH } from '../lambda/core/actions';
 import { type AcwConfig, ConfigError, parseAcwConfig } from '../lambda/core/config';
+import type { Faults } from './faults';
 
 /** Default seed of the pseudo-random numbers. */
 export const DEFAULT_SEED = 1;
@@ -90,6 +97,11 @@ const stepPayloadSchemas = {
     error:
       'must be an object: the event a contact flow sends the Lambda ("Name": "ContactFlowEvent", "Details": ...)',
   }),
+  /** An agent event stream record as Connect writes it to Kinesis; the consumer judges its shape. */
+  agentEvent: z.record(z.string(), z.unknown(), {
+    error:
+      'must be an object: an agent event stream record as Amazon Connect sends it ("AgentARN", "EventType", ...)',
+  }),
 } as const;
 
 /** The step kinds a scenario may use. */
@@ -117,6 +129,8 @@ export interface ScenarioAgent {
 /** A validated scenario. */
 export interface Scenario {
   readonly seed: number;
+  /** What goes wrong; `{}` when nothing does. */
+  readonly faults: Faults;
   /** The validated `acw` configuration, defaults filled in. */
   readonly config: AcwConfig;
   readonly agents: readonly ScenarioAgent[];
@@ -151,6 +165,35 @@ const stepSchema = z.looseObject(
   { error: `must be a step: { "at": TIME, KIND: ... } with KIND one of ${STEP_KINDS.join(', ')}` },
 );
 
+const RATE_MESSAGE = 'must be a probability: a number 0-1';
+const rate = z
+  .number({ error: RATE_MESSAGE })
+  .min(0, { error: RATE_MESSAGE })
+  .max(1, { error: RATE_MESSAGE })
+  .optional();
+
+/** `faults`: every field optional; an absent one never happens. */
+const faultsSchema = z.strictObject(
+  {
+    connectThrottleRate: rate,
+    connectRatePerSecond: z
+      .number({ error: 'must be a number of requests per second > 0' })
+      .positive({ error: 'must be a number of requests per second > 0' })
+      .optional(),
+    dynamoErrorRate: rate,
+    lostTimerRate: rate,
+    duplicateRate: rate,
+    reorderWindowSeconds: z
+      .number({ error: 'must be a number of seconds >= 0' })
+      .min(0, { error: 'must be a number of seconds >= 0' })
+      .optional(),
+  },
+  {
+    error:
+      'must be an object: { "connectThrottleRate"?, "connectRatePerSecond"?, "dynamoErrorRate"?, "lostTimerRate"?, "duplicateRate"?, "reorderWindowSeconds"? }',
+  },
+);
+
 const scenarioSchema = z.strictObject(
   {
     name: z.string({ error: 'must be a string' }).optional(),
@@ -162,6 +205,7 @@ const scenarioSchema = z.strictObject(
       .max(4_294_967_295, { error: 'must be an integer 0-4294967295' })
       .default(DEFAULT_SEED),
     config: z.unknown().optional(),
+    faults: faultsSchema.optional(),
     agents: z.array(agentSchema, { error: 'must be a list of agents' }),
     steps: z.array(stepSchema, { error: 'must be a list of steps' }),
     until: timestamp,
@@ -216,7 +260,14 @@ export function parseScenario(input: unknown): Scenario {
 
   // Array#sort is stable: steps at the same time keep their order in the file.
   steps.sort((a, b) => a.at - b.at);
-  return { seed: data.seed, config, agents: data.agents, steps, until };
+  return {
+    seed: data.seed,
+    faults: definedOnly(data.faults ?? {}),
+    config,
+    agents: data.agents,
+    steps,
+    until,
+  };
 }
 
 function parseStep(raw: Record<string, unknown>, index: number, problems: string[]): Step | undefined {
@@ -250,6 +301,11 @@ function parseStep(raw: Record<string, unknown>, index: number, problems: string
     kind,
     payload: payload.data,
   } as Step;
+}
+
+/** The faults the scenario sets, without the ones it left out. */
+function definedOnly(faults: Faults): Faults {
+  return Object.fromEntries(Object.entries(faults).filter(([, value]) => value !== undefined));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

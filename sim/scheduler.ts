@@ -8,6 +8,9 @@
  *   later;
  * - a schedule with ActionAfterCompletion DELETE is gone once it has fired, so its name can be
  *   used again.
+ *
+ * Fault `lostTimerRate`: a created schedule is lost with that probability: it is accepted and
+ * deleted at its time like any other, but its target is never invoked (the sweep must catch it).
  */
 import {
   ConflictException,
@@ -21,6 +24,7 @@ import {
 } from '@aws-sdk/client-scheduler';
 import type { VirtualClock } from './clock';
 import { commandName } from './connect';
+import { type Chance, strikes } from './faults';
 import type { Latency } from './latency';
 import type { Random } from './random';
 
@@ -50,6 +54,8 @@ export interface SimSchedulerProps {
   readonly latency: Latency;
   /** Invokes the schedule's target with its parsed `Input`. */
   readonly invokeTarget: (input: unknown, fire: ScheduleFire) => Promise<void>;
+  /** `lostTimerRate`: a schedule never invokes its target with probability `rate`, drawn from `random`. */
+  readonly lost?: Chance;
 }
 
 interface Schedule {
@@ -65,6 +71,8 @@ export class SimScheduler {
   readonly fires: ScheduleFire[] = [];
   /** Schedules created (accepted CreateSchedule calls). */
   created = 0;
+  /** Schedules lost by the `lostTimerRate` fault (their target never invoked). */
+  lost = 0;
   private readonly schedules = new Map<string, Schedule>();
 
   constructor(private readonly props: SimSchedulerProps) {}
@@ -152,9 +160,14 @@ export class SimScheduler {
     const duplicateAt = random.chance(this.props.duplicateProbability)
       ? fireAt + random.int(1_000, 10_000)
       : undefined;
+    const lost = strikes(this.props.lost);
     clock.schedule(fireAt, `schedule ${schedule.name}`, async () => {
       if (this.schedules.get(schedule.name) !== schedule) return;
       this.schedules.delete(schedule.name);
+      if (lost) {
+        this.lost++;
+        return;
+      }
       if (duplicateAt !== undefined) {
         clock.schedule(duplicateAt, `schedule ${schedule.name} (again)`, () => this.fire(schedule, true));
       }

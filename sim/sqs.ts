@@ -6,6 +6,10 @@
  * - a record reported in `batchItemFailures` (or a handler that throws) becomes visible again
  *   after the visibility timeout, up to `maxReceiveCount` receives, then goes to the dead-letter
  *   list (the queue's redrive policy).
+ *
+ * Faults, for messages sent with SendMessage (the due queue's timers): `lostTimerRate`, a message
+ * is accepted but never delivered; `duplicateRate`, it is delivered twice (at least once), the
+ * copy a few seconds after the first.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -19,6 +23,7 @@ import {
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { VirtualClock } from './clock';
 import { commandName } from './connect';
+import { type Chance, strikes } from './faults';
 import { stableUuid } from './ids';
 import type { Latency } from './latency';
 import type { Random } from './random';
@@ -39,13 +44,21 @@ export interface QueuedMessage {
   readonly origin?: unknown;
 }
 
-/** A message that failed `maxReceiveCount` times and was moved to the dead-letter queue. */
+/**
+ * A record kept in a dead-letter queue: one that failed `maxReceiveCount` times (or every retry of
+ * its stream), or one its function refused as malformed and kept at once (R16, with `error`).
+ */
 export interface DeadLetter {
+  /** The queue or stream it came from. */
   readonly queue: string;
+  /** Its SQS message id or Kinesis sequence number. */
   readonly messageId: string;
   readonly body: string;
+  /** Deliveries it had. */
   readonly receiveCount: number;
   readonly at: number;
+  /** Why its function refused it (a malformed record), naming what is wrong. */
+  readonly error?: string | undefined;
 }
 
 export interface SimQueueProps {
@@ -58,6 +71,10 @@ export interface SimQueueProps {
   readonly visibilityTimeoutMs: number;
   /** The consuming function; throwing fails the whole (one-record) batch. */
   readonly consume: (event: SQSEvent, message: QueuedMessage) => Promise<SQSBatchResponse>;
+  /** `lostTimerRate`: a sent message is never delivered with probability `rate`, drawn from `random`. */
+  readonly lost?: Chance;
+  /** `duplicateRate`: a sent message is delivered twice with probability `rate`, drawn from `random`. */
+  readonly duplicate?: Chance;
 }
 
 export class SimQueue {
@@ -68,6 +85,10 @@ export class SimQueue {
   sent = 0;
   /** Deliveries to the consumer, first ones and redeliveries. */
   received = 0;
+  /** Sent messages lost by the `lostTimerRate` fault. */
+  lost = 0;
+  /** Sent messages delivered twice by the `duplicateRate` fault. */
+  duplicated = 0;
   private nextId = 1;
 
   constructor(private readonly props: SimQueueProps) {
@@ -75,18 +96,35 @@ export class SimQueue {
     this.arn = `arn:aws:sqs:${REGION}:${ACCOUNT}:${props.name}`;
   }
 
-  /** SendMessage: delivered after `delaySeconds` plus the queue's latency. */
+  /** SendMessage: delivered after `delaySeconds` plus the queue's latency (unless a fault strikes). */
   send(body: string, delaySeconds: number, origin?: unknown): string {
-    const { clock, random, maxLatencyMs } = this.props;
+    const { clock, random, maxLatencyMs, lost, duplicate } = this.props;
     const message = this.accept(body, origin);
     const at = clock.nowMs() + delaySeconds * 1000 + random.int(0, maxLatencyMs);
+    if (strikes(lost)) {
+      this.lost++;
+      return message.id;
+    }
     clock.schedule(at, `${this.props.name} ${message.id}`, () => this.deliver(message));
+    if (duplicate !== undefined && strikes(duplicate)) {
+      this.duplicated++;
+      // The same message again (same id and body), received as a separate delivery.
+      const copy: QueuedMessage = { ...message, receiveCount: 0 };
+      const copyAt = at + duplicate.random.int(1_000, 10_000);
+      clock.schedule(copyAt, `${this.props.name} ${message.id} (duplicate)`, () => this.deliver(copy));
+    }
     return message.id;
   }
 
   /** Delivers a new message now, inside the running action (a scenario step's event). */
   async deliverNow(body: string, origin?: unknown): Promise<void> {
     await this.deliver(this.accept(body, origin));
+  }
+
+  /** Delivers a new message at `at` (an event EventBridge delivers late, or twice). */
+  deliverAt(at: number, body: string, origin?: unknown): void {
+    const message = this.accept(body, origin);
+    this.props.clock.schedule(at, `${this.props.name} ${message.id}`, () => this.deliver(message));
   }
 
   private accept(body: string, origin: unknown): QueuedMessage {

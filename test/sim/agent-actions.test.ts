@@ -482,7 +482,7 @@ describe('contactFlowEvent steps (R3: a contact flow chooses the wrap-up)', () =
       mode: 'forced',
       endReason: 'TIMER',
     });
-    expect(Object.keys(result)).toEqual(['sessions', 'statusChanges', 'errors']);
+    expect(Object.keys(result)).toEqual(['sessions', 'statusChanges', 'errors', 'agents', 'stuck']);
     const flow = simulation.invocations.find((invocation) => invocation.fn === 'contact-flow');
     expect(flow?.flowResponse).toMatchObject({ acwSeconds: '300', acwMode: 'forced' });
   });

@@ -61,7 +61,7 @@ describe('npm run simulate (sim/cli.ts)', () => {
 
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
-    expect(Object.keys(result)).toEqual(['sessions', 'statusChanges', 'errors']);
+    expect(Object.keys(result)).toEqual(['sessions', 'statusChanges', 'errors', 'agents', 'stuck']);
     expect(result.sessions).toHaveLength(1);
     expect(result.statusChanges.map((change: { status: string }) => change.status)).toEqual([
       'Wrap Up',

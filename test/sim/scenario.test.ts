@@ -53,9 +53,9 @@ describe('scenario validation: an invalid scenario is refused with a message nam
 
   it('refuses an unknown step kind, naming it and the known ones', () => {
     const scenario = scenarioOf([]);
-    scenario.steps = [{ at: '2021-08-04T17:38:40Z', agentEvent: { action: 'extend' } }];
+    scenario.steps = [{ at: '2021-08-04T17:38:40Z', agentStatus: { action: 'extend' } }];
     expect(problemsOf(scenario)).toEqual([
-      'steps[0] has unknown step kind "agentEvent": must be one of contactEvent, agentAction, contactFlowEvent',
+      'steps[0] has unknown step kind "agentStatus": must be one of contactEvent, agentAction, contactFlowEvent, agentEvent',
     ]);
   });
 
@@ -95,12 +95,12 @@ describe('scenario validation: an invalid scenario is refused with a message nam
     const scenario = scenarioOf([{ at: 'soon', contactEvent: disconnected() }], {
       config: { sessionRetentionDays: 0 },
     });
-    (scenario.steps as unknown[]).push({ at: '2021-08-04T17:38:40Z', agentEvent: {} });
+    (scenario.steps as unknown[]).push({ at: '2021-08-04T17:38:40Z', agentStatus: {} });
     const problems = problemsOf(scenario);
     expect(problems).toHaveLength(3);
     expect(problems.join('\n')).toContain('steps[0].at');
     expect(problems.join('\n')).toContain('config.sessionRetentionDays');
-    expect(problems.join('\n')).toContain('steps[1] has unknown step kind "agentEvent"');
+    expect(problems.join('\n')).toContain('steps[1] has unknown step kind "agentStatus"');
   });
 
   it('runScenario rejects an invalid scenario with the same ScenarioError', async () => {

@@ -13,6 +13,17 @@ import {
 } from './support';
 
 const quiet = { quiet: true } as const;
+/** The output of a run that changed nothing: both agents still Available, nobody stuck. */
+const NOTHING_HAPPENED = {
+  sessions: [],
+  statusChanges: [],
+  errors: [],
+  agents: [
+    { agentId: OTHER_AGENT_ID, status: 'Available' },
+    { agentId: AGENT_ID, status: 'Available' },
+  ],
+  stuck: [],
+};
 /** The fixture's event, delivered 3 s after its disconnect. */
 const ARRIVES = '2021-08-04T17:38:40Z';
 
@@ -99,7 +110,7 @@ describe('R2: no agent, no wrap-up', () => {
       delete detail.agentInfo;
     });
     const result = await runScenario(scenarioOf([{ at: ARRIVES, contactEvent: event }]), quiet);
-    expect(result).toEqual({ sessions: [], statusChanges: [], errors: [] });
+    expect(result).toEqual(NOTHING_HAPPENED);
   });
 
   it('a contact never connected to the agent (no connectedToAgentTimestamp) starts nothing', async () => {
@@ -107,7 +118,7 @@ describe('R2: no agent, no wrap-up', () => {
       detail.agentInfo = { agentArn: `${INSTANCE_ARN}/agent/${AGENT_ID}` };
     });
     const result = await runScenario(scenarioOf([{ at: ARRIVES, contactEvent: event }]), quiet);
-    expect(result).toEqual({ sessions: [], statusChanges: [], errors: [] });
+    expect(result).toEqual(NOTHING_HAPPENED);
   });
 });
 
@@ -184,7 +195,7 @@ describe('R3: the policy is resolved profile > queue > channel > default', () =>
       scenarioOf([{ at: ARRIVES, contactEvent: disconnected() }], { config: zero }),
       quiet,
     );
-    expect(result).toEqual({ sessions: [], statusChanges: [], errors: [] });
+    expect(result).toEqual(NOTHING_HAPPENED);
   });
 });
 
@@ -293,7 +304,7 @@ describe('the output', () => {
     expect(result.errors).toEqual([]);
   });
 
-  it('a contactEvent the handler refuses is not a scenario error: it is dead-lettered and the run goes on', async () => {
+  it('R16: a malformed contactEvent is not a scenario error: refused once, kept, listed as MALFORMED_EVENT, and the run goes on', async () => {
     const run = await runSimulation(
       scenarioOf([
         { at: '2021-08-04T17:38:39Z', contactEvent: { source: 'aws.connect', detail: {} } },
@@ -302,10 +313,39 @@ describe('the output', () => {
       quiet,
     );
     expect(run.result.sessions).toHaveLength(1);
-    expect(run.deadLetters).toHaveLength(1);
-    expect(run.deadLetters[0]?.receiveCount).toBe(5);
-    // Not an action refusal either: errors lists only refused actions and flow errors.
-    expect(run.result.errors).toEqual([]);
+    expect(run.result.errors).toEqual([
+      { at: '2021-08-04T17:38:39.000Z', agentId: null, contactId: null, code: 'MALFORMED_EVENT' },
+    ]);
+    // Kept at once (not retried until the queue gives up), with the error naming what is wrong.
+    expect(run.deadLetters).toEqual([
+      expect.objectContaining({
+        queue: 'connect-acw-contact-events',
+        receiveCount: 1,
+        error: expect.any(String),
+      }),
+    ]);
+    const deliveries = run.invocations.filter(
+      (invocation) => invocation.fn === 'contact-events' && invocation.stepIndex === 0,
+    );
+    expect(deliveries).toHaveLength(1);
+    expect(run.result.stuck).toEqual([]);
+  });
+
+  it('R16: a malformed event names its agent and contact in errors when they can be read', async () => {
+    const event = disconnected((detail) => {
+      detail.disconnectTimestamp = 'just now';
+    });
+    const result = await runScenario(scenarioOf([{ at: ARRIVES, contactEvent: event }]), quiet);
+    expect(result.errors).toEqual([
+      {
+        at: '2021-08-04T17:38:40.000Z',
+        agentId: AGENT_ID,
+        contactId: '11111111-1111-1111-1111-111111111111',
+        code: 'MALFORMED_EVENT',
+      },
+    ]);
+    expect(result.sessions).toEqual([]);
+    expect(result.statusChanges).toEqual([]);
   });
 
   it('events from another instance than the configured one are ignored', async () => {
@@ -317,7 +357,7 @@ describe('the output', () => {
       scenarioOf([{ at: ARRIVES, contactEvent: disconnected() }], { config }),
       quiet,
     );
-    expect(result).toEqual({ sessions: [], statusChanges: [], errors: [] });
+    expect(result).toEqual(NOTHING_HAPPENED);
   });
 
   it('a wrap-up status configured by id is reported by its name', async () => {
