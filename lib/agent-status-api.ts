@@ -81,6 +81,24 @@ export class AgentStatusApi extends Construct {
   }
 
   /**
+   * Lets `fn` read an agent's current status before a restore (R8, R11, used when no agent event
+   * stream is configured): `connect:GetCurrentUserData`, which the Service Authorization Reference
+   * authorises on the instance's queues, on this instance only.
+   */
+  grantReadCurrentStatus(fn: AcwFunction): void {
+    const queues = `${this.instanceArn}/queue/*`;
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['connect:GetCurrentUserData'], resources: [this.instanceArn, queues] }),
+    );
+    acknowledgeWildcardResource(
+      fn,
+      queues,
+      'GetCurrentUserData is authorised on queue resources, instance/ID/queue/ID; the call filters by agent, ' +
+        'whose queues are only known at run time, so the grant covers the queues of this one instance.',
+    );
+  }
+
+  /**
    * Lets `fn` set agents' statuses: grants `connect:PutUserStatus` on the instance's agents and
    * agent statuses and `connect:ListAgentStatuses` on the instance and its agent statuses, and
    * sets `WRAP_UP_STATUS_ID` when the id is known at deploy time.

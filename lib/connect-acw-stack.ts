@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { type AcwConfig, MAX_DURATION_SECONDS } from '../lambda/core/config';
 import { type AcwFunctionSettings, configEnvironmentValue } from './acw-function';
 import { AgentApi } from './agent-api';
+import { AgentEventStream } from './agent-event-stream';
 import { AgentStatusApi } from './agent-status-api';
 import { acwConfigFromContext } from './config-context';
 import { ContactEventIntake } from './contact-event-intake';
@@ -56,6 +57,8 @@ export class ConnectAcwStack extends Stack {
   readonly killSwitch: KillSwitch;
   /** The alarm topic and alarms. */
   readonly monitoring: Monitoring;
+  /** The agent event stream's consumer (R8, R11), when `acw.agentEventStream` names a stream. */
+  readonly agentEvents?: AgentEventStream;
 
   constructor(scope: Construct, id: string, props: ConnectAcwStackProps = {}) {
     super(scope, id, {
@@ -141,9 +144,38 @@ export class ConnectAcwStack extends Stack {
     this.timers.grantArm(this.agentApi.function);
     this.timers.grantDefer(this.agentApi.function);
 
+    // R8, R11: before a restore, the agent's own status is read: from the agent event stream's
+    // reports (kept by its consumer) when there is one, else with GetCurrentUserData.
+    const restoring = [
+      this.intake.function,
+      ...this.timers.functions,
+      this.sweep.function,
+      this.agentApi.function,
+    ];
+    if (config.agentEventStream === undefined) {
+      for (const fn of restoring) this.agentStatus.grantReadCurrentStatus(fn);
+    } else {
+      const stream = config.agentEventStream;
+      const agentEvents = new AgentEventStream(this, 'AgentEvents', {
+        functionSettings,
+        streamArn: stream.streamArn,
+        ...(stream.kmsKeyArn === undefined ? {} : { kmsKeyArn: stream.kmsKeyArn }),
+      });
+      this.agentEvents = agentEvents;
+      this.sessions.grantSessions(agentEvents.function);
+      this.agentStatus.grantWriteContactRecord(agentEvents.function);
+      // A status the agent chose ends their wrap-up: its timer is cancelled.
+      this.timers.grantArm(agentEvents.function);
+    }
+
     this.monitoring = new Monitoring(this, 'Monitoring', {
-      deadLetterQueues: [...this.intake.deadLetterQueues, ...this.timers.deadLetterQueues],
+      deadLetterQueues: [
+        ...this.intake.deadLetterQueues,
+        ...this.timers.deadLetterQueues,
+        ...(this.agentEvents?.deadLetterQueues ?? []),
+      ],
       functions: [
+        ...(this.agentEvents === undefined ? [] : [{ name: 'AgentEvents', fn: this.agentEvents.function }]),
         { name: 'ContactEvents', fn: this.intake.function },
         { name: 'TimerFired', fn: this.timers.firedFunction },
         { name: 'TimerDue', fn: this.timers.dueFunction },

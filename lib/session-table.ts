@@ -58,10 +58,6 @@ export class SessionTable extends Construct {
     });
   }
 
-  /**
-   * Lets `fn` read and write sessions: sets `TABLE_NAME` and grants `dynamodb:GetItem` and
-   * `dynamodb:PutItem` on the table only (not its indexes: no handler queries them yet).
-   */
   /** Lets `fn` list open sessions: Query and Scan on the sparse `openByAgent` index only. */
   grantListOpen(fn: AcwFunction): void {
     fn.addToRolePolicy(
@@ -72,12 +68,23 @@ export class SessionTable extends Construct {
     );
   }
 
+  /**
+   * Lets `fn` read and write sessions and their companion items (interruptions, observed statuses,
+   * the Connect quota's bucket): sets `TABLE_NAME` and grants GetItem, PutItem and UpdateItem on
+   * the table, and Query on the `openByAgent` index (an agent's open wrap-ups, R10, R12).
+   */
   grantSessions(fn: AcwFunction): void {
     fn.addEnvironment(ENV.tableName, this.table.tableName);
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         resources: [this.table.tableArn],
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${this.table.tableArn}/index/${SESSION_TABLE.openByAgentIndex}`],
       }),
     );
     this.table.encryptionKey?.grantEncryptDecrypt(fn);

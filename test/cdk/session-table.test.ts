@@ -70,7 +70,7 @@ describe('SessionTable', () => {
     });
   });
 
-  it('each function may only GetItem and PutItem on the table itself, and is given its name', () => {
+  it('each function may only GetItem, PutItem and UpdateItem on the table and Query its open-by-agent index (R12), and is given its name', () => {
     const { stack, template } = synth();
     const tableArn = { 'Fn::GetAtt': [logicalId(stack.sessions.table), 'Arn'] };
 
@@ -85,7 +85,16 @@ describe('SessionTable', () => {
       ).Variables;
 
       expect(dynamo, fn.node.path).toEqual([
-        { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: tableArn },
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          Resource: tableArn,
+        },
+        {
+          Effect: 'Allow',
+          Action: 'dynamodb:Query',
+          Resource: { 'Fn::Join': ['', [tableArn, '/index/openByAgent']] },
+        },
       ]);
       expect(env[ENV.tableName], fn.node.path).toEqual({ Ref: logicalId(stack.sessions.table) });
     }
