@@ -55,3 +55,58 @@ export function msBetween(from: string, to: string | null): number {
 
 /** ISO-8601 UTC as Date#toISOString writes it. */
 export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** The fixture's contact event as another event type (CONNECTED_TO_AGENT, INITIATED...), changed by `change`. */
+export function contactEventOfType(
+  eventType: string,
+  change: (detail: Record<string, unknown>) => void = () => {},
+): Record<string, unknown> {
+  return disconnected((detail) => {
+    detail.eventType = eventType;
+    delete detail.disconnectTimestamp;
+    change(detail);
+  });
+}
+
+/** What an agent event stream record is built from. */
+export interface AgentEventSpec {
+  /** EventTimestamp. */
+  readonly at: string;
+  /** CurrentAgentSnapshot.AgentStatus.Name; absent: no AgentStatus at all. */
+  readonly status?: string;
+  /** AgentStatus.StartTimestamp; default `at`. */
+  readonly since?: string;
+  readonly agentId?: string;
+  /** Default STATE_CHANGE. */
+  readonly eventType?: string;
+  readonly eventId?: string;
+}
+
+/**
+ * A Kinesis agent event stream record (the cleaned documentation sample in
+ * ../fixtures/connect/agent-event-state-change.json) for the fixture's instance and agent.
+ */
+export function agentEvent(spec: AgentEventSpec): Record<string, unknown> {
+  const record = JSON.parse(
+    readFileSync(new URL('../fixtures/connect/agent-event-state-change.json', import.meta.url), 'utf8'),
+  ) as Record<string, unknown>;
+  const agentId = spec.agentId ?? AGENT_ID;
+  const snapshot = record.CurrentAgentSnapshot as Record<string, unknown>;
+  if (spec.status === undefined) delete snapshot.AgentStatus;
+  else
+    snapshot.AgentStatus = {
+      ARN: `${INSTANCE_ARN}/agent-state/${spec.status.replace(/\W/g, '-').toLowerCase()}`,
+      Name: spec.status,
+      StartTimestamp: spec.since ?? spec.at,
+    };
+  return {
+    ...record,
+    AWSAccountId: '111122223333',
+    AgentARN: `${INSTANCE_ARN}/agent/${agentId}`,
+    InstanceARN: INSTANCE_ARN,
+    EventId: spec.eventId ?? `${agentId}/${spec.at}/${spec.status ?? '-'}`,
+    EventType: spec.eventType ?? 'STATE_CHANGE',
+    EventTimestamp: spec.at,
+    CurrentAgentSnapshot: snapshot,
+  };
+}

@@ -1,0 +1,293 @@
+/**
+ * `agentEvent` steps (issue 4): agent event stream records reach the consumer as Kinesis records,
+ * and change the world's truth (the agent's status in Connect) at their step time; the outputs
+ * `agents` and `stuck` (R15) read that truth at `until`.
+ */
+import type { KinesisStreamEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { runScenario, runSimulation } from '../../sim/engine';
+import {
+  AGENT_ID,
+  agentEvent,
+  contactEventOfType,
+  DISCONNECTED_AT,
+  disconnected,
+  INSTANCE_ARN,
+  OTHER_AGENT_ID,
+  scenarioOf,
+} from './support';
+
+const quiet = { quiet: true } as const;
+/** The fixture's DISCONNECTED arrives 3 s after its disconnect; 90 s policy → deadline 17:40:07. */
+const ARRIVES = '2021-08-04T17:38:40Z';
+const CONTACT_ID = '11111111-1111-1111-1111-111111111111';
+
+describe('agentEvent steps: Connect → Kinesis → the agent-event consumer', () => {
+  it('delivers the record at its step time as a Kinesis record: base64 data, sequence numbers, the stream ARN', async () => {
+    const first = agentEvent({ at: '2021-08-04T17:30:00.000Z', status: 'Available' });
+    const second = agentEvent({ at: '2021-08-04T17:31:00.000Z', status: 'Lunch' });
+    const run = await runSimulation(
+      scenarioOf([
+        { at: '2021-08-04T17:31:00Z', agentEvent: second },
+        { at: '2021-08-04T17:30:00Z', agentEvent: first },
+      ]),
+      quiet,
+    );
+
+    const deliveries = run.invocations.filter((invocation) => invocation.fn === 'agent-events');
+    expect(deliveries.map((invocation) => new Date(invocation.at).toISOString())).toEqual([
+      '2021-08-04T17:30:00.000Z',
+      '2021-08-04T17:31:00.000Z',
+    ]);
+    const records = deliveries.map((invocation) => (invocation.input as KinesisStreamEvent).Records[0]);
+    expect(
+      records.map((record) => JSON.parse(Buffer.from(record?.kinesis.data ?? '', 'base64').toString())),
+    ).toEqual([first, second]);
+    for (const record of records) {
+      expect(record).toMatchObject({
+        eventSource: 'aws:kinesis',
+        eventSourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/connect-acw-agent-events',
+        kinesis: { partitionKey: `${INSTANCE_ARN}/agent/${AGENT_ID}` },
+      });
+      expect(record?.kinesis.sequenceNumber).toMatch(/^\d{56}$/);
+    }
+    const [a, b] = records.map((record) => BigInt(record?.kinesis.sequenceNumber ?? '0'));
+    expect(b).toBeGreaterThan(a ?? 0n);
+    expect(run.stats.deliveries.agentEvents).toBe(2);
+  });
+
+  it("the agent's status in Connect becomes the record's AgentStatus.Name; it is not a status the system set", async () => {
+    const result = await runScenario(
+      scenarioOf([
+        {
+          at: '2021-08-04T17:30:00Z',
+          agentEvent: agentEvent({ at: '2021-08-04T17:30:00Z', status: 'Lunch' }),
+        },
+      ]),
+      quiet,
+    );
+    expect(result.agents).toEqual([
+      { agentId: OTHER_AGENT_ID, status: 'Available' },
+      { agentId: AGENT_ID, status: 'Lunch' },
+    ]);
+    expect(result.statusChanges).toEqual([]);
+    expect(result.stuck).toEqual([]);
+  });
+
+  it('a record without a readable AgentStatus (a heartbeat) leaves the status as it was', async () => {
+    const heartbeat = agentEvent({ at: '2021-08-04T17:30:00Z', eventType: 'HEART_BEAT' });
+    const result = await runScenario(
+      scenarioOf([{ at: '2021-08-04T17:30:00Z', agentEvent: heartbeat }], {
+        agents: [{ id: AGENT_ID, status: 'Training' }],
+      }),
+      quiet,
+    );
+    expect(result.agents).toEqual([{ agentId: AGENT_ID, status: 'Training' }]);
+  });
+
+  it('R8: the agent chooses Break during wrap-up: the session ends STATUS_CHANGED and the system never restores over Break', async () => {
+    const result = await runScenario(
+      scenarioOf([
+        { at: ARRIVES, contactEvent: disconnected() },
+        {
+          at: '2021-08-04T17:39:00Z',
+          agentEvent: agentEvent({ at: '2021-08-04T17:39:00.000Z', status: 'Break' }),
+        },
+      ]),
+      quiet,
+    );
+    expect(result.sessions).toEqual([
+      expect.objectContaining({ contactId: CONTACT_ID, endReason: 'STATUS_CHANGED', systemWrapUp: false }),
+    ]);
+    expect(result.statusChanges.map((change) => change.status)).toEqual(['Wrap Up']);
+    expect(result.agents.find((agent) => agent.agentId === AGENT_ID)?.status).toBe('Break');
+    expect(result.stuck).toEqual([]);
+  });
+});
+
+describe('R16: a malformed agent event is data, not a scenario error', () => {
+  it('R16: a malformed agent event is listed in errors and the run goes on', async () => {
+    const noTimestamp = agentEvent({ at: '2021-08-04T17:38:45Z', status: 'Break' });
+    delete noTimestamp.EventTimestamp;
+    const run = await runSimulation(
+      scenarioOf([
+        { at: '2021-08-04T17:38:30Z', agentEvent: { hello: 'world' } },
+        { at: ARRIVES, contactEvent: disconnected() },
+        { at: '2021-08-04T17:38:45Z', agentEvent: noTimestamp },
+      ]),
+      quiet,
+    );
+
+    expect(run.result.errors).toEqual([
+      { at: '2021-08-04T17:38:30.000Z', agentId: null, contactId: null, code: 'MALFORMED_EVENT' },
+      { at: '2021-08-04T17:38:45.000Z', agentId: AGENT_ID, contactId: null, code: 'MALFORMED_EVENT' },
+    ]);
+    // Refused once each (not retried), kept with the error naming what is wrong.
+    expect(run.deadLetters).toEqual([
+      expect.objectContaining({
+        queue: 'connect-acw-agent-events',
+        receiveCount: 1,
+        error: expect.any(String),
+      }),
+      expect.objectContaining({
+        queue: 'connect-acw-agent-events',
+        receiveCount: 1,
+        error: expect.any(String),
+      }),
+    ]);
+    expect(run.invocations.filter((invocation) => invocation.fn === 'agent-events')).toHaveLength(2);
+    // The wrap-up went on as if nothing had happened.
+    expect(run.result.sessions).toEqual([expect.objectContaining({ endReason: 'TIMER' })]);
+    expect(run.result.stuck).toEqual([]);
+  });
+});
+
+describe('the output: agents', () => {
+  it("lists every agent's final status: the scenario's agents and every agent an event named, sorted by agentId", async () => {
+    const stranger = 'ffffffff-0000-0000-0000-000000000001';
+    const newcomer = '00000000-0000-0000-0000-0000000000aa';
+    const result = await runScenario(
+      scenarioOf(
+        [
+          {
+            at: ARRIVES,
+            contactEvent: disconnected((detail) => {
+              detail.agentInfo = {
+                agentArn: `${INSTANCE_ARN}/agent/${stranger}`,
+                connectedToAgentTimestamp: '2021-08-04T17:29:09.000Z',
+              };
+            }),
+          },
+          {
+            at: '2021-08-04T17:45:00Z',
+            agentEvent: agentEvent({ at: '2021-08-04T17:45:00Z', status: 'Offline', agentId: newcomer }),
+          },
+        ],
+        { agents: [{ id: AGENT_ID, status: 'Break' }] },
+      ),
+      quiet,
+    );
+    expect(result.agents).toEqual([
+      { agentId: newcomer, status: 'Offline' },
+      { agentId: AGENT_ID, status: 'Break' },
+      { agentId: stranger, status: 'Available' },
+    ]);
+  });
+});
+
+describe('R15: the output stuck', () => {
+  it('R15: an agent left in the wrap-up status with no open session and no contact in progress is stuck', async () => {
+    // The agent puts themselves in "Wrap Up" in Connect: nothing of the system's holds them there.
+    const result = await runScenario(
+      scenarioOf([
+        {
+          at: '2021-08-04T17:30:00Z',
+          agentEvent: agentEvent({ at: '2021-08-04T17:30:00Z', status: 'Wrap Up' }),
+        },
+      ]),
+      quiet,
+    );
+    expect(result.stuck).toEqual([
+      { agentId: AGENT_ID, reason: 'WRAP_UP_STATUS_WITH_NOTHING_OPEN', contactId: null, status: 'Wrap Up' },
+    ]);
+  });
+
+  it('R15: an agent in the wrap-up status with a contact in progress is not stuck (Connect returns them to it after the contact)', async () => {
+    const connected = contactEventOfType('CONNECTED_TO_AGENT', (detail) => {
+      detail.contactId = '33333333-3333-3333-3333-333333333333';
+    });
+    const result = await runScenario(
+      scenarioOf([
+        {
+          at: '2021-08-04T17:30:00Z',
+          agentEvent: agentEvent({ at: '2021-08-04T17:30:00Z', status: 'Wrap Up' }),
+        },
+        { at: '2021-08-04T17:31:00Z', contactEvent: connected },
+      ]),
+      quiet,
+    );
+    expect(result.stuck).toEqual([]);
+  });
+
+  it('R15: the contact is in progress only until its DISCONNECTED for that agent', async () => {
+    const connected = contactEventOfType('CONNECTED_TO_AGENT');
+    const result = await runScenario(
+      scenarioOf(
+        [
+          {
+            at: '2021-08-04T17:30:00Z',
+            agentEvent: agentEvent({ at: '2021-08-04T17:30:00Z', status: 'Wrap Up' }),
+          },
+          { at: '2021-08-04T17:31:00Z', contactEvent: connected },
+          // The contact ends with no wrap-up of its own (0 s policy): nothing holds the agent.
+          { at: ARRIVES, contactEvent: disconnected() },
+        ],
+        { config: { policies: { default: { durationSeconds: 0 } } } },
+      ),
+      quiet,
+    );
+    expect(result.sessions).toEqual([]);
+    expect(result.stuck).toEqual([
+      { agentId: AGENT_ID, reason: 'WRAP_UP_STATUS_WITH_NOTHING_OPEN', contactId: null, status: 'Wrap Up' },
+    ]);
+  });
+
+  it('R15: an outbound contact the agent INITIATED is in progress too', async () => {
+    const outbound = contactEventOfType('INITIATED', (detail) => {
+      detail.contactId = '44444444-4444-4444-4444-444444444444';
+      detail.initiationMethod = 'OUTBOUND';
+      delete detail.queueInfo;
+      detail.agentInfo = { agentArn: `${INSTANCE_ARN}/agent/${AGENT_ID}` };
+    });
+    const result = await runScenario(
+      scenarioOf([
+        {
+          at: '2021-08-04T17:30:00Z',
+          agentEvent: agentEvent({ at: '2021-08-04T17:30:00Z', status: 'Wrap Up' }),
+        },
+        { at: '2021-08-04T17:31:00Z', contactEvent: outbound },
+      ]),
+      quiet,
+    );
+    expect(result.stuck).toEqual([]);
+  });
+
+  it('R15: an open session more than the sweep margin past its deadline at until is OVERDUE_SESSION', async () => {
+    // Every timer lost; until falls 83 s after the deadline, before the sweep's next run would end it.
+    const result = await runScenario(
+      {
+        ...scenarioOf([{ at: ARRIVES, contactEvent: disconnected() }], { until: '2021-08-04T17:41:30Z' }),
+        faults: { lostTimerRate: 1 },
+      },
+      quiet,
+    );
+    expect(result.sessions).toEqual([
+      expect.objectContaining({ state: 'WRAP_UP', deadline: '2021-08-04T17:40:07.000Z' }),
+    ]);
+    expect(result.stuck).toEqual([
+      { agentId: AGENT_ID, reason: 'OVERDUE_SESSION', contactId: CONTACT_ID, status: 'Wrap Up' },
+    ]);
+  });
+
+  it('R15: an open session within the margin of its deadline is not stuck yet', async () => {
+    const result = await runScenario(
+      {
+        ...scenarioOf([{ at: ARRIVES, contactEvent: disconnected() }], { until: '2021-08-04T17:41:00Z' }),
+        faults: { lostTimerRate: 1 },
+      },
+      quiet,
+    );
+    expect(result.sessions[0]?.state).toBe('WRAP_UP');
+    expect(result.stuck).toEqual([]);
+  });
+
+  it('a healthy run has nobody stuck, the session starting at the disconnect', async () => {
+    const result = await runScenario(scenarioOf([{ at: ARRIVES, contactEvent: disconnected() }]), quiet);
+    expect(result.sessions[0]?.startedAt).toBe(DISCONNECTED_AT);
+    expect(result.stuck).toEqual([]);
+    expect(result.agents).toEqual([
+      { agentId: OTHER_AGENT_ID, status: 'Available' },
+      { agentId: AGENT_ID, status: 'Available' },
+    ]);
+  });
+});
