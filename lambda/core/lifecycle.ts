@@ -152,7 +152,7 @@ export async function interruptWrapUp(
   const sides = await deps.store.markInterruption(event.contactId, agentId, 'INTERRUPTED', expiresAt);
   // The interrupting contact is over already (its events came first): restore now if nothing is open.
   if (sides.ended) {
-    outcomes.push(...(await restoreAfterInterruption(deps, event.instanceArn, agentId, event.contactId, at)));
+    outcomes.push(...(await restoreAfterInterruption(deps, event.instanceArn, agentId, event.contactId)));
   }
   return outcomes.length > 0 ? outcomes : [{ kind: 'IGNORED', reason: 'NOTHING_TO_INTERRUPT' }];
 }
@@ -196,14 +196,14 @@ async function restoreAfterInterruption(
   instanceArn: string,
   agentId: string,
   contactId: string,
-  interruptedAt: Date,
 ): Promise<Outcome[]> {
   // R12: an open wrap-up (the contact's own, or another) restores the agent when it ends.
   if ((await openSessionsOf(deps, agentId, undefined)) > 0) return [];
   const now = deps.clock.now();
   const staleBefore = new Date(now.getTime() - STEP_LEASE_MS);
   if (!(await deps.store.claimInterruptionRestore(contactId, agentId, now, staleBefore))) return [];
-  const verdict = await restoreVerdict(deps, instanceArn, agentId, interruptedAt);
+  // Connect has put them back in the status they had before the contact: only the wrap-up status is ours.
+  const verdict = await restoreVerdict(deps, instanceArn, agentId, undefined);
   if (verdict.restore) {
     await deps.agents.set(instanceArn, agentId, 'ROUTABLE');
     deps.log.info('Agent restored after the contact that interrupted their wrap-up', { agentId, contactId });
@@ -227,8 +227,7 @@ async function endInterruptingLeg(deps: Deps, event: ContactEvent, agentId: stri
     new Date(deps.clock.now().getTime() + INTERRUPTION_RETENTION_MS),
   );
   if (!sides.interrupted) return [];
-  const interruptedAt = event.connectedToAgentAt ?? event.initiatedAt ?? event.eventTime;
-  return restoreAfterInterruption(deps, event.instanceArn, agentId, event.contactId, interruptedAt);
+  return restoreAfterInterruption(deps, event.instanceArn, agentId, event.contactId);
 }
 
 /**

@@ -57,13 +57,15 @@ const RESTORE: RestoreVerdict = { restore: true };
  * - In the wrap-up status, or status unknown: restored.
  * - Another status entered after `heldSince` (when the system put them in wrap-up): their own
  *   choice (R8), kept. One entered before it is not a choice made during wrap-up (e.g. the status
- *   they had before the contact, reported late): restored.
+ *   they had before the contact, reported late): restored. Without `heldSince` (the restore after
+ *   an interruption, R10, when Connect has put them back in the status they had before the
+ *   contact), any status but the wrap-up status is theirs and kept.
  */
 export async function restoreVerdict(
   deps: Deps,
   instanceArn: string,
   agentId: string,
-  heldSince: Date,
+  heldSince: Date | undefined,
 ): Promise<RestoreVerdict> {
   if (deps.presence === undefined) return RESTORE;
   const current = await deps.presence.current(instanceArn, agentId);
@@ -72,7 +74,7 @@ export async function restoreVerdict(
   if (current.kind === 'OFFLINE') {
     return { restore: false, reason: 'AGENT_OFFLINE', since, detail: `agent is ${current.name}` };
   }
-  if (since.getTime() <= heldSince.getTime()) return RESTORE;
+  if (heldSince !== undefined && since.getTime() <= heldSince.getTime()) return RESTORE;
   return { restore: false, reason: 'STATUS_CHANGED', since, detail: `agent chose ${current.name}` };
 }
 
