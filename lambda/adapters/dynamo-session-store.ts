@@ -155,14 +155,21 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async markInterruptionRestored(contactId: string, agentId: string): Promise<void> {
-    await this.props.client.send(
-      new UpdateCommand({
-        TableName: this.props.tableName,
-        Key: this.interruptionKey(contactId, agentId),
-        UpdateExpression: 'SET restoreDone = :true',
-        ExpressionAttributeValues: { ':true': true },
-      }),
-    );
+    try {
+      await this.props.client.send(
+        new UpdateCommand({
+          TableName: this.props.tableName,
+          Key: this.interruptionKey(contactId, agentId),
+          UpdateExpression: 'SET restoreDone = :true',
+          // Never creates a record (it would have no TTL): without one there is nothing to mark.
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': SESSION_TABLE.partitionKey },
+          ExpressionAttributeValues: { ':true': true },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   private interruptionKey(contactId: string, agentId: string): Record<string, string> {

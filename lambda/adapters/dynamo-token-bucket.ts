@@ -48,7 +48,7 @@ export class DynamoTokenBucket implements TokenBucket {
   private key(): Record<string, string> {
     return {
       [SESSION_TABLE.partitionKey]: QUOTA_PARTITION,
-      [SESSION_TABLE.sortKey]: this.props.name ?? 'connect',
+      [SESSION_TABLE.sortKey]: `#${this.props.name ?? 'connect'}`,
     };
   }
 

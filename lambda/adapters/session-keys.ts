@@ -30,10 +30,16 @@ export const AGENT_STATUS_SORT_KEY = '#STATUS';
 /** The partition of the Connect quota's token bucket (R15). */
 export const QUOTA_PARTITION = '#QUOTA';
 
-/** Whether an item is a session: every other item's sort key starts with `#`. */
+/** Whether an item is a session: every other item's sort key (and the quota's and agents' partition key) starts with `#`. */
 export function isSessionItem(item: Record<string, unknown>): boolean {
+  const partition = item[SESSION_TABLE.partitionKey];
   const sort = item[SESSION_TABLE.sortKey];
-  return typeof sort === 'string' && !sort.startsWith('#');
+  return (
+    typeof partition === 'string' &&
+    !partition.startsWith('#') &&
+    typeof sort === 'string' &&
+    !sort.startsWith('#')
+  );
 }
 
 /** `openUntil` of an untimed session: sorts after every deadline. */

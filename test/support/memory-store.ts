@@ -155,8 +155,13 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async markInterruptionRestored(contactId: string, agentId: string): Promise<void> {
-    // Unconditional, as the adapter: it creates the record if there is none.
-    this.update(contactId, `${INTERRUPTION_SORT_PREFIX}${agentId}`, { restoreDone: true });
+    // Conditional on the record existing, as the adapter: without one it does nothing.
+    this.update(
+      contactId,
+      `${INTERRUPTION_SORT_PREFIX}${agentId}`,
+      { restoreDone: true },
+      (existing) => existing !== undefined,
+    );
   }
 
   async putAgentStatus(agentId: string, status: ObservedStatus, expiresAt: Date): Promise<boolean> {
