@@ -21,12 +21,19 @@ const contactDetailSchema = z.object({
   initiationTimestamp: timestamp.optional(),
   disconnectTimestamp: timestamp.optional(),
   queueInfo: z
-    .object({ queueArn: z.string().min(1).optional() })
+    .object({
+      queueArn: z
+        .string()
+        .regex(/\/queue\/[^/]+$/, { error: 'must be a queue ARN (arn:aws:connect:...:instance/ID/queue/ID)' })
+        .optional(),
+    })
     .partial()
     .nullish(),
   agentInfo: z
     .object({
-      agentArn: z.string().startsWith('arn:'),
+      agentArn: z.string().regex(/^arn:[^/]+\/[^/]+\/agent\/[^/]+$/, {
+        error: 'must be an agent ARN (arn:aws:connect:...:instance/ID/agent/ID)',
+      }),
       connectedToAgentTimestamp: timestamp.optional(),
     })
     .nullish(),

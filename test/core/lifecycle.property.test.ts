@@ -200,5 +200,6 @@ describe('R14: exactly once, whatever arrives', () => {
       }),
       { seed: 20260302, numRuns: 60 },
     );
-  });
+    // About 25 s on dynalite; generous for a loaded CI runner (it is not a timing test).
+  }, 300_000);
 });
