@@ -43,6 +43,11 @@ export interface ContactEventIntakeProps {
    */
   readonly batchSize?: number;
   /**
+   * Most concurrent invocations reading the queue (2-1000).
+   * @default 10
+   */
+  readonly maxConcurrency?: number;
+  /**
    * EventBridge's retries of a delivery to the queue before the rule's dead-letter queue.
    * @default 20
    */
@@ -135,7 +140,12 @@ export class ContactEventIntake extends Construct {
     );
 
     this.function.function.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: props.batchSize ?? 10, reportBatchItemFailures: true }),
+      new SqsEventSource(this.queue, {
+        batchSize: props.batchSize ?? 10,
+        reportBatchItemFailures: true,
+        // Bounded concurrency (R15): a burst queues here instead of crowding Connect's API quota.
+        maxConcurrency: props.maxConcurrency ?? 10,
+      }),
     );
 
     this.deadLetterQueues = [
@@ -153,6 +163,13 @@ function validate(props: ContactEventIntakeProps): void {
     throw new Error(
       `ContactEventIntake: props.instanceArn must be an Amazon Connect instance ARN, got ${JSON.stringify(props.instanceArn)}`,
     );
+  }
+  const concurrency = props.maxConcurrency;
+  if (
+    concurrency !== undefined &&
+    (!Number.isInteger(concurrency) || concurrency < 2 || concurrency > 1000)
+  ) {
+    throw new Error(`ContactEventIntake: props.maxConcurrency must be an integer 2-1000, got ${concurrency}`);
   }
   const timeout = props.functionTimeout?.toSeconds();
   if (timeout !== undefined && (timeout < 1 || timeout > 900)) {

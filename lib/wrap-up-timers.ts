@@ -153,7 +153,12 @@ export class WrapUpTimers extends Construct {
     grantKeepRefused(this.dueFunction, this.dueDeadLetterQueue);
     // No batching window: a due timer must act as soon as its delay ends.
     this.dueFunction.function.addEventSource(
-      new SqsEventSource(this.dueQueue, { batchSize: 10, reportBatchItemFailures: true }),
+      new SqsEventSource(this.dueQueue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        // Bounded (R15), but wider than the intake's: these are the restores, which come first.
+        maxConcurrency: 20,
+      }),
     );
 
     this.deadLetterQueues = [

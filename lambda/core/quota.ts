@@ -100,13 +100,14 @@ export interface ConnectGateProps {
   readonly clock: Clock;
   /** [0, 1): jitter (Math.random deployed, seeded in the simulator). */
   readonly random: () => number;
-  /** Longest wait for a token before giving the call back to its queue (default 20 s restores, 10 s others). */
+  /** Longest wait for a token before giving the call back to its queue (default 12 s restores, 8 s others). */
   readonly maxWaitMs?: Readonly<Record<CallPriority, number>>;
   /** Attempts of one call that Connect keeps throttling (default 6). */
   readonly maxAttempts?: number;
 }
 
-const DEFAULT_MAX_WAIT_MS: Record<CallPriority, number> = { RESTORE: 20_000, HOLD: 10_000, OTHER: 10_000 };
+/** Below every calling function's timeout (API 15 s, due 20 s), so a wait ends in a retry, not a timeout. */
+const DEFAULT_MAX_WAIT_MS: Record<CallPriority, number> = { RESTORE: 12_000, HOLD: 8_000, OTHER: 8_000 };
 const BACKOFF_BASE_MS = 100;
 const BACKOFF_CAP_MS = 2_000;
 

@@ -20,7 +20,10 @@ export function makeContactEventsHandler(app: App) {
         const contact = parseContactEvent(record.body);
         for (const outcome of await onContactEvent(app.deps, app.config, contact)) report(app, outcome);
       },
-      { refusals: { source: 'contact-events', sink: app.deadLetters } },
+      // In parallel: a call waiting for Connect's quota (R15) must not hold up the rest of the batch
+      // past the function's timeout. Contact events are unordered anyway; the core's writes are
+      // conditional (R14).
+      { parallel: true, refusals: { source: 'contact-events', sink: app.deadLetters } },
     );
     app.metrics?.publishStoredMetrics();
     return response;
