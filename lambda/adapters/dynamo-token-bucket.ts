@@ -32,7 +32,9 @@ export class DynamoTokenBucket implements TokenBucket {
       const stored = await this.read();
       const tokens = tokensAt(stored, now.getTime(), settings);
       if (tokens < need) return msUntil(tokens, need, settings);
-      if (await this.write({ tokens: tokens - 1, atMs: now.getTime() }, stored)) return 0;
+      // Never moves the refill time back (an instance whose clock is behind would count a refill twice).
+      const atMs = Math.max(now.getTime(), stored?.atMs ?? 0);
+      if (await this.write({ tokens: tokens - 1, atMs }, stored)) return 0;
     }
     // Heavily contended: come back after about one token's time.
     return msUntil(0, 1, settings);
@@ -41,7 +43,7 @@ export class DynamoTokenBucket implements TokenBucket {
   async drain(now: Date): Promise<void> {
     for (let attempt = 0; attempt < CONTENDED_ATTEMPTS; attempt++) {
       const stored = await this.read();
-      if (await this.write({ tokens: 0, atMs: now.getTime() }, stored)) return;
+      if (await this.write({ tokens: 0, atMs: Math.max(now.getTime(), stored?.atMs ?? 0) }, stored)) return;
     }
   }
 
