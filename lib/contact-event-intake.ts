@@ -126,8 +126,12 @@ export class ContactEventIntake extends Construct {
         source: [CONTACT_EVENT_SOURCE],
         detailType: [CONTACT_EVENT_DETAIL_TYPE],
         detail: {
-          eventType: [...CONTACT_EVENT_TYPES],
           instanceArn: [props.instanceArn],
+          // INITIATED only for agent-initiated outbound contacts (R9): an inbound one names no agent yet.
+          $or: [
+            { eventType: ['DISCONNECTED', 'CONNECTED_TO_AGENT'] },
+            { eventType: ['INITIATED'], initiationMethod: ['OUTBOUND'] },
+          ],
         },
       },
     });

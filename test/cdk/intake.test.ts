@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { logicalId, propertiesOf, synth } from './support';
 
 describe('ContactEventIntake', () => {
-  it('R1, R9, R10: the rule takes only DISCONNECTED, CONNECTED_TO_AGENT and INITIATED contact events of the instance named by the ConnectInstanceArn parameter', () => {
+  it('R1, R9, R10: the rule takes only DISCONNECTED, CONNECTED_TO_AGENT and outbound INITIATED contact events of the instance named by the ConnectInstanceArn parameter', () => {
     const { stack, template } = synth();
 
     const rule = propertiesOf(template, logicalId(stack.intake.rule));
@@ -11,8 +11,11 @@ describe('ContactEventIntake', () => {
       source: ['aws.connect'],
       'detail-type': ['Amazon Connect Contact Event'],
       detail: {
-        eventType: ['DISCONNECTED', 'CONNECTED_TO_AGENT', 'INITIATED'],
         instanceArn: [{ Ref: 'ConnectInstanceArn' }],
+        $or: [
+          { eventType: ['DISCONNECTED', 'CONNECTED_TO_AGENT'] },
+          { eventType: ['INITIATED'], initiationMethod: ['OUTBOUND'] },
+        ],
       },
     });
     expect(rule.State).toBe('ENABLED');
