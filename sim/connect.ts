@@ -9,8 +9,8 @@
  *
  * Faults (a scenario's `faults`): every call may be throttled at random (`connectThrottleRate`),
  * and every call takes a token from the account's quota (`connectRatePerSecond`); either way it
- * fails with the SDK's ThrottlingException (429). The client the adapters get retries as the
- * deployed SDK client does (faults.ts), each attempt being one more call against the quota.
+ * fails with the SDK's ThrottlingException (429). As deployed, the client makes one attempt per
+ * call: the system's quota gate (lambda/core/quota.ts) does the retrying.
  */
 import {
   type AgentContactReference,
@@ -34,10 +34,9 @@ import {
 import type { StatusRef } from '../lambda/core/config';
 import { lastArnSegment } from '../lambda/core/contact';
 import type { VirtualClock } from './clock';
-import { type Chance, strikes, type TokenBucket, withSdkRetries } from './faults';
+import { type Chance, strikes, type TokenBucket } from './faults';
 import { stableUuid } from './ids';
 import type { Latency } from './latency';
-import type { Random } from './random';
 import { DEFAULT_AGENT_STATUS, type ScenarioAgent } from './scenario';
 
 /** Name of the status a wrap-up or routable status configured by id carries. */
@@ -62,8 +61,6 @@ export interface SimConnectProps {
   readonly latency: Latency;
   /** Told of every status the system sets. */
   readonly onStatusChange?: (change: StatusChange) => void;
-  /** Draws the backoff of the client's retries (the SDK's jitter). */
-  readonly retryRandom?: Random;
   /** `connectThrottleRate`: each call is throttled with this probability, drawn from `random`. */
   readonly throttle?: Chance;
   /** `connectRatePerSecond`: the account's quota, over every call. */
@@ -121,18 +118,9 @@ export class SimConnect {
     }
   }
 
-  /**
-   * The object the adapters use as their ConnectClient: the service behind the retries of the
-   * deployed SDK client (throttling and 5xx errors retried, up to 5 attempts, backoff on the
-   * virtual clock). Without `retryRandom`, each call is a single attempt.
-   */
+  /** The object the adapters use as their ConnectClient (one attempt per call, as deployed). */
   client(): ConnectClient {
-    const random = this.props.retryRandom;
-    const send =
-      random === undefined
-        ? (command: unknown) => this.send(command)
-        : (command: unknown) => withSdkRetries({ clock: this.props.clock, random }, () => this.send(command));
-    return { send } as unknown as ConnectClient;
+    return { send: (command: unknown) => this.send(command) } as unknown as ConnectClient;
   }
 
   /** The name of the configured wrap-up status, as agents see it. */

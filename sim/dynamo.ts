@@ -48,7 +48,10 @@ export interface DynamoCounts {
 }
 
 export interface SimDynamoOptions {
-  /** The run's clock: the SDK's retry backoff is slept on it. Without it the SDK's own strategy applies. */
+  /**
+   * The run's clock: the SDK's retry backoff is slept on it, and it waits for requests in flight.
+   * Without it the SDK's own retry strategy applies.
+   */
   readonly clock?: VirtualClock;
   /** Draws the retry backoff's jitter (with `clock`). */
   readonly retryRandom?: Random;
@@ -118,6 +121,14 @@ export async function startDynamo(options: SimDynamoOptions = {}): Promise<SimDy
     },
     { step: 'initialize', name: 'simulatorRequestCount' },
   );
+  if (clock !== undefined) {
+    // Outermost: the clock waits for a request in flight (real I/O) before running anything else.
+    doc.middlewareStack.add((next) => (args) => clock.trackBusy(() => next(args)), {
+      step: 'initialize',
+      priority: 'high',
+      name: 'simulatorBusy',
+    });
+  }
   if (errors !== undefined && errors.rate > 0) {
     // Below the retry middleware (finalizeRequest, high priority): once per attempt. The
     // simulator's own final Scan is spared, so that the report always reads the table.

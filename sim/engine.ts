@@ -17,10 +17,11 @@
  * 4. Read the sessions back from the table and report them with the statuses the system set, the
  *    refusals, each agent's final status, and who is stuck (R15).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { ConnectAgentStatus } from '../lambda/adapters/connect-agent-status';
-import { ConnectContactRecords } from '../lambda/adapters/connect-contact-records';
+import { connectPorts } from '../lambda/adapters/connect-ports';
 import { DynamoSessionStore } from '../lambda/adapters/dynamo-session-store';
+import { DynamoTokenBucket } from '../lambda/adapters/dynamo-token-bucket';
 import { SchedulerTimers } from '../lambda/adapters/timers';
 import {
   ActionRefused,
@@ -408,7 +409,8 @@ class World {
   readonly errors: Array<Omit<ErrorOutput, 'at'> & { at: number }> = [];
   /** Records a handler refused as malformed and kept (R16), in the order they were kept. */
   readonly refused: DeadLetter[] = [];
-  private current: Invocation | undefined;
+  /** The invocation each running task belongs to (invocations overlap in virtual time). */
+  private readonly invocation = new AsyncLocalStorage<Invocation>();
   /** The API function's dependencies: agent actions call the core with them. */
   private readonly apiDeps: Deps;
   private readonly handlers: {
@@ -465,8 +467,7 @@ class World {
       wrapUpStatus: config.wrapUpStatus,
       routableStatus: config.routableStatus,
       latency,
-      onStatusChange: (change) => this.current?.statusChanges.push(change),
-      retryRandom: random.fork('connect-sdk-retry'),
+      onStatusChange: (change) => this.invocation.getStore()?.statusChanges.push(change),
       throttle: chance(faults.connectThrottleRate, 'connect-throttle'),
       quota:
         faults.connectRatePerSecond === undefined ? undefined : new TokenBucket(faults.connectRatePerSecond),
@@ -512,6 +513,7 @@ class World {
     this.sqs = new SimSqs([this.intake, this.due], latency);
     this.stream = new SimStream({
       name: SIM_RESOURCES.agentEventStream,
+      arn: config.agentEventStream?.streamArn,
       clock: this.clock,
       maxRetryAttempts: AGENT_EVENT_RETRY_ATTEMPTS,
       consume: (event, record) =>
@@ -519,41 +521,56 @@ class World {
     });
 
     const policies = indexPolicies(config.policies);
+    const statuses = { wrapUp: config.wrapUpStatus, routable: config.routableStatus };
     // R16: what a handler refuses as malformed is kept here, and listed in the output's errors.
     const deadLetters = { keep: async (letter: RefusedRecord) => this.keepRefused(letter) };
-    const app = (fn: FunctionName, armsSchedules: boolean): App => ({
-      // The simulated account always has the agent event stream configured (R8, R11).
-      config: { policies, instanceArn: config.connectInstanceArn, agentEventStream: true },
-      deadLetters,
-      deps: {
-        store: new DynamoSessionStore({
-          client: dynamo.doc,
-          tableName: dynamo.tableName,
-          retentionDays: config.sessionRetentionDays,
-        }),
-        timers: new SchedulerTimers({
-          scheduler: armsSchedules
-            ? {
-                client: this.scheduler.client(),
-                groupName: SIM_RESOURCES.scheduleGroup,
-                targetArn: SIM_RESOURCES.timerFiredArn,
-                roleArn: SIM_RESOURCES.schedulerRoleArn,
-                deadLetterArn: SIM_RESOURCES.scheduleDlqArn,
-              }
-            : undefined,
-          sqs: this.sqs.client(),
-          dueQueueUrl: this.due.url,
-        }),
-        agents: new ConnectAgentStatus({
-          client: this.connect.client(),
-          wrapUpStatus: config.wrapUpStatus,
-          routableStatus: config.routableStatus,
-        }),
-        contacts: new ConnectContactRecords(this.connect.client()),
+    const app = (fn: FunctionName, armsSchedules: boolean): App => {
+      const store = new DynamoSessionStore({
+        client: dynamo.doc,
+        tableName: dynamo.tableName,
+        retentionDays: config.sessionRetentionDays,
+      });
+      const gateRandom = random.fork(`connect-gate:${fn}`);
+      // As deployed (runtime.ts): Connect behind the quota gate, its token bucket shared by every
+      // function in the table; status checks read the agent event stream's reports.
+      const connectSide = connectPorts({
+        client: this.connect.client(),
+        bucket: new DynamoTokenBucket({ client: dynamo.doc, tableName: dynamo.tableName }),
+        quota: config.connectQuota,
         clock: this.clock,
-        log: this.log(fn),
-      },
-    });
+        random: () => gateRandom.float(),
+        wrapUpStatus: config.wrapUpStatus,
+        routableStatus: config.routableStatus,
+        store,
+        agentEventStream: true,
+      });
+      return {
+        // The simulated account always has the agent event stream configured (R8, R11).
+        config: { policies, instanceArn: config.connectInstanceArn, agentEventStream: true, statuses },
+        deadLetters,
+        deps: {
+          store,
+          timers: new SchedulerTimers({
+            scheduler: armsSchedules
+              ? {
+                  client: this.scheduler.client(),
+                  groupName: SIM_RESOURCES.scheduleGroup,
+                  targetArn: SIM_RESOURCES.timerFiredArn,
+                  roleArn: SIM_RESOURCES.schedulerRoleArn,
+                  deadLetterArn: SIM_RESOURCES.scheduleDlqArn,
+                }
+              : undefined,
+            sqs: this.sqs.client(),
+            dueQueueUrl: this.due.url,
+          }),
+          agents: connectSide.agents,
+          contacts: connectSide.contacts,
+          presence: connectSide.presence,
+          clock: this.clock,
+          log: this.log(fn),
+        },
+      };
+    };
     // As deployed: the intake function, the agent-event consumer (ending a wrap-up cancels its
     // timer) and the API (extend re-arms, All Done cancels) arm schedules; the timer functions
     // and the sweep only defer.
@@ -646,16 +663,15 @@ class World {
   }
 
   /** The sweep (R15), as its EventBridge schedule invokes it every minute. */
-  async sweep(): Promise<void> {
-    const invocation = this.begin('sweep', {}, 1, {});
-    try {
-      await this.handlers.sweep();
-    } catch (error) {
-      // The next minute's sweep tries again, as the deployed schedule would.
-      this.fail(invocation, error);
-    } finally {
-      this.end(invocation);
-    }
+  sweep(): Promise<void> {
+    return this.invoke('sweep', {}, 1, {}, async (invocation) => {
+      try {
+        await this.handlers.sweep();
+      } catch (error) {
+        // The next minute's sweep tries again, as the deployed schedule would.
+        this.fail(invocation, error);
+      }
+    });
   }
 
   /** Every agent's status at the end: the scenario's agents, those events named, those Connect knows. */
@@ -697,9 +713,9 @@ class World {
     this.errors.push({ at, ...named, code: 'MALFORMED_EVENT' });
     this.refused.push({
       queue: SOURCE_OF_REFUSED[letter.source],
-      messageId: recordIdOf(this.current?.input) ?? '',
+      messageId: recordIdOf(this.invocation.getStore()?.input) ?? '',
       body: letter.body,
-      receiveCount: this.current?.attempt ?? 1,
+      receiveCount: this.invocation.getStore()?.attempt ?? 1,
       at,
       error: letter.error,
     });
@@ -757,8 +773,13 @@ class World {
    * An agent action through the API function: the target is the given contact's session, or the
    * agent's open one with the soonest deadline. A refusal changes nothing and is listed in errors.
    */
-  async agentAction(action: AgentAction, stepIndex: number): Promise<void> {
-    const invocation = this.begin('api', action, 1, { stepIndex });
+  agentAction(action: AgentAction, stepIndex: number): Promise<void> {
+    return this.invoke('api', action, 1, { stepIndex }, (invocation) =>
+      this.runAgentAction(action, invocation),
+    );
+  }
+
+  private async runAgentAction(action: AgentAction, invocation: Invocation): Promise<void> {
     const at = invocation.at;
     const by: Actor = action.as === 'supervisor' ? SIM_SUPERVISOR : `agent:${action.agentId}`;
     const log = this.log('api');
@@ -819,8 +840,6 @@ class World {
           code,
         });
       settle({ contactId, code });
-    } finally {
-      this.end(invocation);
     }
   }
 
@@ -828,22 +847,21 @@ class World {
    * The flow Lambda, invoked synchronously by a contact flow. Its answer goes back to the flow
    * (not into the output); an answer with an `error` field is listed in errors.
    */
-  async contactFlowEvent(event: Record<string, unknown>, stepIndex: number): Promise<void> {
-    const invocation = this.begin('contact-flow', event, 1, { stepIndex });
+  contactFlowEvent(event: Record<string, unknown>, stepIndex: number): Promise<void> {
     const contactId = flowContactIdOf(event);
-    try {
-      const response = await this.handlers.contactFlow(event);
-      invocation.flowResponse = response;
-      if ('error' in response) {
-        this.errors.push({ at: invocation.at, agentId: null, contactId, code: 'BAD_FLOW_PARAMETERS' });
+    return this.invoke('contact-flow', event, 1, { stepIndex }, async (invocation) => {
+      try {
+        const response = await this.handlers.contactFlow(event);
+        invocation.flowResponse = response;
+        if ('error' in response) {
+          this.errors.push({ at: invocation.at, agentId: null, contactId, code: 'BAD_FLOW_PARAMETERS' });
+        }
+      } catch (error) {
+        // Connect takes the block's Error branch; the scenario goes on.
+        this.fail(invocation, error);
+        this.errors.push({ at: invocation.at, agentId: null, contactId, code: 'INVOCATION_FAILED' });
       }
-    } catch (error) {
-      // Connect takes the block's Error branch; the scenario goes on.
-      this.fail(invocation, error);
-      this.errors.push({ at: invocation.at, agentId: null, contactId, code: 'INVOCATION_FAILED' });
-    } finally {
-      this.end(invocation);
-    }
+    });
   }
 
   /** An SQS- or Kinesis-triggered function: a thrown error fails the whole batch, as Lambda does. */
@@ -854,39 +872,61 @@ class World {
     origin: unknown,
     handler: (event: E) => Promise<R>,
   ): Promise<R> {
-    const invocation = this.begin(fn, event, attempt, {
-      stepIndex: typeof origin === 'number' ? origin : undefined,
+    const stepIndex = typeof origin === 'number' ? origin : undefined;
+    return this.invoke(fn, event, attempt, { stepIndex }, async (invocation) => {
+      try {
+        const response = await handler(event);
+        invocation.failed = response.batchItemFailures.length > 0;
+        return response;
+      } catch (error) {
+        this.fail(invocation, error);
+        throw error;
+      }
     });
-    try {
-      const response = await handler(event);
-      invocation.failed = response.batchItemFailures.length > 0;
-      return response;
-    } catch (error) {
-      this.fail(invocation, error);
-      throw error;
-    } finally {
-      this.end(invocation);
-    }
   }
 
   /** Scheduler's target, invoked asynchronously: a failure is retried twice, a minute apart. */
-  private async invokeTimerFired(input: unknown, fire: ScheduleFire, attempt: number): Promise<void> {
-    const startedAt = this.clock.nowMs();
-    const invocation = this.begin('timer-fired', input, attempt, { fire });
-    try {
-      await this.handlers.timerFired(input);
-    } catch (error) {
-      this.fail(invocation, error);
-      if (attempt < ASYNC_ATTEMPTS) {
-        this.clock.schedule(startedAt + ASYNC_RETRY_MS, `timer-fired retry ${attempt + 1}`, () =>
-          this.invokeTimerFired(input, fire, attempt + 1),
-        );
-      } else {
-        this.asyncFailures.push({ fn: 'timer-fired', input, at: this.clock.nowMs(), error: describe(error) });
+  private invokeTimerFired(input: unknown, fire: ScheduleFire, attempt: number): Promise<void> {
+    return this.invoke('timer-fired', input, attempt, { fire }, async (invocation) => {
+      try {
+        await this.handlers.timerFired(input);
+      } catch (error) {
+        this.fail(invocation, error);
+        if (attempt < ASYNC_ATTEMPTS) {
+          this.clock.schedule(invocation.at + ASYNC_RETRY_MS, `timer-fired retry ${attempt + 1}`, () =>
+            this.invokeTimerFired(input, fire, attempt + 1),
+          );
+        } else {
+          this.asyncFailures.push({
+            fn: 'timer-fired',
+            input,
+            at: this.clock.nowMs(),
+            error: describe(error),
+          });
+        }
       }
-    } finally {
-      this.end(invocation);
-    }
+    });
+  }
+
+  /**
+   * Runs `body` as one invocation of `fn`: recorded, with the log lines and status changes of the
+   * task (and the tasks it starts) attributed to it, and its end time.
+   */
+  private invoke<T>(
+    fn: FunctionName,
+    input: unknown,
+    attempt: number,
+    extra: { stepIndex?: number | undefined; fire?: ScheduleFire },
+    body: (invocation: Invocation) => Promise<T>,
+  ): Promise<T> {
+    const invocation = this.begin(fn, input, attempt, extra);
+    return this.invocation.run(invocation, async () => {
+      try {
+        return await body(invocation);
+      } finally {
+        invocation.endedAt = this.clock.nowMs();
+      }
+    });
   }
 
   private begin(
@@ -908,7 +948,6 @@ class World {
       failed: false,
     };
     this.invocations.push(invocation);
-    this.current = invocation;
     return invocation;
   }
 
@@ -921,18 +960,13 @@ class World {
     });
   }
 
-  private end(invocation: Invocation): void {
-    invocation.endedAt = this.clock.nowMs();
-    this.current = undefined;
-  }
-
   /** A function's logger: JSON lines at virtual time, on stderr (never stdout) unless quiet. */
   private log(fn: FunctionName): Log {
     const write =
       (level: LogLine['level']) =>
       (message: string, fields: Record<string, unknown> = {}): void => {
         const line: LogLine = { at: this.clock.nowMs(), level, fn, message, fields };
-        this.current?.logs.push(line);
+        this.invocation.getStore()?.logs.push(line);
         if (this.options.quiet) return;
         const stream = this.options.logStream ?? process.stderr;
         stream.write(`${JSON.stringify({ time: iso(line.at), level, function: fn, message, ...fields })}\n`);

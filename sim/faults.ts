@@ -1,8 +1,8 @@
 /**
- * What can go wrong in the simulated account (a scenario's `faults`), and the two pieces of
- * machinery the simulated services share to apply it: Connect's account quota (a token bucket on
- * the virtual clock) and the AWS SDK's retries (as the deployed clients are configured), whose
- * backoff is slept on the virtual clock so that a faulty run is no slower in real time.
+ * What can go wrong in the simulated account (a scenario's `faults`), and the machinery the
+ * simulated services use to apply it: Connect's account quota (a token bucket on the virtual
+ * clock) and the AWS SDK's retries (as the deployed DynamoDB client is configured), whose backoff
+ * is slept on the virtual clock so that a faulty run is no slower in real time.
  *
  * Every fault draws from its own seeded stream (`Random.fork`), so one fault's draws never shift
  * another's, and a run without faults draws exactly what it drew before faults existed.
@@ -79,10 +79,10 @@ export class TokenBucket {
 }
 
 /**
- * The deployed clients' retry budget (lambda/handlers/runtime.ts: `maxAttempts: 5`, adaptive
- * mode). The simulator retries as the SDK's standard strategy does; the adaptive mode's
+ * The deployed DynamoDB client's retry budget (lambda/handlers/runtime.ts: `maxAttempts: 5`,
+ * adaptive mode). The simulator retries as the SDK's standard strategy does; the adaptive mode's
  * client-side rate limiter (which learns from throttling, per Lambda container, on the real
- * clock) is not simulated: Connect's quota is, on the service side.
+ * clock) is not simulated. (The deployed Connect client makes one attempt: the quota gate retries.)
  */
 export const DEPLOYED_MAX_ATTEMPTS = 5;
 
@@ -177,25 +177,4 @@ export class VirtualRetryStrategy {
   }
 
   recordSuccess(_token: VirtualRetryToken): void {}
-}
-
-/**
- * The same retries around a simulated service's `send` (the simulated Connect, Scheduler and SQS
- * stand behind the SDK's `send(command)` without the SDK's middleware): up to `maxAttempts`
- * attempts, retrying throttling and transient errors after the SDK's backoff on the virtual clock.
- */
-export async function withSdkRetries<T>(props: VirtualRetryProps, attempt: () => Promise<T>): Promise<T> {
-  const strategy = new VirtualRetryStrategy(props);
-  let token = await strategy.acquireInitialRetryToken('');
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (error) {
-      try {
-        token = await strategy.refreshRetryTokenForRetry(token, { errorType: retryErrorTypeOf(error) });
-      } catch {
-        throw error;
-      }
-    }
-  }
 }

@@ -37,6 +37,8 @@ export interface StreamRecord {
 
 export interface SimStreamProps {
   readonly name: string;
+  /** The stream's ARN (default: the name's in the simulated account). */
+  readonly arn?: string | undefined;
   readonly clock: VirtualClock;
   /** Retries of a failed record before it goes to the on-failure destination. */
   readonly maxRetryAttempts: number;
@@ -54,7 +56,7 @@ export class SimStream {
   received = 0;
 
   constructor(private readonly props: SimStreamProps) {
-    this.arn = `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/${props.name}`;
+    this.arn = props.arn ?? `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/${props.name}`;
   }
 
   /** PutRecord by the producer at `at` (now or later), delivered to the consumer then. */

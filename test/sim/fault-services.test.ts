@@ -1,6 +1,6 @@
 /**
  * The simulated services under a scenario's faults, one at a time: Connect's quota and throttling
- * (and the SDK retries around them), GetCurrentUserData, DynamoDB errors below the SDK's retries,
+ * (one attempt per call, as deployed), GetCurrentUserData, DynamoDB errors below the SDK's retries,
  * lost and duplicated timers, and the agent event stream's retries.
  */
 import {
@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../sim/clock';
 import { SimConnect } from '../../sim/connect';
 import { startDynamo } from '../../sim/dynamo';
-import { burstOf, retryErrorTypeOf, TokenBucket, withSdkRetries } from '../../sim/faults';
+import { burstOf, retryErrorTypeOf, TokenBucket, VirtualRetryStrategy } from '../../sim/faults';
 import { SimStream } from '../../sim/kinesis';
 import { NO_LATENCY } from '../../sim/latency';
 import { Random } from '../../sim/random';
@@ -62,7 +62,7 @@ describe("Connect's account quota: a token bucket on the virtual clock", () => {
 });
 
 describe('simulated Amazon Connect under faults', () => {
-  const connect = (faults: { quota?: TokenBucket; throttleRate?: number; retries?: boolean } = {}) => {
+  const connect = (faults: { quota?: TokenBucket; throttleRate?: number } = {}) => {
     const clock = new VirtualClock(T0);
     const sim = new SimConnect({
       clock,
@@ -74,7 +74,6 @@ describe('simulated Amazon Connect under faults', () => {
       quota: faults.quota,
       throttle:
         faults.throttleRate === undefined ? undefined : { rate: faults.throttleRate, random: new Random(9) },
-      retryRandom: faults.retries ? new Random(4) : undefined,
     });
     const put = (status = 'Wrap Up') =>
       new PutUserStatusCommand({
@@ -119,27 +118,9 @@ describe('simulated Amazon Connect under faults', () => {
     expect(never.sim.faultCounts.throttled).toBe(0);
   });
 
-  it("the adapters' client retries a throttled call as the deployed SDK does: backoff on the virtual clock, 5 attempts", async () => {
-    const { client, sim, clock, put } = connect({ quota: new TokenBucket(1, 1), retries: true });
-    await client.send(put('Wrap Up'));
-    // No token now; the retries wait (virtually) until the bucket has one again.
-    await client.send(put('Available'));
-    expect(sim.statusChanges.map((change) => change.status)).toEqual(['Wrap Up', 'Available']);
-    expect(sim.faultCounts.overQuota).toBeGreaterThan(0);
-    expect(clock.nowMs()).toBeGreaterThanOrEqual(T0 + 1_000);
-
-    const stuck = connect({ throttleRate: 1, retries: true });
-    await expect(stuck.client.send(stuck.put())).rejects.toBeInstanceOf(ThrottlingException);
-    expect(stuck.sim.calls.PutUserStatusCommand).toBe(5);
-  });
-
-  it('a client error is not retried', async () => {
-    const { client, sim } = connect({ retries: true });
-    await expect(
-      client.send(
-        new PutUserStatusCommand({ InstanceId: INSTANCE_ID, UserId: 'agent-1', AgentStatusId: 'nope' }),
-      ),
-    ).rejects.toThrow(/not found/);
+  it('the client makes one attempt per call, as deployed (the quota gate does the retrying)', async () => {
+    const { client, sim, put } = connect({ throttleRate: 1 });
+    await expect(client.send(put())).rejects.toBeInstanceOf(ThrottlingException);
     expect(sim.calls.PutUserStatusCommand).toBe(1);
   });
 
@@ -162,15 +143,34 @@ describe('simulated Amazon Connect under faults', () => {
     expect(retryErrorTypeOf('boom')).toBe('CLIENT_ERROR');
   });
 
-  it('withSdkRetries gives up after 5 attempts and rethrows the last error', async () => {
+  it('the DynamoDB retry strategy retries throttling and transient errors 4 times, sleeping the backoff on the virtual clock', async () => {
     const clock = new VirtualClock(T0);
-    let attempts = 0;
-    const attempt = withSdkRetries({ clock, random: new Random(1) }, async () => {
-      attempts++;
-      throw new ThrottlingException({ message: `attempt ${attempts}`, $metadata: { httpStatusCode: 429 } });
+    const retried: string[] = [];
+    const strategy = new VirtualRetryStrategy({
+      clock,
+      random: new Random(1),
+      onRetry: (type) => {
+        retried.push(type);
+      },
     });
-    await expect(attempt).rejects.toThrow('attempt 5');
-    expect(attempts).toBe(5);
+    let token = await strategy.acquireInitialRetryToken('');
+    for (let retry = 1; retry <= 4; retry++) {
+      token = await strategy.refreshRetryTokenForRetry(token, {
+        errorType: retry % 2 ? 'THROTTLING' : 'TRANSIENT',
+      });
+      expect(token.getRetryCount()).toBe(retry);
+      expect(token.getRetryDelay()).toBe(0);
+    }
+    await expect(strategy.refreshRetryTokenForRetry(token, { errorType: 'THROTTLING' })).rejects.toThrow(
+      /No retry token/,
+    );
+    await expect(
+      strategy.refreshRetryTokenForRetry(await strategy.acquireInitialRetryToken(''), {
+        errorType: 'CLIENT_ERROR',
+      }),
+    ).rejects.toThrow(/No retry token/);
+    expect(retried).toEqual(['THROTTLING', 'TRANSIENT', 'THROTTLING', 'TRANSIENT']);
+    expect(clock.nowMs()).toBeGreaterThan(T0);
   });
 });
 

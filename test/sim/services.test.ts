@@ -42,9 +42,57 @@ describe('virtual clock', () => {
 
     const count = await clock.runUntil(T0 + 8_000);
 
-    expect(ran).toEqual(['a1', 'a1 slept to 6000', 'a2@1000', 'b@2000']);
-    expect(count).toBe(4 - 1);
+    // a1 is parked while it sleeps: what is due meanwhile runs at its own time.
+    expect(ran).toEqual(['a1', 'a2@1000', 'b@2000', 'a1 slept to 6000']);
+    expect(count).toBe(3);
     expect(clock.pending).toBe(1);
+  });
+
+  it('each task has its own time; parallel branches of one task share it, ending at the latest wake-up', async () => {
+    const clock = new VirtualClock(T0);
+    const seen: Array<[string, number]> = [];
+    clock.schedule(T0, 'parallel', async () => {
+      await Promise.all([clock.sleep(300), clock.sleep(1_000)]);
+      seen.push(['parallel', clock.nowMs() - T0]);
+    });
+    clock.schedule(T0 + 500, 'other', async () => {
+      seen.push(['other', clock.nowMs() - T0]);
+    });
+    await clock.runUntil(T0 + 10_000);
+    expect(seen).toEqual([
+      ['other', 500],
+      ['parallel', 1_000],
+    ]);
+  });
+
+  it('waits for busy real I/O before running anything else, but not while it sleeps', async () => {
+    const clock = new VirtualClock(T0);
+    const order: string[] = [];
+    clock.schedule(T0, 'io', async () => {
+      await clock.trackBusy(async () => {
+        // Real I/O takes a few event-loop turns.
+        for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+        order.push('io done');
+        await clock.sleep(1_000);
+        order.push(`io resumed at ${clock.nowMs() - T0}`);
+      });
+    });
+    clock.schedule(T0, 'next', async () => {
+      order.push('next');
+    });
+    clock.schedule(T0 + 500, 'meanwhile', async () => {
+      order.push('meanwhile');
+    });
+    await clock.runUntil(T0 + 10_000);
+    expect(order).toEqual(['io done', 'next', 'meanwhile', 'io resumed at 1000']);
+  });
+
+  it('rethrows what an action threw', async () => {
+    const clock = new VirtualClock(T0);
+    clock.schedule(T0, 'bad', async () => {
+      throw new Error('boom');
+    });
+    await expect(clock.runUntil(T0 + 1_000)).rejects.toThrow('boom');
   });
 });
 
