@@ -102,6 +102,7 @@ export function makeApiHandler(deps: ApiHandlerDeps) {
         throw new HttpError(403, 'FORBIDDEN', `only members of ${api.supervisorGroup} may do this`);
       }
       const userId = await resolveUser(deps.users, caller.username);
+      if (route.audience === 'agent') checkAgentHint(event, userId);
       return ok(await dispatch(deps, route, event, userId));
     } catch (error) {
       return failure(error, event, log);
@@ -159,6 +160,28 @@ async function dispatch(deps: ApiHandlerDeps, route: ApiRoute, event: Event, use
   return { serverTime: now().toISOString(), wrapUp: view(session, now()) };
 }
 
+/** Header where the agent desktop names the Connect agent it is logged in as (an ARN or a user id). */
+export const AGENT_HINT_HEADER = 'x-acw-agent-hint';
+
+/**
+ * The desktop's agent (from the Connect SDK) is only a hint: the token decides who the caller is.
+ * A hint naming someone else means the desktop and the sign-in disagree (another agent's
+ * browser session, a shared machine): refused rather than showing one agent another's wrap-ups.
+ */
+function checkAgentHint(event: Event, userId: string): void {
+  const headers = event.headers ?? {};
+  const hint = Object.entries(headers).find(([name]) => name.toLowerCase() === AGENT_HINT_HEADER)?.[1];
+  if (hint === undefined || hint === '') return;
+  const hinted = hint.includes('/') ? hint.slice(hint.lastIndexOf('/') + 1) : hint;
+  if (hinted !== userId) {
+    throw new HttpError(
+      403,
+      'AGENT_MISMATCH',
+      'the signed-in user is not the agent this desktop is logged in as: sign in as that agent',
+    );
+  }
+}
+
 /** One wrap-up as the agent desktop shows it. */
 export function view(session: Session, now: Date) {
   const policy = session.policy;
@@ -176,6 +199,7 @@ export function view(session: Session, now: Date) {
       deadline === undefined || session.state !== 'WRAP_UP'
         ? null
         : Math.max(0, Math.ceil((new Date(deadline).getTime() - now.getTime()) / 1000)),
+    extensionsUsed: session.extensionsUsed,
     extensionsLeft: Math.max(0, policy.maxExtensions - session.extensionsUsed),
     extensionSeconds: policy.extensionSeconds,
     dispositionCodes: policy.dispositionCodes.map(({ code, label }) => ({ code, label })),

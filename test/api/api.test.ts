@@ -98,6 +98,7 @@ interface Call {
   readonly query?: Record<string, string>;
   readonly body?: unknown;
   readonly claims?: Record<string, string | string[]>;
+  readonly headers?: Record<string, string>;
 }
 
 function event(routeKey: string, call: Call = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
@@ -114,7 +115,7 @@ function event(routeKey: string, call: Call = {}): APIGatewayProxyEventV2WithJWT
     routeKey,
     rawPath: path,
     rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(call.headers ?? {}) },
     ...(call.query === undefined ? {} : { queryStringParameters: call.query }),
     ...(call.path === undefined ? {} : { pathParameters: call.path }),
     ...(call.body === undefined
@@ -414,6 +415,45 @@ describe('supervisors', () => {
     });
 
     expect(answer).toEqual({ status: 404, body: { error: 'NOT_FOUND' } });
+  });
+});
+
+describe("the desktop's agent hint", () => {
+  it('a hint naming the signed-in agent (ARN or id) is accepted; extensionsUsed is in the view', async () => {
+    const mine = await wrapUp(AGENT_A, { maxExtensions: 2 });
+    for (const hint of [`${INSTANCE_ARN}/agent/${AGENT_A}`, AGENT_A]) {
+      const { status, body } = await call('GET /v1/me/wrap-ups', {
+        as: 'anna',
+        headers: { 'X-Acw-Agent-Hint': hint },
+      });
+      expect(status).toBe(200);
+      expect(body.wrapUps).toEqual([
+        expect.objectContaining({ contactId: mine, extensionsUsed: 0, extensionsLeft: 2 }),
+      ]);
+    }
+  });
+
+  it('a hint naming another agent is refused (403 AGENT_MISMATCH) and changes nothing', async () => {
+    const mine = await wrapUp(AGENT_A);
+    const { status, body } = await call('POST /v1/me/wrap-ups/{contactId}/done', {
+      as: 'anna',
+      path: { contactId: mine },
+      body: {},
+      headers: { 'x-acw-agent-hint': `${INSTANCE_ARN}/agent/${AGENT_B}` },
+    });
+    expect(status).toBe(403);
+    expect(body.error).toBe('AGENT_MISMATCH');
+    expect((await store.get(mine, AGENT_A))?.state).toBe('WRAP_UP');
+  });
+
+  it('supervisor routes ignore the hint', async () => {
+    await wrapUp(AGENT_A);
+    const { status } = await call('GET /v1/wrap-ups', {
+      as: 'sue',
+      groups: ['supervisors'],
+      headers: { 'x-acw-agent-hint': 'someone-else' },
+    });
+    expect(status).toBe(200);
   });
 });
 
