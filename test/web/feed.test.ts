@@ -103,6 +103,23 @@ describe('the wrap-up feed', () => {
     expect(feed.state().wrapUps).toEqual([]);
   });
 
+  it('R13: a page reporting the expired countdown on every tick does not postpone that check', async () => {
+    const expiring = aWrapUp({ deadline: new Date(T + 2_000).toISOString() });
+    const { time, feed, loads } = setup([(t) => list(t, [expiring]), (t) => list(t, [])]);
+    feed.start();
+    await flush();
+
+    // The countdown reaches 0 at T+2s; the page then says so 4 times a second.
+    await time.advance(2_000);
+    for (let tick = 0; tick < 8; tick++) {
+      feed.expired();
+      await time.advance(250);
+    }
+
+    expect(loads()).toBe(2);
+    expect(feed.state().wrapUps).toEqual([]);
+  });
+
   it('after Connect says ACW started, asks again at growing delays until the wrap-up shows', async () => {
     const { time, feed, loads } = setup([
       (t) => list(t, []),

@@ -10,7 +10,7 @@
 import type { Answer } from './api';
 import { combine, LOCAL_CLOCK, measure, type ServerClock, secondsLeft } from './logic/clock';
 import { type Failure, failureCode, failureOf } from './logic/errors';
-import { ACW_STARTED_RETRIES, acceptList, refreshDelayMs, withResult } from './logic/refresh';
+import { ACW_STARTED_RETRIES, acceptList, REFRESH, refreshDelayMs, withResult } from './logic/refresh';
 import type { WrapUp, WrapUpList, WrapUpResult } from './logic/wrap-up';
 
 /** What the page renders. */
@@ -71,6 +71,8 @@ export class WrapUpFeed {
   private inFlight: Promise<void> | undefined;
   private again = false;
   private next: unknown;
+  /** Local time the next scheduled refresh is due. */
+  private nextAt = Number.POSITIVE_INFINITY;
   private lastActionAnsweredAt = Number.NEGATIVE_INFINITY;
   /** Bumped by reload(): an answer for the previous `load` is dropped. */
   private generation = 0;
@@ -166,9 +168,14 @@ export class WrapUpFeed {
     this.schedule();
   }
 
-  /** A countdown the page shows reached 0: check with the server soon rather than at the next period. */
+  /**
+   * A countdown the page shows reached 0: check with the server soon rather than at the next
+   * period. Pages call it on every tick; a refresh already due soon is left as it is (moving it
+   * on each call would postpone it for ever).
+   */
   expired(): void {
-    if (this.running && this.inFlight === undefined) this.schedule();
+    if (!this.running || this.inFlight !== undefined) return;
+    if (this.nextAt - this.now() > REFRESH.expired) this.schedule();
   }
 
   private has(contactId: string): boolean {
@@ -220,6 +227,7 @@ export class WrapUpFeed {
 
   private schedule(): void {
     this.timers.clear(this.next);
+    this.nextAt = Number.POSITIVE_INFINITY;
     if (!this.running) return;
     const now = this.now();
     const expired = this.current.wrapUps.some(
@@ -231,7 +239,11 @@ export class WrapUpFeed {
       failures: this.current.failures,
       ...(this.options.period === undefined ? {} : { period: this.options.period }),
     });
-    this.next = this.timers.set(() => void this.refresh(), delay);
+    this.nextAt = now + delay;
+    this.next = this.timers.set(() => {
+      this.nextAt = Number.POSITIVE_INFINITY;
+      void this.refresh();
+    }, delay);
   }
 
   private emit(): void {
