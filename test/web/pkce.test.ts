@@ -56,6 +56,20 @@ describe('PKCE sign-in (RFC 7636, S256)', () => {
     });
   });
 
+  it('asks the issuer to show its sign-in again after the API refused who was signed in', () => {
+    const url = authorizeUrl({
+      authorizeUrl: 'https://idp.example.com/authorize',
+      clientId: 'client',
+      redirectUri: 'https://d1.cloudfront.net/callback.html',
+      scopes: ['openid'],
+      state: 's',
+      challenge: 'c',
+      prompt: 'login',
+    });
+
+    expect(new URL(url).searchParams.get('prompt')).toBe('login');
+  });
+
   it('accepts the callback of this sign-in only: same state, no error, a code', () => {
     const good = callbackMessage('?code=abc&state=s1');
 

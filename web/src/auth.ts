@@ -43,8 +43,11 @@ export interface Auth extends TokenSource {
   lastError(): string | undefined;
   /** Called on every status change. */
   subscribe(listener: () => void): () => void;
-  /** Signs in; for popups, call it from a click handler. */
-  signIn(): Promise<void>;
+  /**
+   * Signs in; for popups, call it from a click handler. `fresh` asks the issuer to show its
+   * sign-in even if it remembers someone (after the API refused who was signed in).
+   */
+  signIn(options?: { fresh?: boolean }): Promise<void>;
   /** Forgets the tokens. */
   signOut(): void;
 }
@@ -186,7 +189,7 @@ function popupAuth(config: OAuthConfig, options: AuthOptions): Auth {
       }
       return renewed;
     },
-    async signIn() {
+    async signIn(signInOptions = {}) {
       // Opened before any await: browsers allow popups only in the click's own task.
       const popup = options.openPopup?.() ?? null;
       if (popup === null) {
@@ -205,6 +208,7 @@ function popupAuth(config: OAuthConfig, options: AuthOptions): Auth {
             scopes: config.scopes,
             state: expected,
             challenge: await codeChallenge(verifier),
+            prompt: signInOptions.fresh ? 'login' : undefined,
           }),
         );
         const code = await waitForCode(popup, expected);

@@ -53,6 +53,11 @@ export interface AuthorizeRequest {
   readonly scopes: readonly string[];
   readonly state: string;
   readonly challenge: string;
+  /**
+   * `login` asks the issuer to show its sign-in again even when it remembers someone (OIDC
+   * `prompt=login`): after the API said the signed-in user is the wrong one.
+   */
+  readonly prompt?: 'login' | undefined;
 }
 
 /** The authorization request (RFC 6749 §4.1.1 with RFC 7636 §4.3). */
@@ -65,6 +70,7 @@ export function authorizeUrl(request: AuthorizeRequest): string {
   url.searchParams.set('state', request.state);
   url.searchParams.set('code_challenge', request.challenge);
   url.searchParams.set('code_challenge_method', 'S256');
+  if (request.prompt !== undefined) url.searchParams.set('prompt', request.prompt);
   return url.toString();
 }
 

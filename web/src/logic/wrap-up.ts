@@ -203,7 +203,7 @@ export function modeLabel(mode: Mode): string {
     case 'timed':
       return 'Timed: ends at the deadline';
     case 'untimed':
-      return 'No time limit';
+      return 'Untimed: ends only when ended';
     case 'forced':
       return 'Forced: cannot end early';
   }
