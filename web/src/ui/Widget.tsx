@@ -138,9 +138,11 @@ function SignedInWidget({
 
   // Announce wrap-ups that appear or end.
   useEffect(() => {
+    // From the first answer on: what is open at load was not "just started".
+    if (!state.loaded) return;
     const before = previousList.current;
     previousList.current = state.wrapUps;
-    if (before === undefined || !state.loaded) return;
+    if (before === undefined) return;
     for (const wrapUp of newlyOpened(before, state.wrapUps)) {
       const left = wrapUp.showCountdown ? secondsLeftOn(wrapUp.deadline, state.clock, Date.now()) : null;
       announce(startedText(wrapUp.channel, wrapUp.mode === 'untimed' ? null : left));

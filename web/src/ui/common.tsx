@@ -3,7 +3,7 @@
  * feed's state as a hook, and the shell that loads config.json.
  */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Auth } from '../auth';
 import { ConfigError, loadConfig, type WebConfig } from '../config';
 import type { FeedState, WrapUpFeed } from '../feed';
@@ -45,11 +45,12 @@ export function useAuthStatus(auth: Auth): ReturnType<Auth['status']> {
 export function useAnnouncer(): [string, (text: string) => void] {
   const [text, setText] = useState('');
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const announce = (next: string) => {
+  // Stable, so effects that announce do not re-run on every render.
+  const announce = useCallback((next: string) => {
     setText('');
     clearTimeout(timer.current);
     timer.current = setTimeout(() => setText(next), 100);
-  };
+  }, []);
   useEffect(() => () => clearTimeout(timer.current), []);
   return [text, announce];
 }
