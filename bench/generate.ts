@@ -32,10 +32,14 @@ export interface WorkloadSummary {
   readonly contactEvents: number;
 }
 
-const INSTANCE_ARN = 'arn:aws:connect:us-east-1:111122223333:instance/3a4b5c6d-7e8f-4a0b-9c1d-2e3f4a5b6c7d';
-const START = Date.parse('2026-03-02T09:00:00Z');
+/** The bench's Connect instance. */
+export const INSTANCE_ARN =
+  'arn:aws:connect:us-east-1:111122223333:instance/3a4b5c6d-7e8f-4a0b-9c1d-2e3f4a5b6c7d';
+/** When the simulated hour starts. */
+export const START = Date.parse('2026-03-02T09:00:00Z');
 
-const QUEUES = {
+/** The bench's queues (ids), each with its own policy in BENCH_CONFIG or none. */
+export const QUEUES = {
   general: '00000000-0000-4000-8000-0000000000a1',
   billing: '00000000-0000-4000-8000-0000000000a2',
   sales: '00000000-0000-4000-8000-0000000000a3',
@@ -65,7 +69,11 @@ export const BENCH_CONFIG: AcwConfigInput = {
 };
 
 /** Wrap-up seconds the agent will be held for (mirrors BENCH_CONFIG, to plan their next contact). */
-function wrapUpSeconds(channel: Channel, queue: string | undefined, profile: string | undefined): number {
+export function wrapUpSeconds(
+  channel: Channel,
+  queue: string | undefined,
+  profile: string | undefined,
+): number {
   if (profile === 'tier3') return 600;
   if (queue === QUEUES.billing) return 300;
   if (queue === QUEUES.sales) return 45;
@@ -73,21 +81,24 @@ function wrapUpSeconds(channel: Channel, queue: string | undefined, profile: str
   return { VOICE: 90, CHAT: 60, TASK: 120, EMAIL: 180 }[channel];
 }
 
-const TALK_SECONDS: Record<Channel, readonly [number, number]> = {
+/** How long contacts of each channel last with the agent, in seconds (min, max). */
+export const TALK_SECONDS: Record<Channel, readonly [number, number]> = {
   VOICE: [45, 480],
   CHAT: [90, 600],
   TASK: [60, 300],
   EMAIL: [120, 420],
 };
 
-interface Contact {
+/** A contact of the bench's workload, before it reaches an agent. */
+export interface Contact {
   readonly channel: Channel;
   readonly queue: string | undefined;
   readonly outbound: boolean;
   readonly profile: string | undefined;
 }
 
-function pickContact(random: Random): Contact {
+/** A contact of the bench's mix: 60 % voice (6 % of them outbound), 25 % chat, 10 % tasks, 5 % email. */
+export function pickContact(random: Random): Contact {
   const roll = random.float();
   if (roll < 0.6) {
     if (random.chance(0.06))

@@ -2,216 +2,130 @@
  * `npm run bench`: measures what the rules promise, prints each figure next to its target, and
  * writes bench/results.json.
  *
- * 1. A simulated hour of 200 agents (bench/generate.ts) through the simulator, with typical AWS
- *    call latencies: wrap-up end lateness (R13), Connect calls and DynamoDB writes per wrap-up.
- *    Connect calls: two PutUserStatus (Wrap Up, then the routable status) and one
- *    UpdateContactAttributes (the wrap-up record on the contact, R17) per wrap-up.
+ * 1. The simulations (bench/jobs.ts), each in its own process, as many at once as there are cores:
+ *    the fault-free hour (R13, Connect calls and DynamoDB writes per wrap-up), the hour with every
+ *    fault of issue 4 (sessions lost, agents stuck, late restores: R14, R15), and the search for
+ *    the highest contact rate Connect's quota sustains.
  * 2. The bundled size of each Lambda function (esbuild, as the stack bundles them).
  * 3. The core's decision time per event: resolvePolicy + openSession + planTimer.
  */
+import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { parseAcwConfig } from '../lambda/core/config';
 import { indexPolicies, type PolicySubject, resolvePolicy } from '../lambda/core/policy';
 import { openSession } from '../lambda/core/session';
 import { planTimer } from '../lambda/core/timer';
-import { runSimulation, type SimulationRun } from '../sim/engine';
-import { BENCH_CONFIG, generateWorkload, type WorkloadSummary } from './generate';
+import { BENCH_CONFIG } from './generate';
+import { type Figure, JOBS, type JobName, type JobResult, round } from './jobs';
 
-const SEED = 1;
-const AGENTS = 200;
-const TIER2_AGENTS = 10;
-const MINUTES = 60;
-const HANDLERS = ['contact-events', 'timer-fired', 'timer-due', 'contact-flow'] as const;
-const TARGETS = {
-  p99LatenessMs: 2_000,
-  putUserStatusPerWrapUp: 2,
-  updateContactAttributesPerWrapUp: 1,
-  bundleKb: 250,
-} as const;
-/** Status-list lookups (ListAgentStatuses, once per function instance) on top of the per-wrap-up calls. */
-const CONNECT_TOTAL_SLACK = 0.01;
+const HANDLERS = [
+  'contact-events',
+  'agent-events',
+  'timer-fired',
+  'timer-due',
+  'sweep',
+  'contact-flow',
+] as const;
+const BUNDLE_TARGET_KB = 250;
 const DECISION_ITERATIONS = 200_000;
+/** The longest job first, so that the others fill the other cores meanwhile. */
+const JOB_ORDER: readonly JobName[] = ['faults', 'quota', 'baseline'];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-interface Figure {
-  readonly name: string;
-  readonly value: string;
-  readonly target?: string;
-  readonly pass?: boolean;
-}
-
 async function main(): Promise<void> {
   const wallStart = performance.now();
-  const workload = generateWorkload({
-    seed: SEED,
-    agents: AGENTS,
-    tier2Agents: TIER2_AGENTS,
-    minutes: MINUTES,
-  });
-  process.stderr.write(
-    `bench: simulating ${workload.summary.contactEvents} contact events from ${AGENTS} agents over ${MINUTES} min...\n`,
-  );
-  const simStart = performance.now();
-  const run = await runSimulation(workload.scenario, { quiet: true, callLatency: true });
-  const simSeconds = (performance.now() - simStart) / 1000;
-
-  const sessions = run.storedSessions;
-  const byTimer = sessions.filter((session) => session.endReason === 'TIMER');
-  const lateness = byTimer
-    .map((session) => Date.parse(session.endedAt ?? '') - Date.parse(session.deadline ?? ''))
-    .sort((a, b) => a - b);
-  // When the agent was actually routable again: lateness of the Available status change.
-  const restoreByDeadline = restoreLatenessOf(run);
-  const calls = run.stats.connectCalls;
-  const connectTotal = Object.values(calls).reduce((sum, n) => sum + n, 0);
-  const puts = calls.PutUserStatusCommand ?? 0;
-  const attributeWrites = calls.UpdateContactAttributesCommand ?? 0;
-  const wrapUps = sessions.filter((session) => session.endReason !== 'LATE_EVENT').length;
-  // The record is written when a wrap-up closes: per closed one (a late event writes none).
-  const closedWrapUps = sessions.filter(
-    (session) => session.state !== 'WRAP_UP' && session.endReason !== 'LATE_EVENT',
-  ).length;
-  const connectPerWrapUp = connectTotal / wrapUps;
-  const putsPerWrapUp = puts / wrapUps;
-  const attributesPerWrapUp = attributeWrites / closedWrapUps;
-  const connectTotalTarget = TARGETS.putUserStatusPerWrapUp + TARGETS.updateContactAttributesPerWrapUp;
-  const writesPerWrapUp = run.stats.dynamo.writes / wrapUps;
+  const parallel = Math.max(1, Math.min(availableParallelism(), JOB_ORDER.length));
+  process.stderr.write(`bench: ${JOB_ORDER.join(', ')} simulations, ${parallel} at a time...\n`);
+  const jobs = await runAll(JOB_ORDER, parallel);
 
   process.stderr.write('bench: bundling the handlers...\n');
   const bundles = await bundleSizes();
   const decision = decisionTime();
-  const wallSeconds = (performance.now() - wallStart) / 1000;
+  const wallSeconds = round((performance.now() - wallStart) / 1000, 1);
 
-  const p50 = percentile(lateness, 0.5);
-  const p99 = percentile(lateness, 0.99);
-  const max = lateness.at(-1) ?? Number.NaN;
   const results = {
     generatedAt: new Date().toISOString(),
-    workload: { seed: SEED, ...workload.summary, tier2Agents: TIER2_AGENTS },
-    sessions: {
-      total: sessions.length,
-      closedByTimer: byTimer.length,
-      stillOpen: sessions.filter((session) => session.state === 'WRAP_UP').length,
-      lateEvents: sessions.filter((session) => session.endReason === 'LATE_EVENT').length,
-    },
-    lateness: {
-      what: 'endedAt - deadline of TIMER-closed sessions, ms',
-      count: lateness.length,
-      p50Ms: p50,
-      p99Ms: p99,
-      maxMs: max,
-      targetP99Ms: TARGETS.p99LatenessMs,
-      pass: p99 <= TARGETS.p99LatenessMs,
-    },
-    restoreLateness: {
-      what: 'Available status change - deadline, ms (includes the close and the Connect call)',
-      count: restoreByDeadline.length,
-      p50Ms: percentile(restoreByDeadline, 0.5),
-      p99Ms: percentile(restoreByDeadline, 0.99),
-      maxMs: restoreByDeadline.at(-1) ?? Number.NaN,
-    },
-    connect: {
-      calls,
-      wrapUps,
-      closedWrapUps,
-      putUserStatusPerWrapUp: round(putsPerWrapUp, 3),
-      putUserStatusTarget: TARGETS.putUserStatusPerWrapUp,
-      putUserStatusPass: putsPerWrapUp === TARGETS.putUserStatusPerWrapUp,
-      updateContactAttributesPerWrapUp: round(attributesPerWrapUp, 3),
-      updateContactAttributesTarget: TARGETS.updateContactAttributesPerWrapUp,
-      updateContactAttributesPass: attributesPerWrapUp === TARGETS.updateContactAttributesPerWrapUp,
-      callsPerWrapUp: round(connectPerWrapUp, 3),
-      callsTarget: connectTotalTarget,
-      callsPass: connectPerWrapUp < connectTotalTarget + CONNECT_TOTAL_SLACK,
-    },
-    dynamodb: {
-      writes: run.stats.dynamo.writes,
-      reads: run.stats.dynamo.reads,
-      byCommand: run.stats.dynamo.byCommand,
-      writesPerWrapUp: round(writesPerWrapUp, 3),
-    },
-    timers: {
-      schedulesCreated: run.stats.schedulesCreated,
-      scheduleFires: run.stats.scheduleFires,
-      duplicateFires: run.stats.duplicateFires,
-      dueMessages: run.stats.sqsCalls.SendMessageCommand ?? 0,
-      deadLetters: run.deadLetters.length,
-      asyncFailures: run.asyncFailures.length,
-    },
+    baseline: jobs.baseline.results,
+    faults: jobs.faults.results,
+    quota: jobs.quota.results,
     bundles: bundles.map((bundle) => ({
       ...bundle,
-      targetKb: TARGETS.bundleKb,
-      pass: bundle.kb <= TARGETS.bundleKb,
+      targetKb: BUNDLE_TARGET_KB,
+      pass: bundle.kb <= BUNDLE_TARGET_KB,
     })),
     coreDecision: decision,
-    runtime: { simulationSeconds: round(simSeconds, 1), wallSeconds: round(wallSeconds, 1) },
+    runtime: { wallSeconds, parallelJobs: parallel },
   };
-
-  const figures: Figure[] = [
-    { name: 'wrap-ups simulated (closed by timer)', value: `${wrapUps} (${byTimer.length})` },
-    { name: 'wrap-up end lateness p50', value: ms(p50) },
+  const sections: Array<{ title: string; figures: readonly Figure[] }> = [
+    ...(['baseline', 'faults', 'quota'] as const).map((name) => jobs[name]),
     {
-      name: 'wrap-up end lateness p99',
-      value: ms(p99),
-      target: `<= ${TARGETS.p99LatenessMs} ms`,
-      pass: results.lateness.pass,
+      title: 'build and core',
+      figures: [
+        ...bundles.map((bundle) => ({
+          name: `bundle ${bundle.handler}`,
+          value: `${bundle.bytes} B (${bundle.kb.toFixed(1)} KB)`,
+          target: `<= ${BUNDLE_TARGET_KB} KB`,
+          pass: bundle.kb <= BUNDLE_TARGET_KB,
+        })),
+        { name: 'core decision time per event', value: `${decision.microsPerEvent.toFixed(2)} µs` },
+      ],
     },
-    { name: 'wrap-up end lateness max', value: ms(max) },
-    {
-      name: 'agent back in Available, p99 / max',
-      value: `${ms(results.restoreLateness.p99Ms)} / ${ms(results.restoreLateness.maxMs)}`,
-    },
-    {
-      name: 'PutUserStatus per wrap-up',
-      value: putsPerWrapUp.toFixed(3),
-      target: `= ${TARGETS.putUserStatusPerWrapUp}`,
-      pass: results.connect.putUserStatusPass,
-    },
-    {
-      name: 'UpdateContactAttributes per closed wrap-up',
-      value: attributesPerWrapUp.toFixed(3),
-      target: `= ${TARGETS.updateContactAttributesPerWrapUp}`,
-      pass: results.connect.updateContactAttributesPass,
-    },
-    {
-      name: 'Connect calls per wrap-up, total',
-      value: `${connectPerWrapUp.toFixed(3)} (${connectTotal} calls)`,
-      target: `< ${connectTotalTarget + CONNECT_TOTAL_SLACK}`,
-      pass: results.connect.callsPass,
-    },
-    { name: 'DynamoDB writes per wrap-up', value: writesPerWrapUp.toFixed(2) },
-    ...bundles.map((bundle) => ({
-      name: `bundle ${bundle.handler}`,
-      value: `${bundle.bytes} B (${bundle.kb.toFixed(1)} KB)`,
-      target: `<= ${TARGETS.bundleKb} KB`,
-      pass: bundle.kb <= TARGETS.bundleKb,
-    })),
-    { name: 'core decision time per event', value: `${decision.microsPerEvent.toFixed(2)} µs` },
   ];
-  process.stdout.write(report(results.workload, figures, results.runtime));
+  process.stdout.write(report(sections, wallSeconds));
   await writeFile(new URL('results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write('written to bench/results.json\n');
 }
 
-/** Per session: when its agent was put back in Available by the invocation that closed it. */
-function restoreLatenessOf(run: SimulationRun): number[] {
-  const deadlines = new Map(
-    run.storedSessions.map((session) => [`${session.contactId}/${session.agentId}`, session]),
-  );
-  const values: number[] = [];
-  for (const invocation of run.invocations) {
-    // Closed by a timer: usually the due queue's, sometimes Scheduler's own firing right before the deadline.
-    if (invocation.fn === 'contact-events' || invocation.statusChanges.length === 0) continue;
-    const closed = invocation.logs.find((line) => line.fields.outcome === 'CLOSED')?.fields;
-    const session = closed === undefined ? undefined : deadlines.get(`${closed.contactId}/${closed.agentId}`);
-    const change = invocation.statusChanges[0];
-    if (session === undefined || change === undefined) continue;
-    values.push(change.at - Date.parse(session.deadline ?? ''));
-  }
-  return values.sort((a, b) => a - b);
+/** Runs the jobs in child processes, `parallel` at a time. */
+async function runAll(names: readonly JobName[], parallel: number): Promise<Record<JobName, JobResult>> {
+  const results: Partial<Record<JobName, JobResult>> = {};
+  const queue = [...names];
+  const worker = async () => {
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+      const started = performance.now();
+      results[name] = await runJob(name);
+      process.stderr.write(`bench: ${name} done in ${round((performance.now() - started) / 1000, 1)} s\n`);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  for (const name of names)
+    if (results[name] === undefined) throw new Error(`bench job ${name} gave no result`);
+  return results as Record<JobName, JobResult>;
+}
+
+/** One job in its own Node.js process (bench/job.ts), its result read from its stdout. */
+function runJob(name: JobName): Promise<JobResult> {
+  if (!(name in JOBS)) return Promise.reject(new Error(`unknown bench job ${name}`));
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('job.ts', import.meta.url)), name],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) {
+        reject(new Error(`bench job ${name} exited with ${String(code)}`));
+        return;
+      }
+      try {
+        resolve(JSON.parse(stdout) as JobResult);
+      } catch (error) {
+        reject(new Error(`bench job ${name} printed no result: ${String(error)}`));
+      }
+    });
+  });
 }
 
 /** Each handler bundled as the stack bundles it. */
@@ -283,40 +197,22 @@ function decisionTime(): { iterations: number; microsPerEvent: number } {
 }
 
 function report(
-  workload: WorkloadSummary & { seed: number },
-  figures: readonly Figure[],
-  runtime: { simulationSeconds: number; wallSeconds: number },
+  sections: ReadonlyArray<{ title: string; figures: readonly Figure[] }>,
+  wallSeconds: number,
 ): string {
+  const figures = sections.flatMap((section) => section.figures);
   const nameWidth = Math.max(...figures.map((figure) => figure.name.length));
-  const valueWidth = Math.max(...figures.map((figure) => figure.value.length));
+  const valueWidth = Math.max(...figures.map((figure) => Math.min(figure.value.length, 60)));
   const targetWidth = Math.max(...figures.map((figure) => (figure.target ?? '').length));
-  const lines = figures.map((figure) => {
+  const line = (figure: Figure) => {
     const verdict = figure.pass === undefined ? '' : figure.pass ? 'PASS' : 'MISS';
     return `  ${figure.name.padEnd(nameWidth)}  ${figure.value.padEnd(valueWidth)}  ${(figure.target ?? '').padEnd(targetWidth)}  ${verdict}`.trimEnd();
-  });
+  };
   return [
-    `connect-acw bench (seed ${workload.seed}): ${workload.agents} agents, ${workload.minutes} simulated minutes, ` +
-      `${workload.contactEvents} contact events; simulated in ${runtime.simulationSeconds} s, total ${runtime.wallSeconds} s`,
-    `  workload: ${workload.handledLegs} agent legs of contacts (${workload.transfers} transfers to a second agent), ` +
-      `${workload.abandoned} abandoned before an agent, ${workload.duplicates} events delivered twice`,
-    ...lines,
+    `connect-acw bench (seed 1), total ${wallSeconds} s`,
+    ...sections.flatMap((section) => ['', section.title, ...section.figures.map(line)]),
     '',
   ].join('\n');
-}
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? Number.NaN;
-}
-
-function ms(value: number): string {
-  return `${Math.round(value)} ms`;
-}
-
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }
 
 await main();

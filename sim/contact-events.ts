@@ -1,6 +1,7 @@
 /**
  * Builds Amazon Connect contact events (EventBridge, `detail-type: Amazon Connect Contact Event`)
- * in the shape Connect sends them, for the demo, the bench and the tests. The shape follows
+ * and agent event stream records (Kinesis) in the shape Connect sends them, for the demo, the
+ * bench and the tests. The shape follows
  * test/sim/fixtures/contact-event-disconnected.json (the cleaned documentation sample): inbound
  * contacts carry `queueInfo`, agent-initiated outbound ones do not, and a contact that never
  * reached an agent has no `agentInfo`.
@@ -130,5 +131,61 @@ export function contactFlowEvent(spec: ContactFlowEventSpec): ContactEventJson {
       Parameters: { ...spec.parameters },
     },
     Name: 'ContactFlowEvent',
+  };
+}
+
+/** What an agent event stream record is built from; times are epoch ms. */
+export interface AgentEventSpec {
+  readonly instanceArn: string;
+  readonly agentId: string;
+  /** Default STATE_CHANGE. */
+  readonly eventType?: 'STATE_CHANGE' | 'HEART_BEAT' | 'LOGIN' | 'LOGOUT';
+  /** When Connect wrote it (EventTimestamp). */
+  readonly at: number;
+  /** The agent's status now, and since when (default `at`). */
+  readonly status: string;
+  readonly since?: number;
+  /** The status before, for PreviousAgentSnapshot. */
+  readonly previousStatus?: string;
+  /** Default derived from the agent, time and status. */
+  readonly eventId?: string;
+}
+
+/**
+ * Builds one Kinesis agent event stream record, in the shape of
+ * test/fixtures/connect/agent-event-state-change.json (the documentation sample): the agent's
+ * current snapshot (status, routing profile, contacts) and, for a change, the previous one.
+ */
+export function agentEvent(spec: AgentEventSpec): ContactEventJson {
+  const account = /^arn:[^:]+:connect:[^:]+:(\d+):/.exec(spec.instanceArn)?.[1] ?? '123456789012';
+  const snapshot = (status: string, since: number) => ({
+    AgentStatus: {
+      ARN: `${spec.instanceArn}/agent-state/${stableUuid(`agent-status:${status}`)}`,
+      Name: status,
+      StartTimestamp: iso(since),
+    },
+    Configuration: {
+      AgentHierarchyGroups: null,
+      FirstName: '(Removed)',
+      LastName: '(Removed)',
+      RoutingProfile: {
+        ARN: `${spec.instanceArn}/routing-profile/${stableUuid('routing-profile:basic')}`,
+        Name: 'Basic Routing Profile',
+      },
+      Username: '(Removed)',
+    },
+    Contacts: [],
+  });
+  return {
+    AWSAccountId: account,
+    AgentARN: `${spec.instanceArn}/agent/${spec.agentId}`,
+    CurrentAgentSnapshot: snapshot(spec.status, spec.since ?? spec.at),
+    EventId: spec.eventId ?? stableUuid(`agent-event:${spec.agentId}/${spec.at}/${spec.status}`),
+    EventTimestamp: iso(spec.at),
+    EventType: spec.eventType ?? 'STATE_CHANGE',
+    InstanceARN: spec.instanceArn,
+    PreviousAgentSnapshot:
+      spec.previousStatus === undefined ? null : snapshot(spec.previousStatus, spec.since ?? spec.at),
+    Version: '2017-10-01',
   };
 }
