@@ -12,16 +12,18 @@ export type SessionState = 'WRAP_UP' | 'CLOSED_COMPLETE';
  * (closed at its deadline, the agent offline); SWEEP R15; KILL_SWITCH R18; LATE_EVENT is a contact
  * event that arrived after the wrap-up it asked for was already over, so the agent was never held.
  */
-export type EndReason =
-  | 'TIMER'
-  | 'AGENT_DONE'
-  | 'STATUS_CHANGED'
-  | 'OUTBOUND'
-  | 'INTERRUPTED'
-  | 'AGENT_OFFLINE'
-  | 'SWEEP'
-  | 'KILL_SWITCH'
-  | 'LATE_EVENT';
+export const END_REASONS = [
+  'TIMER',
+  'AGENT_DONE',
+  'STATUS_CHANGED',
+  'OUTBOUND',
+  'INTERRUPTED',
+  'AGENT_OFFLINE',
+  'SWEEP',
+  'KILL_SWITCH',
+  'LATE_EVENT',
+] as const;
+export type EndReason = (typeof END_REASONS)[number];
 
 /** Who did something to a session: the system, or a person by Connect user id. */
 export type Actor = 'system' | `agent:${string}` | `supervisor:${string}`;

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MAX_NOTES_LENGTH, REFUSAL_CODES } from '../../lambda/core/actions';
 import { parseAcwConfig } from '../../lambda/core/config';
-import { openSession } from '../../lambda/core/session';
+import { END_REASONS, openSession } from '../../lambda/core/session';
 import { view } from '../../lambda/handlers/api';
 import { API_ROUTES, MAX_BODY_BYTES } from '../../lambda/handlers/api-routes';
 
@@ -96,5 +96,9 @@ describe('openapi/acw-api.json', () => {
 
     expect(fields.sort()).toEqual([...(doc.components.schemas.WrapUp?.required ?? [])].sort());
     expect(Object.keys(doc.components.schemas.WrapUp?.properties ?? {}).sort()).toEqual(fields.sort());
+  });
+
+  it('lists every end reason the core has (R8-R11, R15, R18 included)', () => {
+    expect(doc.components.schemas.WrapUp?.properties?.endReason?.enum).toEqual([...END_REASONS, null]);
   });
 });
