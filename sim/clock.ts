@@ -1,19 +1,21 @@
 /**
  * The virtual clock: a discrete-event scheduler on integer milliseconds since the epoch.
  *
- * Each queued action runs as a task with its own time: `now()` is the time of the task that
- * asks. A task that sleeps is parked until the clock reaches its wake-up time, and other tasks
- * due meanwhile run: invocations overlap in virtual time as Lambda invocations do (one waiting
- * for Connect's quota does not hold the others up), and every shared service sees its calls in
- * time order. Parallel branches of one task (`Promise.all`) share its time, which moves to the
- * latest wake-up of any of them.
+ * Each queued action runs as a task. A task that sleeps is parked until the clock reaches its
+ * wake-up time, and whatever is due meanwhile runs: invocations overlap in virtual time as Lambda
+ * invocations do (one waiting for Connect's quota does not hold the others up), and every shared
+ * service sees its calls in time order. `now()` is the time of the entry being run: a task's start
+ * or a wake-up (parallel branches of one task, `Promise.all`, each go on at their own wake-up).
  *
  * Only one task runs at a time: after starting or waking one, the clock waits until every task
  * is parked, finished, or waiting for real I/O that is reported busy (`trackBusy`: the
- * simulator's DynamoDB requests), so a run is as deterministic as its seed.
+ * simulator's DynamoDB requests), so a run is as deterministic as its seed. `context` (whose code
+ * runs: the simulator's invocation) is kept across each task's sleeps.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from '../lambda/core/ports';
+
+/** How long, in real time, the clock waits for I/O in flight before it gives up. */
+const STALL_MS = 60_000;
 
 /** Something to do at a virtual time. */
 export type Action = () => Promise<void>;
@@ -26,62 +28,66 @@ interface Entry {
   readonly run: { readonly action: Action } | { readonly wake: () => void };
 }
 
-/** A running action: its own time. */
-interface Task {
-  time: number;
-}
-
 /** The event queue and the tasks' times. */
 export class VirtualClock implements Clock {
   private readonly heap: Entry[] = [];
-  private readonly tasks = new AsyncLocalStorage<Task>();
-  /** Set inside a busy request (trackBusy), whose sleeps are not busy. */
-  private readonly requests = new AsyncLocalStorage<true>();
   private seq = 0;
-  /** The time of the last entry run: `now()` outside any task. */
+  /** The time of the entry being run. */
   private current: number;
+  /** Inside runUntil: sleeps park their task. */
+  private running = false;
   /** Real I/O in flight that the scheduler must wait for. */
   private busy = 0;
   private idle: (() => void) | undefined;
   private failure: { readonly error: unknown } | undefined;
 
+  /** Whose code runs now, for the simulator's trace; restored when a task wakes up. */
+  context: unknown;
+
   constructor(start: number) {
     this.current = start;
   }
 
-  /** The asking task's time. */
+  /** The time of the entry being run. */
   now(): Date {
-    return new Date(this.nowMs());
+    return new Date(this.current);
   }
 
-  /** The asking task's time in milliseconds. */
+  /** The time of the entry being run, in milliseconds. */
   nowMs(): number {
-    return this.tasks.getStore()?.time ?? this.current;
+    return this.current;
   }
 
   /**
-   * Parks the asking task for `ms` of virtual time (no real time passes); other tasks due
-   * meanwhile run. Outside a task (before or after a run) it just moves the clock on.
+   * Parks the asking task for `ms` of virtual time (no real time passes); what is due meanwhile
+   * runs. Outside a run (before or after it) it just moves the clock on.
    */
-  async sleep(ms: number): Promise<void> {
+  sleep(ms: number): Promise<void> {
+    return this.park(ms, false);
+  }
+
+  /** A sleep inside a busy request (a retry's backoff): the request is not busy meanwhile. */
+  sleepReleasingBusy(ms: number): Promise<void> {
+    return this.park(ms, true);
+  }
+
+  private async park(ms: number, releasing: boolean): Promise<void> {
     const delay = Math.max(0, Math.round(ms));
-    const task = this.tasks.getStore();
-    if (task === undefined) {
+    if (!this.running) {
       this.current += delay;
       return;
     }
     if (delay === 0) return;
-    const wake = task.time + delay;
-    const inRequest = this.requests.getStore() === true;
-    if (inRequest) this.release();
-    try {
-      await new Promise<void>((resolve) => {
-        this.push({ at: wake, seq: this.seq++, label: 'wake-up', run: { wake: resolve } });
-      });
-    } finally {
-      if (inRequest) this.busy++;
-    }
-    task.time = Math.max(task.time, wake);
+    const context = this.context;
+    if (releasing) this.release();
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        this.context = context;
+        resolve();
+      };
+      this.push({ at: this.current + delay, seq: this.seq++, label: 'wake-up', run: { wake } });
+    });
+    if (releasing) this.busy++;
   }
 
   /** Queues `action` at `at` (ms); actions at the same time run in the order they were queued. */
@@ -91,13 +97,13 @@ export class VirtualClock implements Clock {
 
   /**
    * Runs `request` (real I/O of the simulator's own, e.g. a DynamoDB request) as busy: the
-   * scheduler waits for it before running anything else. Its time parked in `sleep` (a retry's
-   * backoff) is not busy.
+   * scheduler waits for it before running anything else. Its time parked in `sleepReleasingBusy`
+   * (a retry's backoff) is not busy.
    */
   async trackBusy<T>(request: () => Promise<T>): Promise<T> {
     this.busy++;
     try {
-      return await this.requests.run(true, request);
+      return await request();
     } finally {
       this.release();
     }
@@ -121,25 +127,30 @@ export class VirtualClock implements Clock {
    */
   async runUntil(until: number): Promise<number> {
     let started = 0;
-    for (let next = this.heap[0]; next !== undefined && next.at <= until; next = this.heap[0]) {
-      this.pop();
-      this.current = next.at;
-      if ('action' in next.run) {
-        started++;
-        this.start(next.at, next.run.action);
-      } else next.run.wake();
-      await this.settle();
-      if (this.failure !== undefined) throw this.failure.error;
+    this.running = true;
+    try {
+      for (let next = this.heap[0]; next !== undefined && next.at <= until; next = this.heap[0]) {
+        this.pop();
+        this.current = next.at;
+        if ('action' in next.run) {
+          started++;
+          this.start(next.run.action);
+        } else next.run.wake();
+        await this.settle();
+        if (this.failure !== undefined) throw this.failure.error;
+      }
+    } finally {
+      this.running = false;
+      this.context = undefined;
     }
     this.current = until;
     return started;
   }
 
-  private start(at: number, action: Action): void {
-    this.tasks.run({ time: at }, () => {
-      action().catch((error: unknown) => {
-        this.failure ??= { error };
-      });
+  private start(action: Action): void {
+    this.context = undefined;
+    action().catch((error: unknown) => {
+      this.failure ??= { error };
     });
   }
 
@@ -149,11 +160,18 @@ export class VirtualClock implements Clock {
       // A macrotask turn: every task has run its microtasks up to a park, an end, or real I/O.
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (this.busy === 0) return;
-      // While I/O is in flight a sleep on the real clock could only return too early: wait for it.
-      // Real sockets keep the event loop alive until then.
-      await new Promise<void>((resolve) => {
+      // While I/O is in flight, wait for it (its sockets keep the event loop alive meanwhile).
+      let stalled: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve, reject) => {
         this.idle = resolve;
+        // Only a task sleeping inside a busy request (with `sleep`, not `sleepReleasingBusy`)
+        // could hold the clock forever: say so rather than hang.
+        stalled = setTimeout(
+          () => reject(new Error(`The virtual clock has waited ${STALL_MS} ms for real I/O to finish`)),
+          STALL_MS,
+        );
       });
+      clearTimeout(stalled);
       this.idle = undefined;
     }
   }

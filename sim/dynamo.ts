@@ -101,6 +101,8 @@ export async function startDynamo(options: SimDynamoOptions = {}): Promise<SimDy
             clock,
             random: retryRandom,
             maxAttempts: DEPLOYED_MAX_ATTEMPTS,
+            // Inside the request the clock waits for: the backoff must let it go on meanwhile.
+            sleep: (ms) => clock.sleepReleasingBusy(ms),
             onRetry: () => {
               counts.retries++;
             },
@@ -122,10 +124,12 @@ export async function startDynamo(options: SimDynamoOptions = {}): Promise<SimDy
     { step: 'initialize', name: 'simulatorRequestCount' },
   );
   if (clock !== undefined) {
-    // Outermost: the clock waits for a request in flight (real I/O) before running anything else.
+    // The clock waits for a request in flight (real I/O) before running anything else. Low
+    // priority: inside the simulated latency (added later, at normal priority), whose sleeps
+    // must park the task, not hold the clock.
     doc.middlewareStack.add((next) => (args) => clock.trackBusy(() => next(args)), {
       step: 'initialize',
-      priority: 'high',
+      priority: 'low',
       name: 'simulatorBusy',
     });
   }

@@ -17,7 +17,6 @@
  * 4. Read the sessions back from the table and report them with the statuses the system set, the
  *    refusals, each agent's final status, and who is stuck (R15).
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { connectPorts } from '../lambda/adapters/connect-ports';
 import { DynamoSessionStore } from '../lambda/adapters/dynamo-session-store';
@@ -409,8 +408,6 @@ class World {
   readonly errors: Array<Omit<ErrorOutput, 'at'> & { at: number }> = [];
   /** Records a handler refused as malformed and kept (R16), in the order they were kept. */
   readonly refused: DeadLetter[] = [];
-  /** The invocation each running task belongs to (invocations overlap in virtual time). */
-  private readonly invocation = new AsyncLocalStorage<Invocation>();
   /** The API function's dependencies: agent actions call the core with them. */
   private readonly apiDeps: Deps;
   private readonly handlers: {
@@ -467,7 +464,7 @@ class World {
       wrapUpStatus: config.wrapUpStatus,
       routableStatus: config.routableStatus,
       latency,
-      onStatusChange: (change) => this.invocation.getStore()?.statusChanges.push(change),
+      onStatusChange: (change) => this.running()?.statusChanges.push(change),
       throttle: chance(faults.connectThrottleRate, 'connect-throttle'),
       quota:
         faults.connectRatePerSecond === undefined ? undefined : new TokenBucket(faults.connectRatePerSecond),
@@ -713,9 +710,9 @@ class World {
     this.errors.push({ at, ...named, code: 'MALFORMED_EVENT' });
     this.refused.push({
       queue: SOURCE_OF_REFUSED[letter.source],
-      messageId: recordIdOf(this.invocation.getStore()?.input) ?? '',
+      messageId: recordIdOf(this.running()?.input) ?? '',
       body: letter.body,
-      receiveCount: this.invocation.getStore()?.attempt ?? 1,
+      receiveCount: this.running()?.attempt ?? 1,
       at,
       error: letter.error,
     });
@@ -912,7 +909,7 @@ class World {
    * Runs `body` as one invocation of `fn`: recorded, with the log lines and status changes of the
    * task (and the tasks it starts) attributed to it, and its end time.
    */
-  private invoke<T>(
+  private async invoke<T>(
     fn: FunctionName,
     input: unknown,
     attempt: number,
@@ -920,13 +917,19 @@ class World {
     body: (invocation: Invocation) => Promise<T>,
   ): Promise<T> {
     const invocation = this.begin(fn, input, attempt, extra);
-    return this.invocation.run(invocation, async () => {
-      try {
-        return await body(invocation);
-      } finally {
-        invocation.endedAt = this.clock.nowMs();
-      }
-    });
+    const outer = this.clock.context;
+    this.clock.context = invocation;
+    try {
+      return await body(invocation);
+    } finally {
+      invocation.endedAt = this.clock.nowMs();
+      this.clock.context = outer;
+    }
+  }
+
+  /** The invocation whose code runs now (invocations overlap in virtual time: the clock keeps it). */
+  private running(): Invocation | undefined {
+    return this.clock.context as Invocation | undefined;
   }
 
   private begin(
@@ -966,7 +969,7 @@ class World {
       (level: LogLine['level']) =>
       (message: string, fields: Record<string, unknown> = {}): void => {
         const line: LogLine = { at: this.clock.nowMs(), level, fn, message, fields };
-        this.invocation.getStore()?.logs.push(line);
+        this.running()?.logs.push(line);
         if (this.options.quiet) return;
         const stream = this.options.logStream ?? process.stderr;
         stream.write(`${JSON.stringify({ time: iso(line.at), level, function: fn, message, ...fields })}\n`);

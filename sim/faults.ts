@@ -124,6 +124,8 @@ export interface VirtualRetryProps {
   /** Draws the backoff jitter. */
   readonly random: Random;
   readonly maxAttempts?: number;
+  /** How the backoff is slept (default `clock.sleep`). */
+  readonly sleep?: (ms: number) => Promise<void>;
   /** Told of every retry (for the bench's counters). */
   readonly onRetry?: (type: RetryErrorType) => void;
 }
@@ -172,7 +174,8 @@ export class VirtualRetryStrategy {
       throw new Error('No retry token available');
     }
     this.props.onRetry?.(errorInfo.errorType as RetryErrorType);
-    await this.props.clock.sleep(backoffMs(this.props.random, errorInfo.errorType, retryCount));
+    const sleep = this.props.sleep ?? ((ms: number) => this.props.clock.sleep(ms));
+    await sleep(backoffMs(this.props.random, errorInfo.errorType, retryCount));
     return tokenOf(retryCount + 1);
   }
 

@@ -73,7 +73,7 @@ describe('virtual clock', () => {
         // Real I/O takes a few event-loop turns.
         for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
         order.push('io done');
-        await clock.sleep(1_000);
+        await clock.sleepReleasingBusy(1_000);
         order.push(`io resumed at ${clock.nowMs() - T0}`);
       });
     });
