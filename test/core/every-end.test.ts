@@ -140,13 +140,20 @@ describe('R10: transfers and interruptions', () => {
     await inWrapUp();
     clock.set(at(200));
     const b = { contactId: 'contact-b', queueId: 'queue-none', connectedAt: 29 };
-    await onContactEvent(deps, config, contactEvent({ ...b, eventType: 'DISCONNECTED', disconnectedAt: 199 }));
+    await onContactEvent(
+      deps,
+      config,
+      contactEvent({ ...b, eventType: 'DISCONNECTED', disconnectedAt: 199 }),
+    );
     expect(restores()).toEqual([]);
     const connected = contactEvent({ ...b, eventType: 'CONNECTED_TO_AGENT' });
     await onContactEvent(deps, config, connected);
     await onContactEvent(deps, config, connected);
     expect(restores()).toHaveLength(1);
-    expect(await db.store.get('contact-a', AGENT)).toMatchObject({ endReason: 'INTERRUPTED', restore: 'SKIPPED' });
+    expect(await db.store.get('contact-a', AGENT)).toMatchObject({
+      endReason: 'INTERRUPTED',
+      restore: 'SKIPPED',
+    });
   });
 
   it('R10, R12: an interrupting contact with a wrap-up of its own leaves the restore to that wrap-up', async () => {
@@ -155,7 +162,11 @@ describe('R10: transfers and interruptions', () => {
     const b = { contactId: 'contact-b', connectedAt: 29 };
     await onContactEvent(deps, config, contactEvent({ ...b, eventType: 'CONNECTED_TO_AGENT' }));
     clock.set(at(100));
-    await onContactEvent(deps, config, contactEvent({ ...b, eventType: 'DISCONNECTED', disconnectedAt: 100 }));
+    await onContactEvent(
+      deps,
+      config,
+      contactEvent({ ...b, eventType: 'DISCONNECTED', disconnectedAt: 100 }),
+    );
     expect(restores()).toEqual([]);
     const own = await db.store.get('contact-b', AGENT);
     expect(own).toMatchObject({ state: 'WRAP_UP', deadline: at(190) });
@@ -213,7 +224,11 @@ describe('R9: outbound during wrap-up', () => {
     await inWrapUp();
     clock.set(at(30));
     const c = { contactId: 'contact-out', outbound: true, initiatedAt: 20 };
-    await onContactEvent(deps, config, contactEvent({ ...c, eventType: 'CONNECTED_TO_AGENT', connectedAt: 25 }));
+    await onContactEvent(
+      deps,
+      config,
+      contactEvent({ ...c, eventType: 'CONNECTED_TO_AGENT', connectedAt: 25 }),
+    );
     await onContactEvent(deps, config, contactEvent({ ...c, eventType: 'INITIATED' }));
     expect(await db.store.get('contact-a', AGENT)).toMatchObject({ endReason: 'OUTBOUND', endedAt: at(25) });
   });
@@ -372,7 +387,11 @@ describe('R11: an offline agent is never made routable', () => {
     await onContactEvent(deps, config, contactEvent({ ...b, eventType: 'CONNECTED_TO_AGENT' }));
     presence.status = { name: 'Offline', since: at(60) };
     clock.set(at(100));
-    await onContactEvent(deps, config, contactEvent({ ...b, eventType: 'DISCONNECTED', disconnectedAt: 100 }));
+    await onContactEvent(
+      deps,
+      config,
+      contactEvent({ ...b, eventType: 'DISCONNECTED', disconnectedAt: 100 }),
+    );
     expect(restores()).toEqual([]);
   });
 });
