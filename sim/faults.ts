@@ -47,12 +47,9 @@ export function burstOf(ratePerSecond: number): number {
 
 /**
  * A token bucket on the virtual clock: `ratePerSecond` tokens a second, at most `burst` held.
- *
- * The simulator runs one invocation at a time and each has its own time (an invocation that
- * sleeps moves ahead alone), so calls do not always arrive in time order. Refills are credited
- * only when time moves forward; a call stamped earlier than the latest one takes from what is
- * left. Over a run every second is credited exactly once, so the sustained rate is exact; a burst
- * out of order is judged slightly more strictly than Connect would.
+ * The virtual clock runs everything in time order, so calls arrive in time order; should one be
+ * stamped earlier than the last, it takes from what is left (refills are credited only when time
+ * moves forward, so every second is credited once).
  */
 export class TokenBucket {
   private tokens: number;
