@@ -313,8 +313,132 @@ const agentEventStreamSchema = z.strictObject({
     .optional(),
 });
 
-/** The whole `acw` object. */
-export const acwConfigSchema = z.strictObject({
+/**
+ * Where the agent widget hears of the agent's contacts: Connect's Agent Workspace
+ * (`@amazon-connect/app`), or a custom CCP it opens itself (amazon-connect-streams).
+ */
+export const AGENT_PORTS = ['workspace', 'ccp'] as const;
+export type AgentPortKind = (typeof AGENT_PORTS)[number];
+
+/** Defaults of the agent widget's hosting. */
+export const WIDGET_DEFAULTS = {
+  frameAncestors: ['https://*.awsapps.com'],
+  registerApp: false,
+  agentPort: 'workspace',
+} as const;
+
+/**
+ * An https origin that may frame the widget (CSP `frame-ancestors`); a leading `*.` stands for any
+ * subdomain of a domain of at least two labels (`*.awsapps.com`, never `*.com`). Nothing else: a
+ * space or `;` would smuggle another directive into the header.
+ */
+const FRAME_ANCESTOR =
+  /^https:\/\/(?:\*\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?::\d{1,5})?$/;
+const FRAME_ANCESTOR_MESSAGE =
+  'must be an https origin, optionally with a wildcard subdomain, such as https://*.awsapps.com';
+/** Connect's rule for an instance alias (CreateInstance `InstanceAlias`). */
+const CONNECT_ALIAS = /^(?!d-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,43}[A-Za-z0-9])?$/;
+/** Cognito's rule for a prefix domain (CreateUserPoolDomain `Domain`). */
+const COGNITO_DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Words Cognito refuses in a prefix domain. */
+const COGNITO_RESERVED = ['aws', 'amazon', 'cognito'] as const;
+
+const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https URL' });
+
+/** The agent widget: who may frame it, how agents sign in to it, and whether Connect knows it as an app. */
+const widgetSchema = z.strictObject(
+  {
+    frameAncestors: z
+      .array(
+        z.string({ error: FRAME_ANCESTOR_MESSAGE }).regex(FRAME_ANCESTOR, { error: FRAME_ANCESTOR_MESSAGE }),
+        { error: 'must be a list of origins' },
+      )
+      .max(20, { error: 'must hold at most 20 origins' })
+      .default([...WIDGET_DEFAULTS.frameAncestors]),
+    connectAlias: z
+      .string({ error: 'must be an Amazon Connect instance alias' })
+      .regex(CONNECT_ALIAS, {
+        error:
+          'must be an Amazon Connect instance alias: 1-45 letters, digits and "-", not starting with "d-"',
+      })
+      .optional(),
+    registerApp: z.boolean({ error: 'must be true or false' }).default(WIDGET_DEFAULTS.registerApp),
+    cognitoDomainPrefix: z
+      .string({ error: 'must be a Cognito domain prefix' })
+      .regex(COGNITO_DOMAIN_PREFIX, {
+        error:
+          'must be a Cognito domain prefix: 1-63 lowercase letters, digits and "-", not starting or ending with "-"',
+      })
+      .refine((prefix) => !COGNITO_RESERVED.some((word) => prefix.includes(word)), {
+        error: `must not contain ${COGNITO_RESERVED.join(', ')} (Cognito reserves them)`,
+      })
+      .optional(),
+    agentPort: z
+      .enum(AGENT_PORTS, { error: `must be one of ${AGENT_PORTS.join(', ')}` })
+      .default(WIDGET_DEFAULTS.agentPort),
+    oidc: z
+      .strictObject(
+        {
+          authorizeUrl: httpsUrl,
+          tokenUrl: httpsUrl,
+          clientId: z.string({ error: 'must be a client id' }).min(1, { error: 'must be a client id' }),
+          scopes: z
+            .array(
+              z.string({ error: 'must be a scope' }).regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, {
+                error: 'must be an OAuth scope (no spaces or quotes)',
+              }),
+              { error: 'must be a list of scopes' },
+            )
+            .min(1, { error: 'must name at least one scope' })
+            .default(['openid']),
+        },
+        { error: 'must be an object { "authorizeUrl", "tokenUrl", "clientId" }' },
+      )
+      .optional(),
+  },
+  { error: 'must be an object' },
+);
+
+/**
+ * Rules across sections: the widget signs agents in where the API takes its tokens from, so its
+ * OIDC endpoints come with `api.oidc` and only with it, and a Cognito domain only without it.
+ */
+function checkWidgetIdentity(config: z.output<typeof acwObjectSchema>, ctx: z.core.$RefinementCtx): void {
+  const external = config.api.oidc !== undefined;
+  if (external && config.widget.oidc === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['widget', 'oidc'],
+      message:
+        'is required when acw.api.oidc is set: the widget signs agents in with that issuer ({ "authorizeUrl", "tokenUrl", "clientId" })',
+    });
+  }
+  if (!external && config.widget.oidc !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['widget', 'oidc'],
+      message:
+        "is only used with acw.api.oidc; without it the widget signs in with the stack's Cognito user pool",
+    });
+  }
+  if (external && config.widget.cognitoDomainPrefix !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['widget', 'cognitoDomainPrefix'],
+      message: 'is only used without acw.api.oidc: with it the stack creates no Cognito user pool',
+    });
+  }
+  if (config.widget.agentPort === 'ccp' && config.widget.connectAlias === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['widget', 'connectAlias'],
+      message: 'is required when agentPort is ccp: the widget opens the CCP at https://ALIAS.my.connect.aws',
+    });
+  }
+}
+
+/** The whole `acw` object, field by field. */
+const acwObjectSchema = z.strictObject({
   connectInstanceArn: z
     .string({ error: 'must be an Amazon Connect instance ARN' })
     .regex(INSTANCE_ARN, {
@@ -339,7 +463,11 @@ export const acwConfigSchema = z.strictObject({
   api: apiSchema.default(API_DEFAULTS),
   connectQuota: connectQuotaSchema.default({ requestsPerSecond: 2, burst: 5 }),
   agentEventStream: agentEventStreamSchema.optional(),
+  widget: widgetSchema.default({ ...WIDGET_DEFAULTS, frameAncestors: [...WIDGET_DEFAULTS.frameAncestors] }),
 });
+
+/** The whole `acw` object. */
+export const acwConfigSchema = acwObjectSchema.superRefine(checkWidgetIdentity);
 
 /** The validated configuration, defaults filled in. */
 export type AcwConfig = z.output<typeof acwConfigSchema>;
