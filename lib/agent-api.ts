@@ -4,7 +4,9 @@
  * and CORS for the agent desktop's origins.
  *
  * Tokens come from a Cognito user pool the construct creates (agents, and a supervisors group),
- * or, when `config.oidc` is set, from the contact center's own OIDC identity provider.
+ * or, when `config.oidc` is set, from the contact center's own OIDC identity provider. With the
+ * agent widget (issue 5), the pool gets a hosted-UI domain and its app client signs agents in to
+ * the widget with the authorization code grant and PKCE; the widget's origin is allowed by CORS.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -23,9 +25,12 @@ import {
   CfnUserPoolGroup,
   FeaturePlan,
   Mfa,
+  OAuthScope,
   StandardThreatProtectionMode,
   UserPool,
   type UserPoolClient,
+  UserPoolClientIdentityProvider,
+  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -56,6 +61,39 @@ export interface AgentApiProps {
    * @default RetentionDays.ONE_YEAR
    */
   readonly accessLogRetention?: RetentionDays;
+  /**
+   * The agent widget that signs agents in and calls this API (lib/widget-hosting.ts).
+   * @default - no widget: CORS and the app client's redirects follow `config.api.corsOrigins` only
+   */
+  readonly widget?: AgentApiWidget;
+}
+
+/** The agent widget, as the API and the user pool see it. */
+export interface AgentApiWidget {
+  /** The widget's https origin (`https://d111111abcdef8.cloudfront.net`, a token allowed). */
+  readonly origin: string;
+  /**
+   * Prefix of the user pool's hosted-UI domain, `PREFIX.auth.REGION.amazoncognito.com`; required
+   * with the stack's user pool, unused with `config.api.oidc` (a token allowed).
+   */
+  readonly cognitoDomainPrefix?: string;
+}
+
+/** The page of the widget the hosted UI sends the agent back to with the authorization code. */
+export const WIDGET_CALLBACK_PATH = 'callback.html';
+
+/**
+ * The scopes the widget asks for: the access token carries `username` whatever the scopes, and
+ * `profile` gives the widget the agent's name in the ID token.
+ */
+export const WIDGET_OAUTH_SCOPES = ['openid', 'profile'] as const;
+
+/** Request headers the widget sends: the token, JSON bodies, and the Connect agent it runs for. */
+export const CORS_ALLOW_HEADERS = ['Authorization', 'Content-Type', 'X-Acw-Agent-Hint'];
+
+/** The base URL of a Cognito prefix domain (its hosted UI and OAuth endpoints) in `region`. */
+export function cognitoHostedUiUrl(prefix: string, region: string): string {
+  return `https://${prefix}.auth.${region}.amazoncognito.com`;
 }
 
 /** How tokens are issued and checked. */
@@ -84,18 +122,28 @@ export class AgentApi extends Construct {
   readonly userPoolClient?: UserPoolClient;
   /** The supervisors group of the user pool. */
   readonly supervisorsGroup?: CfnUserPoolGroup;
+  /** The user pool's hosted-UI domain, with the widget and the stack's user pool. */
+  readonly userPoolDomain?: UserPoolDomain;
+  /** The hosted UI's base URL (`https://PREFIX.auth.REGION.amazoncognito.com`), with `userPoolDomain`. */
+  readonly hostedUiUrl?: string;
 
   constructor(scope: Construct, id: string, props: AgentApiProps) {
     super(scope, id);
     validate(props);
     const api = props.functionSettings.config.api;
 
+    const corsOrigins = [...api.corsOrigins, ...(props.widget === undefined ? [] : [props.widget.origin])];
+
     let issuer: Issuer;
     if (api.oidc === undefined) {
-      const pool = this.createUserPool(api, props.threatProtection ?? false);
+      const pool = this.createUserPool(api, props.threatProtection ?? false, props.widget);
       this.userPool = pool.userPool;
       this.userPoolClient = pool.client;
       this.supervisorsGroup = pool.group;
+      if (pool.domain !== undefined && props.widget?.cognitoDomainPrefix !== undefined) {
+        this.userPoolDomain = pool.domain;
+        this.hostedUiUrl = cognitoHostedUiUrl(props.widget.cognitoDomainPrefix, Stack.of(this).region);
+      }
       issuer = {
         issuer: `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${pool.userPool.userPoolId}`,
         audience: [pool.client.userPoolClientId],
@@ -122,12 +170,12 @@ export class AgentApi extends Construct {
       description: 'connect-acw agent and supervisor API',
       createDefaultStage: false,
       defaultAuthorizer: this.authorizer,
-      ...(api.corsOrigins.length === 0
+      ...(corsOrigins.length === 0
         ? {}
         : {
             corsPreflight: {
-              allowOrigins: [...api.corsOrigins],
-              allowHeaders: ['Authorization', 'Content-Type'],
+              allowOrigins: corsOrigins,
+              allowHeaders: [...CORS_ALLOW_HEADERS],
               allowMethods: [
                 CorsHttpMethod.GET,
                 CorsHttpMethod.POST,
@@ -177,7 +225,8 @@ export class AgentApi extends Construct {
   private createUserPool(
     api: AcwConfig['api'],
     threatProtection: boolean,
-  ): { userPool: UserPool; client: UserPoolClient; group: CfnUserPoolGroup } {
+    widget: AgentApiWidget | undefined,
+  ): { userPool: UserPool; client: UserPoolClient; group: CfnUserPoolGroup; domain?: UserPoolDomain } {
     const userPool = new UserPool(this, 'Users', {
       // Agents are added by an administrator, matching their Connect login.
       selfSignUpEnabled: false,
@@ -216,20 +265,34 @@ export class AgentApi extends Construct {
           'opt-in through the AgentApi threatProtection prop, and contact centers with their own IdP use acw.api.oidc.',
       );
     }
+    // The widget's sign-in pages: the hosted UI on a Cognito prefix domain.
+    const domain =
+      widget?.cognitoDomainPrefix === undefined
+        ? undefined
+        : userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix: widget.cognitoDomainPrefix } });
+    // The widget's callback page, then the desktops' own origins.
+    const callbackUrls = [
+      ...(widget === undefined ? [] : [`${widget.origin}/${WIDGET_CALLBACK_PATH}`]),
+      ...api.corsOrigins,
+    ];
+    const logoutUrls = [...(widget === undefined ? [] : [`${widget.origin}/`]), ...api.corsOrigins];
     const client = userPool.addClient('Desktop', {
-      // A browser app (the agent desktop widget): public client, authorization code with PKCE.
+      // A browser app (the agent widget): public client, authorization code with PKCE.
       generateSecret: false,
       authFlows: { userSrp: true },
-      // The authorization code flow with PKCE (no secret) back to the desktop's own origins; without
-      // origins there is nowhere to redirect to, so the client signs in with SRP only.
-      ...(api.corsOrigins.length === 0
+      // The authorization code grant only (no implicit grant, no client credentials), with PKCE
+      // since there is no secret, back to the widget and the desktops' own origins; without any
+      // there is nowhere to redirect to, so the client signs in with SRP only.
+      ...(callbackUrls.length === 0
         ? { disableOAuth: true }
         : {
             oAuth: {
-              flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
-              callbackUrls: [...api.corsOrigins],
-              logoutUrls: [...api.corsOrigins],
+              flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+              scopes: WIDGET_OAUTH_SCOPES.map((scope) => OAuthScope.custom(scope)),
+              callbackUrls,
+              logoutUrls,
             },
+            supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
           }),
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
@@ -242,7 +305,7 @@ export class AgentApi extends Construct {
       groupName: api.supervisorGroup,
       description: 'connect-acw supervisors: see every open wrap-up, extend or end any of them',
     });
-    return { userPool, client, group };
+    return { userPool, client, group, ...(domain === undefined ? {} : { domain }) };
   }
 
   /**
@@ -311,5 +374,16 @@ function validate(props: AgentApiProps): void {
   const api = props.functionSettings.config.api;
   if (api.throttle.burstLimit < 1 || api.throttle.rateLimit < 1) {
     throw new Error('AgentApi: props.functionSettings.config.api.throttle limits must be at least 1');
+  }
+  const widget = props.widget;
+  if (widget === undefined) return;
+  if (!Token.isUnresolved(widget.origin) && !/^https:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(widget.origin)) {
+    throw new Error(`AgentApi: props.widget.origin must be an https origin, got ${widget.origin}`);
+  }
+  if (api.oidc === undefined && widget.cognitoDomainPrefix === undefined) {
+    throw new Error(
+      "AgentApi: props.widget.cognitoDomainPrefix is required with the stack's user pool: the widget signs " +
+        'agents in on its hosted UI',
+    );
   }
 }

@@ -7,9 +7,10 @@ import { CfnOutput, CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { type AcwConfig, MAX_DURATION_SECONDS } from '../lambda/core/config';
 import { type AcwFunctionSettings, configEnvironmentValue } from './acw-function';
-import { AgentApi } from './agent-api';
+import { AgentApi, cognitoHostedUiUrl, WIDGET_CALLBACK_PATH, WIDGET_OAUTH_SCOPES } from './agent-api';
 import { AgentEventStream } from './agent-event-stream';
 import { AgentStatusApi } from './agent-status-api';
+import { AgentWorkspaceApp } from './agent-workspace-app';
 import { acwConfigFromContext } from './config-context';
 import { ContactEventIntake } from './contact-event-intake';
 import { ContactFlowFunction } from './contact-flow';
@@ -17,6 +18,8 @@ import { KillSwitch } from './kill-switch';
 import { Monitoring } from './monitoring';
 import { SessionTable } from './session-table';
 import { Sweep } from './sweep';
+import { BOARD_PAGE, WidgetDeployment, type WidgetRuntimeConfig } from './widget-deployment';
+import { connectInstanceOrigins, frameAncestorsOf, stackUuid, WidgetHosting } from './widget-hosting';
 import { WrapUpTimers } from './wrap-up-timers';
 
 /** CloudFormation's rule for the `ConnectInstanceArn` parameter (the config schema's, anchored). */
@@ -59,6 +62,12 @@ export class ConnectAcwStack extends Stack {
   readonly monitoring: Monitoring;
   /** The agent event stream's consumer (R8, R11), when `acw.agentEventStream` names a stream. */
   readonly agentEvents?: AgentEventStream;
+  /** The agent widget's bucket and distribution (issue 5). */
+  readonly widgetHosting: WidgetHosting;
+  /** The widget's files and `config.json`. */
+  readonly widgetDeployment: WidgetDeployment;
+  /** The widget as an Agent Workspace application, with `acw.widget.registerApp`. */
+  readonly widgetApp?: AgentWorkspaceApp;
 
   constructor(scope: Construct, id: string, props: ConnectAcwStackProps = {}) {
     super(scope, id, {
@@ -133,11 +142,35 @@ export class ConnectAcwStack extends Stack {
     this.sessions.grantSessions(this.contactFlow.function);
     this.timers.grantDefer(this.contactFlow.function);
 
+    // Issue 5: the agent widget. Its pages may call the API and the sign-in endpoints, and only the
+    // Connect instance's pages may frame them.
+    const widget = config.widget;
+    const cognitoDomainPrefix =
+      config.api.oidc === undefined ? (widget.cognitoDomainPrefix ?? `acw-${stackUuid()}`) : undefined;
+    const signInUrl =
+      cognitoDomainPrefix === undefined ? undefined : cognitoHostedUiUrl(cognitoDomainPrefix, this.region);
+    this.widgetHosting = new WidgetHosting(this, 'Widget', {
+      frameAncestors: frameAncestorsOf(widget),
+      connectSources: [
+        // The API's own URL would make the distribution depend on the API and the API's CORS on the
+        // distribution, a cycle: the Region's API Gateway host stands for it.
+        `https://*.execute-api.${this.region}.${this.urlSuffix}`,
+        // The token endpoint (the code and refresh exchanges); sign-in itself is a navigation.
+        signInUrl ?? new URL(widgetOidc(config).tokenUrl).origin,
+      ],
+      ...(widget.agentPort === 'ccp' ? { frameSources: connectInstanceOrigins(widget.connectAlias) } : {}),
+    });
+    const widgetOrigin = this.widgetHosting.origin;
+
     // The API's actions change sessions, statuses and timers (Extend re-arms, All Done cancels).
     this.agentApi = new AgentApi(this, 'AgentApi', {
       functionSettings,
       instanceArn,
       sessionTable: this.sessions.table,
+      widget: {
+        origin: widgetOrigin,
+        ...(cognitoDomainPrefix === undefined ? {} : { cognitoDomainPrefix }),
+      },
     });
     this.sessions.grantSessions(this.agentApi.function);
     this.agentStatus.grantSetStatus(this.agentApi.function);
@@ -188,6 +221,18 @@ export class ConnectAcwStack extends Stack {
 
     this.sweep.alarmOverdue(this.monitoring.topic);
 
+    this.widgetDeployment = new WidgetDeployment(this, 'WidgetFiles', {
+      bucket: this.widgetHosting.bucket,
+      runtimeConfig: this.widgetRuntimeConfig(signInUrl),
+    });
+    if (widget.registerApp) {
+      this.widgetApp = new AgentWorkspaceApp(this, 'WidgetApp', {
+        instanceArn,
+        accessUrl: this.widgetHosting.urlOf('index.html'),
+        approvedOrigins: [widgetOrigin],
+      });
+    }
+
     new CfnOutput(this, 'SessionTableName', { value: this.sessions.table.tableName });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.timers.scheduleGroupName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
@@ -196,5 +241,68 @@ export class ConnectAcwStack extends Stack {
     if (this.agentStatus.wrapUpStatusId !== undefined) {
       new CfnOutput(this, 'WrapUpStatusId', { value: this.agentStatus.wrapUpStatusId });
     }
+    new CfnOutput(this, 'WidgetUrl', {
+      value: this.widgetHosting.urlOf(''),
+      description: "The agent widget: Agent Workspace's application URL, or a custom CCP's page",
+    });
+    new CfnOutput(this, 'SupervisorBoardUrl', {
+      value: this.widgetHosting.urlOf(BOARD_PAGE),
+      description: 'The supervisor board',
+    });
+    if (signInUrl !== undefined) {
+      new CfnOutput(this, 'CognitoDomain', {
+        value: signInUrl,
+        description: "The user pool's hosted UI, where agents and supervisors sign in",
+      });
+    }
+    if (this.widgetApp !== undefined) {
+      new CfnOutput(this, 'WidgetAppArn', { value: this.widgetApp.applicationArn });
+    }
   }
+
+  /** `config.json`: the API, the sign-in endpoints (Cognito's hosted UI or acw.widget.oidc) and the agent port. */
+  private widgetRuntimeConfig(signInUrl: string | undefined): WidgetRuntimeConfig {
+    const widget = this.config.widget;
+    let auth: WidgetRuntimeConfig['auth'];
+    const client = this.agentApi.userPoolClient;
+    if (signInUrl !== undefined && client !== undefined) {
+      auth = {
+        kind: 'cognito',
+        authorizeUrl: `${signInUrl}/oauth2/authorize`,
+        tokenUrl: `${signInUrl}/oauth2/token`,
+        clientId: client.userPoolClientId,
+        scopes: [...WIDGET_OAUTH_SCOPES],
+        redirectPath: WIDGET_CALLBACK_PATH,
+      };
+    } else {
+      const oidc = widgetOidc(this.config);
+      auth = {
+        kind: 'oidc',
+        authorizeUrl: oidc.authorizeUrl,
+        tokenUrl: oidc.tokenUrl,
+        clientId: oidc.clientId,
+        scopes: [...oidc.scopes],
+        redirectPath: WIDGET_CALLBACK_PATH,
+      };
+    }
+    return {
+      apiUrl: this.agentApi.stage.url,
+      agentPort: widget.agentPort,
+      ...(widget.agentPort === 'ccp' && widget.connectAlias !== undefined
+        ? { ccpUrl: `https://${widget.connectAlias.toLowerCase()}.my.connect.aws/ccp-v2/` }
+        : {}),
+      auth,
+    };
+  }
+}
+
+/**
+ * The widget's sign-in with `acw.api.oidc`: `acw.widget.oidc`, which parseAcwConfig requires then.
+ * @throws Error when it is missing, in a configuration that did not come through parseAcwConfig.
+ */
+function widgetOidc(config: AcwConfig): NonNullable<AcwConfig['widget']['oidc']> {
+  if (config.widget.oidc === undefined) {
+    throw new Error('ConnectAcwStack: config.widget.oidc is required when config.api.oidc is set');
+  }
+  return config.widget.oidc;
 }

@@ -40,6 +40,12 @@ function acknowledged(api: AgentApi): string[] {
 }
 
 const OIDC = { issuer: 'https://login.example.com/oauth2/default', audience: ['acw-desktop'] };
+/** The widget's sign-in with OIDC (acw.widget.oidc comes with acw.api.oidc). */
+const WIDGET_OIDC = {
+  authorizeUrl: 'https://login.example.com/oauth2/default/v1/authorize',
+  tokenUrl: 'https://login.example.com/oauth2/default/v1/token',
+  clientId: 'acw-desktop',
+};
 
 describe('AgentApi', () => {
   it('declares every route of API_ROUTES and no other, each behind the JWT authorizer: a missing or expired token never reaches the function', () => {
@@ -85,7 +91,7 @@ describe('AgentApi', () => {
   });
 
   it('with acw.api.oidc, checks tokens against that issuer and audience and creates no user pool', () => {
-    const { stack, template } = synth(exampleWith({ api: { oidc: OIDC } }));
+    const { stack, template } = synth(exampleWith({ api: { oidc: OIDC }, widget: { oidc: WIDGET_OIDC } }));
 
     const authorizer = Object.values(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0];
 
@@ -111,24 +117,32 @@ describe('AgentApi', () => {
     });
   });
 
-  it('allows the configured origins (CORS) with Authorization and Content-Type, GET, POST, PUT and OPTIONS', () => {
+  it("allows the configured origins and the widget's (CORS) with Authorization, Content-Type and the agent hint header, GET, POST, PUT and OPTIONS", () => {
     const origins = ['https://example.my.connect.aws'];
     const { stack, template } = synth(exampleWith({ api: { corsOrigins: origins } }));
 
     const api = propertiesOf(template, logicalId(stack.agentApi.api));
 
     expect(api.CorsConfiguration).toEqual({
-      AllowOrigins: origins,
-      AllowHeaders: ['Authorization', 'Content-Type'],
+      AllowOrigins: [...origins, stack.resolve(stack.widgetHosting.origin)],
+      AllowHeaders: ['Authorization', 'Content-Type', 'X-Acw-Agent-Hint'],
       AllowMethods: ['GET', 'POST', 'PUT', 'OPTIONS'],
       MaxAge: 3600,
     });
   });
 
-  it('without corsOrigins, sets no CORS: browsers of other origins are refused', () => {
+  it("without corsOrigins, allows the widget's origin only: browsers of other origins are refused", () => {
     const { stack, template } = synth(exampleWith({ api: { corsOrigins: [] } }));
 
-    expect(propertiesOf(template, logicalId(stack.agentApi.api)).CorsConfiguration).toBeUndefined();
+    const cors = propertiesOf(template, logicalId(stack.agentApi.api)).CorsConfiguration;
+
+    expect(cors).toMatchObject({ AllowOrigins: [stack.resolve(stack.widgetHosting.origin)] });
+  });
+
+  it('without the widget and without corsOrigins (the construct alone), sets no CORS', () => {
+    const { api, template } = standalone();
+
+    expect(propertiesOf(template(), logicalId(api.api)).CorsConfiguration).toBeUndefined();
   });
 
   it('creates a user pool without self sign-up, MFA optional with TOTP, and a 12-character all-classes password policy', () => {
@@ -216,6 +230,35 @@ describe('AgentApi', () => {
     expect(props.UserPoolTier).toBe('PLUS');
     expect(props.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
     expect(acknowledged(api).some((id) => id.includes('COG8'))).toBe(false);
+  });
+
+  it('with a widget, refuses an origin that is not an https origin, naming the prop', () => {
+    expect(() =>
+      standalone({ widget: { origin: 'http://widget.example.com', cognitoDomainPrefix: 'acw-example' } }),
+    ).toThrow('AgentApi: props.widget.origin must be an https origin, got http://widget.example.com');
+  });
+
+  it("with a widget and the stack's user pool, requires the hosted UI's domain prefix, naming the prop", () => {
+    expect(() => standalone({ widget: { origin: 'https://widget.example.com' } })).toThrow(
+      /AgentApi: props\.widget\.cognitoDomainPrefix is required with the stack's user pool/,
+    );
+  });
+
+  it('with a widget, redirects the app client to its callback.html and allows its origin (CORS)', () => {
+    const { api, template } = standalone({
+      widget: { origin: 'https://widget.example.com', cognitoDomainPrefix: 'acw-example' },
+    });
+    const client = api.userPoolClient;
+    if (client === undefined) throw new Error('no client');
+
+    const props = propertiesOf(template(), logicalId(client));
+
+    expect(props.CallbackURLs).toEqual(['https://widget.example.com/callback.html']);
+    expect(props.LogoutURLs).toEqual(['https://widget.example.com/']);
+    expect(propertiesOf(template(), logicalId(api.api)).CorsConfiguration).toMatchObject({
+      AllowOrigins: ['https://widget.example.com'],
+    });
+    template().hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'acw-example' });
   });
 
   it('refuses an instance ARN that is not an Amazon Connect instance ARN, naming the prop', () => {

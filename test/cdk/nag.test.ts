@@ -4,7 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { ConnectAcwStack } from '../../lib/connect-acw-stack';
 import { addNagChecks } from '../../lib/nag';
-import { testApp } from './support';
+import { logicalId, testApp } from './support';
 
 function findings(app: ReturnType<typeof testApp>): string[] {
   return new AwsSolutionsChecks()
@@ -62,6 +62,9 @@ describe('cdk-nag AwsSolutions', () => {
     const schedules =
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/' +
       `<${stack.resolve(stack.timers.scheduleGroup.logicalId)}>/*]`;
+    const widgetObjects = `AwsSolutions-IAM5[Resource::<${logicalId(stack.widgetHosting.bucket)}.Arn>/*]`;
+    const assetObjects =
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]';
 
     const acks = acknowledgements(stack);
 
@@ -100,6 +103,13 @@ describe('cdk-nag AwsSolutions', () => {
         'Timers/Fired AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/queue/*]',
         'Timers/Fired/Function AwsSolutions-L1',
         'Timers/SchedulerDeadLetterQueue AwsSolutions-SQS3',
+        'Widget/Logs AwsSolutions-S1',
+        'Widget/Distribution AwsSolutions-CFR1',
+        'Widget/Distribution AwsSolutions-CFR2',
+        'Widget/Distribution AwsSolutions-CFR4',
+        `WidgetFiles/Role ${assetObjects}`,
+        `WidgetFiles/Role ${widgetObjects}`,
+        'Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C/Resource AwsSolutions-L1',
       ].sort(),
     );
     for (const { id, reason } of acks) expect(reason.length, id).toBeGreaterThan(80);

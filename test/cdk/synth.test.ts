@@ -49,9 +49,29 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 const bin = (name: string) => join(REPO_ROOT, 'node_modules', '.bin', name);
 
+interface TemplateJson {
+  readonly Resources: Record<
+    string,
+    { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }
+  >;
+}
+
+function resourcesOfType(template: TemplateJson, type: string) {
+  return Object.values(template.Resources).filter((resource) => resource.Type === type);
+}
+
+/** The staged assets of the ACW handlers: the Node.js functions (CDK's deployment function is Python). */
+function handlerAssets(template: TemplateJson): string[] {
+  return resourcesOfType(template, 'AWS::Lambda::Function')
+    .filter((fn) => String(fn.Properties.Runtime).startsWith('nodejs'))
+    .map((fn) => String(fn.Metadata?.['aws:asset:path']));
+}
+
 describe('real synthesis', () => {
   let outdir = '';
   let synth: Run = { code: -1, stdout: '', stderr: '' };
+  const template = (): TemplateJson =>
+    JSON.parse(readFileSync(join(outdir, 'ConnectAcw.template.json'), 'utf8')) as TemplateJson;
 
   beforeAll(async () => {
     outdir = mkdtempSync(join(tmpdir(), 'connect-acw-synth-'));
@@ -67,8 +87,16 @@ describe('real synthesis', () => {
     expect(existsSync(join(outdir, 'ConnectAcw.template.json'))).toBe(true);
   });
 
-  it('bundles each handler with esbuild: minified, with a source map, the AWS SDK left to the runtime', () => {
+  it('stages the six handlers, the widget, its config.json, and the deployment function with its AWS CLI layer', () => {
     const assets = readdirSync(outdir).filter((name) => name.startsWith('asset.'));
+
+    expect(assets).toHaveLength(10);
+    expect(handlerAssets(template())).toHaveLength(6);
+    expect(assets).toEqual(expect.arrayContaining(handlerAssets(template())));
+  });
+
+  it('bundles each handler with esbuild: minified, with a source map, the AWS SDK left to the runtime', () => {
+    const assets = handlerAssets(template());
 
     expect(assets).toHaveLength(6);
     for (const asset of assets) {
@@ -80,6 +108,27 @@ describe('real synthesis', () => {
       // Minified: a few very long lines (newlines survive only inside template literals).
       expect(code.length / code.split('\n').length, asset).toBeGreaterThan(2_000);
     }
+  });
+
+  it('builds the widget at synth with web/build.ts: the three pages and their bundles, minified', () => {
+    const keys = resourcesOfType(template(), 'Custom::CDKBucketDeployment').flatMap(
+      (deployment) => deployment.Properties.SourceObjectKeys as string[],
+    );
+    const dirs = keys.map((key) => join(outdir, `asset.${key.replace(/\.zip$/, '')}`));
+    const widget = dirs.find((dir) => existsSync(join(dir, 'index.html')));
+    if (widget === undefined) throw new Error(`no widget asset among ${keys.join(', ')}`);
+
+    const files = readdirSync(widget, { recursive: true }).map(String);
+
+    expect(files).toEqual(expect.arrayContaining(['index.html', 'board.html', 'callback.html']));
+    const page = readFileSync(join(widget, 'index.html'), 'utf8');
+    const script = /src="([^"]+\.js)"/.exec(page)?.[1];
+    expect(script, page).toMatch(/^widget-[A-Za-z0-9]+\.js$/);
+    const code = readFileSync(join(widget, String(script)), 'utf8');
+    expect(code.length / code.split('\n').length).toBeGreaterThan(1_000);
+    // config.json is the deployment's, written beside the build, never part of it.
+    expect(files).not.toContain('config.json');
+    expect(dirs.some((dir) => existsSync(join(dir, 'config.json')))).toBe(true);
   });
 
   it('the template passes cfn-lint with no error', async () => {
