@@ -62,6 +62,15 @@ function client(fetchImpl: typeof fetch, options: { hint?: string; source?: Toke
 }
 
 describe('the API client', () => {
+  it('calls the API under a base URL given with a trailing slash (as the stack writes it) without a double slash', async () => {
+    const { sent, fetchImpl } = scriptedFetch(json(200, { serverTime: SERVER_TIME, wrapUps: [] }));
+    const api = new ApiClient({ baseUrl: `${BASE}/`, tokens: tokens(), fetch: fetchImpl, now: () => 1_000 });
+
+    await api.myWrapUps();
+
+    expect(sent.map((s) => s.url)).toEqual([`${BASE}/v1/me/wrap-ups`]);
+  });
+
   it('sends the bearer token and the desktop’s agent as the hint header the API reads', async () => {
     const { sent, fetchImpl } = scriptedFetch(
       json(200, { serverTime: SERVER_TIME, wrapUps: [wrapUpJson()] }),

@@ -56,11 +56,14 @@ export interface WrapUpChanges {
 
 /** The API's routes, one method each. */
 export class ApiClient {
+  private readonly baseUrl: string;
   private readonly fetchImpl: typeof fetch;
   private readonly now: () => number;
   private readonly timeoutMs: number;
 
   constructor(private readonly options: ApiClientOptions) {
+    // The stack's config.json gives the API's origin with a trailing slash: never call `//v1/...`.
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.now = options.now ?? Date.now;
     this.timeoutMs = options.timeoutMs ?? 10_000;
@@ -172,7 +175,7 @@ export class ApiClient {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     try {
-      return await this.fetchImpl(`${this.options.baseUrl}${path}`, {
+      return await this.fetchImpl(`${this.baseUrl}${path}`, {
         method,
         headers,
         ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
