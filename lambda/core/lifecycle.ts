@@ -331,17 +331,39 @@ async function holdAgent(deps: Deps, initial: Session): Promise<Session> {
   let session = initial;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (session.state !== 'WRAP_UP' || (session.wrapUpStatusSet && session.timerArmed)) return session;
-    if (!session.wrapUpStatusSet) await deps.agents.set(session.instanceArn, session.agentId, 'WRAP_UP');
+    // Both are tried even when one fails (a hold waiting on Connect's quota, Scheduler down), so a
+    // failed hold never leaves the wrap-up without its end timer, nor the other way round; what
+    // succeeded is recorded, and the failure is thrown for the retry to do what is left.
     // An untimed wrap-up has no timer: it ends when the agent ends it.
-    if (!session.timerArmed && session.deadline !== undefined) {
-      await deps.timers.arm(timerOf(session), deps.clock.now());
+    let failure: { error: unknown } | undefined;
+    let timerArmed = session.timerArmed || session.deadline === undefined;
+    if (!timerArmed) {
+      try {
+        await deps.timers.arm(timerOf(session), deps.clock.now());
+        timerArmed = true;
+      } catch (error) {
+        failure = { error };
+      }
     }
+    let statusSet = session.wrapUpStatusSet;
+    if (!statusSet) {
+      try {
+        await deps.agents.set(session.instanceArn, session.agentId, 'WRAP_UP');
+        statusSet = true;
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    let saved: Session;
     try {
-      return await deps.store.save(markHeld(session, deps.clock.now(), true, true));
+      saved = await deps.store.save(markHeld(session, deps.clock.now(), statusSet, timerArmed));
     } catch (error) {
       if (!(error instanceof VersionConflict)) throw error;
       session = await mustGet(deps, session);
+      continue;
     }
+    if (failure !== undefined) throw failure.error;
+    return saved;
   }
   throw new VersionConflict(initial.contactId, initial.agentId);
 }
@@ -434,7 +456,18 @@ export async function completeClose(
     }
   }
   if (session.attributes === 'PENDING') {
-    await deps.contacts.write(session.instanceArn, session.contactId, contactAttributesOf(session));
+    try {
+      await deps.contacts.write(session.instanceArn, session.contactId, contactAttributesOf(session));
+    } catch (error) {
+      // The record is the least urgent call (R15: restores first): the close and the restore are
+      // done and stand. It stays PENDING, listed for the sweep, which writes it within a minute or two.
+      deps.log.warn('Wrap-up record not written yet; the sweep will write it', {
+        contactId: session.contactId,
+        agentId: session.agentId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return session;
+    }
     session = await saveStep(deps, session, (s) =>
       s.attributes === 'PENDING' ? markAttributesWritten(s, deps.clock.now()) : undefined,
     );

@@ -13,6 +13,7 @@ import { parseAcwConfig } from '../../lambda/core/config';
 import { endOnTimer, type LifecycleConfig, startWrapUp } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { Deps } from '../../lambda/core/ports';
+import { sweepOverdue } from '../../lambda/core/sweep';
 import { useSessionStore } from '../support/dynamo';
 import { disconnect, INSTANCE_ARN } from '../support/events';
 import {
@@ -252,18 +253,19 @@ describe('R7, R17: dispositions and notes', () => {
     expect(await refusal(updateWrapUp(deps, { ...request, notes: 'late' }))).toBe('SESSION_CLOSED');
   });
 
-  it('R14: a contact-attribute write that failed is finished by the timer retry', async () => {
+  it('R15: a wrap-up record Connect refuses does not fail the close: the restore stands and the sweep writes the record', async () => {
     const request = await open();
     clock.set('2026-03-02T09:01:30.000Z');
     contacts.failNext = 1;
-    await expect(endOnTimer(deps, { ...request, deadline: '2026-03-02T09:01:30.000Z' })).rejects.toThrow();
+    const closed = await endOnTimer(deps, { ...request, deadline: '2026-03-02T09:01:30.000Z' });
+    expect(closed.kind).toBe('CLOSED');
     expect(await db.store.get(request.contactId, request.agentId)).toMatchObject({
       restore: 'DONE',
       attributes: 'PENDING',
     });
     clock.advance(60_000);
-    const retry = await endOnTimer(deps, { ...request, deadline: '2026-03-02T09:01:30.000Z' });
-    expect(retry.session?.attributes).toBe('DONE');
+    await sweepOverdue(deps);
+    expect((await db.store.get(request.contactId, request.agentId))?.attributes).toBe('DONE');
     expect(agents.calls.filter((c) => c.status === 'ROUTABLE')).toHaveLength(1);
     expect(contacts.writes).toHaveLength(1);
   });

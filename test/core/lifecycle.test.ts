@@ -285,6 +285,16 @@ describe('R14: exactly once, whatever arrives', () => {
     expect(timers.armed).toHaveLength(1);
   });
 
+  it('R15: a hold Connect refuses (quota) still leaves the end timer armed and recorded, so the wrap-up ends on time', async () => {
+    const contactId = newContactId();
+    agents.failNext = 1;
+    await expect(
+      startWrapUp(deps, config, disconnect({ contactId, disconnectedAt: DISCONNECT })),
+    ).rejects.toThrow(/Rate exceeded/);
+    expect(timers.armed.map((a) => a.payload.deadline)).toEqual(['2026-03-02T09:01:30.000Z']);
+    expect(await db.store.get(contactId, AGENT)).toMatchObject({ timerArmed: true, wrapUpStatusSet: false });
+  });
+
   it('R14: a duplicate arriving while the first delivery is still holding the agent backs off for a retry', async () => {
     const contactId = newContactId();
     timers.failNextArm = 1;
