@@ -1,5 +1,5 @@
 /**
- * The `npm start` demo: a quarter of an hour of a small contact center on Monday 2026-03-02.
+ * The `npm run demo` demo: a quarter of an hour of a small contact center on Monday 2026-03-02.
  *
  * Four agents; policies by queue, channel and profile; a duplicated event (R14); a contact that
  * never reached an agent (R2); a queue whose policy is 0 s (no wrap-up); an outbound call with no

@@ -1,5 +1,5 @@
 /**
- * `npm start`: runs the built-in demo scenario through the simulator and prints a readable
+ * `npm run demo`: runs the built-in demo scenario through the simulator and prints a readable
  * timeline of what the system did (wrap-ups started, timers, agents put back in Available) and
  * what agents did (extend, All Done, dispositions, refusals), then a short summary.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../sim/demo';
 
-describe('npm start (sim/demo.ts)', () => {
+describe('npm run demo (sim/demo.ts)', () => {
   it('prints a timeline with wrap-up starts, restores on time, R2 and R14 cases, and a summary', async () => {
     let text = '';
     const out = {
