@@ -20,28 +20,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { connectPorts } from '../lambda/adapters/connect-ports';
 import { type ConnectUsers, UnknownConnectUser } from '../lambda/adapters/connect-users';
-import { DynamoSessionStore } from '../lambda/adapters/dynamo-session-store';
-import { DynamoTokenBucket } from '../lambda/adapters/dynamo-token-bucket';
-import { SchedulerTimers } from '../lambda/adapters/timers';
 import { type AcwConfig, parseAcwConfig } from '../lambda/core/config';
 import { lastArnSegment } from '../lambda/core/contact';
-import { indexPolicies } from '../lambda/core/policy';
 import type { Log } from '../lambda/core/ports';
 import { classifyStatus } from '../lambda/core/presence';
 import { makeAgentEventsHandler } from '../lambda/handlers/agent-events';
 import { makeApiHandler } from '../lambda/handlers/api';
 import { makeContactEventsHandler } from '../lambda/handlers/contact-events';
 import type { DeadLetter } from '../lambda/handlers/dead-letters';
-import type { App } from '../lambda/handlers/runtime';
 import { makeSweepHandler } from '../lambda/handlers/sweep';
 import { makeTimerDueHandler } from '../lambda/handlers/timer-due';
 import { makeTimerFiredHandler } from '../lambda/handlers/timer-fired';
+import { SIM_RESOURCES, simApps } from '../sim/apps';
 import { SimConnect } from '../sim/connect';
 import { agentEvent, contactEvent } from '../sim/contact-events';
 import { type SimDynamo, startDynamo } from '../sim/dynamo';
-import { SIM_RESOURCES } from '../sim/engine';
 import { SimStream } from '../sim/kinesis';
 import { NO_LATENCY } from '../sim/latency';
 import { Random } from '../sim/random';
@@ -192,59 +186,23 @@ export class LocalWorld {
       consume: (event) => agentEvents(event),
     });
 
-    const policies = indexPolicies(config.policies);
-    const statuses = { wrapUp: config.wrapUpStatus, routable: config.routableStatus };
-    const deadLetters = {
-      keep: async (letter: DeadLetter) => {
-        this.deadLetters.push(letter);
-      },
-    };
-    // One App per function, as deployed: each its own adapters; the intake, agent-event and API
-    // functions arm schedules, the timer functions and the sweep only defer to the due queue.
-    const app = (fn: string, armsSchedules: boolean): App => {
-      const store = new DynamoSessionStore({
-        client: dynamo.doc,
-        tableName: dynamo.tableName,
-        retentionDays: config.sessionRetentionDays,
-      });
-      const gateRandom = random.fork(`connect-gate:${fn}`);
-      const connectSide = connectPorts({
-        client: this.connect.client(),
-        bucket: new DynamoTokenBucket({ client: dynamo.doc, tableName: dynamo.tableName }),
-        quota: config.connectQuota,
-        clock,
-        random: () => gateRandom.float(),
-        wrapUpStatus: config.wrapUpStatus,
-        routableStatus: config.routableStatus,
-        store,
-        agentEventStream: true,
-      });
-      return {
-        config: { policies, instanceArn: config.connectInstanceArn, agentEventStream: true, statuses },
-        deadLetters,
-        deps: {
-          store,
-          timers: new SchedulerTimers({
-            scheduler: armsSchedules
-              ? {
-                  client: this.scheduler.client(),
-                  groupName: SIM_RESOURCES.scheduleGroup,
-                  targetArn: SIM_RESOURCES.timerFiredArn,
-                  roleArn: SIM_RESOURCES.schedulerRoleArn,
-                  deadLetterArn: SIM_RESOURCES.scheduleDlqArn,
-                }
-              : undefined,
-            sqs: sqs.client(),
-            dueQueueUrl: due.url,
-          }),
-          agents: connectSide.agents,
-          contacts: connectSide.contacts,
-          presence: connectSide.presence,
-          clock,
-          log: this.log(fn),
+    // One App per function, as deployed (sim/apps.ts).
+    const app = simApps({
+      config,
+      dynamo,
+      connect: this.connect,
+      scheduler: this.scheduler,
+      sqs,
+      due,
+      clock,
+      random,
+      deadLetters: {
+        keep: async (letter: DeadLetter) => {
+          this.deadLetters.push(letter);
         },
-      };
-    };
+      },
+      log: (fn) => this.log(fn),
+    });
     const contactEvents = makeContactEventsHandler(app('contact-events', true));
     const agentEvents = makeAgentEventsHandler(app('agent-events', true));
     const timerDue = makeTimerDueHandler(app('timer-due', false));

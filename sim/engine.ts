@@ -18,10 +18,6 @@
  *    refusals, each agent's final status, and who is stuck (R15).
  */
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { connectPorts } from '../lambda/adapters/connect-ports';
-import { DynamoSessionStore } from '../lambda/adapters/dynamo-session-store';
-import { DynamoTokenBucket } from '../lambda/adapters/dynamo-token-bucket';
-import { SchedulerTimers } from '../lambda/adapters/timers';
 import {
   ActionRefused,
   type ActionRequest,
@@ -33,7 +29,6 @@ import {
   updateWrapUp,
 } from '../lambda/core/actions';
 import { lastArnSegment } from '../lambda/core/contact';
-import { indexPolicies } from '../lambda/core/policy';
 import type { Deps, Log } from '../lambda/core/ports';
 import type { Actor, Session } from '../lambda/core/session';
 import { SWEEP_MARGIN_MS } from '../lambda/core/sweep';
@@ -41,10 +36,10 @@ import { makeAgentEventsHandler } from '../lambda/handlers/agent-events';
 import { makeContactEventsHandler } from '../lambda/handlers/contact-events';
 import { makeContactFlowHandler } from '../lambda/handlers/contact-flow';
 import type { DeadLetter as RefusedRecord } from '../lambda/handlers/dead-letters';
-import type { App } from '../lambda/handlers/runtime';
 import { makeSweepHandler } from '../lambda/handlers/sweep';
 import { makeTimerDueHandler } from '../lambda/handlers/timer-due';
 import { makeTimerFiredHandler } from '../lambda/handlers/timer-fired';
+import { SIM_RESOURCES, simApps } from './apps';
 import { VirtualClock } from './clock';
 import { type ConnectFaultCounts, SimConnect, type StatusChange } from './connect';
 import { type DynamoCounts, type SimDynamo, startDynamo } from './dynamo';
@@ -283,17 +278,7 @@ export interface SimulationRun {
   readonly stats: SimulationStats;
 }
 
-/** Names of the simulated stack's resources. */
-export const SIM_RESOURCES = {
-  scheduleGroup: 'connect-acw',
-  timerFiredArn: 'arn:aws:lambda:us-east-1:123456789012:function:connect-acw-timer-fired',
-  schedulerRoleArn: 'arn:aws:iam::123456789012:role/connect-acw-scheduler',
-  scheduleDlqArn: 'arn:aws:sqs:us-east-1:123456789012:connect-acw-timers-dlq',
-  contactEventsQueue: 'connect-acw-contact-events',
-  dueQueue: 'connect-acw-due',
-  agentEventStream: 'connect-acw-agent-events',
-  timerFiredFunction: 'connect-acw-timer-fired',
-} as const;
+export { SIM_RESOURCES } from './apps';
 
 /** SQS redrive and Lambda retry settings, as the stack sets them. */
 const MAX_RECEIVE_COUNT = 5;
@@ -517,57 +502,19 @@ class World {
         this.invokeBatch('agent-events', event, record.attempts, record.origin, this.handlers.agentEvents),
     });
 
-    const policies = indexPolicies(config.policies);
-    const statuses = { wrapUp: config.wrapUpStatus, routable: config.routableStatus };
     // R16: what a handler refuses as malformed is kept here, and listed in the output's errors.
-    const deadLetters = { keep: async (letter: RefusedRecord) => this.keepRefused(letter) };
-    const app = (fn: FunctionName, armsSchedules: boolean): App => {
-      const store = new DynamoSessionStore({
-        client: dynamo.doc,
-        tableName: dynamo.tableName,
-        retentionDays: config.sessionRetentionDays,
-      });
-      const gateRandom = random.fork(`connect-gate:${fn}`);
-      // As deployed (runtime.ts): Connect behind the quota gate, its token bucket shared by every
-      // function in the table; status checks read the agent event stream's reports.
-      const connectSide = connectPorts({
-        client: this.connect.client(),
-        bucket: new DynamoTokenBucket({ client: dynamo.doc, tableName: dynamo.tableName }),
-        quota: config.connectQuota,
-        clock: this.clock,
-        random: () => gateRandom.float(),
-        wrapUpStatus: config.wrapUpStatus,
-        routableStatus: config.routableStatus,
-        store,
-        agentEventStream: true,
-      });
-      return {
-        // The simulated account always has the agent event stream configured (R8, R11).
-        config: { policies, instanceArn: config.connectInstanceArn, agentEventStream: true, statuses },
-        deadLetters,
-        deps: {
-          store,
-          timers: new SchedulerTimers({
-            scheduler: armsSchedules
-              ? {
-                  client: this.scheduler.client(),
-                  groupName: SIM_RESOURCES.scheduleGroup,
-                  targetArn: SIM_RESOURCES.timerFiredArn,
-                  roleArn: SIM_RESOURCES.schedulerRoleArn,
-                  deadLetterArn: SIM_RESOURCES.scheduleDlqArn,
-                }
-              : undefined,
-            sqs: this.sqs.client(),
-            dueQueueUrl: this.due.url,
-          }),
-          agents: connectSide.agents,
-          contacts: connectSide.contacts,
-          presence: connectSide.presence,
-          clock: this.clock,
-          log: this.log(fn),
-        },
-      };
-    };
+    const app = simApps({
+      config,
+      dynamo,
+      connect: this.connect,
+      scheduler: this.scheduler,
+      sqs: this.sqs,
+      due: this.due,
+      clock: this.clock,
+      random,
+      deadLetters: { keep: async (letter: RefusedRecord) => this.keepRefused(letter) },
+      log: (fn) => this.log(fn as FunctionName),
+    });
     // As deployed: the intake function, the agent-event consumer (ending a wrap-up cancels its
     // timer) and the API (extend re-arms, All Done cancels) arm schedules; the timer functions
     // and the sweep only defer.
