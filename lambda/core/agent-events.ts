@@ -74,6 +74,6 @@ export async function onAgentEvent(
  * wrap-up status: before that (Connect's own short ACW ending, a report from before the contact)
  * it is not a choice made during this wrap-up.
  */
-function choiceAfter(session: Session): Date {
-  return session.wrapUpStatusSet ? heldSince(session) : new Date(8.64e15);
+function choiceAfter(session: Session): Date | undefined {
+  return session.wrapUpStatusSet ? heldSince(session) : undefined;
 }

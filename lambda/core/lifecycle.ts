@@ -167,12 +167,14 @@ export async function endByAgentActivity(
   at: Date,
   reason: 'STATUS_CHANGED' | 'OUTBOUND' | 'INTERRUPTED',
   detail: string,
-  notBefore: (session: Session) => Date = (session) => new Date(session.startedAt),
+  /** What `at` must be after for the activity to end the session; undefined: it cannot end it. */
+  notBefore: (session: Session) => Date | undefined = (session) => new Date(session.startedAt),
 ): Promise<Session | undefined> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const session = await deps.store.get(candidate.contactId, candidate.agentId);
     if (session === undefined || session.state !== 'WRAP_UP') return undefined;
-    if (at.getTime() <= notBefore(session).getTime()) return undefined;
+    const bound = notBefore(session);
+    if (bound === undefined || at.getTime() <= bound.getTime()) return undefined;
     let saved: Session;
     try {
       saved = await deps.store.save(closeByAgentActivity(session, at, reason, detail));

@@ -362,6 +362,25 @@ describe('R8, R11: with the agent event stream', () => {
     expect((await db.store.get('contact-a', AGENT))?.state).toBe('WRAP_UP');
   });
 
+  it('R8: a status entered before the agent was held (e.g. Connect ending its own ACW) is not their choice: the wrap-up goes on', async () => {
+    agents.failNext = 1;
+    await expect(
+      onContactEvent(
+        deps,
+        config,
+        contactEvent({
+          contactId: 'contact-a',
+          eventType: 'DISCONNECTED',
+          connectedAt: -60,
+          disconnectedAt: 0,
+        }),
+      ),
+    ).rejects.toThrow(/Rate exceeded/);
+    expect((await db.store.get('contact-a', AGENT))?.wrapUpStatusSet).toBe(false);
+    expect(await report('Available', 5)).toEqual([{ kind: 'IGNORED', reason: 'STATUS_KEPT' }]);
+    expect((await db.store.get('contact-a', AGENT))?.state).toBe('WRAP_UP');
+  });
+
   it('R8: the wrap-up status itself (set by the system) ends nothing', async () => {
     await inWrapUp();
     expect(await report('Wrap Up', 2)).toEqual([{ kind: 'IGNORED', reason: 'STATUS_KEPT' }]);
