@@ -14,9 +14,9 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { KINESIS_STREAM_ARN } from '../lambda/core/config';
 import { AcwFunction, type AcwFunctionSettings, handlerEntry } from './acw-function';
-import { grantKeepRefused } from './contact-event-intake';
-import { deadLetterQueue, type NamedQueue } from './queues';
+import { deadLetterQueue, grantKeepRefused, type NamedQueue } from './queues';
 
 /** Properties of the agent event stream consumer. */
 export interface AgentEventStreamProps {
@@ -37,8 +37,6 @@ export interface AgentEventStreamProps {
    */
   readonly batchSize?: number;
 }
-
-const KINESIS_ARN = /^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/[A-Za-z0-9_.-]{1,128}$/;
 
 export class AgentEventStream extends Construct {
   /** The agent-events function. */
@@ -88,7 +86,7 @@ export class AgentEventStream extends Construct {
 }
 
 function validate(props: AgentEventStreamProps): void {
-  if (!Token.isUnresolved(props.streamArn) && !KINESIS_ARN.test(props.streamArn)) {
+  if (!Token.isUnresolved(props.streamArn) && !KINESIS_STREAM_ARN.test(props.streamArn)) {
     throw new Error(
       `AgentEventStream: props.streamArn must be a Kinesis data stream ARN, got ${props.streamArn}`,
     );

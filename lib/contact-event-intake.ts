@@ -13,13 +13,11 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '../lambda/handlers/env';
 import { AcwFunction, type AcwFunctionSettings, handlerEntry } from './acw-function';
-import { deadLetterQueue, type NamedQueue, workQueue } from './queues';
+import { deadLetterQueue, grantKeepRefused, type NamedQueue, workQueue } from './queues';
 
 /** Properties of the contact event intake. */
 export interface ContactEventIntakeProps {
@@ -67,16 +65,6 @@ export const CONTACT_EVENT_DETAIL_TYPE = 'Amazon Connect Contact Event';
  * and INITIATED end one the agent is in (R9 outbound, R10 interruptions).
  */
 export const CONTACT_EVENT_TYPES = ['DISCONNECTED', 'CONNECTED_TO_AGENT', 'INITIATED'] as const;
-
-/**
- * R16: lets `fn` keep the records it refuses in `queue` (its source's dead-letter queue): sets
- * `DEAD_LETTER_QUEUE_URL` and grants `sqs:SendMessage` on that queue only. The project's queues
- * are encrypted with SQS-managed keys, so no KMS grant is needed.
- */
-export function grantKeepRefused(fn: AcwFunction, queue: Queue): void {
-  fn.addEnvironment(ENV.deadLetterQueueUrl, queue.queueUrl);
-  fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
-}
 
 /** The rule, the intake queue and its dead-letter queues, and the contact-events function. */
 export class ContactEventIntake extends Construct {

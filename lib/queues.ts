@@ -3,8 +3,11 @@
  * longest retention when they hold failures.
  */
 import { Duration } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type DeadLetterQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { ENV } from '../lambda/handlers/env';
+import type { AcwFunction } from './acw-function';
 import { acknowledgeRule } from './nag';
 
 /** A queue with a name for its alarm, for monitoring. */
@@ -52,4 +55,14 @@ export function workQueue(
     visibilityTimeout: props.visibilityTimeout,
     deadLetterQueue: props.deadLetterQueue,
   });
+}
+
+/**
+ * R16: lets `fn` keep the records it refuses in `queue` (its source's dead-letter queue): sets
+ * `DEAD_LETTER_QUEUE_URL` and grants `sqs:SendMessage` on that queue only. The project's queues
+ * are encrypted with SQS-managed keys, so no KMS grant is needed.
+ */
+export function grantKeepRefused(fn: AcwFunction, queue: Queue): void {
+  fn.addEnvironment(ENV.deadLetterQueueUrl, queue.queueUrl);
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
 }

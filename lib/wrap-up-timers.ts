@@ -18,9 +18,8 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../lambda/handlers/env';
 import { AcwFunction, type AcwFunctionSettings, handlerEntry } from './acw-function';
-import { grantKeepRefused } from './contact-event-intake';
 import { acknowledgeWildcardResource } from './nag';
-import { deadLetterQueue, type NamedQueue, workQueue } from './queues';
+import { deadLetterQueue, grantKeepRefused, type NamedQueue, workQueue } from './queues';
 
 /** Scheduler's rule for a schedule group name. */
 const SCHEDULE_GROUP_NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;

@@ -299,7 +299,8 @@ const connectQuotaSchema = z.strictObject({
     .default(5),
 });
 
-const KINESIS_STREAM_ARN = /^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/[A-Za-z0-9_.-]{1,128}$/;
+/** A Kinesis data stream ARN (also checked by lib/agent-event-stream.ts for direct construct use). */
+export const KINESIS_STREAM_ARN = /^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/[A-Za-z0-9_.-]{1,128}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/;
 
 /** R8, R11: the instance's agent event stream (an existing Kinesis data stream), when it has one. */
