@@ -61,10 +61,14 @@ export interface ContactEventIntakeProps {
 export const CONTACT_EVENT_SOURCE = 'aws.connect';
 export const CONTACT_EVENT_DETAIL_TYPE = 'Amazon Connect Contact Event';
 /**
- * The contact events the intake takes: DISCONNECTED starts a wrap-up (R1); CONNECTED_TO_AGENT
- * and INITIATED end one the agent is in (R9 outbound, R10 interruptions).
+ * The contact events the intake takes (the rule's `$or` on `detail`): DISCONNECTED starts a
+ * wrap-up (R1); CONNECTED_TO_AGENT, and INITIATED of an agent's outbound contact, end one the
+ * agent is in (R10, R9). An inbound INITIATED names no agent yet: it is not taken.
  */
-export const CONTACT_EVENT_TYPES = ['DISCONNECTED', 'CONNECTED_TO_AGENT', 'INITIATED'] as const;
+export const CONTACT_EVENT_FILTER = [
+  { eventType: ['DISCONNECTED', 'CONNECTED_TO_AGENT'] },
+  { eventType: ['INITIATED'], initiationMethod: ['OUTBOUND'] },
+];
 
 /** The rule, the intake queue and its dead-letter queues, and the contact-events function. */
 export class ContactEventIntake extends Construct {
@@ -109,17 +113,14 @@ export class ContactEventIntake extends Construct {
 
     // The id is kept from when the rule took DISCONNECTED only: a new id would replace the rule.
     this.rule = new Rule(this, 'DisconnectedRule', {
-      description: `connect-acw: ${CONTACT_EVENT_TYPES.join(', ')} contact events of one Amazon Connect instance`,
+      description:
+        'connect-acw: DISCONNECTED, CONNECTED_TO_AGENT and outbound INITIATED contact events of one Amazon Connect instance',
       eventPattern: {
         source: [CONTACT_EVENT_SOURCE],
         detailType: [CONTACT_EVENT_DETAIL_TYPE],
         detail: {
           instanceArn: [props.instanceArn],
-          // INITIATED only for agent-initiated outbound contacts (R9): an inbound one names no agent yet.
-          $or: [
-            { eventType: ['DISCONNECTED', 'CONNECTED_TO_AGENT'] },
-            { eventType: ['INITIATED'], initiationMethod: ['OUTBOUND'] },
-          ],
+          $or: CONTACT_EVENT_FILTER,
         },
       },
     });
