@@ -14,7 +14,6 @@ import { endOnTimer, type LifecycleConfig, startWrapUp } from '../../lambda/core
 import { indexPolicies } from '../../lambda/core/policy';
 import type { Deps } from '../../lambda/core/ports';
 import { sweepOverdue } from '../../lambda/core/sweep';
-import { useSessionStore } from '../support/dynamo';
 import { disconnect, INSTANCE_ARN } from '../support/events';
 import {
   type FakeClock,
@@ -23,6 +22,7 @@ import {
   type RecordingTimers,
   testDeps,
 } from '../support/fakes';
+import { useMemorySessionStore } from '../support/memory-store';
 
 const DISCONNECT = '2026-03-02T09:00:00.000Z';
 const CODES = [
@@ -54,7 +54,7 @@ let contacts: RecordingContacts;
 let deps: Deps;
 let seq = 0;
 
-const db = useSessionStore();
+const db = useMemorySessionStore();
 beforeEach(() => {
   ({ clock, agents, timers, contacts, deps } = testDeps(db.store, '2026-03-02T09:00:02.000Z'));
 });

@@ -1,6 +1,7 @@
 /**
- * R8-R11: every way a wrap-up ends besides the timer and All Done, against a real store
- * (dynalite). Connect's side is the recording fakes; the agent's current status is a stand-in
+ * R8-R11: every way a wrap-up ends besides the timer and All Done, against the in-memory store
+ * model (test/support/memory-store.ts, held to the DynamoDB adapter by
+ * test/adapters/store-contract.test.ts). Connect's side is the recording fakes; the agent's current status is a stand-in
  * for the agent event stream or GetCurrentUserData (`presence`).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -14,10 +15,10 @@ import type { AgentPresence, Deps, ObservedStatus, StatusKind } from '../../lamb
 import { classifyStatus, ObservedPresence } from '../../lambda/core/presence';
 import { sweepOverdue } from '../../lambda/core/sweep';
 import { parseContactEvent } from '../../lambda/handlers/events';
-import { useSessionStore } from '../support/dynamo';
 import { INSTANCE_ARN, rawDisconnect } from '../support/events';
 import type { FakeClock, RecordingAgents, RecordingTimers } from '../support/fakes';
 import { testDeps } from '../support/fakes';
+import { useMemorySessionStore } from '../support/memory-store';
 
 const AGENT = 'agent-1';
 const T0 = '2026-03-02T09:00:00.000Z';
@@ -43,7 +44,7 @@ class StubPresence implements AgentPresence {
   }
 }
 
-const db = useSessionStore();
+const db = useMemorySessionStore();
 let clock: FakeClock;
 let agents: RecordingAgents;
 let timers: RecordingTimers;

@@ -7,9 +7,9 @@ import { type LifecycleConfig, startWrapUp } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { Deps } from '../../lambda/core/ports';
 import { sweepOverdue } from '../../lambda/core/sweep';
-import { useSessionStore } from '../support/dynamo';
 import { disconnect, INSTANCE_ARN } from '../support/events';
 import { type FakeClock, type RecordingAgents, RecordingLog, testDeps } from '../support/fakes';
+import { useMemorySessionStore } from '../support/memory-store';
 
 const config: LifecycleConfig = {
   instanceArn: INSTANCE_ARN,
@@ -17,7 +17,7 @@ const config: LifecycleConfig = {
     parseAcwConfig({ policies: { queues: { untimed: { mode: 'untimed' } } } }).policies,
   ),
 };
-const db = useSessionStore();
+const db = useMemorySessionStore();
 let clock: FakeClock;
 let agents: RecordingAgents;
 let deps: Deps;

@@ -4,16 +4,15 @@
  * order; each timer once, on time).
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoSessionStore } from '../../lambda/adapters/dynamo-session-store';
+import { describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/core/config';
 import { endOnTimer, type LifecycleConfig, StepInProgress, startWrapUp } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { AgentStatus, Deps, TargetStatus, TimerPayload, Timers } from '../../lambda/core/ports';
 import { planTimer } from '../../lambda/core/timer';
-import { startDynamo, type TestDynamo } from '../support/dynamo';
 import { disconnect, INSTANCE_ARN } from '../support/events';
 import { FakeClock, RecordingContacts, RecordingLog } from '../support/fakes';
+import { MemorySessionStore } from '../support/memory-store';
 
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 const QUEUES = ['q-30', 'q-90', 'q-300', 'q-none'] as const;
@@ -60,15 +59,12 @@ type Arrival =
   | { at: number; kind: 'timer'; payload: TimerPayload };
 type Delivery = Arrival & { seq: number };
 
-let dynamo: TestDynamo;
-let store: DynamoSessionStore;
+/**
+ * One store for every history (each has its own contacts and agents): the in-memory model, which
+ * test/adapters/store-contract.test.ts holds to the DynamoDB adapter on dynalite.
+ */
+const store = new MemorySessionStore();
 let runs = 0;
-
-beforeAll(async () => {
-  dynamo = await startDynamo();
-  ({ store } = await dynamo.newStore());
-});
-afterAll(() => dynamo.close());
 
 /** Runs one history; returns each leg's final session and each agent's status changes. */
 async function play(legs: readonly Leg[], messy: boolean) {
@@ -200,6 +196,6 @@ describe('R14: exactly once, whatever arrives', () => {
       }),
       { seed: 20260302, numRuns: 60 },
     );
-    // About 25 s on dynalite; generous for a loaded CI runner (it is not a timing test).
+    // Generous for a loaded CI runner (it is not a timing test).
   }, 300_000);
 });

@@ -10,7 +10,6 @@ import {
 } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { Deps } from '../../lambda/core/ports';
-import { useSessionStore } from '../support/dynamo';
 import { disconnect, INSTANCE_ARN } from '../support/events';
 import {
   type FakeClock,
@@ -20,6 +19,7 @@ import {
   type RecordingTimers,
   testDeps,
 } from '../support/fakes';
+import { useMemorySessionStore } from '../support/memory-store';
 
 const DISCONNECT = '2026-03-02T09:00:00.000Z';
 const AGENT = '87654321-4321-4321-4321-210987654321';
@@ -46,7 +46,7 @@ let contacts: RecordingContacts;
 let deps: Deps;
 let contactSeq = 0;
 
-const db = useSessionStore();
+const db = useMemorySessionStore();
 
 beforeEach(() => {
   ({ clock, agents, timers, contacts, deps, log } = testDeps(db.store, '2026-03-02T09:00:04.000Z'));

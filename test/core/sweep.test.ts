@@ -6,9 +6,9 @@ import { indexPolicies } from '../../lambda/core/policy';
 import type { Deps } from '../../lambda/core/ports';
 import { SWEEP_MARGIN_MS, sweepOverdue } from '../../lambda/core/sweep';
 import { makeSweepHandler } from '../../lambda/handlers/sweep';
-import { useSessionStore } from '../support/dynamo';
 import { disconnect, INSTANCE_ARN } from '../support/events';
 import { type FakeClock, type RecordingAgents, type RecordingContacts, testDeps } from '../support/fakes';
+import { useMemorySessionStore } from '../support/memory-store';
 
 const config: LifecycleConfig = {
   instanceArn: INSTANCE_ARN,
@@ -18,7 +18,7 @@ const config: LifecycleConfig = {
     }).policies,
   ),
 };
-const db = useSessionStore();
+const db = useMemorySessionStore();
 let clock: FakeClock;
 let agents: RecordingAgents;
 let contacts: RecordingContacts;

@@ -1,4 +1,4 @@
-/** Recording stand-ins for Connect, the timers, the clock and the log (DynamoDB is always real). */
+/** Recording stand-ins for Connect, the timers, the clock and the log (the store is dynalite or its in-memory model). */
 import type {
   AgentStatus,
   Clock,

@@ -26,6 +26,7 @@
  * Maps, binary, bigint are refused).
  */
 
+import { beforeEach } from 'vitest';
 import {
   AGENT_STATUS_PARTITION_PREFIX,
   AGENT_STATUS_SORT_KEY,
@@ -388,4 +389,17 @@ function dynamoValue(value: unknown): unknown {
 function isPlainObject(value: object): boolean {
   const made = (value as { constructor?: { name?: string } }).constructor;
   return made === undefined || made.name === 'Object';
+}
+
+/**
+ * A fresh, empty in-memory store for every test (a vitest hook registered here): the core's tests
+ * use it as `useSessionStore()` of test/support/dynamo.ts is used, without dynalite. No test sees
+ * another's sessions, which R12 (an agent's other open wrap-ups) depends on.
+ */
+export function useMemorySessionStore(): { readonly store: MemorySessionStore } {
+  const handle = { store: new MemorySessionStore() };
+  beforeEach(() => {
+    handle.store = new MemorySessionStore();
+  });
+  return handle;
 }
