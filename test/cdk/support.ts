@@ -42,10 +42,28 @@ export function testApp(acw: unknown = EXAMPLE_ACW): App {
   });
 }
 
-/** The stack built from `acw`, and its template. */
-export function synth(acw: unknown = EXAMPLE_ACW): { stack: ConnectAcwStack; template: Template } {
+/** A synthesized stack and its template. Shared: read it, never add to it. */
+export interface Synthesized {
+  readonly stack: ConnectAcwStack;
+  readonly template: Template;
+}
+
+/** Stacks already synthesized, by their configuration as JSON (a configuration is synthesized once). */
+const synthesized = new Map<string, Synthesized>();
+
+/**
+ * The stack built from `acw`, and its template: synthesized once per configuration and shared by
+ * every test (of a file, or of the files a `cdk` project worker runs: see vitest.config.ts), since
+ * a synth takes a second or more. A configuration the stack refuses throws on every call.
+ */
+export function synth(acw: unknown = EXAMPLE_ACW): Synthesized {
+  const key = JSON.stringify(acw);
+  const known = synthesized.get(key);
+  if (known !== undefined) return known;
   const stack = new ConnectAcwStack(testApp(acw), 'Acw');
-  return { stack, template: Template.fromStack(stack) };
+  const result = { stack, template: Template.fromStack(stack) };
+  synthesized.set(key, result);
+  return result;
 }
 
 /** The logical id of a CloudFormation element, or of a construct's default child. */
