@@ -5,7 +5,10 @@
  * - `unit`: for every change. The core (on the in-memory store model that
  *   test/adapters/store-contract.test.ts proves equivalent to the DynamoDB adapter), handlers, the
  *   API, the web pages' logic, the adapters checked with aws-sdk-client-mock, the simulator's
- *   scenario parsing and simulated services.
+ *   scenario parsing and simulated services. Not isolated per file (loading the AWS SDK and zod
+ *   again for each file was four fifths of its time): a unit test file leaves no global state
+ *   behind; the SDK clients' aws-sdk-client-mock stubs are put back after each file
+ *   (test/support/sdk-mocks.ts).
  * - `cdk`: CDK assertions and the real synth (test/cdk). Not isolated per file: aws-cdk-lib is
  *   loaded once per worker, and test/cdk/support.ts's synthesized stacks are shared by the files
  *   a worker runs.
@@ -54,7 +57,15 @@ export default defineConfig({
     // functions run on 22; see the README's "Node.js versions"): each test worker would print it.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
-      { extends: true, test: { name: 'unit', include: testFiles.filter(isUnit) } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: testFiles.filter(isUnit),
+          isolate: false,
+          setupFiles: ['test/support/sdk-mocks.ts'],
+        },
+      },
       { extends: true, test: { name: 'cdk', include: testFiles.filter(isCdk), isolate: false } },
       {
         extends: true,
