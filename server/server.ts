@@ -7,10 +7,15 @@
  * | `GET /board.html`             | the supervisor board                                             |
  * | `GET /config.json`            | the pages' runtime configuration: this origin, local sign-in and desktop |
  * | `POST /local/token`           | a development token: `{ "agentId": "..." }` or `{ "supervisor": true }` |
- * | `GET /local/agents`           | the simulated agents: `[{ "agentId", "name", "queue", "mode", "human" }]` |
+ * | `GET /local/agents`           | the simulated agents: `[{ "agentId", "name", "login", "queue", "mode", "human" }]` |
  * | `GET /local/events?agent=ID`  | the agent's desktop events, as server-sent events                |
  * | `POST /local/status`          | the agent chooses a status in Connect: `{ "agentId", "status" }` |
  * | `/api/v1/...`                 | the agent and supervisor API: the real handler, behind a JWT check like API Gateway's |
+ *
+ * The `POST /local/...` routes take `Content-Type: application/json` only (415 otherwise): a page
+ * on another site can send a cross-site `text/plain` or form POST without asking the browser
+ * first (no CORS preflight), but not a JSON one, so no other site can change the simulated
+ * contact center (an agent's status) or have tokens issued.
  *
  * The pages are built at start (web/build.ts) into a temporary directory, removed at close.
  */
@@ -419,11 +424,29 @@ async function readBody(request: IncomingMessage): Promise<string | undefined> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** A JSON object body, or undefined after answering 400 / 413. */
+/**
+ * Whether the request says its body is JSON. A browser sends a cross-site request with another
+ * site's body type (`text/plain`, a form) without a CORS preflight; `application/json` needs one,
+ * which this server never grants.
+ */
+function isJsonRequest(request: IncomingMessage): boolean {
+  const type = request.headers['content-type'] ?? '';
+  return type.split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
+}
+
+/** A JSON object body, or undefined after answering 415 / 400 / 413. */
 async function readJson(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<Record<string, unknown> | undefined> {
+  if (!isJsonRequest(request)) {
+    request.resume();
+    json(response, 415, {
+      error: 'UNSUPPORTED_MEDIA_TYPE',
+      message: 'the body must be JSON, sent with Content-Type: application/json',
+    });
+    return undefined;
+  }
   const text = await readBody(request);
   if (text === undefined) {
     json(response, 413, { error: 'TOO_LARGE' });

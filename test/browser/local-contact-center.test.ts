@@ -65,6 +65,7 @@ describe('the local contact center in Chromium', () => {
   async function wrapUpsOf(agent: LocalAgent): Promise<WrapUpView[]> {
     const token = await fetch(`${server.url}/local/token`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ agentId: agent.id }),
     }).then((response) => response.json() as Promise<{ access_token: string }>);
     const answer = await fetch(`${server.url}/api/v1/me/wrap-ups`, {

@@ -146,11 +146,17 @@ describe('local server: pages, tokens and the API', () => {
   it('refuses a token for an agent it does not have, and a malformed token request', async () => {
     const unknown = await fetch(`${server.url}/local/token`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ agentId: 'nobody' }),
     });
-    const malformed = await fetch(`${server.url}/local/token`, { method: 'POST', body: 'not json' });
+    const malformed = await fetch(`${server.url}/local/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'not json',
+    });
     const extra = await fetch(`${server.url}/local/token`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ agentId: ANA.id, supervisor: true }),
     });
 
