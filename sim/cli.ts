@@ -1,5 +1,5 @@
 /**
- * `npm run simulate -- FILE.json [--quiet]`: runs a scenario and prints its outcome as JSON on
+ * `npm run --silent simulate -- FILE.json [--quiet]`: runs a scenario and prints its outcome as JSON on
  * stdout (only the result: logs go to stderr). `-` reads the scenario from stdin.
  *
  * Exit codes: 0 ran; 2 the scenario or the command line is invalid (the message names the
@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { runScenario } from './engine';
 import { ScenarioError } from './scenario';
 
-const USAGE = 'usage: npm run simulate -- FILE.json [--quiet]   (FILE "-" reads stdin)';
+const USAGE = 'usage: npm run --silent simulate -- FILE.json [--quiet]   (FILE "-" reads stdin)';
 
 /** Runs the CLI; returns the exit code. */
 export async function main(
