@@ -2,7 +2,7 @@
  * Every test file is in exactly one of three projects. `npm test` (`vitest run`) runs them all;
  * `npm run test:unit` (`vitest run --project unit`) only the fast loop.
  *
- * - `unit`: for every change. The core (on the in-memory store model that
+ * - `unit`: for every change. The core (its sessions in the in-memory store model that
  *   test/adapters/store-contract.test.ts proves equivalent to the DynamoDB adapter), handlers, the
  *   API, the web pages' logic, the adapters checked with aws-sdk-client-mock, the simulator's
  *   scenario parsing and simulated services. Not isolated per file (loading the AWS SDK and zod
@@ -14,6 +14,9 @@
  *   a worker runs.
  * - `integration`: the rest: property and fuzz tests (their full counts), the DynamoDB adapters on
  *   dynalite, simulator runs and its CLI, the local server, the widget build, the browser tests.
+ *
+ * The projects' file lists are made from the tree when vitest starts: a watching vitest sees a
+ * new test file after a restart.
  */
 import { readdirSync } from 'node:fs';
 import { sep } from 'node:path';
