@@ -374,7 +374,11 @@ export const handler = (event: Event): Promise<Result> => {
     const config = parseAcwConfig(JSON.parse(requireEnv(ENV.config)));
     // SearchUsers and SearchAgentStatuses have their own quotas, not PutUserStatus's: their own
     // client, outside the quota gate.
-    const client = new ConnectClient({ region: process.env.AWS_REGION, retryMode: 'adaptive', maxAttempts: 3 });
+    const client = new ConnectClient({
+      region: process.env.AWS_REGION,
+      retryMode: 'adaptive',
+      maxAttempts: 3,
+    });
     const users = new ConnectUserDirectory({ client, instanceArn: requireEnv(ENV.instanceArn) });
     const statuses = new ConnectStatusDirectory({
       client,
