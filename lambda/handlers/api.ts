@@ -145,7 +145,7 @@ async function dispatch(deps: ApiHandlerDeps, route: ApiRoute, event: Event, use
     const instanceArn = deps.app.config.instanceArn;
     if (instanceArn === undefined) throw new Error('The API is not configured with an instance ARN');
     const statuses = await choosableStatuses(core, instanceArn);
-    return { statuses: statuses.map(({ name, type }) => ({ name, type })) };
+    return { serverTime: now().toISOString(), statuses: statuses.map(({ name, type }) => ({ name, type })) };
   }
   if (key === 'GET /v1/wrap-ups') {
     const query = parse(supervisorQuery, event.queryStringParameters ?? {});

@@ -147,6 +147,7 @@ describe('R19 GET /v1/me/statuses', () => {
 
     expect(status).toBe(200);
     expect(body).toEqual({
+      serverTime: '2026-03-02T09:00:30.000Z',
       statuses: [
         { name: 'Available', type: 'ROUTABLE' },
         { name: 'Lunch', type: 'CUSTOM' },
