@@ -346,9 +346,10 @@ export class AgentApi extends Construct {
   /**
    * R19: lets the function list the statuses an agent may choose to land in after wrap-up
    * (SearchAgentStatuses, see lambda/adapters/connect-status-directory.ts) on this instance and
-   * its agent statuses, `instance/ID/agent-state/*` (the resources the Service Authorization
-   * Reference names for it; the wildcard is acknowledged by `AgentStatusApi.grantSetStatus`, which
-   * the stack gives the same function).
+   * its agent statuses, `instance/ID/agent-state/*`, as for ListAgentStatuses and SearchUsers (the
+   * instance and the resource type searched). The Service Authorization Reference's row for
+   * SearchAgentStatuses could not be read offline: check it before the first deploy. The wildcard
+   * is acknowledged by `AgentStatusApi.grantSetStatus`, which the stack gives the same function.
    */
   private grantStatusSearch(instanceArn: string): void {
     this.function.addToRolePolicy(
