@@ -19,6 +19,7 @@ import {
 } from '../../lambda/core/ports';
 import type { Session } from '../../lambda/core/session';
 import { sweepOverdue } from '../../lambda/core/sweep';
+import { useSessionStore } from '../support/dynamo';
 import { disconnect, INSTANCE_ARN } from '../support/events';
 import { type FakeClock, type RecordingAgents, type RecordingContacts, testDeps } from '../support/fakes';
 import { MemorySessionStore } from '../support/memory-store';
@@ -370,5 +371,34 @@ describe('R19 with R8, R11 and R12', () => {
       detail: `Break (chosen on contact ${first.contactId}, which ended first)`,
     });
     expect(restores()).toEqual([{ name: 'Break' }]);
+  });
+});
+
+describe('R19 on DynamoDB (dynalite)', () => {
+  const db = useSessionStore();
+
+  it('R19: the choice and when it was made survive the DynamoDB store; clearing it removes both', async () => {
+    const dynamoDeps: Deps = { ...deps, store: db.store };
+    const outcome = await startWrapUp(
+      dynamoDeps,
+      config,
+      disconnect({ contactId: 'contact-dynamo', disconnectedAt: DISCONNECT }),
+    );
+    const session = outcome.session;
+    if (session === undefined) throw new Error('wrap-up not started');
+    clock.set('2026-03-02T09:00:20.000Z');
+    const request = { contactId: session.contactId, agentId: AGENT, by: `agent:${AGENT}` } as const;
+
+    await updateWrapUp(dynamoDeps, { ...request, nextStatus: 'Lunch' });
+    const chosen = await db.store.get(session.contactId, AGENT);
+    await updateWrapUp(dynamoDeps, { ...request, nextStatus: null });
+    const cleared = await db.store.get(session.contactId, AGENT);
+
+    expect(chosen).toMatchObject({ nextStatus: 'Lunch', nextStatusAt: '2026-03-02T09:00:20.000Z' });
+    expect(cleared?.nextStatus).toBeUndefined();
+    expect(cleared?.nextStatusAt).toBeUndefined();
+    expect(
+      cleared?.history.filter((entry) => entry.what === 'NEXT_STATUS_CHOSEN').map((e) => e.detail),
+    ).toEqual(['Lunch', 'routable status']);
   });
 });
