@@ -23,6 +23,8 @@ import { LocalAgentPicker } from './LocalAgentPicker';
 import { type CardMessage, type Draft, WrapUpCard } from './WrapUpCard';
 
 const EMPTY_DRAFT: Draft = { disposition: null, notes: null };
+/** R19: how long after a failed load of the statuses an agent may choose it is tried again, ms. */
+const STATUS_RETRY_MS = 30_000;
 
 /** The widget, once config.json is loaded. */
 export function Widget({ config }: { config: WebConfig }) {
@@ -142,17 +144,24 @@ function SignedInWidget({
   useEffect(() => {
     if (auth.interactive && authStatus !== 'signed-in') return;
     let closed = false;
-    api.statuses().then(
-      (answer) => {
-        if (!closed) setStatuses(answer.data.statuses);
-      },
-      () => {
-        // Without the list the picker offers the routable status only; the wrap-up itself works.
-        if (!closed) setStatuses([]);
-      },
-    );
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const load = () =>
+      api.statuses().then(
+        (answer) => {
+          if (!closed) setStatuses(answer.data.statuses);
+        },
+        () => {
+          // Without the list the picker offers the routable status only (the wrap-up itself
+          // works); the list is asked for again a little later.
+          if (closed) return;
+          setStatuses((known) => known ?? []);
+          retry = setTimeout(load, STATUS_RETRY_MS);
+        },
+      );
+    void load();
     return () => {
       closed = true;
+      if (retry !== undefined) clearTimeout(retry);
     };
   }, [api, auth, authStatus]);
 
