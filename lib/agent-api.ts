@@ -155,12 +155,14 @@ export class AgentApi extends Construct {
     this.function = new AcwFunction(this, 'Handler', {
       settings: props.functionSettings,
       entry: handlerEntry('api'),
-      description: 'Agent and supervisor HTTP API: wrap-ups, extend, All Done, dispositions and notes',
+      description:
+        'Agent and supervisor HTTP API: wrap-ups, extend, All Done, dispositions, notes and the status after wrap-up',
       timeout: Duration.seconds(15),
     });
     this.grantOpenSessionQueries(props.sessionTable);
     this.grantContactAttributes(props.instanceArn);
     this.grantUserLookup(props.instanceArn);
+    this.grantStatusSearch(props.instanceArn);
 
     this.authorizer = new HttpJwtAuthorizer('Jwt', issuer.issuer, {
       jwtAudience: issuer.audience,
@@ -341,6 +343,23 @@ export class AgentApi extends Construct {
    * lambda/adapters/connect-users.ts) on this instance and its users; the `agent/*` wildcard is
    * acknowledged by `AgentStatusApi.grantSetStatus`, which the stack gives the same function.
    */
+  /**
+   * R19: lets the function list the statuses an agent may choose to land in after wrap-up
+   * (SearchAgentStatuses, see lambda/adapters/connect-status-directory.ts) on this instance and
+   * its agent statuses, `instance/ID/agent-state/*`, as for ListAgentStatuses and SearchUsers (the
+   * instance and the resource type searched). The Service Authorization Reference's row for
+   * SearchAgentStatuses could not be read offline: check it before the first deploy. The wildcard
+   * is acknowledged by `AgentStatusApi.grantSetStatus`, which the stack gives the same function.
+   */
+  private grantStatusSearch(instanceArn: string): void {
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['connect:SearchAgentStatuses'],
+        resources: [instanceArn, `${instanceArn}/agent-state/*`],
+      }),
+    );
+  }
+
   private grantUserLookup(instanceArn: string): void {
     this.function.addToRolePolicy(
       new PolicyStatement({

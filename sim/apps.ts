@@ -4,6 +4,7 @@
  * simulator (sim/engine.ts) and the local contact center (server/world.ts).
  */
 import { connectPorts } from '../lambda/adapters/connect-ports';
+import { ConnectStatusDirectory } from '../lambda/adapters/connect-status-directory';
 import { DynamoSessionStore } from '../lambda/adapters/dynamo-session-store';
 import { DynamoTokenBucket } from '../lambda/adapters/dynamo-token-bucket';
 import { SchedulerTimers } from '../lambda/adapters/timers';
@@ -97,6 +98,12 @@ export function simApps(services: SimServices): (fn: string, armsSchedules: bool
         agents: connectSide.agents,
         contacts: connectSide.contacts,
         presence: connectSide.presence,
+        // R19: as the API function has it (its own client, outside the PutUserStatus gate).
+        statuses: new ConnectStatusDirectory({
+          client: connect.client(),
+          wrapUpStatus: config.wrapUpStatus,
+          now: () => clock.now().getTime(),
+        }),
         clock,
         log: services.log(fn),
       },

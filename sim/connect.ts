@@ -27,6 +27,8 @@ import {
   PutUserStatusCommand,
   type PutUserStatusCommandOutput,
   ResourceNotFoundException,
+  SearchAgentStatusesCommand,
+  type SearchAgentStatusesCommandOutput,
   ThrottlingException,
   UpdateContactAttributesCommand,
   type UpdateContactAttributesCommandOutput,
@@ -42,6 +44,9 @@ import { DEFAULT_AGENT_STATUS, type ScenarioAgent } from './scenario';
 /** Name of the status a wrap-up or routable status configured by id carries. */
 export const WRAP_UP_NAME_FOR_ID = 'Wrap Up';
 export const ROUTABLE_NAME_FOR_ID = 'Available';
+
+/** The instance's own CUSTOM statuses besides the wrap-up status (R19: agents may choose them). */
+export const SIM_CUSTOM_STATUSES = ['Lunch', 'Break', 'Training'] as const;
 
 /** A status the system set, when it took effect. */
 export interface StatusChange {
@@ -112,6 +117,8 @@ export class SimConnect {
     this.addStatus('Offline', 'OFFLINE');
     if (wrapUpStatus.id !== undefined) this.addStatus(WRAP_UP_NAME_FOR_ID, 'CUSTOM', wrapUpStatus.id);
     else this.addStatus(wrapUpStatus.name ?? WRAP_UP_NAME_FOR_ID, 'CUSTOM');
+    // R19: statuses an agent may choose to land in after wrap-up.
+    for (const name of SIM_CUSTOM_STATUSES) this.addStatus(name, 'CUSTOM');
     for (const agent of props.agents) {
       this.addStatus(agent.status, 'CUSTOM');
       this.agentStatus.set(agent.id, agent.status);
@@ -175,6 +182,7 @@ export class SimConnect {
     return this.props.latency.around('connect', () => {
       this.admit();
       if (command instanceof ListAgentStatusesCommand) return this.listAgentStatuses(command);
+      if (command instanceof SearchAgentStatusesCommand) return this.searchAgentStatuses(command);
       if (command instanceof PutUserStatusCommand) return this.putUserStatus(command);
       if (command instanceof GetCurrentUserDataCommand) return this.getCurrentUserData(command);
       if (command instanceof UpdateContactAttributesCommand) return this.updateContactAttributes(command);
@@ -219,6 +227,50 @@ export class SimConnect {
     return {
       AgentStatusSummaryList: summaries,
       NextToken: next < matching.length ? String(next) : undefined,
+      $metadata: { httpStatusCode: 200 },
+    };
+  }
+
+  /**
+   * SearchAgentStatuses with no criteria or one `StringCondition` on `state` (EXACT): the only
+   * search the system makes (R19: the enabled statuses). Every simulated status is ENABLED.
+   */
+  private searchAgentStatuses(command: SearchAgentStatusesCommand): SearchAgentStatusesCommandOutput {
+    const { InstanceId, MaxResults, NextToken, SearchCriteria, SearchFilter } = command.input;
+    const arn = this.instanceArn(InstanceId);
+    const pageSize = MaxResults ?? 100;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
+      throw new InvalidParameterException({ message: 'MaxResults must be 1-100', $metadata: BAD_REQUEST });
+    }
+    const condition = SearchCriteria?.StringCondition;
+    const simple =
+      SearchFilter === undefined &&
+      SearchCriteria?.AndConditions === undefined &&
+      SearchCriteria?.OrConditions === undefined &&
+      (condition === undefined || (condition.FieldName === 'state' && condition.ComparisonType === 'EXACT'));
+    if (!simple) {
+      throw new InvalidParameterException({
+        message: 'The simulator implements only a StringCondition on state (EXACT), or no criteria',
+        $metadata: BAD_REQUEST,
+      });
+    }
+    const matching = condition === undefined || condition.Value === 'ENABLED' ? this.statuses : [];
+    const start = NextToken === undefined ? 0 : Number(NextToken);
+    if (!Number.isInteger(start) || start < 0 || start > matching.length) {
+      throw new InvalidParameterException({ message: 'NextToken is not valid', $metadata: BAD_REQUEST });
+    }
+    const next = start + pageSize;
+    return {
+      AgentStatuses: matching.slice(start, next).map((status, index) => ({
+        AgentStatusId: status.id,
+        AgentStatusARN: `${arn}/agent-state/${status.id}`,
+        Name: status.name,
+        Type: status.type,
+        State: 'ENABLED',
+        DisplayOrder: start + index + 1,
+      })),
+      NextToken: next < matching.length ? String(next) : undefined,
+      ApproximateTotalCount: matching.length,
       $metadata: { httpStatusCode: 200 },
     };
   }

@@ -26,6 +26,7 @@ import {
   openWrapUpsOf,
   type RefusalCode,
   SessionNotFound,
+  UnknownStatus,
   updateWrapUp,
 } from '../lambda/core/actions';
 import { lastArnSegment } from '../lambda/core/contact';
@@ -145,6 +146,8 @@ export interface AgentActionRecord {
   /** What the action carried. */
   readonly disposition?: string | undefined;
   readonly notes?: string | undefined;
+  /** R19: the status chosen to land in after wrap-up (`null`: the routable status). */
+  readonly nextStatus?: string | null | undefined;
   /** The session after the action (undefined when refused or failed). */
   readonly after?: Session | undefined;
   /** Why it was refused (or failed). */
@@ -157,6 +160,8 @@ export type ErrorCode =
   | 'SESSION_NOT_FOUND'
   | 'NO_OPEN_SESSION'
   | 'BAD_FLOW_PARAMETERS'
+  /** R19: an `update`'s `nextStatus` is not a status of the instance an agent may choose; nothing changed. */
+  | 'UNKNOWN_STATUS'
   /** R16: a handler refused a malformed record (a step's contact or agent event) and kept it. */
   | 'MALFORMED_EVENT'
   /** Not a refusal: the action or the flow Lambda threw (an AWS call failed); see the logs. */
@@ -187,6 +192,8 @@ export interface SessionOutput {
   readonly mode: string;
   readonly disposition: string | null;
   readonly notes: string | null;
+  /** R19: the status the agent chose to land in when the wrap-up ends; null when none was chosen. */
+  readonly nextStatus: string | null;
 }
 
 /** A status the system set, when it took effect. */
@@ -729,7 +736,7 @@ class World {
     const log = this.log('api');
     let contactId = action.contactId;
     const settle = (
-      record: Omit<AgentActionRecord, 'action' | 'agentId' | 'by' | 'disposition' | 'notes'>,
+      record: Omit<AgentActionRecord, 'action' | 'agentId' | 'by' | 'disposition' | 'notes' | 'nextStatus'>,
     ): void => {
       invocation.agentAction = {
         action: action.action,
@@ -737,6 +744,7 @@ class World {
         by,
         disposition: action.disposition,
         notes: action.notes,
+        nextStatus: action.nextStatus,
         ...record,
       };
       if (record.code !== undefined) {
@@ -768,6 +776,7 @@ class World {
         by,
         disposition: action.disposition,
         notes: action.notes,
+        nextStatus: action.nextStatus,
       };
       const after = await ACTIONS[action.action](this.apiDeps, request);
       log.info('Agent action', { action: action.action, contactId, agentId: action.agentId, by });
@@ -1009,6 +1018,7 @@ function flowContactIdOf(event: Record<string, unknown>): string | null {
 function errorCodeOf(error: unknown): ErrorCode {
   if (error instanceof ActionRefused) return error.code;
   if (error instanceof SessionNotFound) return 'SESSION_NOT_FOUND';
+  if (error instanceof UnknownStatus) return 'UNKNOWN_STATUS';
   return 'INVOCATION_FAILED';
 }
 
@@ -1028,6 +1038,7 @@ function sessionOutput(session: Session): SessionOutput {
     mode: session.policy.mode,
     disposition: session.disposition ?? null,
     notes: session.notes ?? null,
+    nextStatus: session.nextStatus ?? null,
   };
 }
 

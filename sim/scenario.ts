@@ -9,8 +9,9 @@
  * - `contactEvent`: an EventBridge contact event as Connect sends it (the handler judges it: a
  *   malformed one is data, dead-lettered, not a scenario error).
  * - `agentAction`: `{ "agentId", "action": "extend" | "allDone" | "update", "contactId"?,
- *   "disposition"?, "notes"?, "as"?: "supervisor" }`, what the HTTP API lets an agent or a
- *   supervisor do (validated here; a refusal by the rules is data: the output's `errors`).
+ *   "disposition"?, "notes"?, "nextStatus"?, "as"?: "supervisor" }`, what the HTTP API lets an
+ *   agent or a supervisor do (validated here; a refusal by the rules is data: the output's
+ *   `errors`, e.g. a `nextStatus` the instance does not have, `UNKNOWN_STATUS`).
  * - `contactFlowEvent`: the event a contact flow's "Invoke AWS Lambda function" block sends.
  * - `agentEvent`: an agent event stream record as Connect writes it to Kinesis (`AgentARN`,
  *   `EventType`, `CurrentAgentSnapshot`...); like a contact event, its shape is the handler's to
@@ -41,11 +42,14 @@ export type AgentActionName = (typeof AGENT_ACTIONS)[number];
 
 const CONTACT_ID_MESSAGE = 'must be a contact id (1-256 characters, no "/" or spaces)';
 const NOTES_MESSAGE = `must be a string of at most ${MAX_NOTES_LENGTH} characters`;
+const STATUS_NAME_MESSAGE = 'must be an agent status name (1-127 characters) or null';
 
 /**
  * An agent action: `extend`, `allDone` or `update` of the agent's wrap-up of `contactId` (without
  * it, of the agent's open wrap-up with the soonest deadline). `as: "supervisor"` makes a
- * supervisor the actor. A disposition or notes go with `allDone` and `update` only.
+ * supervisor the actor. A disposition or notes go with `allDone` and `update` only; `nextStatus`
+ * (R19: the status to land in when the wrap-up ends, `null` for the routable status) with `update`
+ * only. Whether the instance has that status is the instance's business, not the format's.
  */
 const agentActionSchema = z
   .strictObject(
@@ -61,6 +65,12 @@ const agentActionSchema = z
         .min(1, { error: 'must be a disposition code (a string)' })
         .optional(),
       notes: z.string({ error: NOTES_MESSAGE }).max(MAX_NOTES_LENGTH, { error: NOTES_MESSAGE }).optional(),
+      nextStatus: z
+        .string({ error: STATUS_NAME_MESSAGE })
+        .min(1, { error: STATUS_NAME_MESSAGE })
+        .max(127, { error: STATUS_NAME_MESSAGE })
+        .nullable()
+        .optional(),
       as: z
         .enum(['supervisor'], { error: 'must be "supervisor" (leave it out when the agent acts)' })
         .optional(),
@@ -70,6 +80,9 @@ const agentActionSchema = z
     },
   )
   .superRefine((value, ctx) => {
+    if (value.action !== 'update' && value.nextStatus !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['nextStatus'], message: 'goes with "update" only' });
+    }
     if (value.action !== 'extend') return;
     for (const field of ['disposition', 'notes'] as const) {
       if (value[field] !== undefined) {

@@ -1,14 +1,15 @@
 /**
- * What agents and supervisors do to an open wrap-up (R5, R6, R17): extend it, end it (All Done),
- * record a disposition and notes. Every entry point (HTTP API, simulator) uses these.
+ * What agents and supervisors do to an open wrap-up (R5, R6, R17, R19): extend it, end it (All
+ * Done), record a disposition and notes, choose the status to land in when it ends. Every entry
+ * point (HTTP API, simulator) uses these.
  *
  * Each action reads the session, decides purely (a refusal changes nothing), writes conditionally
  * on the version read, then acts: arms the new timer, or restores the agent and writes the record.
  */
 import { completeClose, saveStep, timerOf } from './lifecycle';
-import type { Deps } from './ports';
+import type { ChoosableStatus, Deps } from './ports';
 import { VersionConflict } from './ports';
-import { type Actor, closeSession, markHeld, record, type Session } from './session';
+import { type Actor, chooseNextStatus, closeSession, markHeld, record, type Session } from './session';
 
 /** Why an action was refused. */
 export type RefusalCode =
@@ -52,6 +53,23 @@ export class SessionNotFound extends Error {
   }
 }
 
+/**
+ * R19: a status the agent may not choose to land in after wrap-up: the instance has no enabled
+ * status of that name, or it is the wrap-up status itself. Nothing changed.
+ */
+export class UnknownStatus extends Error {
+  constructor(
+    readonly statusName: string,
+    readonly choosable: readonly string[],
+  ) {
+    super(
+      `nextStatus "${statusName}" is not an enabled agent status of the instance an agent may choose ` +
+        `(the wrap-up status excluded); choose one of ${choosable.join(', ') || 'none'}`,
+    );
+    this.name = 'UnknownStatus';
+  }
+}
+
 /** Who asks what of which session. */
 export interface ActionRequest {
   readonly contactId: string;
@@ -59,6 +77,8 @@ export interface ActionRequest {
   readonly by: Actor;
   readonly disposition?: string | undefined;
   readonly notes?: string | undefined;
+  /** R19 (update only): the status to land in when the wrap-up ends; `null` goes back to the routable status. */
+  readonly nextStatus?: string | null | undefined;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -146,26 +166,70 @@ export async function finishWrapUp(deps: Deps, request: ActionRequest): Promise<
   return completeClose(deps, closed);
 }
 
-/** Sets or changes the disposition and notes of an open wrap-up (R17). */
+/**
+ * Sets or changes the disposition and notes of an open wrap-up (R17), and the status the agent
+ * will land in when it ends (R19), without ending it.
+ *
+ * 1. Refuse a closed session, an unknown disposition, and a status the agent may not choose
+ *    (UnknownStatus: not an enabled status of the instance, or the wrap-up status), checked
+ *    against the instance's statuses through `deps.statuses` (cached by the adapter).
+ * 2. Save the changes, each in the history.
+ */
 export async function updateWrapUp(deps: Deps, request: ActionRequest): Promise<Session> {
-  return change(deps, request, (session, now) => {
+  return change(deps, request, async (session, now) => {
     refuseIfClosed(session);
     const disposition = checkedDisposition(session, request.disposition);
+    const nextStatus =
+      request.nextStatus === undefined || request.nextStatus === null
+        ? request.nextStatus
+        : await checkedNextStatus(deps, session.instanceArn, request.nextStatus);
     const changed = [
       disposition === undefined ? '' : 'disposition',
       request.notes === undefined ? '' : 'notes',
     ]
       .filter(Boolean)
       .join(' and ');
-    return record(
-      {
-        ...session,
-        disposition: disposition ?? session.disposition,
-        notes: request.notes ?? session.notes,
-      },
-      { at: now.toISOString(), what: 'UPDATED', by: request.by, detail: changed || 'nothing' },
-    );
+    let updated = session;
+    if (changed !== '' || nextStatus === undefined) {
+      updated = record(
+        {
+          ...session,
+          disposition: disposition ?? session.disposition,
+          notes: request.notes ?? session.notes,
+        },
+        { at: now.toISOString(), what: 'UPDATED', by: request.by, detail: changed || 'nothing' },
+      );
+    }
+    return nextStatus === undefined
+      ? updated
+      : chooseNextStatus(updated, { nextStatus, now, by: request.by });
   });
+}
+
+/**
+ * R19: the statuses an agent may choose to land in after wrap-up, in the instance's order.
+ * @throws Error when no status directory is wired (a deployment without the R19 port).
+ */
+export async function choosableStatuses(
+  deps: Deps,
+  instanceArn: string,
+): Promise<readonly ChoosableStatus[]> {
+  if (deps.statuses === undefined) {
+    throw new Error('No status directory is wired: the statuses an agent may choose are unknown');
+  }
+  return deps.statuses.choosable(instanceArn);
+}
+
+/** R19: `name` if the agent may choose it (matched exactly, as Connect names statuses). */
+async function checkedNextStatus(deps: Deps, instanceArn: string, name: string): Promise<string> {
+  const statuses = await choosableStatuses(deps, instanceArn);
+  if (!statuses.some((status) => status.name === name)) {
+    throw new UnknownStatus(
+      name,
+      statuses.map((status) => status.name),
+    );
+  }
+  return name;
 }
 
 /** The agent's open wrap-ups, soonest deadline first. */
@@ -211,13 +275,13 @@ function checkedDisposition(session: Session, disposition: string | undefined): 
 async function change(
   deps: Deps,
   request: ActionRequest,
-  decide: (session: Session, now: Date) => Session,
+  decide: (session: Session, now: Date) => Session | Promise<Session>,
 ): Promise<Session> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const session = await deps.store.get(request.contactId, request.agentId);
     if (session === undefined) throw new SessionNotFound(request.contactId, request.agentId);
     try {
-      return await deps.store.save(decide(session, deps.clock.now()));
+      return await deps.store.save(await decide(session, deps.clock.now()));
     } catch (error) {
       if (!(error instanceof VersionConflict)) throw error;
     }

@@ -9,18 +9,21 @@
 import type { ContactEvent } from './contact';
 import { type PolicyIndex, PROFILE_TAG, resolveContactPolicy } from './policy';
 import type { Deps, TimerPayload } from './ports';
-import { VersionConflict } from './ports';
+import { StatusUnavailable, VersionConflict } from './ports';
 import { type ConfiguredStatuses, restoreVerdict } from './presence';
 import {
+  chooseNextStatus,
   closeByAgentActivity,
   closeBySystem,
   closeSession,
   contactAttributesOf,
+  hasLaterChoice,
   heldSince,
   markAttributesWritten,
   markHeld,
   markRestored,
   openSession,
+  restoreTargetOf,
   type Session,
 } from './session';
 import { stepTimer } from './timer';
@@ -442,7 +445,9 @@ export async function completeClose(
         ? undefined
         : await restoreVerdict(deps, session.instanceArn, session.agentId, heldSince(session));
     if (others > 0 || (verdict !== undefined && !verdict.restore)) {
-      // R12: the agent stays in wrap-up until their last open session ends.
+      // R12: the agent stays in wrap-up until their last open session ends; R19: a status they
+      // chose here goes with them to the wrap-ups still open, so the latest choice is not lost.
+      if (others > 0) await handOverChoice(deps, session);
       const detail =
         verdict !== undefined && !verdict.restore
           ? verdict.detail
@@ -451,9 +456,9 @@ export async function completeClose(
         s.restore === 'PENDING' ? markRestored(s, deps.clock.now(), 'SKIPPED', detail) : undefined,
       );
     } else {
-      await deps.agents.set(session.instanceArn, session.agentId, 'ROUTABLE');
+      const detail = await restoreAgent(deps, session);
       session = await saveStep(deps, session, (s) =>
-        s.restore === 'PENDING' ? markRestored(s, deps.clock.now(), 'DONE') : undefined,
+        s.restore === 'PENDING' ? markRestored(s, deps.clock.now(), 'DONE', detail) : undefined,
       );
     }
   }
@@ -475,6 +480,62 @@ export async function completeClose(
     );
   }
   return session;
+}
+
+/**
+ * R19: puts the agent in the status they chose (else the routable status). A chosen status the
+ * instance no longer offers (deleted, disabled since) falls back to the routable status: the agent
+ * is never left in wrap-up for it (R15). Returns what the history says of it.
+ */
+async function restoreAgent(deps: Deps, session: Session): Promise<string | undefined> {
+  const target = restoreTargetOf(session);
+  if (target === 'ROUTABLE' || target === 'WRAP_UP') {
+    await deps.agents.set(session.instanceArn, session.agentId, 'ROUTABLE');
+    return undefined;
+  }
+  try {
+    await deps.agents.set(session.instanceArn, session.agentId, target);
+    return `to ${target.name}, the agent's choice`;
+  } catch (error) {
+    if (!(error instanceof StatusUnavailable)) throw error;
+    deps.log.warn('The status the agent chose cannot be set; restoring the routable status', {
+      contactId: session.contactId,
+      agentId: session.agentId,
+      nextStatus: target.name,
+      error: error.message,
+    });
+    await deps.agents.set(session.instanceArn, session.agentId, 'ROUTABLE');
+    return `to the routable status: ${target.name}, the agent's choice, cannot be set`;
+  }
+}
+
+/**
+ * R12, R19: the session closes while others of the agent are open: its choice of status goes to
+ * each of them that has no choice or an older one, so the latest choice applies when the last one
+ * ends. A session that closed meanwhile is left alone (its own close decides).
+ */
+async function handOverChoice(deps: Deps, closing: Session): Promise<void> {
+  if (closing.nextStatus === undefined) return;
+  const nextStatus = closing.nextStatus;
+  const chosenAt = new Date(closing.nextStatusAt ?? closing.updatedAt);
+  const others = (await deps.store.listOpenByAgent(closing.agentId)).filter(
+    (other) => other.contactId !== closing.contactId && other.state === 'WRAP_UP',
+  );
+  for (const candidate of others) {
+    const current = await deps.store.get(candidate.contactId, candidate.agentId);
+    if (current === undefined) continue;
+    await saveStep(deps, current, (s) =>
+      s.state === 'WRAP_UP' && hasLaterChoice(closing, s)
+        ? chooseNextStatus(s, {
+            nextStatus,
+            now: deps.clock.now(),
+            chosenAt,
+            by: 'system',
+            detail: `chosen on contact ${closing.contactId}, which ended first`,
+          })
+        : undefined,
+    );
+  }
 }
 
 /**

@@ -115,12 +115,51 @@ export interface ContactRecords {
   write(instanceArn: string, contactId: string, attributes: Record<string, string>): Promise<void>;
 }
 
-/** Which configured status an agent is put in. */
-export type TargetStatus = 'WRAP_UP' | 'ROUTABLE';
+/**
+ * Which status an agent is put in: the configured wrap-up or routable status, or (R19) a status
+ * of the instance the agent chose, by name, to land in when their wrap-up ends.
+ */
+export type TargetStatus = 'WRAP_UP' | 'ROUTABLE' | { readonly name: string };
 
 /** Connect agent statuses (PutUserStatus). */
 export interface AgentStatus {
+  /**
+   * @throws StatusUnavailable when a status named by the agent (R19) is not, or no longer, an
+   *   enabled status of the instance.
+   */
   set(instanceArn: string, agentId: string, status: TargetStatus): Promise<void>;
+}
+
+/**
+ * R19: a status named by the agent could not be set: the instance has no such status (any more),
+ * or it is disabled. The restore then falls back to the routable status rather than leave the
+ * agent in wrap-up (R15).
+ */
+export class StatusUnavailable extends Error {
+  constructor(
+    readonly statusName: string,
+    detail: string,
+  ) {
+    super(`Agent status "${statusName}" cannot be set: ${detail}`);
+    this.name = 'StatusUnavailable';
+  }
+}
+
+/** The type of an agent status, as Connect names it. */
+export type AgentStatusType = 'ROUTABLE' | 'CUSTOM' | 'OFFLINE';
+
+/** An agent status an agent may choose to land in after wrap-up (R19). */
+export interface ChoosableStatus {
+  readonly name: string;
+  readonly type: AgentStatusType;
+}
+
+/**
+ * R19: the statuses of the instance an agent may choose to land in after wrap-up: its enabled
+ * statuses, the wrap-up status left out. Adapters cache the list (it changes rarely).
+ */
+export interface StatusDirectory {
+  choosable(instanceArn: string): Promise<readonly ChoosableStatus[]>;
 }
 
 /**
@@ -164,4 +203,6 @@ export interface Deps {
   readonly killSwitch?: KillSwitch | undefined;
   /** R8, R11: absent means every restore goes ahead (the agent's choices are not checked). */
   readonly presence?: AgentPresence | undefined;
+  /** R19: the statuses an agent may choose to land in; absent, a choice is refused. */
+  readonly statuses?: StatusDirectory | undefined;
 }

@@ -148,7 +148,10 @@ export class ConnectGate {
   }
 }
 
-/** AgentStatus through the gate: a restore is a RESTORE, putting an agent in wrap-up a HOLD. */
+/**
+ * AgentStatus through the gate: putting an agent in wrap-up is a HOLD; every other status (the
+ * routable one, or the one the agent chose to land in, R19) ends a wrap-up: a RESTORE.
+ */
 export class GatedAgentStatus implements AgentStatus {
   constructor(
     private readonly inner: AgentStatus,
@@ -156,7 +159,7 @@ export class GatedAgentStatus implements AgentStatus {
   ) {}
 
   set(instanceArn: string, agentId: string, status: TargetStatus): Promise<void> {
-    return this.gate.call(status === 'ROUTABLE' ? 'RESTORE' : 'HOLD', 'PutUserStatus', () =>
+    return this.gate.call(status === 'WRAP_UP' ? 'HOLD' : 'RESTORE', 'PutUserStatus', () =>
       this.inner.set(instanceArn, agentId, status),
     );
   }

@@ -3,6 +3,7 @@
  * the transition appended to its history; none reads a clock or touches AWS.
  */
 import type { Channel, Policy } from './config';
+import type { TargetStatus } from './ports';
 
 export type SessionState = 'WRAP_UP' | 'CLOSED_COMPLETE';
 
@@ -37,6 +38,7 @@ export interface HistoryEntry {
     | 'TIMER_ARMED'
     | 'EXTENDED'
     | 'UPDATED'
+    | 'NEXT_STATUS_CHOSEN'
     | 'CLOSED'
     | 'ROUTABLE_STATUS_RESTORED'
     | 'RESTORE_SKIPPED'
@@ -68,6 +70,13 @@ export interface Session {
   /** One of the policy's disposition codes, chosen by the agent (or the timeout default, R7). */
   readonly disposition?: string | undefined;
   readonly notes?: string | undefined;
+  /**
+   * R19: the status the agent chose to land in when the wrap-up ends (a status name of the
+   * instance), instead of the routable status; undefined when none was chosen.
+   */
+  readonly nextStatus?: string | undefined;
+  /** When `nextStatus` was chosen (ISO-8601): with several open wrap-ups the latest choice wins (R12). */
+  readonly nextStatusAt?: string | undefined;
   /** The agent has been put in the wrap-up status. */
   readonly wrapUpStatusSet: boolean;
   /** The end timer for the current deadline exists (or none is needed: `untimed`). */
@@ -246,6 +255,55 @@ export function closeByAgentActivity(
   });
 }
 
+/**
+ * R19: records the status the agent will land in when the wrap-up ends (`null` clears the choice:
+ * back to the routable status). `at` is when the choice was made, which decides between the
+ * choices of several wrap-ups (R12: the latest applies).
+ */
+export function chooseNextStatus(
+  session: Session,
+  choice: {
+    readonly nextStatus: string | null;
+    /** When the change is recorded. */
+    readonly now: Date;
+    /** When the agent made the choice (default `now`; earlier when handed over from another wrap-up). */
+    readonly chosenAt?: Date;
+    readonly by: Actor;
+    readonly detail?: string;
+  },
+): Session {
+  const chosenAt = (choice.chosenAt ?? choice.now).toISOString();
+  return record(
+    {
+      ...session,
+      nextStatus: choice.nextStatus ?? undefined,
+      nextStatusAt: choice.nextStatus === null ? undefined : chosenAt,
+    },
+    {
+      at: choice.now.toISOString(),
+      what: 'NEXT_STATUS_CHOSEN',
+      by: choice.by,
+      detail:
+        (choice.nextStatus === null ? 'routable status' : choice.nextStatus) +
+        (choice.detail === undefined ? '' : ` (${choice.detail})`),
+    },
+  );
+}
+
+/**
+ * R12, R19: whether `from`'s choice of status is later than `to`'s, so that handing it over keeps
+ * the latest choice when `from` closes before `to`.
+ */
+export function hasLaterChoice(from: Session, to: Session): boolean {
+  if (from.nextStatus === undefined || from.nextStatusAt === undefined) return false;
+  return to.nextStatusAt === undefined || Date.parse(from.nextStatusAt) > Date.parse(to.nextStatusAt);
+}
+
+/** R19: where the agent goes when this wrap-up restores them: their choice, else the routable status. */
+export function restoreTargetOf(session: Session): TargetStatus {
+  return session.nextStatus === undefined ? 'ROUTABLE' : { name: session.nextStatus };
+}
+
 /** When the agent was put in the wrap-up status (the start, when not recorded). */
 export function heldSince(session: Session): Date {
   const held = session.history.find((entry) => entry.what === 'WRAP_UP_STATUS_SET');
@@ -266,6 +324,8 @@ export function contactAttributesOf(session: Session): Record<string, string> {
   }
   if (session.disposition !== undefined) attributes.acw_disposition = session.disposition;
   if (session.notes !== undefined) attributes.acw_notes = session.notes;
+  // R19: the status the agent chose to land in (absent: the routable status).
+  if (session.nextStatus !== undefined) attributes.acw_next_status = session.nextStatus;
   return attributes;
 }
 

@@ -23,7 +23,9 @@ export const API_ROUTES = [
   { method: 'POST', path: '/v1/me/wrap-ups/{contactId}/extend', audience: 'agent' },
   { method: 'POST', path: '/v1/me/wrap-ups/{contactId}/done', audience: 'agent' },
   { method: 'PUT', path: '/v1/me/wrap-ups/{contactId}', audience: 'agent' },
+  { method: 'GET', path: '/v1/me/statuses', audience: 'agent' },
   { method: 'GET', path: '/v1/wrap-ups', audience: 'supervisor' },
+  { method: 'PUT', path: '/v1/wrap-ups/{contactId}/{agentId}', audience: 'supervisor' },
   { method: 'POST', path: '/v1/wrap-ups/{contactId}/{agentId}/extend', audience: 'supervisor' },
   { method: 'POST', path: '/v1/wrap-ups/{contactId}/{agentId}/done', audience: 'supervisor' },
 ] as const satisfies readonly ApiRoute[];

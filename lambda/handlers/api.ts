@@ -6,21 +6,25 @@
  *    resolved to the Connect user id; the groups claim says whether they are a supervisor;
  * 2. validates path, query and body (strict schemas, size limits), naming the bad field;
  * 3. calls the core action (lambda/core/actions.ts) and maps the result or the typed error to
- *    a status: 404 for a session that is not the caller's, 409 with the refusal code, never a raw error.
+ *    a status: 404 for a session that is not the caller's, 409 with the refusal code, 400
+ *    UNKNOWN_STATUS for a status the agent may not choose (R19), never a raw error.
  */
 import { ConnectClient } from '@aws-sdk/client-connect';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
+import { ConnectStatusDirectory } from '../adapters/connect-status-directory';
 import { ConnectUserDirectory, type ConnectUsers, UnknownConnectUser } from '../adapters/connect-users';
 import {
   ActionRefused,
   type ActionRequest,
   allOpenWrapUps,
+  choosableStatuses,
   extendWrapUp,
   finishWrapUp,
   MAX_NOTES_LENGTH,
   openWrapUpsOf,
   SessionNotFound,
+  UnknownStatus,
   updateWrapUp,
 } from '../core/actions';
 import { type AcwConfig, parseAcwConfig } from '../core/config';
@@ -80,6 +84,20 @@ const wrapUpBody = z.strictObject({
     .optional(),
 });
 type WrapUpBody = z.output<typeof wrapUpBody>;
+const STATUS_NAME_MESSAGE = 'nextStatus must be an agent status name (1-127 characters) or null';
+/**
+ * Body of PUT: a disposition, notes, and (R19) the status to land in when the wrap-up ends
+ * (`null`: back to the routable status); at least one of them.
+ */
+const updateBody = z.strictObject({
+  ...wrapUpBody.shape,
+  nextStatus: z
+    .string({ error: STATUS_NAME_MESSAGE })
+    .min(1, { error: STATUS_NAME_MESSAGE })
+    .max(127, { error: STATUS_NAME_MESSAGE })
+    .nullable()
+    .optional(),
+});
 const emptyBody = z.strictObject({});
 const supervisorQuery = z.strictObject({
   queueId: z
@@ -122,6 +140,13 @@ async function dispatch(deps: ApiHandlerDeps, route: ApiRoute, event: Event, use
       wrapUps: (await openWrapUpsOf(core, userId)).map((s) => view(s, now())),
     };
   }
+  if (key === 'GET /v1/me/statuses') {
+    // R19: what the "After wrap-up" picker offers; from the instance, cached by the adapter.
+    const instanceArn = deps.app.config.instanceArn;
+    if (instanceArn === undefined) throw new Error('The API is not configured with an instance ARN');
+    const statuses = await choosableStatuses(core, instanceArn);
+    return { serverTime: now().toISOString(), statuses: statuses.map(({ name, type }) => ({ name, type })) };
+  }
   if (key === 'GET /v1/wrap-ups') {
     const query = parse(supervisorQuery, event.queryStringParameters ?? {});
     const sessions = await allOpenWrapUps(
@@ -151,11 +176,15 @@ async function dispatch(deps: ApiHandlerDeps, route: ApiRoute, event: Event, use
       ...withoutUndefined(parse(wrapUpBody, bodyOf(event, true))),
     });
   } else {
-    const body = parse(wrapUpBody, bodyOf(event, false));
-    if (body.disposition === undefined && body.notes === undefined) {
-      throw new HttpError(400, 'BAD_REQUEST', 'body must set disposition, notes or both');
+    const body = parse(updateBody, bodyOf(event, false));
+    if (body.disposition === undefined && body.notes === undefined && body.nextStatus === undefined) {
+      throw new HttpError(400, 'BAD_REQUEST', 'body must set disposition, notes or nextStatus');
     }
-    session = await updateWrapUp(core, { ...request, ...withoutUndefined(body) });
+    session = await updateWrapUp(core, {
+      ...request,
+      ...withoutUndefined(body),
+      ...(body.nextStatus === undefined ? {} : { nextStatus: body.nextStatus }),
+    });
   }
   return { serverTime: now().toISOString(), wrapUp: view(session, now()) };
 }
@@ -207,6 +236,8 @@ export function view(session: Session, now: Date) {
     showCountdown: policy.showCountdown,
     disposition: session.disposition ?? null,
     notes: session.notes ?? null,
+    /** R19: the status the agent will land in when the wrap-up ends; null: the routable status. */
+    nextStatus: session.nextStatus ?? null,
     endReason: session.endReason ?? null,
   };
 }
@@ -314,6 +345,7 @@ function failure(error: unknown, event: Event, log: App['deps']['log']): Result 
     });
   }
   if (error instanceof SessionNotFound) return answer(404, { error: 'NOT_FOUND' });
+  if (error instanceof UnknownStatus) return answer(400, { error: 'UNKNOWN_STATUS', message: error.message });
   if (error instanceof ActionRefused) return answer(409, { error: error.code, message: error.message });
   if (error instanceof VersionConflict) {
     return answer(
@@ -340,11 +372,24 @@ export const handler = (event: Event): Promise<Result> => {
   deployed ??= (() => {
     const app = deployedApp();
     const config = parseAcwConfig(JSON.parse(requireEnv(ENV.config)));
-    const users = new ConnectUserDirectory({
-      client: new ConnectClient({ region: process.env.AWS_REGION, retryMode: 'adaptive', maxAttempts: 3 }),
-      instanceArn: requireEnv(ENV.instanceArn),
+    // SearchUsers and SearchAgentStatuses have their own quotas, not PutUserStatus's: their own
+    // client, outside the quota gate.
+    const client = new ConnectClient({
+      region: process.env.AWS_REGION,
+      retryMode: 'adaptive',
+      maxAttempts: 3,
     });
-    return makeApiHandler({ app, users, clock: app.deps.clock, api: config.api });
+    const users = new ConnectUserDirectory({ client, instanceArn: requireEnv(ENV.instanceArn) });
+    const statuses = new ConnectStatusDirectory({
+      client,
+      wrapUpStatus: app.config.statuses?.wrapUp ?? config.wrapUpStatus,
+    });
+    return makeApiHandler({
+      app: { ...app, deps: { ...app.deps, statuses } },
+      users,
+      clock: app.deps.clock,
+      api: config.api,
+    });
   })();
   return deployed(event);
 };

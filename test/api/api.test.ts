@@ -312,7 +312,7 @@ describe('bad requests: 400 naming the field', () => {
       /notes must be at most 2000 characters/,
     ],
     ['a body over 8 KB', { notes: 'n'.repeat(9000) }, /body must be at most 8192 bytes/],
-    ['nothing to set', {}, /body must set disposition, notes or both/],
+    ['nothing to set', {}, /body must set disposition, notes or nextStatus/],
   ])('PUT with %s', async (_name, body, message) => {
     const contactId = await wrapUp(AGENT_A, { dispositionCodes: CODES });
 

@@ -207,6 +207,21 @@ describe('AgentApi', () => {
     );
   });
 
+  it('R19: lets the API function search the agent statuses of this instance only (SearchAgentStatuses), and no other function', () => {
+    const { stack, template } = synth();
+    const role = logicalId(stack.agentApi.function.role);
+
+    const search = resourcesAllowed(template, role, 'connect:SearchAgentStatuses');
+
+    expect(search).toHaveLength(2);
+    expect(search).toEqual(
+      expect.arrayContaining([{ Ref: 'ConnectInstanceArn' }, underInstance('/agent-state/*')]),
+    );
+    const others = [stack.sweep.function.role].map(logicalId);
+    for (const other of others)
+      expect(resourcesAllowed(template, other, 'connect:SearchAgentStatuses')).toEqual([]);
+  });
+
   it('outputs the API URL, the user pool id and the app client id', () => {
     const { template } = synth();
 

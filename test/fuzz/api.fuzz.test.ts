@@ -73,7 +73,16 @@ async function world() {
     await store.create(markHeld(session, STARTED, true, true));
   }
   const app = {
-    deps: t.deps,
+    // R19: the instance's statuses an agent may choose (the wrap-up status left out).
+    deps: {
+      ...t.deps,
+      statuses: {
+        choosable: async () => [
+          { name: 'Available', type: 'ROUTABLE' as const },
+          { name: 'Lunch', type: 'CUSTOM' as const },
+        ],
+      },
+    },
     config: { instanceArn: INSTANCE_ARN, policies: indexPolicies(parseAcwConfig({}).policies) },
   };
   return { ...t, scan, handler: makeApiHandler({ app, users: new FakeUsers(), clock: t.clock }) };
@@ -156,6 +165,10 @@ const wrapUpBody = fc.record(
     notes: fc.oneof(
       { weight: 3, arbitrary: fc.string({ maxLength: 40 }) },
       { weight: 1, arbitrary: fc.oneof(fc.constant('n'.repeat(2_001)), oddValue) },
+    ),
+    nextStatus: fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom('Lunch', 'Available', 'Wrap Up', 'Gardening', null, '') },
+      { weight: 1, arbitrary: oddValue },
     ),
     extra: oddValue,
   },

@@ -221,7 +221,7 @@ describe('simulated Amazon Connect', () => {
     return { clock, sim, client: sim.client() };
   };
 
-  it('lists Available (ROUTABLE), Offline, the wrap-up status and the agents’ own statuses', async () => {
+  it('lists Available (ROUTABLE), Offline, the wrap-up status, Lunch, Break, Training (R19) and the agents’ own statuses', async () => {
     const { client } = connect();
     const page = await client.send(
       new ListAgentStatusesCommand({ InstanceId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee' }),
@@ -231,6 +231,8 @@ describe('simulated Amazon Connect', () => {
       ['Offline', 'OFFLINE'],
       ['Wrap Up', 'CUSTOM'],
       ['Lunch', 'CUSTOM'],
+      ['Break', 'CUSTOM'],
+      ['Training', 'CUSTOM'],
     ]);
   });
 

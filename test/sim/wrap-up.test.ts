@@ -296,6 +296,7 @@ describe('the output', () => {
         'mode',
         'disposition',
         'notes',
+        'nextStatus',
       ]);
       for (const time of [session.startedAt, session.deadline, session.endedAt])
         expect(time).toMatch(ISO_UTC);

@@ -24,6 +24,7 @@ export function aWrapUp(overrides: Partial<WrapUp> = {}): WrapUp {
     showCountdown: true,
     disposition: null,
     notes: null,
+    nextStatus: null,
     endReason: null,
     queueName: null,
     agentName: null,

@@ -10,8 +10,10 @@ import type { ClockSample } from './logic/clock';
 import { ApiError, type Failure } from './logic/errors';
 import {
   MalformedAnswer,
+  parseStatusList,
   parseWrapUpList,
   parseWrapUpResult,
+  type StatusList,
   type WrapUpList,
   type WrapUpResult,
 } from './logic/wrap-up';
@@ -52,6 +54,8 @@ export interface Answer<T> {
 export interface WrapUpChanges {
   readonly disposition?: string;
   readonly notes?: string;
+  /** R19 (PUT only): the status to land in after wrap-up; null: the routable status. */
+  readonly nextStatus?: string | null;
 }
 
 /** The API's routes, one method each. */
@@ -94,7 +98,12 @@ export class ApiClient {
     );
   }
 
-  /** `PUT /v1/me/wrap-ups/{contactId}`: sets the disposition and/or notes. */
+  /** `GET /v1/me/statuses` (R19): the statuses the agent may choose to land in after wrap-up. */
+  statuses(): Promise<Answer<StatusList>> {
+    return this.call('GET', '/v1/me/statuses', { agent: true }, parseStatusList);
+  }
+
+  /** `PUT /v1/me/wrap-ups/{contactId}`: sets the disposition, the notes and/or (R19) the next status. */
   update(contactId: string, changes: WrapUpChanges): Promise<Answer<WrapUpResult>> {
     return this.call(
       'PUT',

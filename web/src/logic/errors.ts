@@ -41,6 +41,7 @@ export type FailureCode =
   | 'EARLY_END_FORBIDDEN'
   | 'DISPOSITION_REQUIRED'
   | 'UNKNOWN_DISPOSITION'
+  | 'UNKNOWN_STATUS'
   | 'NOT_FOUND'
   | 'FORBIDDEN'
   | 'AGENT_MISMATCH'
@@ -72,6 +73,7 @@ const KNOWN_CODES = new Set<string>([
   'EARLY_END_FORBIDDEN',
   'DISPOSITION_REQUIRED',
   'UNKNOWN_DISPOSITION',
+  'UNKNOWN_STATUS',
   'NOT_FOUND',
   'FORBIDDEN',
   'AGENT_MISMATCH',
@@ -133,6 +135,8 @@ export function failureWords(failure: Failure, audience: Audience = 'agent'): Fa
       return words('Choose a disposition before ending the wrap-up.');
     case 'UNKNOWN_DISPOSITION':
       return words('That disposition is not offered for this wrap-up any more. Choose another one.');
+    case 'UNKNOWN_STATUS':
+      return words('That status cannot be chosen any more (it was removed or disabled). Choose another one.');
     case 'NOT_FOUND':
       return words('This wrap-up was not found: it has probably just ended.');
     case 'FORBIDDEN':

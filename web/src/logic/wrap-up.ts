@@ -36,6 +36,8 @@ export interface WrapUp {
   readonly showCountdown: boolean;
   readonly disposition: string | null;
   readonly notes: string | null;
+  /** R19: the status the agent will land in when the wrap-up ends; null: the routable status. */
+  readonly nextStatus: string | null;
   readonly endReason: string | null;
   /** Display names, shown instead of the ids when the API sends them. */
   readonly queueName: string | null;
@@ -153,6 +155,8 @@ export function parseWrapUp(value: unknown, path = 'wrapUp'): WrapUp {
     showCountdown: boolean(o, 'showCountdown', path),
     disposition: nullableString(o, 'disposition', path),
     notes: nullableString(o, 'notes', path),
+    // An API from before R19 sends none: the routable status.
+    nextStatus: nullableString(o, 'nextStatus', path),
     endReason: nullableString(o, 'endReason', path),
     queueName: nullableString(o, 'queueName', path),
     agentName: nullableString(o, 'agentName', path),
@@ -174,6 +178,72 @@ export function parseWrapUpList(body: unknown): WrapUpList {
 export function parseWrapUpResult(body: unknown): WrapUpResult {
   const o = object(body, 'body');
   return { serverTime: time(o, 'serverTime', 'body'), wrapUp: parseWrapUp(o.wrapUp) };
+}
+
+/** R19: an agent status the agent may choose to land in after wrap-up. */
+export interface StatusChoice {
+  readonly name: string;
+  readonly type: 'ROUTABLE' | 'CUSTOM' | 'OFFLINE';
+}
+
+/** `GET /v1/me/statuses`. */
+export interface StatusList {
+  readonly serverTime: string;
+  readonly statuses: readonly StatusChoice[];
+}
+
+const STATUS_TYPES: readonly StatusChoice['type'][] = ['ROUTABLE', 'CUSTOM', 'OFFLINE'];
+
+/** Checks `GET /v1/me/statuses`. */
+export function parseStatusList(body: unknown): StatusList {
+  const o = object(body, 'body');
+  const list = o.statuses;
+  if (!Array.isArray(list)) throw new MalformedAnswer('body.statuses', 'must be a list');
+  return {
+    serverTime: time(o, 'serverTime', 'body'),
+    statuses: list.map((entry, i) => {
+      const path = `statuses[${i}]`;
+      const status = object(entry, path);
+      const type = string(status, 'type', path);
+      if (!STATUS_TYPES.includes(type as StatusChoice['type'])) {
+        throw new MalformedAnswer(`${path}.type`, 'must be ROUTABLE, CUSTOM or OFFLINE');
+      }
+      return { name: string(status, 'name', path), type: type as StatusChoice['type'] };
+    }),
+  };
+}
+
+/** One option of the "After wrap-up" picker: `value` null is the routable status (no choice). */
+export interface NextStatusOption {
+  readonly value: string | null;
+  readonly label: string;
+}
+
+/**
+ * R19: the "After wrap-up" picker's options: first the default, the routable status (named after
+ * the instance's first ROUTABLE status, "Available" when the list has none), then every other status
+ * an agent may choose. A chosen status the list no longer has stays shown, so the picker never
+ * silently shows another choice than the saved one.
+ */
+export function nextStatusOptions(
+  statuses: readonly StatusChoice[],
+  chosen: string | null,
+): NextStatusOption[] {
+  const routable = statuses.find((status) => status.type === 'ROUTABLE')?.name ?? 'Available';
+  const options: NextStatusOption[] = [{ value: null, label: routable }];
+  for (const status of statuses) {
+    if (status.name === routable) continue;
+    options.push({ value: status.name, label: status.name });
+  }
+  if (chosen !== null && chosen !== routable && !options.some((option) => option.value === chosen)) {
+    options.push({ value: chosen, label: chosen });
+  }
+  return options;
+}
+
+/** R19: what the board and the card say the agent lands in: their choice, else the routable status. */
+export function nextStatusLabel(wrapUp: Pick<WrapUp, 'nextStatus'>, routable = 'Available'): string {
+  return wrapUp.nextStatus ?? `${routable} (default)`;
 }
 
 /** A wrap-up's identity: one agent's leg of one contact. */

@@ -1,7 +1,7 @@
 /**
  * The supervisor board: everyone in wrap-up (agent, queue, channel, time left, extensions used,
- * disposition set or not), filtered by queue, with Extend and End per row and the same refusals
- * as agents get. Refreshed every few seconds; the filter is kept in the URL (`?queue=`).
+ * disposition set or not, and the status they will land in after it, R19), filtered by queue,
+ * with Extend and End per row and the same refusals as agents get. Refreshed every few seconds; the filter is kept in the URL (`?queue=`).
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiClient } from '../api';
@@ -13,7 +13,7 @@ import { type ActionContext, doneState, extendState, isExpired } from '../logic/
 import { formatClock, secondsLeft as secondsLeftOn, spokenDuration } from '../logic/clock';
 import { failureOf, failureWords } from '../logic/errors';
 import { REFRESH } from '../logic/refresh';
-import { channelLabel, keyOf, modeLabel, queueLabel, type WrapUp } from '../logic/wrap-up';
+import { channelLabel, keyOf, modeLabel, nextStatusLabel, queueLabel, type WrapUp } from '../logic/wrap-up';
 import { LiveRegion, SignInPanel, useAnnouncer, useAuthStatus, useFeed, useNow } from './common';
 
 interface RowMessage {
@@ -181,6 +181,7 @@ export function Board({ config }: { config: WebConfig }) {
                     <th scope="col">Time left</th>
                     <th scope="col">Extensions used</th>
                     <th scope="col">Disposition</th>
+                    <th scope="col">After wrap-up</th>
                     <th scope="col">Actions</th>
                   </tr>
                 </thead>
@@ -255,6 +256,9 @@ export function Board({ config }: { config: WebConfig }) {
                               )}
                             </>
                           )}
+                        </td>
+                        <td class="nowrap" data-testid="next-status">
+                          {nextStatusLabel(wrapUp)}
                         </td>
                         <td class="row-actions">
                           <button

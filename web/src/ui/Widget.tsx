@@ -15,7 +15,7 @@ import { actionBody, isExpired } from '../logic/buttons';
 import { secondsLeft as secondsLeftOn } from '../logic/clock';
 import { failureOf, failureWords } from '../logic/errors';
 import { gone, newlyOpened } from '../logic/refresh';
-import { channelLabel, keyOf, type WrapUp } from '../logic/wrap-up';
+import { channelLabel, keyOf, type StatusChoice, type WrapUp } from '../logic/wrap-up';
 import { connectAgentPort } from '../ports/index';
 import { LocalAgentMissing, localAgentOf } from '../ports/local';
 import { LiveRegion, SignInPanel, useAnnouncer, useAuthStatus, useFeed, useNow } from './common';
@@ -23,6 +23,8 @@ import { LocalAgentPicker } from './LocalAgentPicker';
 import { type CardMessage, type Draft, WrapUpCard } from './WrapUpCard';
 
 const EMPTY_DRAFT: Draft = { disposition: null, notes: null };
+/** R19: how long after a failed load of the statuses an agent may choose it is tried again, ms. */
+const STATUS_RETRY_MS = 30_000;
 
 /** The widget, once config.json is loaded. */
 export function Widget({ config }: { config: WebConfig }) {
@@ -85,6 +87,8 @@ function SignedInWidget({
   const [messages, setMessages] = useState<ReadonlyMap<string, CardMessage>>(new Map());
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const [queueNames, setQueueNames] = useState<ReadonlyMap<string, string>>(new Map());
+  // R19: the statuses the agent may choose to land in after wrap-up (loaded once signed in).
+  const [statuses, setStatuses] = useState<readonly StatusChoice[] | undefined>(undefined);
   const previousSeconds = useRef(new Map<string, number>());
   const previousList = useRef<readonly WrapUp[] | undefined>(undefined);
 
@@ -135,6 +139,31 @@ function SignedInWidget({
     if (!auth.interactive || authStatus === 'signed-in') feed.start();
     return () => feed.stop();
   }, [auth, feed, authStatus]);
+
+  // R19: the "After wrap-up" choices, once signed in; the server caches them, one load is enough.
+  useEffect(() => {
+    if (auth.interactive && authStatus !== 'signed-in') return;
+    let closed = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const load = () =>
+      api.statuses().then(
+        (answer) => {
+          if (!closed) setStatuses(answer.data.statuses);
+        },
+        () => {
+          // Without the list the picker offers the routable status only (the wrap-up itself
+          // works); the list is asked for again a little later.
+          if (closed) return;
+          setStatuses((known) => known ?? []);
+          retry = setTimeout(load, STATUS_RETRY_MS);
+        },
+      );
+    void load();
+    return () => {
+      closed = true;
+      if (retry !== undefined) clearTimeout(retry);
+    };
+  }, [api, auth, authStatus]);
 
   // Announce wrap-ups that appear or end.
   useEffect(() => {
@@ -231,6 +260,31 @@ function SignedInWidget({
     }
   };
 
+  /** R19: saves the status to land in after wrap-up at once; the wrap-up goes on. */
+  const chooseNextStatus = async (wrapUp: WrapUp, nextStatus: string | null) => {
+    const key = keyOf(wrapUp);
+    setBusy((all) => new Set(all).add(key));
+    setMessage(key, undefined);
+    try {
+      const answer = await api.update(wrapUp.contactId, { nextStatus });
+      feed.applyResult(answer);
+      const landing = answer.data.wrapUp.nextStatus;
+      const text =
+        landing === null ? 'After wrap-up: back to the routable status.' : `After wrap-up: ${landing}.`;
+      setMessage(key, { tone: 'ok', text });
+      announce(text);
+    } catch (error) {
+      setMessage(key, { tone: 'error', text: failureWords(failureOf(error), 'agent').text });
+      void feed.refresh();
+    } finally {
+      setBusy((all) => {
+        const next = new Set(all);
+        next.delete(key);
+        return next;
+      });
+    }
+  };
+
   const failure = state.failure === undefined ? undefined : failureWords(state.failure, 'agent');
   const needsSignIn = auth.interactive && (authStatus !== 'signed-in' || failure?.signIn === true);
   const stale = state.updatedAt !== undefined && now - state.updatedAt > 20_000;
@@ -289,6 +343,8 @@ function SignedInWidget({
               busy={busy.has(key)}
               message={messages.get(key)}
               queueNames={queueNames}
+              statuses={statuses}
+              onNextStatus={(nextStatus) => void chooseNextStatus(wrapUp, nextStatus)}
               onDraft={(draft) => setDraft(key, draft)}
               onExtend={() => void act(wrapUp, 'extend')}
               onDone={() => void act(wrapUp, 'done')}

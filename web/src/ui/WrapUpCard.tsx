@@ -1,5 +1,6 @@
 /**
- * One open wrap-up in the agent's widget: channel, queue, countdown (or "no time limit"),
+ * One open wrap-up in the agent's widget: channel, queue, countdown (or "no time limit") and
+ * beside it the "After wrap-up" picker (R19: the status to land in, saved as soon as chosen),
  * extensions left, mode; Extend and All Done with the reason when disabled; the disposition
  * picker; notes with the limit; Save. Every state is said in words, never colour alone.
  */
@@ -16,7 +17,14 @@ import {
   saveState,
 } from '../logic/buttons';
 import { formatClock, spokenDuration } from '../logic/clock';
-import { channelLabel, modeLabel, queueLabel, type WrapUp } from '../logic/wrap-up';
+import {
+  channelLabel,
+  modeLabel,
+  nextStatusOptions,
+  queueLabel,
+  type StatusChoice,
+  type WrapUp,
+} from '../logic/wrap-up';
 
 /** What the agent typed or chose and has not saved. */
 export interface Draft {
@@ -41,6 +49,10 @@ export interface WrapUpCardProps {
   readonly busy: boolean;
   readonly message: CardMessage | undefined;
   readonly queueNames: ReadonlyMap<string, string>;
+  /** R19: the statuses the agent may choose (GET /v1/me/statuses); undefined until loaded. */
+  readonly statuses: readonly StatusChoice[] | undefined;
+  /** R19: the agent chose where to land after wrap-up (null: the routable status). */
+  readonly onNextStatus: (nextStatus: string | null) => void;
   readonly onDraft: (draft: Draft) => void;
   readonly onExtend: () => void;
   readonly onDone: () => void;
@@ -82,7 +94,16 @@ export function WrapUpCard(props: WrapUpCardProps) {
         </p>
       </header>
 
-      <Countdown wrapUp={wrapUp} secondsLeft={secondsLeft} expired={expired} />
+      <div class="countdown-row">
+        <Countdown wrapUp={wrapUp} secondsLeft={secondsLeft} expired={expired} />
+        <NextStatusPicker
+          id={`${id}-next-status`}
+          wrapUp={wrapUp}
+          statuses={props.statuses}
+          busy={props.busy}
+          onChange={props.onNextStatus}
+        />
+      </div>
 
       <dl class="facts">
         <div>
@@ -204,6 +225,52 @@ export function WrapUpCard(props: WrapUpCardProps) {
         </p>
       )}
     </section>
+  );
+}
+
+/**
+ * R19: "After wrap-up": the status the agent lands in when the wrap-up ends, the routable status
+ * by default. A native select: labelled, reachable and operable from the keyboard; each choice is
+ * saved at once (PUT nextStatus) and does not end the wrap-up.
+ */
+function NextStatusPicker({
+  id,
+  wrapUp,
+  statuses,
+  busy,
+  onChange,
+}: {
+  id: string;
+  wrapUp: WrapUp;
+  statuses: readonly StatusChoice[] | undefined;
+  busy: boolean;
+  onChange: (nextStatus: string | null) => void;
+}) {
+  const options = nextStatusOptions(statuses ?? [], wrapUp.nextStatus);
+  const current = options.find((option) => option.value === wrapUp.nextStatus) ?? options[0];
+  return (
+    <div class="field next-status">
+      <label for={id}>After wrap-up</label>
+      <select
+        id={id}
+        data-testid="next-status-picker"
+        value={wrapUp.nextStatus ?? ''}
+        aria-describedby={`${id}-hint`}
+        disabled={wrapUp.state !== 'WRAP_UP' || busy || statuses === undefined}
+        onChange={(event) => onChange(event.currentTarget.value === '' ? null : event.currentTarget.value)}
+      >
+        {options.map((option) => (
+          <option key={option.value ?? ''} value={option.value ?? ''}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      <p id={`${id}-hint`} class="hint" data-testid="next-status-hint">
+        {statuses === undefined
+          ? 'Loading the statuses you can choose…'
+          : `When wrap-up ends you will be put in ${current?.label ?? 'the routable status'}.`}
+      </p>
+    </div>
   );
 }
 
