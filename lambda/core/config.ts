@@ -162,7 +162,8 @@ const routableStatusSchema = z
 const channelKey = z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(', ')}` });
 
 /** An agent's own queue (quick connects to an agent): `.../queue/agent/AGENT_ID`. */
-const AGENT_QUEUE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}\/queue\/agent\/[^/]+$/;
+const AGENT_QUEUE_ARN =
+  /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}\/queue\/agent\/[^/]+$/;
 
 const queueKey = z.string().superRefine((key, ctx) => {
   if (AGENT_QUEUE_ARN.test(key) || key.startsWith('agent/')) {

@@ -240,7 +240,10 @@ describe.each(STORES)('SessionStore contract: %s', (_name, use) => {
       await db.store.create(open('c-legs', 'agent-a'));
       const { session } = await db.store.create(open('c-legs', 'agent-b'));
       await db.store.save(closed(session));
-      await db.store.putOverride({ contactId: 'c-legs', profile: 'vip', setAt: STARTED.toISOString() }, EXPIRES);
+      await db.store.putOverride(
+        { contactId: 'c-legs', profile: 'vip', setAt: STARTED.toISOString() },
+        EXPIRES,
+      );
       await db.store.markInterruption('c-legs', 'agent-a', 'ENDED', EXPIRES);
       await db.store.create(open('c-other', 'agent-a'));
 
