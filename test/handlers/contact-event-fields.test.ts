@@ -252,8 +252,8 @@ describe('R16: a needed field missing or wrong is refused, naming it', () => {
     ],
     [
       'DISCONNECTED',
-      'a contact id with a slash',
-      (d: Record<string, unknown>) => (d.contactId = 'a/b'),
+      'a contact id longer than 256 characters',
+      (d: Record<string, unknown>) => (d.contactId = 'c'.repeat(257)),
       /detail\.contactId/,
     ],
     [
