@@ -69,6 +69,20 @@ export class SessionTable extends Construct {
   }
 
   /**
+   * Lets the intake read a transfer chain (R3, R10): `dynamodb:BatchGetItem` (the flow choices of a
+   * contact, its previous and its initial contact, in one request) and `dynamodb:Query` on the
+   * table itself (the sessions of the previous contact, by partition).
+   */
+  grantTransferReads(fn: AcwFunction): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
+        resources: [this.table.tableArn],
+      }),
+    );
+  }
+
+  /**
    * Lets `fn` read and write sessions and their companion items (interruptions, observed statuses,
    * the Connect quota's bucket): sets `TABLE_NAME` and grants GetItem, PutItem and UpdateItem on
    * the table, and Query on the `openByAgent` index (an agent's open wrap-ups, R10, R12).

@@ -3,8 +3,10 @@
  * and agent event stream records (Kinesis) in the shape Connect sends them, for the demo, the
  * bench and the tests. The shape follows
  * test/sim/fixtures/contact-event-disconnected.json (the cleaned documentation sample): inbound
- * contacts carry `queueInfo`, agent-initiated outbound ones do not, and a contact that never
- * reached an agent has no `agentInfo`.
+ * contacts carry `queueInfo` (a standard queue, or an agent's own queue for a quick-connect
+ * transfer to that agent), agent-initiated outbound ones do not, an outbound call the customer
+ * never answered has no `connectedToSystemTimestamp`, and a contact that never reached an agent
+ * has no `agentInfo`.
  */
 import type { Channel } from '../lambda/core/config';
 import { stableUuid } from './ids';
@@ -18,10 +20,20 @@ export interface ContactEventSpec {
   readonly eventType?: string;
   readonly channel: Channel;
   /** Default INBOUND. */
-  readonly initiationMethod?: 'INBOUND' | 'OUTBOUND' | 'TRANSFER' | 'QUEUE_TRANSFER' | 'CALLBACK' | 'API';
+  readonly initiationMethod?: InitiationMethod;
   readonly initiatedAt: number;
   /** Absent for a contact with no queue (agent-initiated outbound). */
   readonly queueId?: string | undefined;
+  /**
+   * The agent whose own queue the contact waits in (a quick-connect transfer to that agent):
+   * `queueInfo.queueArn` `.../queue/agent/AGENT_ID`, `queueType: AGENT`. Instead of `queueId`.
+   */
+  readonly agentQueueOf?: string | undefined;
+  /**
+   * R21: false for an outbound call the customer never answered: no `connectedToSystemTimestamp`.
+   * Default true.
+   */
+  readonly answered?: boolean | undefined;
   readonly enqueuedAt?: number | undefined;
   /** Absent for a contact that never reached an agent. */
   readonly agentId?: string | undefined;
@@ -36,6 +48,23 @@ export interface ContactEventSpec {
   /** EventBridge `time`; default the disconnect time (or the initiation time). */
   readonly time?: number;
 }
+
+/** Every initiation method Connect documents (contact records, contact events, the API). */
+export const INITIATION_METHODS = [
+  'INBOUND',
+  'OUTBOUND',
+  'TRANSFER',
+  'QUEUE_TRANSFER',
+  'CALLBACK',
+  'API',
+  'DISCONNECT',
+  'MONITOR',
+  'EXTERNAL_OUTBOUND',
+  'WEBRTC_API',
+  'AGENT_REPLY',
+  'FLOW',
+] as const;
+export type InitiationMethod = (typeof INITIATION_METHODS)[number];
 
 /** An EventBridge contact event, as JSON. */
 export type ContactEventJson = Record<string, unknown>;
@@ -56,10 +85,16 @@ export function contactEvent(spec: ContactEventSpec): ContactEventJson {
     instanceArn: spec.instanceArn,
     initiationMethod: spec.initiationMethod ?? 'INBOUND',
     initiationTimestamp: iso(spec.initiatedAt),
-    connectedToSystemTimestamp: iso(spec.initiatedAt),
+    ...(spec.answered === false ? {} : { connectedToSystemTimestamp: iso(spec.initiatedAt) }),
   };
   if (spec.disconnectedAt !== undefined) detail.disconnectTimestamp = iso(spec.disconnectedAt);
-  if (spec.queueId !== undefined) {
+  if (spec.agentQueueOf !== undefined) {
+    detail.queueInfo = {
+      queueArn: `${spec.instanceArn}/queue/agent/${spec.agentQueueOf}`,
+      queueType: 'AGENT',
+      enqueueTimestamp: iso(spec.enqueuedAt ?? spec.initiatedAt),
+    };
+  } else if (spec.queueId !== undefined) {
     detail.queueInfo = {
       queueArn: `${spec.instanceArn}/queue/${spec.queueId}`,
       queueType: 'STANDARD',

@@ -18,6 +18,8 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -100,9 +102,56 @@ export class DynamoSessionStore implements SessionStore {
         ConsistentRead: true,
       }),
     );
-    if (result.Item === undefined) return undefined;
-    const { agentId: _sort, expiresAt: _ttl, ...override } = result.Item;
-    return override as ContactOverride;
+    return result.Item === undefined ? undefined : overrideFromItem(result.Item);
+  }
+
+  async getOverrides(contactIds: readonly string[]): Promise<ReadonlyMap<string, ContactOverride>> {
+    const found = new Map<string, ContactOverride>();
+    const ids = [...new Set(contactIds)];
+    if (ids.length === 0) return found;
+    let keys: Record<string, unknown>[] | undefined = ids.map((contactId) => ({
+      [SESSION_TABLE.partitionKey]: contactId,
+      [SESSION_TABLE.sortKey]: OVERRIDE_SORT_KEY,
+    }));
+    // One request; DynamoDB may leave some keys unprocessed under load: ask again for those only.
+    for (let attempt = 0; keys !== undefined && keys.length > 0; attempt++) {
+      if (attempt >= MAX_BATCH_ATTEMPTS) {
+        throw new Error(`BatchGetItem left ${keys.length} flow choices unread after ${attempt} attempts`);
+      }
+      const result: BatchGetCommandOutput = await this.props.client.send(
+        new BatchGetCommand({
+          RequestItems: { [this.props.tableName]: { Keys: keys, ConsistentRead: true } },
+        }),
+      );
+      for (const item of result.Responses?.[this.props.tableName] ?? []) {
+        const override = overrideFromItem(item);
+        found.set(override.contactId, override);
+      }
+      keys = result.UnprocessedKeys?.[this.props.tableName]?.Keys;
+    }
+    return found;
+  }
+
+  async listByContact(contactId: string): Promise<Session[]> {
+    const sessions: Session[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.props.client.send(
+        new QueryCommand({
+          TableName: this.props.tableName,
+          KeyConditionExpression: '#pk = :contact',
+          ExpressionAttributeNames: { '#pk': SESSION_TABLE.partitionKey },
+          ExpressionAttributeValues: { ':contact': contactId },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      // The partition also holds the flow's choice and interruption records (sort keys from '#').
+      for (const item of page.Items ?? []) {
+        if (!String(item[SESSION_TABLE.sortKey]).startsWith('#')) sessions.push(sessionFromItem(item));
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return sessions;
   }
 
   async markInterruption(
@@ -299,6 +348,15 @@ export class DynamoSessionStore implements SessionStore {
     }
     return item;
   }
+}
+
+/** How often `getOverrides` asks again for keys DynamoDB left unprocessed. */
+const MAX_BATCH_ATTEMPTS = 3;
+
+/** A stored flow choice, its key and TTL attributes dropped. */
+function overrideFromItem(item: Record<string, unknown>): ContactOverride {
+  const { agentId: _sort, expiresAt: _ttl, ...override } = item;
+  return override as unknown as ContactOverride;
 }
 
 const DERIVED = new Set<string>([

@@ -75,6 +75,11 @@ const policyFields = {
   dispositionCodes: dispositionCodesSchema,
   defaultDispositionOnTimeout: dispositionCode,
   showCountdown: z.boolean({ error: 'must be true or false' }),
+  /**
+   * R21: an outbound call the agent dialled that the customer never answered gets this policy's
+   * wrap-up (true) or none (false, the default: R2).
+   */
+  unansweredOutbound: z.boolean({ error: 'must be true or false' }),
 };
 
 /** A policy that overrides some fields of the less specific one (R3). */
@@ -87,6 +92,7 @@ const policyOverrideSchema = z.strictObject({
   dispositionCodes: policyFields.dispositionCodes.optional(),
   defaultDispositionOnTimeout: policyFields.defaultDispositionOnTimeout.optional(),
   showCountdown: policyFields.showCountdown.optional(),
+  unansweredOutbound: policyFields.unansweredOutbound.optional(),
 });
 
 /** Defaults of the fields a user leaves out of `policies.default`. */
@@ -110,6 +116,8 @@ const defaultPolicySchema = z.strictObject({
   dispositionCodes: policyFields.dispositionCodes.default([]),
   defaultDispositionOnTimeout: policyFields.defaultDispositionOnTimeout.optional(),
   showCountdown: policyFields.showCountdown.default(POLICY_DEFAULTS.showCountdown),
+  // Left out means false (R2), so that policies written before R21 read as they did.
+  unansweredOutbound: policyFields.unansweredOutbound.optional(),
 });
 
 const statusName = z
@@ -153,8 +161,23 @@ const routableStatusSchema = z
 
 const channelKey = z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(', ')}` });
 
-const queueKey = z.string().refine((key) => QUEUE_ARN.test(key) || QUEUE_ID.test(key), {
-  error: 'must be a queue id or a queue ARN (arn:aws:connect:REGION:ACCOUNT:instance/ID/queue/ID)',
+/** An agent's own queue (quick connects to an agent): `.../queue/agent/AGENT_ID`. */
+const AGENT_QUEUE_ARN =
+  /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}\/queue\/agent\/[^/]+$/;
+
+const queueKey = z.string().superRefine((key, ctx) => {
+  if (AGENT_QUEUE_ARN.test(key) || key.startsWith('agent/')) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        "is an agent queue: a contact transferred to an agent gets the policy of the queue it came from (or its channel's), so agent queues take no policy",
+    });
+  } else if (!(QUEUE_ARN.test(key) || QUEUE_ID.test(key))) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be a queue id or a queue ARN (arn:aws:connect:REGION:ACCOUNT:instance/ID/queue/ID)',
+    });
+  }
 });
 
 const profileKey = z.string().regex(PROFILE_NAME, {

@@ -6,9 +6,15 @@
  * what makes a duplicate a no-op, and the flags it leaves behind (`wrapUpStatusSet`,
  * `timerArmed`, `restore: PENDING`) are what lets a retry finish work a crash interrupted.
  */
-import type { ContactEvent } from './contact';
-import { type PolicyIndex, PROFILE_TAG, resolveContactPolicy } from './policy';
-import type { Deps, TimerPayload } from './ports';
+import {
+  AGENT_DIALLED_METHODS,
+  type ContactEvent,
+  isMonitoringLeg,
+  isUnansweredOutbound,
+  reachedAgent,
+} from './contact';
+import { type FlowChoice, type PolicyIndex, PROFILE_TAG, resolveContactPolicy } from './policy';
+import type { ContactOverride, Deps, TimerPayload } from './ports';
 import { StatusUnavailable, VersionConflict } from './ports';
 import { type ConfiguredStatuses, restoreVerdict } from './presence';
 import {
@@ -48,6 +54,8 @@ export type IgnoredReason =
   | 'OTHER_INSTANCE'
   | 'NO_AGENT'
   | 'NO_WRAP_UP_POLICY'
+  | 'UNANSWERED_OUTBOUND'
+  | 'MONITORING'
   | 'SWITCHED_OFF'
   | 'UNKNOWN_SESSION'
   | 'DUPLICATE'
@@ -106,6 +114,9 @@ export async function onContactEvent(
   if (config.instanceArn !== undefined && event.instanceArn !== config.instanceArn) {
     return [{ kind: 'IGNORED', reason: 'OTHER_INSTANCE' }];
   }
+  // A supervisor's silent monitor or barge is not a contact they handle: it neither starts a
+  // wrap-up of theirs nor ends one (they are watching someone else's contact, not taking one).
+  if (isMonitoringLeg(event)) return [{ kind: 'IGNORED', reason: 'MONITORING' }];
   if (event.eventType === 'DISCONNECTED') return [await startWrapUp(deps, config, event)];
   const outbound = event.initiationMethod === 'OUTBOUND';
   if (event.eventType === 'CONNECTED_TO_AGENT' || (event.eventType === 'INITIATED' && outbound)) {
@@ -255,6 +266,7 @@ export async function startWrapUp(
   }
   const agentId = event.agentId;
   if (agentId === undefined) return { kind: 'IGNORED', reason: 'NO_AGENT' };
+  if (isMonitoringLeg(event)) return { kind: 'IGNORED', reason: 'MONITORING' };
   const outcome = await startAgentWrapUp(deps, config, event, agentId);
   // After the session exists (if any), so that a restore for an interruption sees it open (R12).
   await endInterruptingLeg(deps, event, agentId);
@@ -267,15 +279,19 @@ async function startAgentWrapUp(
   event: ContactEvent,
   agentId: string,
 ): Promise<Outcome> {
-  // R2: an outbound contact cancelled before it connected, say.
-  if (event.connectedToAgentAt === undefined) return { kind: 'IGNORED', reason: 'NO_AGENT' };
+  // R2: a contact that never reached the agent (a call cancelled while it rang them, say). A call
+  // the agent dialled is theirs from the start: whether it was answered is R21's to decide.
+  const dialled = event.initiationMethod !== undefined && AGENT_DIALLED_METHODS.has(event.initiationMethod);
+  if (!dialled && !reachedAgent(event)) return { kind: 'IGNORED', reason: 'NO_AGENT' };
 
-  // R3: a contact flow's choice for this contact (stored by the flow Lambda) comes first.
-  const flow = await deps.store.getOverride(event.contactId);
+  // R3, R10: the contact's own choice, else the one it inherited through transfers; and, for a
+  // contact in an agent's queue, the standard queue it came from.
+  const leg = await legChoice(deps, event);
+  const profileTag = event.tags[PROFILE_TAG];
   const resolved = resolveContactPolicy(
     config.policies,
-    { channel: event.channel, queueId: event.queueId, profile: event.tags[PROFILE_TAG] },
-    flow,
+    { channel: event.channel, queueId: leg.queueId, profile: profileTag },
+    leg.choice,
   );
   if (resolved.unknownProfile !== undefined) {
     deps.log.warn('Contact names an unknown wrap-up profile; using the queue, channel or default policy', {
@@ -283,7 +299,19 @@ async function startAgentWrapUp(
       profile: resolved.unknownProfile,
     });
   }
+  // Recorded before anything can stop here, so that the contacts this one is transferred into
+  // inherit the choice even when this leg itself has no wrap-up.
+  if (leg.toRecord !== undefined) {
+    await deps.store.putOverride(
+      { ...leg.toRecord, contactId: event.contactId, setAt: deps.clock.now().toISOString() },
+      new Date(deps.clock.now().getTime() + CHOICE_RETENTION_MS),
+    );
+  }
   if (resolved.policy.durationSeconds === 0) return { kind: 'IGNORED', reason: 'NO_WRAP_UP_POLICY' };
+  // R21: an outbound call the customer never answered gets a wrap-up only when its policy asks.
+  if (isUnansweredOutbound(event) && resolved.policy.unansweredOutbound !== true) {
+    return { kind: 'IGNORED', reason: 'UNANSWERED_OUTBOUND' };
+  }
   // R18: switched off, no new wrap-up starts (the sweep ends the open ones).
   if (deps.killSwitch !== undefined && !(await deps.killSwitch.isOn())) {
     return { kind: 'IGNORED', reason: 'SWITCHED_OFF' };
@@ -294,7 +322,7 @@ async function startAgentWrapUp(
     agentId,
     instanceArn: event.instanceArn,
     channel: event.channel,
-    queueId: event.queueId,
+    queueId: leg.queueId,
     policy: resolved.policy,
     policySource: resolved.source,
     startedAt: event.disconnectedAt ?? event.eventTime,
@@ -326,6 +354,77 @@ async function startAgentWrapUp(
   if (created) return { kind: 'STARTED', session: held };
   if (held !== session) return { kind: 'RESUMED', session: held };
   return { kind: 'IGNORED', reason: session.state === 'WRAP_UP' ? 'DUPLICATE' : 'ALREADY_CLOSED', session };
+}
+
+/** How long a choice recorded for a transferred contact is kept: as long as the flow's own (7 days). */
+const CHOICE_RETENTION_MS = 7 * 86_400_000;
+
+/** What applies to one leg of a contact besides its event: R3's choice and R10's queue. */
+interface LegChoice {
+  /** The flow's choice for this leg: its own, else inherited through the transfer chain. */
+  readonly choice?: FlowChoice | undefined;
+  /** The standard queue whose policy applies: the event's, or for an agent's queue the one it came from. */
+  readonly queueId?: string | undefined;
+  /** A choice this leg inherited (or took from its tag), to be recorded for the legs after it. */
+  readonly toRecord?: Omit<ContactOverride, 'contactId' | 'setAt'> | undefined;
+}
+
+/**
+ * R3, R10: the choice and the queue that apply to one leg of a transferred contact.
+ *
+ * 1. One BatchGetItem reads the choices stored for the leg, its previous and its initial contact.
+ * 2. The leg's own flow choice wins ("a flow chooses again"); then its own `acwProfile` tag (a Tag
+ *    contact block in its flow is a choice too); then the previous contact's choice, then the
+ *    initial contact's. A choice a leg inherited, or took from its tag, is recorded as that leg's
+ *    own, so a chain longer than previous + initial keeps it (A chooses, B inherits and records
+ *    it, C finds it on B).
+ * 3. A contact in an agent's queue (a quick connect to that agent) gets the policy of the standard
+ *    queue it was in before: the one recorded with its previous contact's choice, else the queue of
+ *    the previous contact's sessions (one Query), else none (its channel's policy).
+ */
+async function legChoice(deps: Deps, event: ContactEvent): Promise<LegChoice> {
+  const previous = event.previousContactId === event.contactId ? undefined : event.previousContactId;
+  const initial = event.initialContactId === event.contactId ? undefined : event.initialContactId;
+  const chain = [event.contactId, previous, initial].filter((id): id is string => id !== undefined);
+  const stored = await deps.store.getOverrides(chain);
+  const own = stored.get(event.contactId);
+  const before =
+    (previous === undefined ? undefined : stored.get(previous)) ??
+    (initial === undefined ? undefined : stored.get(initial));
+
+  let queueId = event.queueId;
+  if (queueId === undefined && event.agentQueueOf !== undefined) {
+    queueId = own?.queueId ?? before?.queueId ?? (await previousLegQueue(deps, previous));
+  }
+
+  const profileTag = event.tags[PROFILE_TAG];
+  if (own !== undefined) return { choice: choiceOf(own), queueId };
+  if (profileTag !== undefined) {
+    return { queueId, toRecord: { profile: profileTag, queueId, inheritedFrom: 'tag' } };
+  }
+  if (before === undefined) return { queueId };
+  const inherited = choiceOf(before);
+  deps.log.info('Contact inherits the wrap-up chosen for the contact it was transferred from', {
+    contactId: event.contactId,
+    from: before.contactId,
+  });
+  return { choice: inherited, queueId, toRecord: { ...inherited, queueId, inheritedFrom: before.contactId } };
+}
+
+function choiceOf(override: ContactOverride): FlowChoice {
+  return {
+    profile: override.profile,
+    durationSeconds: override.durationSeconds,
+    mode: override.mode,
+    unansweredOutbound: override.unansweredOutbound,
+  };
+}
+
+/** R10: the standard queue of the previous leg's sessions, if any recorded one. */
+async function previousLegQueue(deps: Deps, previous: string | undefined): Promise<string | undefined> {
+  if (previous === undefined) return undefined;
+  const sessions = await deps.store.listByContact(previous);
+  return sessions.find((session) => session.queueId !== undefined)?.queueId;
 }
 
 /**

@@ -68,6 +68,8 @@ export interface FlowChoice {
   readonly profile?: string | undefined;
   readonly durationSeconds?: number | undefined;
   readonly mode?: Policy['mode'] | undefined;
+  /** R21: whether an unanswered outbound attempt gets the wrap-up. */
+  readonly unansweredOutbound?: boolean | undefined;
 }
 
 /**
@@ -80,10 +82,18 @@ export function resolveContactPolicy(
   flow?: FlowChoice | undefined,
 ): ResolvedPolicy {
   const resolved = resolvePolicy(index, { ...subject, profile: flow?.profile ?? subject.profile });
-  if (flow === undefined || (flow.durationSeconds === undefined && flow.mode === undefined)) return resolved;
+  if (
+    flow === undefined ||
+    (flow.durationSeconds === undefined && flow.mode === undefined && flow.unansweredOutbound === undefined)
+  )
+    return resolved;
   return {
     ...resolved,
-    policy: applyOverride(resolved.policy, { durationSeconds: flow.durationSeconds, mode: flow.mode }),
+    policy: applyOverride(resolved.policy, {
+      durationSeconds: flow.durationSeconds,
+      mode: flow.mode,
+      unansweredOutbound: flow.unansweredOutbound,
+    }),
     source: 'flow',
   };
 }

@@ -25,6 +25,19 @@ export interface ContactOverride {
   readonly profile?: string | undefined;
   readonly durationSeconds?: number | undefined;
   readonly mode?: Mode | undefined;
+  /** R21: whether an unanswered outbound attempt gets the wrap-up. */
+  readonly unansweredOutbound?: boolean | undefined;
+  /**
+   * R10: the standard queue the contact was in when the choice was made, so that a contact
+   * transferred from it into an agent's queue gets that queue's policy.
+   */
+  readonly queueId?: string | undefined;
+  /**
+   * R3: where the choice came from when it is not this contact's own flow's: the contact it was
+   * inherited from (a transfer), or `tag` (the contact's own `acwProfile` tag, recorded so that
+   * the contacts it is transferred into inherit it).
+   */
+  readonly inheritedFrom?: string | undefined;
   readonly setAt: string;
 }
 
@@ -34,6 +47,16 @@ export interface SessionStore {
   putOverride(override: ContactOverride, expiresAt: Date): Promise<void>;
   /** The contact flow's choice for a contact, if any. */
   getOverride(contactId: string): Promise<ContactOverride | undefined>;
+  /**
+   * R3: the choices stored for several contacts (a transfer chain: the contact, its previous and
+   * its initial contact) in one request, by contact id; contacts without one are left out.
+   */
+  getOverrides(contactIds: readonly string[]): Promise<ReadonlyMap<string, ContactOverride>>;
+  /**
+   * R10: the sessions of one contact, every agent's (eventually consistent): a contact
+   * transferred into an agent's queue reads the queue of the leg it came from.
+   */
+  listByContact(contactId: string): Promise<Session[]>;
   /** Writes a new session unless one exists for its contact and agent; returns the stored one. */
   create(session: Session): Promise<{ created: boolean; session: Session }>;
   /** A strongly consistent read. */

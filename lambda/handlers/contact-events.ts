@@ -1,13 +1,14 @@
 /**
  * Intake: Amazon Connect contact events (EventBridge → SQS). A DISCONNECTED event for an agent
  * starts their wrap-up (R1-R3); CONNECTED_TO_AGENT and INITIATED may interrupt one (R9, R10);
- * everything else is acknowledged and changes nothing. A malformed record is kept in the
+ * everything else is acknowledged and changes nothing. A field the parser cannot read but no rule
+ * needs is logged and left out (R16). A malformed record is kept in the
  * dead-letter queue at once and acknowledged (R16); the rest of its batch goes on.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { onContactEvent } from '../core/lifecycle';
 import { eachRecord } from './batch';
-import { parseContactEvent } from './events';
+import { readContactEvent } from './events';
 import { report } from './outcome';
 import { type App, deployedApp } from './runtime';
 
@@ -17,7 +18,15 @@ export function makeContactEventsHandler(app: App) {
       event.Records,
       app.deps.log,
       async (record) => {
-        const contact = parseContactEvent(record.body);
+        const { event: contact, warnings } = readContactEvent(record.body);
+        // R16: a field the parser could not read was left out, and the event is handled without it.
+        if (warnings.length > 0) {
+          app.deps.log.warn('Contact event fields left out', {
+            contactId: contact.contactId,
+            eventType: contact.eventType,
+            fields: warnings,
+          });
+        }
         for (const outcome of await onContactEvent(app.deps, app.config, contact)) report(app, outcome);
       },
       // In parallel: a call waiting for Connect's quota (R15) must not hold up the rest of the batch

@@ -3,7 +3,9 @@
  * (R3: above tag, queue and channel) before the contact ends.
  *
  * Block parameters (all strings, as Connect sends them): `profile` (a configured profile),
- * `durationSeconds` (0-86400), `mode` (timed, untimed, forced); at least one. The answer is the
+ * `durationSeconds` (0-86400), `mode` (timed, untimed, forced), `unansweredOutbound` (`true` or
+ * `false`, R21); at least one. The choice also applies to the contacts this one is transferred
+ * into, unless their own flow chooses again (R3). The answer is the
  * flat string map Connect expects, e.g. `{ "acwProfile": "tier3", "acwSeconds": "600",
  * "acwMode": "timed" }`; bad parameters get `{ "error": "..." }` instead of an exception, so the
  * flow can branch on it. Connect waits at most 8 seconds: one DynamoDB write.
@@ -41,10 +43,22 @@ const parametersSchema = z
       })
       .optional(),
     mode: z.enum(MODES, { error: `must be one of ${MODES.join(', ')}` }).optional(),
+    unansweredOutbound: z
+      .enum(['true', 'false'], { error: 'must be "true" or "false"' })
+      .transform((value) => value === 'true')
+      .optional(),
   })
-  .refine((p) => p.profile !== undefined || p.durationSeconds !== undefined || p.mode !== undefined, {
-    error: 'give at least one of profile, durationSeconds, mode',
-  });
+  .refine(
+    (p) =>
+      p.profile !== undefined ||
+      p.durationSeconds !== undefined ||
+      p.mode !== undefined ||
+      p.unansweredOutbound !== undefined,
+    { error: 'give at least one of profile, durationSeconds, mode, unansweredOutbound' },
+  );
+
+/** A standard queue's ARN (an agent's own queue, `.../queue/agent/ID`, is not one). */
+const STANDARD_QUEUE_ARN = /^arn:[^/]+\/[^/]+\/queue\/[^/]+$/;
 
 /** The answer Connect receives: a flat map of strings. */
 export type FlowResponse = Record<string, string>;
@@ -68,12 +82,13 @@ export function makeContactFlowHandler(app: App) {
     }
 
     const queueArn = contact.Queue?.ARN;
+    // R10: only a standard queue chooses a policy; it is kept with the choice, so that a contact
+    // transferred from this one into an agent's queue gets this queue's policy.
+    const queueId =
+      queueArn !== undefined && STANDARD_QUEUE_ARN.test(queueArn) ? lastArnSegment(queueArn) : undefined;
     const resolved = resolveContactPolicy(
       app.config.policies,
-      {
-        channel: normaliseChannel(contact.Channel ?? 'VOICE'),
-        queueId: queueArn === undefined ? undefined : lastArnSegment(queueArn),
-      },
+      { channel: normaliseChannel(contact.Channel ?? 'VOICE'), queueId },
       choice,
     );
     const policy = resolved.policy;
@@ -92,7 +107,7 @@ export function makeContactFlowHandler(app: App) {
 
     const now = app.deps.clock.now();
     await app.deps.store.putOverride(
-      { contactId: contact.ContactId, ...choice, setAt: now.toISOString() },
+      { contactId: contact.ContactId, ...choice, queueId, setAt: now.toISOString() },
       new Date(now.getTime() + FLOW_CHOICE_TTL_SECONDS * 1000),
     );
     app.deps.log.info('Contact flow chose the wrap-up', {

@@ -212,6 +212,50 @@ describe.each(STORES)('SessionStore contract: %s', (_name, use) => {
         setAt,
       });
     });
+
+    it('R3: getOverrides reads the choices of a transfer chain at once, by contact, leaving out contacts without one', async () => {
+      const setAt = STARTED.toISOString();
+      await db.store.putOverride({ contactId: 'c-a', profile: 'vip', queueId: 'q-1', setAt }, EXPIRES);
+      await db.store.putOverride(
+        { contactId: 'c-b', unansweredOutbound: true, inheritedFrom: 'c-a', profile: 'vip', setAt },
+        EXPIRES,
+      );
+      await db.store.create(open('c-c'));
+
+      const found = await db.store.getOverrides(['c-c', 'c-b', 'c-a', 'c-a']);
+
+      expect([...found.keys()].sort()).toEqual(['c-a', 'c-b']);
+      expect(found.get('c-a')).toStrictEqual({ contactId: 'c-a', profile: 'vip', queueId: 'q-1', setAt });
+      expect(found.get('c-b')).toStrictEqual({
+        contactId: 'c-b',
+        unansweredOutbound: true,
+        inheritedFrom: 'c-a',
+        profile: 'vip',
+        setAt,
+      });
+      expect((await db.store.getOverrides([])).size).toBe(0);
+    });
+
+    it("R10: listByContact lists every agent's session of a contact, not its flow choice or interruption records", async () => {
+      await db.store.create(open('c-legs', 'agent-a'));
+      const { session } = await db.store.create(open('c-legs', 'agent-b'));
+      await db.store.save(closed(session));
+      await db.store.putOverride(
+        { contactId: 'c-legs', profile: 'vip', setAt: STARTED.toISOString() },
+        EXPIRES,
+      );
+      await db.store.markInterruption('c-legs', 'agent-a', 'ENDED', EXPIRES);
+      await db.store.create(open('c-other', 'agent-a'));
+
+      const legs = await db.store.listByContact('c-legs');
+
+      expect(legs.map((leg) => `${leg.contactId}/${leg.agentId}/${leg.state}`)).toEqual([
+        'c-legs/agent-a/WRAP_UP',
+        'c-legs/agent-b/CLOSED_COMPLETE',
+      ]);
+      expect(legs[0]).toEqual(await stored('c-legs', 'agent-a'));
+      expect(await db.store.listByContact('c-none')).toEqual([]);
+    });
   });
 
   describe('interruptions (R9, R10)', () => {

@@ -70,11 +70,21 @@ describe('SessionTable', () => {
     });
   });
 
-  it('each function may only GetItem, PutItem and UpdateItem on the table and Query its open-by-agent index (R12), and is given its name', () => {
+  it('each function may only GetItem, PutItem and UpdateItem on the table and Query its open-by-agent index (R12), and is given its name; the intake also reads a transfer chain (R3, R10: BatchGetItem, Query on the table)', () => {
     const { stack, template } = synth();
     const tableArn = { 'Fn::GetAtt': [logicalId(stack.sessions.table), 'Arn'] };
+    const sessionActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
     for (const fn of [stack.intake.function, ...stack.timers.functions]) {
+      const tableActions =
+        fn === stack.intake.function
+          ? [
+              'dynamodb:BatchGetItem',
+              ...sessionActions.slice(0, 2),
+              'dynamodb:Query',
+              ...sessionActions.slice(2),
+            ]
+          : sessionActions;
       const dynamo = statementsOfRole(template, logicalId(fn.role)).filter((s) =>
         [s.Action].flat().some((action) => action.startsWith('dynamodb:')),
       );
@@ -85,11 +95,7 @@ describe('SessionTable', () => {
       ).Variables;
 
       expect(dynamo, fn.node.path).toEqual([
-        {
-          Effect: 'Allow',
-          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-          Resource: tableArn,
-        },
+        { Effect: 'Allow', Action: tableActions, Resource: tableArn },
         {
           Effect: 'Allow',
           Action: 'dynamodb:Query',

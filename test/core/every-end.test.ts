@@ -68,6 +68,8 @@ function contactEvent(options: {
   initiatedAt?: number;
   connectedAt?: number;
   disconnectedAt?: number;
+  /** R21: false for an outbound call the customer never answered (no connectedToSystemTimestamp). */
+  answered?: boolean;
 }): ContactEvent {
   const raw = rawDisconnect({
     contactId: options.contactId,
@@ -84,6 +86,7 @@ function contactEvent(options: {
     ...(options.connectedAt === undefined ? {} : { connectedToAgentTimestamp: at(options.connectedAt) }),
   };
   if (options.eventType !== 'DISCONNECTED') delete detail.disconnectTimestamp;
+  if (options.answered === false) delete detail.connectedToSystemTimestamp;
   raw.time = at(options.disconnectedAt ?? options.connectedAt ?? options.initiatedAt ?? 0);
   return parseContactEvent(raw);
 }
@@ -237,7 +240,7 @@ describe('R9: outbound during wrap-up', () => {
   it('R9, R2: an outbound call cancelled before it connected starts no wrap-up but restores the agent when it ends', async () => {
     await inWrapUp();
     clock.set(at(20));
-    const c = { contactId: 'contact-out', outbound: true, initiatedAt: 20 };
+    const c = { contactId: 'contact-out', outbound: true, initiatedAt: 20, answered: false };
     await onContactEvent(deps, config, contactEvent({ ...c, eventType: 'INITIATED' }));
     clock.set(at(35));
     await onContactEvent(deps, config, contactEvent({ ...c, eventType: 'DISCONNECTED', disconnectedAt: 35 }));

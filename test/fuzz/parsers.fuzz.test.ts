@@ -139,6 +139,19 @@ const contactEvents: ParserCase<ContactEvent> = {
     fixture('contact-event-completed.json'),
     rawDisconnect({ queueId: null, agentId: null, channel: 'CHAT', tags: { acwProfile: 'tier3' } }),
     rawDisconnect({ eventType: 'CONNECTED_TO_AGENT', connected: true }),
+    // R16: an agent's own queue (a quick-connect transfer), a field Connect may add later.
+    {
+      ...rawDisconnect(),
+      detail: {
+        ...(rawDisconnect().detail as object),
+        queueInfo: {
+          queueArn:
+            'arn:aws:connect:us-west-2:111122223333:instance/12345678-1234-1234-1234-123456789012/queue/agent/a-1',
+          queueType: 'AGENT',
+        },
+        someFutureField: { nested: [1] },
+      },
+    },
   ],
   wellFormed: (event) => {
     expect(event.eventType.length).toBeGreaterThan(0);
@@ -147,6 +160,11 @@ const contactEvents: ParserCase<ContactEvent> = {
     expect(event.channel).toBe(event.channel.trim().toUpperCase());
     if (event.agentId !== undefined) expectId(event.agentId);
     if (event.queueId !== undefined) expectId(event.queueId);
+    if (event.agentQueueOf !== undefined) expectId(event.agentQueueOf);
+    if (event.previousContactId !== undefined) expectId(event.previousContactId);
+    if (event.initialContactId !== undefined) expectId(event.initialContactId);
+    // R16: a DISCONNECTED is read only with its disconnect time (R1).
+    if (event.eventType === 'DISCONNECTED') expectDate(event.disconnectedAt);
     expectOptionalDate(event.connectedToAgentAt);
     expectOptionalDate(event.initiatedAt);
     expectOptionalDate(event.disconnectedAt);

@@ -111,13 +111,14 @@ describe('contact flow Lambda (R3: the flow chooses the contact wrap-up)', () =>
     expect(response.error).toMatch(/^not a ContactFlowEvent/);
   });
 
-  it('stores the choice with an expiry, keyed by the contact', async () => {
+  it('stores the choice with an expiry, keyed by the contact, with its standard queue (R10)', async () => {
     const contactId = `flow-${++seq}`;
     await makeContactFlowHandler(app)(flowEvent({ profile: 'tier3', durationSeconds: '120' }, contactId));
     expect(await db.store.getOverride(contactId)).toEqual({
       contactId,
       profile: 'tier3',
       durationSeconds: 120,
+      queueId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
       setAt: '2026-03-02T08:59:00.000Z',
     });
     // The choice shares the contact's partition but is nobody's session.

@@ -120,6 +120,31 @@ export class MemorySessionStore implements SessionStore {
     return override as unknown as ContactOverride;
   }
 
+  async getOverrides(contactIds: readonly string[]): Promise<ReadonlyMap<string, ContactOverride>> {
+    const found = new Map<string, ContactOverride>();
+    const ids = [...new Set(contactIds)];
+    if (ids.length === 0) return found;
+    // One BatchGetItem, as the adapter (DynamoDB refuses a batch with the same key twice: deduplicated).
+    this.reads += 1;
+    for (const contactId of ids) {
+      checkKeyValue(T.partitionKey, contactId);
+      const item = this.items.get(contactId)?.get(OVERRIDE_SORT_KEY);
+      if (item === undefined) continue;
+      const { [T.sortKey]: _sort, [T.ttlAttribute]: _ttl, ...override } = structuredClone(item);
+      found.set(contactId, override as unknown as ContactOverride);
+    }
+    return found;
+  }
+
+  async listByContact(contactId: string): Promise<Session[]> {
+    this.reads += 1;
+    checkKeyValue(T.partitionKey, contactId);
+    const partition = [...(this.items.get(contactId) ?? new Map<string, Item>()).entries()];
+    // Query order: by sort key (agent ids); the '#' records are not sessions.
+    partition.sort(([a], [b]) => compare(a, b));
+    return partition.filter(([sort]) => !sort.startsWith('#')).map(([, item]) => sessionOf(item));
+  }
+
   async markInterruption(
     contactId: string,
     agentId: string,

@@ -1,0 +1,346 @@
+/**
+ * R16 (revised): a contact event is refused only when a field a rule needs is missing or wrong;
+ * every other field in a shape the parser does not know is left out with a warning naming its
+ * path (never its value), and the event is handled. Every queue type, channel and initiation
+ * method Connect documents parses.
+ */
+import type { SQSRecord } from 'aws-lambda';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { parseAcwConfig } from '../../lambda/core/config';
+import { indexPolicies } from '../../lambda/core/policy';
+import { makeContactEventsHandler } from '../../lambda/handlers/contact-events';
+import { BadInput, readContactEvent } from '../../lambda/handlers/events';
+import type { App } from '../../lambda/handlers/runtime';
+import { RecordingDeadLetters } from '../support/dead-letters';
+import { INSTANCE_ARN, rawDisconnect } from '../support/events';
+import { type RecordingLog, testDeps } from '../support/fakes';
+import { MemorySessionStore } from '../support/memory-store';
+
+const AGENT = '87654321-4321-4321-4321-210987654321';
+const PHONE = '+11234567890';
+
+/** The DISCONNECTED fixture with `change` applied to its detail. */
+function withDetail(change: (detail: Record<string, unknown>) => void): Record<string, unknown> {
+  const event = rawDisconnect() as { detail: Record<string, unknown> };
+  const detail = structuredClone(event.detail);
+  change(detail);
+  return { ...event, detail };
+}
+
+/** Documented by Connect (contact records, contact events, the API's ContactInitiationMethod). */
+const INITIATION_METHODS = [
+  'INBOUND',
+  'OUTBOUND',
+  'TRANSFER',
+  'QUEUE_TRANSFER',
+  'CALLBACK',
+  'API',
+  'DISCONNECT',
+  'MONITOR',
+  'EXTERNAL_OUTBOUND',
+  'WEBRTC_API',
+  'AGENT_REPLY',
+  'FLOW',
+];
+
+describe('R16: every shape Connect sends parses', () => {
+  it('R16: a STANDARD queue gives the queue id', () => {
+    const { event, warnings } = readContactEvent(rawDisconnect({ queueId: 'q-standard' }));
+    expect(event.queueId).toBe('q-standard');
+    expect(event.agentQueueOf).toBeUndefined();
+    expect(warnings).toEqual([]);
+  });
+
+  it("R16: an AGENT queue (.../queue/agent/AGENT_ID) parses as that agent's queue, not a queue id", () => {
+    const { event, warnings } = readContactEvent(
+      withDetail((detail) => {
+        detail.queueInfo = {
+          queueArn: `${INSTANCE_ARN}/queue/agent/agent-x`,
+          queueType: 'AGENT',
+          enqueueTimestamp: '2021-08-04T17:29:04.000Z',
+        };
+      }),
+    );
+    expect(event.agentQueueOf).toBe('agent-x');
+    expect(event.queueId).toBeUndefined();
+    expect(warnings).toEqual([]);
+  });
+
+  it.each(['VOICE', 'CHAT', 'TASK', 'EMAIL'])('R16: the %s channel parses', (channel) => {
+    const { event, warnings } = readContactEvent(rawDisconnect({ channel }));
+    expect(event.channel).toBe(channel);
+    expect(warnings).toEqual([]);
+  });
+
+  it.each(INITIATION_METHODS)('R16: the %s initiation method parses as it is', (method) => {
+    const { event, warnings } = readContactEvent(
+      withDetail((detail) => {
+        detail.initiationMethod = method;
+      }),
+    );
+    expect(event.initiationMethod).toBe(method);
+    expect(warnings).toEqual([]);
+  });
+
+  it('R16: an event type this system does not know is read, not refused', () => {
+    const { event } = readContactEvent(rawDisconnect({ eventType: 'CONTACT_DATA_UPDATED' }));
+    expect(event.eventType).toBe('CONTACT_DATA_UPDATED');
+  });
+
+  it('R16: fields Connect may add later, anywhere, are ignored without a warning', () => {
+    const { event, warnings } = readContactEvent({
+      ...withDetail((detail) => {
+        detail.newTopLevelField = { nested: [1, 2] };
+        detail.agentInfo = { ...(detail.agentInfo as object), hierarchyGroups: { level1: {} }, extra: 1 };
+        detail.queueInfo = { ...(detail.queueInfo as object), queueType: 'SOMETHING_NEW', more: null };
+        detail.contactDetails = { name: 'x' };
+      }),
+      'a-new-envelope-field': true,
+    });
+    expect(event.agentId).toBe(AGENT);
+    expect(event.queueId).toBe('12345678-1234-1234-1234-123456789012');
+    expect(warnings).toEqual([]);
+  });
+
+  it('R2: an event with no agentInfo at all (null) is valid and names no agent', () => {
+    const { event } = readContactEvent(
+      withDetail((detail) => {
+        detail.agentInfo = null;
+      }),
+    );
+    expect(event.agentId).toBeUndefined();
+    expect(event.connectedToAgent).toBe(false);
+  });
+
+  it('R2: the transfer chain is read', () => {
+    const { event } = readContactEvent(
+      withDetail((detail) => {
+        detail.previousContactId = 'c-previous';
+        detail.initialContactId = 'c-initial';
+      }),
+    );
+    expect(event).toMatchObject({ previousContactId: 'c-previous', initialContactId: 'c-initial' });
+  });
+});
+
+describe('R16: a refining field in a shape the parser does not know is left out, with a warning', () => {
+  it.each([
+    [
+      'an odd queue ARN',
+      (d: Record<string, unknown>) => (d.queueInfo = { queueArn: 'queue-1' }),
+      'queueInfo.queueArn',
+    ],
+    ['a queueInfo that is not an object', (d: Record<string, unknown>) => (d.queueInfo = 'q'), 'queueInfo'],
+    ['a channel that is not a string', (d: Record<string, unknown>) => (d.channel = 7), 'channel'],
+    ['a missing channel', (d: Record<string, unknown>) => delete d.channel, 'channel'],
+    [
+      'a numeric initiation method',
+      (d: Record<string, unknown>) => (d.initiationMethod = 1),
+      'initiationMethod',
+    ],
+    [
+      'an unreadable initiation timestamp',
+      (d: Record<string, unknown>) => (d.initiationTimestamp = 'yesterday'),
+      'initiationTimestamp',
+    ],
+    [
+      'a previous contact id that is not one',
+      (d: Record<string, unknown>) => (d.previousContactId = 5),
+      'previousContactId',
+    ],
+    ['tags that are not an object', (d: Record<string, unknown>) => (d.tags = ['a']), 'tags'],
+  ])('R16: %s: handled, the field left out, a warning names it', (_name, change, path) => {
+    const { event, warnings } = readContactEvent(withDetail(change));
+    expect(event.contactId).toBe('11111111-1111-1111-1111-111111111111');
+    expect(event.agentId).toBe(AGENT);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(new RegExp(`^detail\\.${path.replace('.', '\\.')} `));
+  });
+
+  it('R16: an unknown channel is kept as named (the default policy applies); an unreadable one is UNKNOWN', () => {
+    expect(readContactEvent(rawDisconnect({ channel: 'SMS' })).event.channel).toBe('SMS');
+    expect(
+      readContactEvent(
+        withDetail((d) => {
+          d.channel = {};
+        }),
+      ).event.channel,
+    ).toBe('UNKNOWN');
+  });
+
+  it('R16: a tag whose value is not a string is ignored, that tag only, and its value is never in the warning', () => {
+    const { event, warnings } = readContactEvent(
+      withDetail((detail) => {
+        detail.tags = {
+          acwProfile: 'tier3',
+          'aws:connect:systemEndpoint': { number: PHONE },
+          customerEndpoint: 11234567890,
+        };
+      }),
+    );
+    expect(event.tags).toEqual({ acwProfile: 'tier3' });
+    expect(warnings).toEqual([
+      'detail.tags["aws:connect:systemEndpoint"] is not a string: that tag is left out',
+      'detail.tags["customerEndpoint"] is not a string: that tag is left out',
+    ]);
+    expect(warnings.join(' ')).not.toContain('1234567890');
+  });
+
+  it('R2: an unreadable connectedToAgentTimestamp still says the agent was connected; its time is left out', () => {
+    const { event, warnings } = readContactEvent(
+      withDetail((detail) => {
+        detail.agentInfo = {
+          agentArn: `${INSTANCE_ARN}/agent/${AGENT}`,
+          connectedToAgentTimestamp: 1628099349,
+        };
+      }),
+    );
+    expect(event.connectedToAgent).toBe(true);
+    expect(event.connectedToAgentAt).toBeUndefined();
+    expect(warnings).toEqual([
+      'detail.agentInfo.connectedToAgentTimestamp is not an ISO-8601 timestamp: counted as present, its time left out',
+    ]);
+  });
+
+  it('R21: connectedToSystemTimestamp is read by its presence', () => {
+    expect(readContactEvent(rawDisconnect()).event.connectedToSystem).toBe(true);
+    const unanswered = withDetail((detail) => {
+      delete detail.connectedToSystemTimestamp;
+    });
+    expect(readContactEvent(unanswered).event.connectedToSystem).toBe(false);
+  });
+
+  it('R16: an event type that needs no agent keeps going without an unreadable agent ARN', () => {
+    const { event, warnings } = readContactEvent(
+      withDetail((detail) => {
+        detail.eventType = 'QUEUED';
+        detail.agentInfo = { agentArn: 'bob' };
+      }),
+    );
+    expect(event.agentId).toBeUndefined();
+    expect(warnings).toEqual([
+      'detail.agentInfo.agentArn must be an agent ARN (arn:aws:connect:...:instance/ID/agent/ID): left out',
+    ]);
+  });
+});
+
+describe('R16: a needed field missing or wrong is refused, naming it', () => {
+  it.each([
+    [
+      'DISCONNECTED',
+      'an agentInfo with no agent ARN',
+      (d: Record<string, unknown>) => (d.agentInfo = {}),
+      /detail\.agentInfo\.agentArn must be an agent ARN/,
+    ],
+    [
+      'CONNECTED_TO_AGENT',
+      'an agent queue ARN as agent',
+      (d: Record<string, unknown>) => (d.agentInfo = { agentArn: `${INSTANCE_ARN}/queue/agent/x` }),
+      /detail\.agentInfo\.agentArn/,
+    ],
+    [
+      'DISCONNECTED',
+      'no disconnect time',
+      (d: Record<string, unknown>) => delete d.disconnectTimestamp,
+      /detail\.disconnectTimestamp must be an ISO-8601 timestamp/,
+    ],
+    [
+      'DISCONNECTED',
+      'no instance ARN',
+      (d: Record<string, unknown>) => delete d.instanceArn,
+      /detail\.instanceArn/,
+    ],
+    [
+      'DISCONNECTED',
+      'a contact id longer than 256 characters',
+      (d: Record<string, unknown>) => (d.contactId = 'c'.repeat(257)),
+      /detail\.contactId/,
+    ],
+    [
+      'DISCONNECTED',
+      'an empty event type',
+      (d: Record<string, unknown>) => (d.eventType = ''),
+      /detail\.eventType/,
+    ],
+  ])('R16: a %s event with %s', (eventType, _name, change, message) => {
+    const input = withDetail((detail) => {
+      detail.eventType = eventType;
+      change(detail);
+    });
+    expect(() => readContactEvent(input)).toThrow(BadInput);
+    expect(() => readContactEvent(input)).toThrow(message);
+  });
+
+  it('R16: a CONNECTED_TO_AGENT needs no disconnect time', () => {
+    const input = withDetail((detail) => {
+      detail.eventType = 'CONNECTED_TO_AGENT';
+      delete detail.disconnectTimestamp;
+    });
+    expect(readContactEvent(input).event.disconnectedAt).toBeUndefined();
+  });
+});
+
+describe('R16: the intake handler logs the fields it left out, and handles the event', () => {
+  let log: RecordingLog;
+  let app: App;
+  let store: MemorySessionStore;
+  const deadLetters = new RecordingDeadLetters();
+
+  beforeEach(() => {
+    store = new MemorySessionStore();
+    const made = testDeps(store, '2026-03-02T09:00:02.000Z');
+    log = made.log;
+    app = {
+      deps: made.deps,
+      config: { instanceArn: INSTANCE_ARN, policies: indexPolicies(parseAcwConfig({}).policies) },
+      deadLetters,
+    };
+  });
+
+  function record(body: unknown): SQSRecord {
+    return {
+      messageId: 'm-1',
+      receiptHandle: 'rh-1',
+      body: JSON.stringify(body),
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '0',
+        SenderId: 'events',
+        ApproximateFirstReceiveTimestamp: '0',
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-west-2:111122223333:intake',
+      awsRegion: 'us-west-2',
+    };
+  }
+
+  it('R16: an odd queue and a non-string phone tag: one warning naming both paths, no phone number, and the wrap-up starts on the default policy', async () => {
+    const body = withDetail((detail) => {
+      detail.contactId = 'c-odd';
+      detail.disconnectTimestamp = '2026-03-02T09:00:00.000Z';
+      detail.queueInfo = { queueArn: 42 };
+      detail.tags = { 'aws:connect:systemEndpoint': [PHONE] };
+    });
+
+    const response = await makeContactEventsHandler(app)({ Records: [record(body)] });
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(deadLetters.kept).toEqual([]);
+    const session = await store.get('c-odd', AGENT);
+    expect(session).toMatchObject({ state: 'WRAP_UP', policySource: 'default' });
+    expect(session?.queueId).toBeUndefined();
+    const warned = log.lines.filter((line) => line.message === 'Contact event fields left out');
+    expect(warned).toHaveLength(1);
+    expect(warned[0]?.fields).toEqual({
+      contactId: 'c-odd',
+      eventType: 'DISCONNECTED',
+      fields: [
+        expect.stringMatching(/^detail\.queueInfo\.queueArn /),
+        expect.stringMatching(/^detail\.tags\["aws:connect:systemEndpoint"\] /),
+      ],
+    });
+    expect(JSON.stringify(log.lines)).not.toContain('1234567890');
+  });
+});
