@@ -1,0 +1,105 @@
+/**
+ * The AWS Control Tower proactive controls the stack does not pass, each with why and how an
+ * account that enforces it can comply. The one list: test/cdk/control-tower.test.ts fails on any
+ * other failing control and on a listed one that passes, and test/cdk/control-tower-readme.test.ts
+ * keeps the README's table ("AWS Control Tower controls") naming exactly these controls.
+ */
+
+/** A control the stack does not pass. */
+export interface ControlTowerException {
+  /** The control's id, e.g. `CT.LAMBDA.PR.3`. */
+  readonly control: string;
+  /** Why the stack does not pass it. */
+  readonly reason: string;
+  /** What an account that enforces the control can do. */
+  readonly howToComply: string;
+}
+
+export const CONTROL_TOWER_EXCEPTIONS: readonly ControlTowerException[] = [
+  {
+    control: 'CT.CLOUDFRONT.PR.4',
+    reason: 'origin failover needs a second origin holding the widget (a replica bucket in another Region)',
+    howToComply:
+      "replicate the widget bucket to a bucket in a second Region (S3 Replication) and add an origin group with both buckets to the distribution's default behaviour",
+  },
+  {
+    control: 'CT.CLOUDFRONT.PR.6',
+    reason:
+      "the widget is served on CloudFront's default *.cloudfront.net certificate: the stack has no domain",
+    howToComply:
+      'serve the widget on a domain of your own: an ACM certificate in us-east-1 and an alternate domain name on the distribution (certificate and domainNames of the Distribution)',
+  },
+  {
+    control: 'CT.CLOUDFRONT.PR.7',
+    reason: 'SNI is a setting of a custom certificate; the default certificate has none',
+    howToComply: "with your own certificate (CT.CLOUDFRONT.PR.6), CDK's Distribution uses SNI by default",
+  },
+  {
+    control: 'CT.CLOUDFRONT.PR.9',
+    reason:
+      "the minimum TLS version is a setting of a custom certificate; CloudFront fixes the default certificate's policy",
+    howToComply:
+      'with your own certificate (CT.CLOUDFRONT.PR.6), set minimumProtocolVersion to TLSv1.2_2021 (what CDK chooses by default)',
+  },
+  {
+    control: 'CT.CLOUDWATCH.PR.3',
+    reason: 'log groups are encrypted with the CloudWatch Logs service key, not a KMS key',
+    howToComply: 'pending',
+  },
+  {
+    control: 'CT.KMS.PR.3',
+    reason: 'the alarm topic key does not deny CreateGrant to principals other than AWS services',
+    howToComply: 'pending',
+  },
+  {
+    control: 'CT.LAMBDA.PR.2',
+    reason:
+      "the API Gateway and Connect permissions are scoped by SourceArn, but as CloudFormation expressions (the API's ARN joined from its id, the ConnectInstanceArn parameter); the rule accepts a literal or a reference to a resource of the template only",
+    howToComply:
+      'nothing to change: Control Tower runs the control as a CloudFormation hook on the resolved properties, where SourceArn is the literal ARN of this API or instance',
+  },
+  {
+    control: 'CT.LAMBDA.PR.3',
+    reason:
+      'the functions run outside a VPC: they call only AWS APIs (DynamoDB, SQS, Scheduler, Connect, SSM) and serve nothing in a network',
+    howToComply:
+      'attach the functions to private subnets of a VPC with interface or gateway endpoints for DynamoDB, SQS, EventBridge Scheduler, Amazon Connect, SSM, CloudWatch Logs and KMS (no route to the internet needed)',
+  },
+  {
+    control: 'CT.S3.PR.2',
+    reason:
+      'the log bucket receives the access logs of the widget bucket and the distribution; logging its own accesses into itself would loop',
+    howToComply:
+      "point the log bucket's server access logs at a bucket outside the stack (the account's central access-log bucket), by an escape hatch on WidgetHosting.logBucket",
+  },
+  {
+    control: 'CT.S3.PR.4',
+    reason: 'the buckets send no event notifications',
+    howToComply: 'pending',
+  },
+  {
+    control: 'CT.S3.PR.6',
+    reason: 'the widget bucket has no lifecycle rule',
+    howToComply: 'pending',
+  },
+  {
+    control: 'CT.S3.PR.9',
+    reason: 'S3 refuses server access logs into a bucket with Object Lock',
+    howToComply: 'pending',
+  },
+  {
+    control: 'CT.S3.PR.10',
+    reason: 'the buckets use SSE-S3',
+    howToComply: 'pending',
+  },
+  {
+    control: 'CT.S3.PR.11',
+    reason: 'the buckets are not versioned',
+    howToComply: 'pending',
+  },
+  {
+    control: 'CT.SQS.PR.1',
+    reason: 'dead-letter queues have no RedriveAllowPolicy',
+    howToComply: 'pending',
+  },
+];

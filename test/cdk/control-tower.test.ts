@@ -1,0 +1,115 @@
+/**
+ * Issue 10: AWS Control Tower's proactive controls (the Guard rules of
+ * @cdklabs/cdk-validator-cfnguard) over the stack in the configurations that change its resources.
+ * Every control that applies passes, or is a documented exception (control-tower-exceptions.ts);
+ * a listed exception that passes fails the test too, so the list and the README stay true.
+ */
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ConnectAcwStack } from '../../lib/connect-acw-stack';
+import { type ControlResults, controlRules, runControls, type TemplateJson } from './control-tower';
+import { CONTROL_TOWER_EXCEPTIONS } from './control-tower-exceptions';
+import { exampleWith, testApp } from './support';
+
+/** The configurations whose templates differ in resources (features that add or remove some). */
+const CONFIGURATIONS: Record<string, unknown> = {
+  default: exampleWith({}),
+  agentEventStream: exampleWith({
+    agentEventStream: {
+      streamArn: 'arn:aws:kinesis:us-east-1:111122223333:stream/connect-agent-events',
+      kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/12345678-1234-1234-1234-123456789012',
+    },
+  }),
+  widgetRegistered: exampleWith({
+    widget: { connectAlias: 'example', registerApp: true },
+    alarmEmail: 'ops@example.com',
+  }),
+  oidc: exampleWith({
+    api: { oidc: { issuer: 'https://idp.example.com', audience: ['connect-acw'] } },
+    widget: {
+      oidc: {
+        authorizeUrl: 'https://idp.example.com/oauth2/authorize',
+        tokenUrl: 'https://idp.example.com/oauth2/token',
+        clientId: 'connect-acw-widget',
+      },
+    },
+  }),
+};
+
+/** A template with one queue that has no dead-letter queue: CT.SQS.PR.1 must fail on it. */
+const PROBE: TemplateJson = {
+  Resources: { Bare: { Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true } } },
+};
+
+const EXCEPTIONS = new Set(CONTROL_TOWER_EXCEPTIONS.map((exception) => exception.control));
+
+let results: Map<string, ControlResults>;
+
+beforeAll(() => {
+  const templates: Record<string, TemplateJson> = { probe: PROBE };
+  for (const [name, acw] of Object.entries(CONFIGURATIONS)) {
+    templates[name] = Template.fromStack(new ConnectAcwStack(testApp(acw), 'Acw')).toJSON() as TemplateJson;
+  }
+  results = runControls(templates);
+}, 300_000);
+
+function resultsOf(name: string): ControlResults {
+  const found = results.get(name);
+  if (found === undefined) throw new Error(`no Control Tower results for ${name}`);
+  return found;
+}
+
+describe('AWS Control Tower proactive controls', () => {
+  it('reads every rule file of the pack: its control, its rules and the resource types it reports on', () => {
+    const rules = controlRules();
+
+    expect(rules.length).toBeGreaterThan(200);
+    expect(rules.find((rule) => rule.control === 'CT.SQS.PR.1')?.reportsOn).toEqual(['AWS::SQS::Queue']);
+  });
+
+  it('fails a control on a template that breaks it (the run is live)', () => {
+    expect([...resultsOf('probe').failed.keys()]).toEqual(['CT.SQS.PR.1']);
+    expect(resultsOf('probe').failed.get('CT.SQS.PR.1')).toEqual(['/Resources/Bare']);
+    expect(resultsOf('probe').passed).toContain('CT.SQS.PR.2');
+  });
+
+  it('lists each exception once, with a reason and a way to comply', () => {
+    expect(EXCEPTIONS.size).toBe(CONTROL_TOWER_EXCEPTIONS.length);
+    for (const exception of CONTROL_TOWER_EXCEPTIONS) {
+      expect(exception.control).toMatch(/^CT\.[A-Z0-9-]+\.PR\.\d+$/);
+      expect(exception.reason.length, exception.control).toBeGreaterThan(30);
+      expect(exception.howToComply.length, exception.control).toBeGreaterThan(30);
+    }
+  });
+
+  describe.each(Object.keys(CONFIGURATIONS))('the stack, %s', (name) => {
+    it('passes every control that applies, but the documented exceptions', () => {
+      const unexpected = [...resultsOf(name).failed].filter(([control]) => !EXCEPTIONS.has(control));
+
+      expect(Object.fromEntries(unexpected)).toEqual({});
+    });
+
+    it('still fails every documented exception (an exception that passes leaves the list)', () => {
+      const failed = resultsOf(name).failed;
+
+      expect([...EXCEPTIONS].filter((control) => !failed.has(control))).toEqual([]);
+    });
+
+    it('is checked against the controls of its resources (DynamoDB, SQS, Lambda, S3, CloudFront, KMS, logs)', () => {
+      const applied = [...resultsOf(name).passed, ...resultsOf(name).failed.keys()];
+
+      for (const control of [
+        'CT.DYNAMODB.PR.1',
+        'CT.SQS.PR.2',
+        'CT.LAMBDA.PR.3',
+        'CT.S3.PR.1',
+        'CT.CLOUDFRONT.PR.1',
+        'CT.KMS.PR.1',
+        'CT.CLOUDWATCH.PR.2',
+        'CT.APIGATEWAY.PR.4',
+      ]) {
+        expect(applied, control).toContain(control);
+      }
+    });
+  });
+});

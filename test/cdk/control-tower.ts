@@ -1,0 +1,166 @@
+/**
+ * AWS Control Tower's proactive controls, run offline: the Guard rules and the cfn-guard binary that
+ * `@cdklabs/cdk-validator-cfnguard` ships (the same rules Control Tower runs as CloudFormation
+ * hooks), over synthesized templates.
+ *
+ * cfn-guard is run once over every template, with the rule files that can apply to them: those
+ * whose reported resource types (each rule's "Reports on:" header) occur in some template. A rule
+ * that reports on no type of a template selects nothing in it (it only ever answers "not
+ * applicable"), and leaving it out keeps the run to a few seconds instead of a minute.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { arch, platform, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+const PACKAGE_DIR = dirname(
+  createRequire(import.meta.url).resolve('@cdklabs/cdk-validator-cfnguard/package.json'),
+);
+/** The Control Tower rules the package ships. */
+export const RULES_DIR = join(PACKAGE_DIR, 'rules', 'control-tower', 'cfn-guard');
+
+/** The package's cfn-guard for this machine (it ships Linux and macOS, x86-64 and arm64). */
+export function guardBinary(): string {
+  const os = platform() === 'linux' ? 'ubuntu' : platform() === 'darwin' ? 'macos' : undefined;
+  const cpu = arch() === 'x64' ? 'x86_64' : arch() === 'arm64' ? 'aarch64' : undefined;
+  if (os === undefined || cpu === undefined) {
+    throw new Error(`cfn-guard: @cdklabs/cdk-validator-cfnguard ships no binary for ${platform()} ${arch()}`);
+  }
+  return join(PACKAGE_DIR, 'bin', os, cpu, 'cfn-guard');
+}
+
+/** One rule file: the control it implements, its Guard rule names and the types it reports on. */
+export interface ControlRule {
+  /** The file. */
+  readonly path: string;
+  /** The control id, `CT.SQS.PR.1`. */
+  readonly control: string;
+  /** The names of the Guard rules that decide it (what cfn-guard reports). */
+  readonly ruleNames: readonly string[];
+  /** The CloudFormation resource types it reports on. */
+  readonly reportsOn: readonly string[];
+}
+
+/** Every Control Tower rule file of the package. */
+export function controlRules(dir: string = RULES_DIR): ControlRule[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) return controlRules(path);
+    if (!entry.endsWith('.guard')) return [];
+    return [parseRule(path, readFileSync(path, 'utf8'))];
+  });
+}
+
+function parseRule(path: string, text: string): ControlRule {
+  const control = /\[(CT\.[A-Z0-9-]+\.PR\.\d+)\]/.exec(text)?.[1];
+  const ruleNames = [...new Set([...text.matchAll(/^rule (\w+) when /gm)].map((match) => match[1] ?? ''))];
+  const header = /^# Reports on:\n((?:#[ \t]+\S.*\n)+)/m.exec(text)?.[1] ?? '';
+  const reportsOn = [...header.matchAll(/AWS::\w+::\w+/g)].map((match) => match[0]);
+  if (control === undefined || ruleNames.length === 0 || reportsOn.length === 0) {
+    throw new Error(
+      `${path}: expected a [CT.*.PR.*] control id, a top-level rule and a "Reports on:" header, got ` +
+        JSON.stringify({ control, ruleNames, reportsOn }),
+    );
+  }
+  return { path, control, ruleNames, reportsOn };
+}
+
+/** What the controls decided for one template. */
+export interface ControlResults {
+  /** Controls that apply and pass. */
+  readonly passed: ReadonlySet<string>;
+  /** Controls that apply and fail, with the template paths cfn-guard names (`/Resources/Id/...`). */
+  readonly failed: ReadonlyMap<string, readonly string[]>;
+}
+
+/** A CloudFormation template, as `Template.toJSON()` gives it. */
+export type TemplateJson = {
+  readonly Resources?: Record<string, { readonly Type: string; readonly Properties?: unknown }>;
+};
+
+/**
+ * Runs every Control Tower rule that can apply over `templates` (by name) in one cfn-guard run.
+ * @throws Error when cfn-guard fails or reports a rule this module cannot name
+ */
+export function runControls(templates: Record<string, TemplateJson>): Map<string, ControlResults> {
+  const rules = controlRules();
+  const types = new Set(
+    Object.values(templates).flatMap((template) =>
+      Object.values(template.Resources ?? {}).map((resource) => resource.Type),
+    ),
+  );
+  const selected = rules.filter((rule) => rule.reportsOn.some((type) => types.has(type)));
+  const controlOf = new Map(rules.flatMap((rule) => rule.ruleNames.map((name) => [name, rule.control])));
+
+  const dir = mkdtempSync(join(tmpdir(), 'acw-control-tower-'));
+  try {
+    const files = new Map<string, string>();
+    for (const [name, template] of Object.entries(templates)) {
+      const file = join(dir, `${name}.template.json`);
+      writeFileSync(file, JSON.stringify(template));
+      files.set(file, name);
+    }
+    const run = spawnSync(
+      guardBinary(),
+      [
+        'validate',
+        ...selected.flatMap((rule) => ['--rules', rule.path]),
+        ...[...files.keys()].flatMap((file) => ['--data', file]),
+        '--output-format',
+        'json',
+        '--show-summary',
+        'none',
+        '--structured',
+      ],
+      { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+    );
+    if (run.error !== undefined) throw run.error;
+    // cfn-guard exits 0 when everything passes and 19 when a rule fails; anything else is its own error.
+    if (run.status !== 0 && run.status !== 19) {
+      throw new Error(`cfn-guard exited ${run.status}: ${run.stderr}`);
+    }
+    const results = new Map<string, ControlResults>();
+    for (const report of JSON.parse(run.stdout) as GuardReport[]) {
+      const name = files.get(report.name);
+      if (name === undefined) throw new Error(`cfn-guard reported on an unknown file ${report.name}`);
+      const control = (rule: string): string => {
+        const id = controlOf.get(rule);
+        if (id === undefined) throw new Error(`cfn-guard reported a rule of no known control: ${rule}`);
+        return id;
+      };
+      const failed = new Map<string, string[]>();
+      for (const entry of report.not_compliant ?? []) {
+        const id = control(entry.Rule.name);
+        failed.set(id, [...new Set([...(failed.get(id) ?? []), ...pathsIn(entry)])].sort());
+      }
+      const passed = new Set((report.compliant ?? []).map(control).filter((id) => !failed.has(id)));
+      results.set(name, { passed, failed });
+    }
+    return results;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The part of cfn-guard's structured JSON report read here. */
+interface GuardReport {
+  readonly name: string;
+  readonly compliant?: readonly string[];
+  readonly not_compliant?: readonly { readonly Rule: { readonly name: string } }[];
+}
+
+/** The resources a failed rule names: every `/Resources/<id>` in what it traversed. */
+function pathsIn(value: unknown): string[] {
+  if (typeof value === 'string') {
+    const match = /^\/Resources\/[^/]+/.exec(value);
+    return match === null ? [] : [match[0]];
+  }
+  if (Array.isArray(value)) return value.flatMap(pathsIn);
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([key, inner]) =>
+      key === 'path' || typeof inner === 'object' ? pathsIn(inner) : [],
+    );
+  }
+  return [];
+}
