@@ -42,16 +42,6 @@ export const CONTROL_TOWER_EXCEPTIONS: readonly ControlTowerException[] = [
       'with your own certificate (CT.CLOUDFRONT.PR.6), set minimumProtocolVersion to TLSv1.2_2021 (what CDK chooses by default)',
   },
   {
-    control: 'CT.CLOUDWATCH.PR.3',
-    reason: 'log groups are encrypted with the CloudWatch Logs service key, not a KMS key',
-    howToComply: 'pending',
-  },
-  {
-    control: 'CT.KMS.PR.3',
-    reason: 'the alarm topic key does not deny CreateGrant to principals other than AWS services',
-    howToComply: 'pending',
-  },
-  {
     control: 'CT.LAMBDA.PR.2',
     reason:
       "the API Gateway and Connect permissions are scoped by SourceArn, but as CloudFormation expressions (the API's ARN joined from its id, the ConnectInstanceArn parameter); the rule accepts a literal or a reference to a resource of the template only",
@@ -73,33 +63,17 @@ export const CONTROL_TOWER_EXCEPTIONS: readonly ControlTowerException[] = [
       "point the log bucket's server access logs at a bucket outside the stack (the account's central access-log bucket), by an escape hatch on WidgetHosting.logBucket",
   },
   {
-    control: 'CT.S3.PR.4',
-    reason: 'the buckets send no event notifications',
-    howToComply: 'pending',
-  },
-  {
-    control: 'CT.S3.PR.6',
-    reason: 'the widget bucket has no lifecycle rule',
-    howToComply: 'pending',
-  },
-  {
     control: 'CT.S3.PR.9',
-    reason: 'S3 refuses server access logs into a bucket with Object Lock',
-    howToComply: 'pending',
+    reason:
+      'S3 delivers no server access logs into a bucket with Object Lock, so the log bucket cannot have it; the widget bucket is rewritten and pruned on each deploy, and Object Lock once on can never be turned off',
+    howToComply:
+      "take the logs out of S3 server access logging (CloudTrail data events for the widget bucket, CloudFront's standard logging v2 to CloudWatch Logs), drop the log bucket, and turn on Object Lock (governance mode) on the widget bucket",
   },
   {
     control: 'CT.S3.PR.10',
-    reason: 'the buckets use SSE-S3',
-    howToComply: 'pending',
-  },
-  {
-    control: 'CT.S3.PR.11',
-    reason: 'the buckets are not versioned',
-    howToComply: 'pending',
-  },
-  {
-    control: 'CT.SQS.PR.1',
-    reason: 'dead-letter queues have no RedriveAllowPolicy',
-    howToComply: 'pending',
+    reason:
+      "both buckets use SSE-S3: the widget bucket holds the widget's public code, and the log bucket takes S3's and CloudFront's log deliveries, whose writers a customer managed key would each have to name",
+    howToComply:
+      "encrypt the widget bucket with a customer managed key (CDK's S3BucketOrigin.withOriginAccessControl lets the distribution decrypt; the deployment role needs kms:GenerateDataKey), and the log bucket with a key whose policy lets S3's and CloudFront's log delivery encrypt, as their guides describe",
   },
 ];
