@@ -7,7 +7,16 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConnectAcwStack } from '../../lib/connect-acw-stack';
-import { type ControlResults, controlRules, runControls, type TemplateJson } from './control-tower';
+import {
+  type ControlResults,
+  controlRules,
+  hookInput,
+  resolveIntrinsics,
+  runControls,
+  runControlsOn,
+  type TemplateJson,
+  type TemplateJsonWithParameters,
+} from './control-tower';
 import { CONTROL_TOWER_EXCEPTIONS } from './control-tower-exceptions';
 import { exampleWith, testApp } from './support';
 
@@ -43,14 +52,35 @@ const PROBE: TemplateJson = {
 
 const EXCEPTIONS = new Set(CONTROL_TOWER_EXCEPTIONS.map((exception) => exception.control));
 
+/** A permission for API Gateway with no source: CT.LAMBDA.PR.2 must fail on it, hook or not. */
+const UNSCOPED_PERMISSION = {
+  Action: 'lambda:InvokeFunction',
+  FunctionName: 'arn:aws:lambda:us-east-1:111122223333:function:anything',
+  Principal: 'apigateway.amazonaws.com',
+};
+
 let results: Map<string, ControlResults>;
+/** CT.LAMBDA.PR.2 on each Lambda permission of the stack as the deploy-time hook sees it. */
+let permissionsAtDeploy: Map<string, ControlResults>;
 
 beforeAll(() => {
-  const templates: Record<string, TemplateJson> = { probe: PROBE };
+  const templates: Record<string, TemplateJsonWithParameters> = { probe: PROBE };
   for (const [name, acw] of Object.entries(CONFIGURATIONS)) {
-    templates[name] = Template.fromStack(new ConnectAcwStack(testApp(acw), 'Acw')).toJSON() as TemplateJson;
+    templates[name] = Template.fromStack(new ConnectAcwStack(testApp(acw), 'Acw')).toJSON();
   }
   results = runControls(templates);
+
+  const hookDocuments: Record<string, unknown> = {
+    unscoped: hookInput('AWS::Lambda::Permission', UNSCOPED_PERMISSION),
+  };
+  for (const [name, template] of Object.entries(templates)) {
+    for (const [id, resource] of Object.entries(template.Resources ?? {})) {
+      if (resource.Type !== 'AWS::Lambda::Permission') continue;
+      const resolved = resolveIntrinsics(resource.Properties, template);
+      hookDocuments[`${name}-${id}`] = hookInput('AWS::Lambda::Permission', resolved);
+    }
+  }
+  permissionsAtDeploy = runControlsOn(hookDocuments, ['CT.LAMBDA.PR.2']);
 }, 300_000);
 
 function resultsOf(name: string): ControlResults {
@@ -80,6 +110,24 @@ describe('AWS Control Tower proactive controls', () => {
       expect(exception.reason.length, exception.control).toBeGreaterThan(30);
       expect(exception.howToComply.length, exception.control).toBeGreaterThan(30);
     }
+  });
+
+  it('CT.LAMBDA.PR.2: passes on every Lambda permission as the deploy-time hook sees it (SourceArn resolved)', () => {
+    const outcomes = [...permissionsAtDeploy].map(([name, outcome]) => ({
+      name,
+      passed: outcome.passed.has('CT.LAMBDA.PR.2'),
+      failed: outcome.failed.has('CT.LAMBDA.PR.2'),
+    }));
+
+    expect(outcomes.find((outcome) => outcome.name === 'unscoped')).toEqual({
+      name: 'unscoped',
+      passed: false,
+      failed: true,
+    });
+    const ours = outcomes.filter((outcome) => outcome.name !== 'unscoped');
+    // Each configuration has the sweep's, the contact flow's and one per API route.
+    expect(ours.length).toBeGreaterThanOrEqual(4 * 9);
+    expect(ours.filter((outcome) => !outcome.passed || outcome.failed)).toEqual([]);
   });
 
   describe.each(Object.keys(CONFIGURATIONS))('the stack, %s', (name) => {

@@ -84,21 +84,50 @@ export type TemplateJson = {
  * @throws Error when cfn-guard fails or reports a rule this module cannot name
  */
 export function runControls(templates: Record<string, TemplateJson>): Map<string, ControlResults> {
-  const rules = controlRules();
   const types = new Set(
     Object.values(templates).flatMap((template) =>
       Object.values(template.Resources ?? {}).map((resource) => resource.Type),
     ),
   );
-  const selected = rules.filter((rule) => rule.reportsOn.some((type) => types.has(type)));
-  const controlOf = new Map(rules.flatMap((rule) => rule.ruleNames.map((name) => [name, rule.control])));
+  return runGuard(
+    templates,
+    controlRules().filter((rule) => rule.reportsOn.some((type) => types.has(type))),
+  );
+}
+
+/**
+ * One resource as a CloudFormation hook hands it to Control Tower's controls at deploy time: its
+ * type and its properties, every intrinsic function already resolved.
+ */
+export function hookInput(type: string, resourceProperties: unknown): Record<string, unknown> {
+  return { [type]: { resourceProperties } };
+}
+
+/**
+ * Runs the rules of `controls` over `documents` (by name): templates, or `hookInput` documents.
+ * @throws Error when cfn-guard fails or reports a rule this module cannot name
+ */
+export function runControlsOn(
+  documents: Record<string, unknown>,
+  controls: readonly string[],
+): Map<string, ControlResults> {
+  const rules = controlRules().filter((rule) => controls.includes(rule.control));
+  if (rules.length !== new Set(controls).size)
+    throw new Error(`unknown control among ${controls.join(', ')}`);
+  return runGuard(documents, rules);
+}
+
+function runGuard(documents: Record<string, unknown>, selected: ControlRule[]): Map<string, ControlResults> {
+  const controlOf = new Map(
+    controlRules().flatMap((rule) => rule.ruleNames.map((name) => [name, rule.control])),
+  );
 
   const dir = mkdtempSync(join(tmpdir(), 'acw-control-tower-'));
   try {
     const files = new Map<string, string>();
-    for (const [name, template] of Object.entries(templates)) {
-      const file = join(dir, `${name}.template.json`);
-      writeFileSync(file, JSON.stringify(template));
+    for (const [name, document] of Object.entries(documents)) {
+      const file = join(dir, `${name}.json`);
+      writeFileSync(file, JSON.stringify(document));
       files.set(file, name);
     }
     const run = spawnSync(
@@ -163,4 +192,62 @@ function pathsIn(value: unknown): string[] {
     );
   }
   return [];
+}
+
+/** Values a deployment would give, for `resolveIntrinsics`. */
+export const SAMPLE_DEPLOYMENT = {
+  account: '111122223333',
+  region: 'us-east-1',
+  partition: 'aws',
+} as const;
+
+/**
+ * `value` with its intrinsic functions resolved as CloudFormation would in SAMPLE_DEPLOYMENT: pseudo
+ * parameters, parameters (their defaults), `Ref` and `Fn::GetAtt` of the template's resources (a
+ * made-up id or ARN naming the resource) and `Fn::Join`.
+ * @throws Error on another intrinsic function, or a parameter without a default
+ */
+export function resolveIntrinsics(value: unknown, template: TemplateJsonWithParameters): unknown {
+  if (Array.isArray(value)) return value.map((item) => resolveIntrinsics(item, template));
+  if (typeof value !== 'object' || value === null) return value;
+  const entries = Object.entries(value);
+  const [key, argument] = entries[0] ?? [];
+  if (entries.length === 1 && key === 'Ref' && typeof argument === 'string')
+    return resolveRef(argument, template);
+  if (entries.length === 1 && key === 'Fn::GetAtt' && Array.isArray(argument)) {
+    const { account, region, partition } = SAMPLE_DEPLOYMENT;
+    return `arn:${partition}:sample:${region}:${account}:${argument.join('/')}`;
+  }
+  if (entries.length === 1 && key === 'Fn::Join' && Array.isArray(argument)) {
+    const [separator, parts] = argument;
+    if (typeof separator !== 'string' || !Array.isArray(parts))
+      throw new Error(`bad Fn::Join ${JSON.stringify(argument)}`);
+    return parts.map((part) => String(resolveIntrinsics(part, template))).join(separator);
+  }
+  if (entries.length === 1 && key?.startsWith('Fn::'))
+    throw new Error(`resolveIntrinsics: ${key} is not supported`);
+  return Object.fromEntries(entries.map(([name, inner]) => [name, resolveIntrinsics(inner, template)]));
+}
+
+/** A template with its parameters, for `resolveIntrinsics`. */
+export type TemplateJsonWithParameters = TemplateJson & {
+  readonly Parameters?: Record<string, { readonly Default?: unknown }>;
+};
+
+function resolveRef(name: string, template: TemplateJsonWithParameters): unknown {
+  const pseudo: Record<string, string> = {
+    'AWS::AccountId': SAMPLE_DEPLOYMENT.account,
+    'AWS::Region': SAMPLE_DEPLOYMENT.region,
+    'AWS::Partition': SAMPLE_DEPLOYMENT.partition,
+    'AWS::URLSuffix': 'amazonaws.com',
+  };
+  if (pseudo[name] !== undefined) return pseudo[name];
+  const parameter = template.Parameters?.[name];
+  if (parameter !== undefined) {
+    if (parameter.Default === undefined)
+      throw new Error(`resolveIntrinsics: parameter ${name} has no default`);
+    return parameter.Default;
+  }
+  if (template.Resources?.[name] !== undefined) return `${name.toLowerCase().slice(0, 10)}id`;
+  throw new Error(`resolveIntrinsics: Ref to unknown ${name}`);
 }
