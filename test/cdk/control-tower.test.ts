@@ -11,6 +11,8 @@ import {
   type ControlResults,
   controlRules,
   hookInput,
+  README_SECTION,
+  readmeSection,
   resolveIntrinsics,
   runControls,
   runControlsOn,
@@ -128,6 +130,13 @@ describe('AWS Control Tower proactive controls', () => {
     // Each configuration has the sweep's, the contact flow's and one per API route.
     expect(ours.length).toBeGreaterThanOrEqual(4 * 9);
     expect(ours.filter((outcome) => !outcome.passed || outcome.failed)).toEqual([]);
+  });
+
+  it("README: its count of the controls that pass is the example configuration's", () => {
+    const { passed, failed } = resultsOf('default');
+    const said = /\*\*(\d+) of the (\d+) controls that apply pass\*\*/.exec(readmeSection(README_SECTION));
+
+    expect(said?.slice(1, 3)).toEqual([String(passed.size), String(passed.size + failed.size)]);
   });
 
   describe.each(Object.keys(CONFIGURATIONS))('the stack, %s', (name) => {

@@ -13,6 +13,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { createRequire } from 'node:module';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const PACKAGE_DIR = dirname(
   createRequire(import.meta.url).resolve('@cdklabs/cdk-validator-cfnguard/package.json'),
@@ -250,4 +251,16 @@ function resolveRef(name: string, template: TemplateJsonWithParameters): unknown
   }
   if (template.Resources?.[name] !== undefined) return `${name.toLowerCase().slice(0, 10)}id`;
   throw new Error(`resolveIntrinsics: Ref to unknown ${name}`);
+}
+
+/** The README section that documents the controls. */
+export const README_SECTION = '## AWS Control Tower controls';
+
+/** The text of the README section under `heading`, up to the next section of its level. */
+export function readmeSection(heading: string): string {
+  const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+  const start = readme.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`README has no section ${heading}`);
+  const next = readme.indexOf('\n## ', start + heading.length + 2);
+  return readme.slice(start, next < 0 ? undefined : next);
 }
