@@ -14,6 +14,7 @@ import {
   README_SECTION,
   readmeSection,
   resolveIntrinsics,
+  rulesFor,
   runControls,
   runControlsOn,
   type TemplateJson,
@@ -97,6 +98,16 @@ describe('AWS Control Tower proactive controls', () => {
 
     expect(rules.length).toBeGreaterThan(200);
     expect(rules.find((rule) => rule.control === 'CT.SQS.PR.1')?.reportsOn).toEqual(['AWS::SQS::Queue']);
+  });
+
+  it('runs the rules that name a type of the template, in their header or their type constants, whatever the case', () => {
+    const controls = (type: string): string[] =>
+      rulesFor([{ Resources: { Thing: { Type: type } } }]).map((rule) => rule.control);
+
+    expect(controls('AWS::SQS::Queue').sort()).toEqual(['CT.SQS.PR.1', 'CT.SQS.PR.2']);
+    // Its header says AWS::AutoScaling::AutoscalingGroup; its selection uses the type's real name.
+    expect(controls('AWS::AutoScaling::AutoScalingGroup')).toContain('CT.AUTOSCALING.PR.6');
+    expect(controls('AWS::Connect::AgentStatus')).toEqual([]);
   });
 
   it('fails a control on a template that breaks it (the run is live)', () => {

@@ -4,9 +4,11 @@
  * hooks), over synthesized templates.
  *
  * cfn-guard is run once over every template, with the rule files that can apply to them: those
- * whose reported resource types (each rule's "Reports on:" header) occur in some template. A rule
- * that reports on no type of a template selects nothing in it (it only ever answers "not
- * applicable"), and leaving it out keeps the run to a few seconds instead of a minute.
+ * that name a resource type of some template, in their "Reports on:" header or in a type constant
+ * (`let S3_BUCKET_TYPE = "AWS::S3::Bucket"`, what their `Resources.*[ Type == ... ]` selections
+ * use), compared without case (a few headers misspell a type's case). A rule that names no type of
+ * a template selects nothing in it (it only ever answers "not applicable"), and leaving it out
+ * keeps the run to seconds instead of a minute or more.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -39,7 +41,7 @@ export interface ControlRule {
   readonly control: string;
   /** The names of the Guard rules that decide it (what cfn-guard reports). */
   readonly ruleNames: readonly string[];
-  /** The CloudFormation resource types it reports on. */
+  /** The CloudFormation resource types it reports on or selects by. */
   readonly reportsOn: readonly string[];
 }
 
@@ -57,7 +59,10 @@ function parseRule(path: string, text: string): ControlRule {
   const control = /\[(CT\.[A-Z0-9-]+\.PR\.\d+)\]/.exec(text)?.[1];
   const ruleNames = [...new Set([...text.matchAll(/^rule (\w+) when /gm)].map((match) => match[1] ?? ''))];
   const header = /^# Reports on:\n((?:#[ \t]+\S.*\n)+)/m.exec(text)?.[1] ?? '';
-  const reportsOn = [...header.matchAll(/AWS::\w+::\w+/g)].map((match) => match[0]);
+  const constants = [...text.matchAll(/^let \w+ = "(AWS::\w+::\w+)"/gm)].map((match) => match[1] ?? '');
+  const reportsOn = [
+    ...new Set([...header.matchAll(/AWS::\w+::\w+/g)].map((match) => match[0]).concat(constants)),
+  ];
   if (control === undefined || ruleNames.length === 0 || reportsOn.length === 0) {
     throw new Error(
       `${path}: expected a [CT.*.PR.*] control id, a top-level rule and a "Reports on:" header, got ` +
@@ -85,15 +90,17 @@ export type TemplateJson = {
  * @throws Error when cfn-guard fails or reports a rule this module cannot name
  */
 export function runControls(templates: Record<string, TemplateJson>): Map<string, ControlResults> {
+  return runGuard(templates, rulesFor(Object.values(templates)));
+}
+
+/** The rule files that can apply to `templates`: those naming one of their resource types. */
+export function rulesFor(templates: readonly TemplateJson[]): ControlRule[] {
   const types = new Set(
-    Object.values(templates).flatMap((template) =>
-      Object.values(template.Resources ?? {}).map((resource) => resource.Type),
+    templates.flatMap((template) =>
+      Object.values(template.Resources ?? {}).map((resource) => resource.Type.toLowerCase()),
     ),
   );
-  return runGuard(
-    templates,
-    controlRules().filter((rule) => rule.reportsOn.some((type) => types.has(type))),
-  );
+  return controlRules().filter((rule) => rule.reportsOn.some((type) => types.has(type.toLowerCase())));
 }
 
 /**
