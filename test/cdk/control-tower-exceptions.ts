@@ -74,7 +74,7 @@ export const CONTROL_TOWER_EXCEPTIONS: readonly ControlTowerException[] = [
     control: 'CT.S3.PR.9',
     title: 'Object Lock',
     reason:
-      'S3 delivers no server access logs into a bucket with Object Lock, so the log bucket cannot have it; the widget bucket is rewritten and pruned on each deploy, and Object Lock once on cannot be turned off',
+      'S3 delivers no server access logs into a bucket with an Object Lock default retention (older S3 guides: with Object Lock at all), and Object Lock without one protects nothing, so the log bucket cannot use it; on the widget bucket, rewritten and pruned on each deploy, it could never be turned off again',
     howToComply:
       'take the logs out of S3 (CloudTrail data events for the widget bucket, CloudFront standard logging v2 to CloudWatch Logs), drop the log bucket, and turn on Object Lock in governance mode on the widget bucket',
   },
