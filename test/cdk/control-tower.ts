@@ -174,6 +174,8 @@ function runGuard(documents: Record<string, unknown>, selected: ControlRule[]): 
       const passed = new Set((report.compliant ?? []).map(control).filter((id) => !failed.has(id)));
       results.set(name, { passed, failed });
     }
+    const missing = [...files.values()].filter((name) => !results.has(name));
+    if (missing.length > 0) throw new Error(`cfn-guard reported nothing on ${missing.join(', ')}`);
     return results;
   } finally {
     rmSync(dir, { recursive: true, force: true });
