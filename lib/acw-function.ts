@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { IGrantable, IPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type IDestination, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -68,6 +69,12 @@ export interface AcwFunctionSettings {
    * @default RetentionDays.ONE_YEAR
    */
   readonly logRetention?: RetentionDays;
+  /**
+   * The KMS key the function's logs are encrypted with (`LogEncryptionKey`), also used by the
+   * constructs that make other log groups for the functions (the API's access logs).
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: IKey;
   /**
    * Powertools log level (`POWERTOOLS_LOG_LEVEL`).
    * @default 'INFO'
@@ -130,6 +137,7 @@ export class AcwFunction extends Construct implements IGrantable {
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: settings.logRetention ?? RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.RETAIN,
+      ...(settings.logEncryptionKey === undefined ? {} : { encryptionKey: settings.logEncryptionKey }),
     });
     // Only this log group: AWSLambdaBasicExecutionRole would allow writing to every log group.
     this.logGroup.grantWrite(this.role);

@@ -193,6 +193,9 @@ export class AgentApi extends Construct {
       retention: props.accessLogRetention ?? RetentionDays.ONE_YEAR,
       // The access logs are the audit trail of who called the API; keep them past a stack deletion.
       removalPolicy: RemovalPolicy.RETAIN,
+      ...(props.functionSettings.logEncryptionKey === undefined
+        ? {}
+        : { encryptionKey: props.functionSettings.logEncryptionKey }),
     });
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,

@@ -14,6 +14,7 @@ import { AgentWorkspaceApp } from './agent-workspace-app';
 import { acwConfigFromContext } from './config-context';
 import { ContactEventIntake } from './contact-event-intake';
 import { ContactFlowFunction } from './contact-flow';
+import { LogEncryptionKey } from './keys';
 import { KillSwitch } from './kill-switch';
 import { Monitoring } from './monitoring';
 import { SessionTable } from './session-table';
@@ -60,6 +61,8 @@ export class ConnectAcwStack extends Stack {
   readonly killSwitch: KillSwitch;
   /** The alarm topic and alarms. */
   readonly monitoring: Monitoring;
+  /** The KMS key of every log group of the stack. */
+  readonly logKey: LogEncryptionKey;
   /** The agent event stream's consumer (R8, R11), when `acw.agentEventStream` names a stream. */
   readonly agentEvents?: AgentEventStream;
   /** The agent widget's bucket and distribution (issue 5). */
@@ -96,10 +99,12 @@ export class ConnectAcwStack extends Stack {
       default: config.policies.default.durationSeconds,
     });
     const instanceArn = this.instanceArnParameter.valueAsString;
+    this.logKey = new LogEncryptionKey(this, 'LogKey');
     const functionSettings: AcwFunctionSettings = {
       config,
       instanceArn,
       defaultDurationSeconds: this.defaultDurationParameter.valueAsString,
+      logEncryptionKey: this.logKey.key,
     };
 
     this.sessions = new SessionTable(this, 'Sessions');
@@ -225,6 +230,7 @@ export class ConnectAcwStack extends Stack {
     this.widgetDeployment = new WidgetDeployment(this, 'WidgetFiles', {
       bucket: this.widgetHosting.bucket,
       runtimeConfig: this.widgetRuntimeConfig(signInUrl),
+      logEncryptionKey: this.logKey.key,
     });
     if (widget.registerApp) {
       this.widgetApp = new AgentWorkspaceApp(this, 'WidgetApp', {

@@ -11,6 +11,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { AcwFunction } from './acw-function';
+import { denyGrantsButForAwsServices } from './keys';
 import type { NamedQueue } from './queues';
 
 /** A function with a name for its alarm. */
@@ -57,6 +58,7 @@ export class Monitoring extends Construct {
       pendingWindow: Duration.days(7),
     });
     key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    denyGrantsButForAwsServices(key);
 
     this.topic = new Topic(this, 'AlarmTopic', {
       displayName: 'connect-acw alarms',

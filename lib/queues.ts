@@ -4,7 +4,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { type DeadLetterQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { type DeadLetterQueue, Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENV } from '../lambda/handlers/env';
 import type { AcwFunction } from './acw-function';
@@ -22,15 +22,21 @@ export interface NamedQueue {
 const FOURTEEN_DAYS = Duration.days(14);
 
 /**
- * A queue where failed deliveries end up. `redriveSource` names the queue that redrives into it,
- * if any; otherwise it is the dead-letter target of a service (Scheduler, a Lambda destination,
- * an EventBridge target), which cdk-nag's SQS3 cannot see, so the rule is acknowledged with that.
+ * A queue where failed deliveries end up. `usedBy` names the service that puts them there when it
+ * is not a queue redriving into it (Scheduler, a Lambda destination, an EventBridge target), which
+ * cdk-nag's SQS3 cannot see, so the rule is acknowledged with that.
+ *
+ * Its `RedriveAllowPolicy` says it is a dead-letter queue (Control Tower's CT.SQS.PR.1 asks every
+ * other queue for a dead-letter queue of its own). It is `allowAll`, SQS's own default made
+ * explicit: `byQueue` would name the source queue's ARN while the source names this queue's, a
+ * cycle CloudFormation refuses, and only queues of this account and Region can name it anyway.
  */
 export function deadLetterQueue(scope: Construct, id: string, usedBy?: string): Queue {
   const queue = new Queue(scope, id, {
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: FOURTEEN_DAYS,
+    redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
   });
   if (usedBy !== undefined) {
     acknowledgeRule(

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AssetHashType, DockerImage, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SingletonFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -77,6 +78,11 @@ export interface WidgetDeploymentProps {
    * @default RetentionDays.ONE_YEAR
    */
   readonly logRetention?: RetentionDays;
+  /**
+   * The KMS key the deployment function's logs are encrypted with (`LogEncryptionKey`).
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: IKey;
 }
 
 /**
@@ -106,6 +112,7 @@ export class WidgetDeployment extends Construct {
       retention: props.logRetention ?? RetentionDays.ONE_YEAR,
       // Only what the copies of a deploy printed: nothing to keep once the stack is gone.
       removalPolicy: RemovalPolicy.DESTROY,
+      ...(props.logEncryptionKey === undefined ? {} : { encryptionKey: props.logEncryptionKey }),
     });
     // Only this log group: AWSLambdaBasicExecutionRole would allow writing to every log group.
     logGroup.grantWrite(this.role);

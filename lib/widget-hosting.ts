@@ -19,7 +19,7 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { AcwConfig } from '../lambda/core/config';
 import { acknowledgeRule } from './nag';
@@ -47,6 +47,11 @@ export interface WidgetHostingProps {
    * @default Duration.days(365)
    */
   readonly logRetention?: Duration;
+  /**
+   * How long a replaced or deleted object (a page of an earlier deploy, a deleted log) is kept.
+   * @default Duration.days(30)
+   */
+  readonly noncurrentVersionRetention?: Duration;
 }
 
 /** CloudFront's limit on the Content-Security-Policy value of a response headers policy. */
@@ -122,6 +127,10 @@ export class WidgetHosting extends Construct {
     super(scope, id);
     validate(props);
     const logRetention = props.logRetention ?? Duration.days(365);
+    // Versioned (CT.S3.PR.11): an object overwritten or deleted, by a deploy or by hand, can be
+    // restored for this long, then lifecycle rules (CT.S3.PR.6) remove it.
+    const noncurrentVersionExpiration = props.noncurrentVersionRetention ?? Duration.days(30);
+    const abortIncompleteMultipartUploadAfter = Duration.days(7);
 
     this.logBucket = new Bucket(this, 'Logs', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -129,10 +138,14 @@ export class WidgetHosting extends Construct {
       enforceSSL: true,
       // CloudFront's standard logs are written with an ACL grant to the log delivery account.
       objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: logRetention }],
+      versioned: true,
+      lifecycleRules: [
+        { expiration: logRetention, noncurrentVersionExpiration, abortIncompleteMultipartUploadAfter },
+      ],
       // Who loaded the widget from where is an audit trail: it outlives a stack deletion.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    notifyEventBridge(this.logBucket);
     acknowledgeRule(
       this.logBucket,
       'S1',
@@ -147,9 +160,12 @@ export class WidgetHosting extends Construct {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: this.logBucket,
       serverAccessLogsPrefix: 's3/',
+      versioned: true,
+      lifecycleRules: [{ noncurrentVersionExpiration, abortIncompleteMultipartUploadAfter }],
       // Deleting the stack keeps the bucket: it is not empty, and nothing else may empty it.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    notifyEventBridge(this.bucket);
 
     this.headersPolicy = new ResponseHeadersPolicy(this, 'Headers', {
       responseHeadersPolicyName: Fn.join('-', ['acw-widget', stackUuid()]),
@@ -221,6 +237,18 @@ export class WidgetHosting extends Construct {
   }
 }
 
+/**
+ * Sends the bucket's object events to EventBridge's default bus (CT.S3.PR.4): a change to the code
+ * agents run, or to its logs, is there for the account's security tooling; nothing in the stack
+ * subscribes. Set on the CloudFormation bucket itself: `eventBridgeEnabled` would add CDK's
+ * notifications custom resource, a Lambda function, for the same setting.
+ */
+function notifyEventBridge(bucket: Bucket): void {
+  const cfnBucket = bucket.node.defaultChild;
+  if (!(cfnBucket instanceof CfnBucket)) throw new Error(`${bucket.node.path} has no AWS::S3::Bucket`);
+  cfnBucket.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+}
+
 /** A token inside a string, as CDK encodes it until synthesis. */
 const ENCODED_TOKEN = /\$\{Token\[[^\]]+\]\}/g;
 
@@ -244,6 +272,12 @@ function validate(props: WidgetHostingProps): void {
   }
   // Deploy-time values (Region, ids) count as 40 characters each: longer than any of them here.
   const length = contentSecurityPolicy(props).replace(ENCODED_TOKEN, 'x'.repeat(40)).length;
+  const noncurrent = props.noncurrentVersionRetention?.toDays({ integral: false });
+  if (noncurrent !== undefined && (!Number.isInteger(noncurrent) || noncurrent < 1)) {
+    throw new Error(
+      `WidgetHosting: props.noncurrentVersionRetention must be a whole number of days, at least 1, got ${noncurrent}`,
+    );
+  }
   if (length > MAX_CSP_LENGTH) {
     throw new Error(
       `WidgetHosting: the Content-Security-Policy would be about ${length} characters, more than CloudFront's ` +

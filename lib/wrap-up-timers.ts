@@ -120,8 +120,15 @@ export class WrapUpTimers extends Construct {
     this.schedulerRole = new Role(this, 'SchedulerRole', {
       description: 'Assumed by EventBridge Scheduler to deliver connect-acw wrap-up timers',
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        // Confused-deputy guard: only schedules of this account may use the role.
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+        // Confused-deputy guard: only the schedules of this stack's group, in this account, may use
+        // the role. Scheduler's aws:SourceArn is the schedule group's ARN, never a schedule's
+        // ("Confused deputy prevention", EventBridge Scheduler User Guide).
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': Aws.ACCOUNT_ID,
+            'aws:SourceArn': this.scheduleGroup.attrArn,
+          },
+        },
       }),
     });
     // Only the function itself: no versions or aliases (what grantInvoke would add).

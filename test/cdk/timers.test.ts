@@ -33,7 +33,7 @@ describe('WrapUpTimers', () => {
     expect(scheduleGroupNameFor('ConnectAcw')).toBe('ConnectAcw-acw');
   });
 
-  it('R13: Scheduler assumes the timer role only for schedules of this account', () => {
+  it("R13: Scheduler assumes the timer role only for the schedules of this stack's group, in this account", () => {
     const { stack, template } = synth();
 
     const role = propertiesOf(template, logicalId(stack.timers.schedulerRole));
@@ -45,7 +45,13 @@ describe('WrapUpTimers', () => {
           Effect: 'Allow',
           Action: 'sts:AssumeRole',
           Principal: { Service: 'scheduler.amazonaws.com' },
-          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          Condition: {
+            StringEquals: {
+              'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+              // Scheduler's source is the schedule group (its ARN), never a single schedule.
+              'aws:SourceArn': { 'Fn::GetAtt': [logicalId(stack.timers.scheduleGroup), 'Arn'] },
+            },
+          },
         },
       ],
     });

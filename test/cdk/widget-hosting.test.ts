@@ -185,7 +185,14 @@ describe('widget hosting (issue 5)', () => {
     expect(site.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: logs }, LogFilePrefix: 's3/' });
     expect(logBucket.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicAcls: true });
     expect(logBucket.LifecycleConfiguration).toEqual({
-      Rules: [{ ExpirationInDays: 365, Status: 'Enabled' }],
+      Rules: [
+        {
+          ExpirationInDays: 365,
+          NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+          Status: 'Enabled',
+        },
+      ],
     });
     expect(template.toJSON().Resources[logs].DeletionPolicy).toBe('Retain');
   });
