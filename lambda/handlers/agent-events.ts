@@ -11,7 +11,7 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { onAgentEvent } from '../core/agent-events';
 import { runRecord } from './batch';
-import { parseAgentEvent } from './events';
+import { readAgentEvent } from './events';
 import { report } from './outcome';
 import { type App, deployedApp } from './runtime';
 
@@ -28,7 +28,12 @@ export function makeAgentEventsHandler(app: App) {
           item,
           app.deps.log,
           async () => {
-            for (const result of await onAgentEvent(app.deps, app.config, parseAgentEvent(body))) {
+            const { event: agentEvent, warnings } = readAgentEvent(body);
+            // R16: a field the parser could not read was left out, and the event is handled without it.
+            if (warnings.length > 0) {
+              app.deps.log.warn('Agent event fields left out', { sequenceNumber, fields: warnings });
+            }
+            for (const result of await onAgentEvent(app.deps, app.config, agentEvent)) {
               report(app, result);
             }
           },

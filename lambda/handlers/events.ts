@@ -109,25 +109,38 @@ export const timerPayloadSchema = z.strictObject({
   deadline: z.iso.datetime({ error: 'must be an ISO-8601 UTC timestamp' }),
 });
 
-const agentStatusSchema = z.object({
+/**
+ * An agent event stream record (Kinesis), as Connect writes it (R8, R11, R16). As for contact
+ * events, only what a rule cannot do without is refused; Connect's snapshot holds much more
+ * (configuration, contacts, the previous snapshot), none of it read, so none of it refused.
+ *
+ * NEEDED (refused when missing or wrong)
+ * - `AgentARN`: whose status this is (R8, R11).
+ * - `EventId`: a duplicate delivery is recognised by it (R14).
+ * - `EventType`: any non-empty string (`STATE_CHANGE`, `HEART_BEAT`, `LOGIN`, `LOGOUT`, and
+ *   whatever Connect adds: acknowledged, changes nothing).
+ * - `EventTimestamp`: newest wins when records arrive out of order (R14).
+ * - `InstanceARN`: events of other instances are ignored.
+ * - `CurrentAgentSnapshot.AgentStatus.Name` and `.StartTimestamp`, when the status is there: the
+ *   status the agent chose (R8, R11) and when, which says whether they chose it during wrap-up.
+ *   A record with no snapshot or no status is valid and changes nothing.
+ *
+ * REFINING (left out with a warning when unreadable)
+ * - `CurrentAgentSnapshot.AgentStatus.ARN`: matches a status configured by id; without it the
+ *   status is matched by name.
+ */
+const agentStatusSchema = z.looseObject({
   Name: z.string().min(1).max(127),
-  ARN: z.string().startsWith('arn:').nullish(),
   StartTimestamp: timestamp,
 });
 
-/**
- * An agent event stream record (Kinesis), as Connect writes it. Only what wrap-up reads is
- * required; the snapshot's configuration, contacts and the previous snapshot are not read.
- */
-export const agentEventSchema = z.object({
-  AgentARN: z.string().regex(/^arn:[^/]+\/[^/]+\/agent\/[^/]+$/, {
-    error: 'must be an agent ARN (arn:aws:connect:...:instance/ID/agent/ID)',
-  }),
+export const agentEventSchema = z.looseObject({
+  AgentARN: z.string().regex(AGENT_ARN, { error: AGENT_ARN_MESSAGE }),
   EventId: z.string().min(1).max(256),
   EventType: z.string().min(1).max(64),
   EventTimestamp: timestamp,
   InstanceARN: z.string().startsWith('arn:'),
-  CurrentAgentSnapshot: z.object({ AgentStatus: agentStatusSchema.nullish() }).nullish(),
+  CurrentAgentSnapshot: z.looseObject({ AgentStatus: agentStatusSchema.nullish() }).nullish(),
 });
 
 /** Input that does not match its schema. */
@@ -308,21 +321,41 @@ function withoutUndefined(event: ContactEvent): ContactEvent {
   ) as unknown as ContactEvent;
 }
 
-/** Parses an agent event stream record (an object or its JSON text). */
+/** An agent event as read, with a warning for each field left out (R16). */
+export interface ReadAgentEvent {
+  readonly event: AgentEvent;
+  /** `path: what was wrong`, for the log; never a field's value. */
+  readonly warnings: readonly string[];
+}
+
+/** Parses an agent event stream record (an object or its JSON text); see `readAgentEvent`. */
 export function parseAgentEvent(input: unknown): AgentEvent {
+  return readAgentEvent(input).event;
+}
+
+/**
+ * R16: reads an agent event stream record. Refused (BadInput) only when a needed field is missing
+ * or wrong; a refining field it cannot read is left out with a warning (see `agentEventSchema`).
+ */
+export function readAgentEvent(input: unknown): ReadAgentEvent {
   const record = validate(agentEventSchema, input, 'Not an Amazon Connect agent event');
   const status = record.CurrentAgentSnapshot?.AgentStatus ?? undefined;
-  return {
+  const warnings: string[] = [];
+  let arn: string | undefined;
+  if (status !== undefined && status.ARN !== undefined && status.ARN !== null) {
+    if (typeof status.ARN === 'string' && status.ARN.startsWith('arn:')) arn = status.ARN;
+    else warnings.push('CurrentAgentSnapshot.AgentStatus.ARN is not an ARN: left out (matched by name)');
+  }
+  const event: AgentEvent = {
     eventId: record.EventId,
     eventType: record.EventType,
     agentId: lastArnSegment(record.AgentARN),
     instanceArn: record.InstanceARN,
     eventTime: new Date(record.EventTimestamp),
     status:
-      status === undefined
-        ? undefined
-        : { name: status.Name, arn: status.ARN ?? undefined, since: new Date(status.StartTimestamp) },
+      status === undefined ? undefined : { name: status.Name, arn, since: new Date(status.StartTimestamp) },
   };
+  return { event, warnings };
 }
 
 /** Parses a timer payload (an object or its JSON text). */
