@@ -28,9 +28,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { definedFields } from '../core/config';
-import { closeIsPending } from '../core/lifecycle';
 import { type ContactOverride, type ObservedStatus, type SessionStore, VersionConflict } from '../core/ports';
 import type { Session } from '../core/session';
+import { closeIsPending } from '../core/session';
 import {
   AGENT_STATUS_PARTITION_PREFIX,
   AGENT_STATUS_SORT_KEY,

@@ -3,7 +3,7 @@
  * the transition appended to its history; none reads a clock or touches AWS.
  */
 import type { Channel, Policy } from './config';
-import type { TargetStatus } from './ports';
+import type { TargetStatus, TimerPayload } from './ports';
 
 export type SessionState = 'WRAP_UP' | 'CLOSED_COMPLETE';
 
@@ -302,6 +302,19 @@ export function hasLaterChoice(from: Session, to: Session): boolean {
 /** R19: where the agent goes when this wrap-up restores them: their choice, else the routable status. */
 export function restoreTargetOf(session: Session): TargetStatus {
   return session.nextStatus === undefined ? 'ROUTABLE' : { name: session.nextStatus };
+}
+
+/** A closed session whose restore or record is not done yet. */
+export function closeIsPending(session: Session): boolean {
+  return session.state !== 'WRAP_UP' && (session.restore === 'PENDING' || session.attributes === 'PENDING');
+}
+
+/** The timer that ends this session at its current deadline. */
+export function timerOf(session: Session): TimerPayload {
+  if (session.deadline === undefined) {
+    throw new Error(`Session ${session.contactId}/${session.agentId} is untimed: it has no timer`);
+  }
+  return { contactId: session.contactId, agentId: session.agentId, deadline: session.deadline };
 }
 
 /** When the agent was put in the wrap-up status (the start, when not recorded). */

@@ -10,9 +10,11 @@ import {
   updateWrapUp,
 } from '../../lambda/core/actions';
 import { parseAcwConfig } from '../../lambda/core/config';
-import { endOnTimer, type LifecycleConfig, startWrapUp } from '../../lambda/core/lifecycle';
+import { endOnTimer } from '../../lambda/core/end-on-time';
+import type { LifecycleConfig } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { Deps } from '../../lambda/core/ports';
+import { startWrapUp } from '../../lambda/core/start';
 import { sweepOverdue } from '../../lambda/core/sweep';
 import { disconnect, INSTANCE_ARN } from '../support/events';
 import {

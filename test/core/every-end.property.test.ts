@@ -22,12 +22,9 @@ import { ActionRefused, extendWrapUp, finishWrapUp, SessionNotFound } from '../.
 import { onAgentEvent } from '../../lambda/core/agent-events';
 import { parseAcwConfig } from '../../lambda/core/config';
 import type { ContactEvent } from '../../lambda/core/contact';
-import {
-  endOnTimer,
-  type LifecycleConfig,
-  onContactEvent,
-  StepInProgress,
-} from '../../lambda/core/lifecycle';
+import { onContactEvent } from '../../lambda/core/contact-events';
+import { endOnTimer } from '../../lambda/core/end-on-time';
+import type { LifecycleConfig } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import type {
   AgentPresence,
@@ -40,6 +37,7 @@ import type {
 import { classifyStatus, ObservedPresence } from '../../lambda/core/presence';
 import { SWEEP_MARGIN_MS, sweepOverdue } from '../../lambda/core/sweep';
 import { planTimer } from '../../lambda/core/timer';
+import { StepInProgress } from '../../lambda/core/write-loop';
 import { INSTANCE_ARN } from '../support/events';
 import { FakeClock, RecordingContacts, RecordingLog } from '../support/fakes';
 import { MemorySessionStore } from '../support/memory-store';

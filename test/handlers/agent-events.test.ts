@@ -5,11 +5,13 @@
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/core/config';
-import { endOnTimer, startWrapUp, timerOf } from '../../lambda/core/lifecycle';
+import { endOnTimer } from '../../lambda/core/end-on-time';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { Deps, SessionStore } from '../../lambda/core/ports';
 import { ObservedPresence } from '../../lambda/core/presence';
 import type { Session } from '../../lambda/core/session';
+import { timerOf } from '../../lambda/core/session';
+import { startWrapUp } from '../../lambda/core/start';
 import { makeAgentEventsHandler } from '../../lambda/handlers/agent-events';
 import { parseAgentEvent } from '../../lambda/handlers/events';
 import type { App } from '../../lambda/handlers/runtime';

@@ -36,7 +36,6 @@ import {
   SESSION_TABLE,
   UNTIMED,
 } from '../../lambda/adapters/session-keys';
-import { closeIsPending } from '../../lambda/core/lifecycle';
 import {
   type ContactOverride,
   type ObservedStatus,
@@ -44,6 +43,7 @@ import {
   VersionConflict,
 } from '../../lambda/core/ports';
 import type { Session } from '../../lambda/core/session';
+import { closeIsPending } from '../../lambda/core/session';
 
 type Item = Record<string, unknown>;
 
