@@ -16,7 +16,7 @@ import {
   contactAttributesOf,
   hasLaterChoice,
   heldSince,
-  markAttributesWritten,
+  markContactRecordWritten,
   markRestored,
   restoreTargetOf,
   type Session,
@@ -58,7 +58,7 @@ export async function completeClose(
       );
     }
   }
-  if (session.attributes === 'PENDING') {
+  if (session.contactRecord === 'PENDING') {
     try {
       await deps.contacts.write(session.instanceArn, session.contactId, contactAttributesOf(session));
     } catch (error) {
@@ -72,7 +72,7 @@ export async function completeClose(
       return session;
     }
     session = await saveStep(deps, session, (s) =>
-      s.attributes === 'PENDING' ? markAttributesWritten(s, deps.clock.now()) : undefined,
+      s.contactRecord === 'PENDING' ? markContactRecordWritten(s, deps.clock.now()) : undefined,
     );
   }
   return session;

@@ -343,7 +343,7 @@ async function play(agentsGen: readonly AgentGen[], timerFaults: readonly TimerG
     if (session === undefined) throw new Violation(`no session for ${leg.contactId}/${leg.agentId}`);
     const closes = session.history.filter((entry) => entry.what === 'CLOSED').length;
     if (closes > 1) throw new Violation(`${leg.contactId} closed ${closes} times`);
-    if (session.state !== 'WRAP_UP' && (session.restore === 'PENDING' || session.attributes !== 'DONE')) {
+    if (session.state !== 'WRAP_UP' && (session.restore === 'PENDING' || session.contactRecord !== 'DONE')) {
       throw new Violation(`${leg.contactId} closed but not finished (restore ${session.restore})`);
     }
     if (session.state === 'WRAP_UP' && session.deadline !== undefined) {

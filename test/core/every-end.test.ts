@@ -124,7 +124,7 @@ describe('R10: transfers and interruptions', () => {
       systemWrapUp: false,
       endedAt: at(29),
       restore: 'SKIPPED',
-      attributes: 'DONE',
+      contactRecord: 'DONE',
     });
     expect(restores()).toEqual([]);
     expect(timers.cancelled).toEqual([{ contactId: 'contact-a', agentId: AGENT, deadline: at(90) }]);

@@ -338,7 +338,7 @@ describe('R14: exactly once, whatever arrives', () => {
       endedAt: '2026-03-02T09:01:30.000Z',
       systemWrapUp: true,
       restore: 'SKIPPED',
-      attributes: 'DONE',
+      contactRecord: 'DONE',
     });
     expect(agents.calls).toEqual([]);
     expect(timers.armed).toEqual([]);

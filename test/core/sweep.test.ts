@@ -50,7 +50,7 @@ describe('R15: the sweep ends what its timer did not', () => {
       endReason: 'SWEEP',
       systemWrapUp: true,
       restore: 'DONE',
-      attributes: 'DONE',
+      contactRecord: 'DONE',
     });
     expect(agents.calls.map((c) => c.status)).toEqual(['WRAP_UP', 'ROUTABLE']);
     expect(contacts.writes[0]?.attributes.acw_end_reason).toBe('SWEEP');

@@ -183,7 +183,7 @@ describe('agent-events handler', () => {
       systemWrapUp: false,
       restore: 'SKIPPED',
       endedAt: '2026-03-02T09:00:30.000Z',
-      attributes: 'DONE',
+      contactRecord: 'DONE',
     });
     expect(timers.cancelled).toEqual([timerOf(session)]);
     expect(routableCalls()).toEqual([]);

@@ -241,8 +241,10 @@ export class MemorySessionStore implements SessionStore {
 
   /** The item the adapter's `toItem` writes for a session. */
   private sessionItem(session: Session): Item {
+    const { contactRecord, ...fields } = session;
     const item: Item = {
-      ...session,
+      ...fields,
+      ...(contactRecord === undefined ? {} : { [T.contactRecordAttribute]: contactRecord }),
       [T.byQueueDayKey]: `${session.queueId ?? NO_QUEUE}#${session.startedAt.slice(0, 10)}`,
     };
     if (session.state === 'WRAP_UP' || closeIsPending(session)) {
@@ -330,7 +332,10 @@ export class MemorySessionStore implements SessionStore {
 /** A stored item as the adapter's `sessionFromItem` reads it: a copy, without the derived attributes. */
 function sessionOf(item: Item): Session {
   const session: Item = {};
-  for (const [key, value] of Object.entries(item)) if (!DERIVED.has(key)) session[key] = value;
+  for (const [key, value] of Object.entries(item)) {
+    if (key === T.contactRecordAttribute) session.contactRecord = value;
+    else if (!DERIVED.has(key)) session[key] = value;
+  }
   return structuredClone(session) as unknown as Session;
 }
 
