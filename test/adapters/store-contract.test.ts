@@ -4,7 +4,7 @@
  * (test/support/memory-store.ts). The model may stand in for DynamoDB only while both pass.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { parseAcwConfig } from '../../lambda/core/config';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { type SessionStore, VersionConflict } from '../../lambda/core/ports';
 import {
   closeSession,

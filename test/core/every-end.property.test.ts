@@ -18,9 +18,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { ActionRefused, extendWrapUp, finishWrapUp, SessionNotFound } from '../../lambda/core/actions';
 import { onAgentEvent } from '../../lambda/core/agent-events';
-import { parseAcwConfig } from '../../lambda/core/config';
 import type { ContactEvent } from '../../lambda/core/contact';
 import { onContactEvent } from '../../lambda/core/contact-events';
 import { endOnTimer } from '../../lambda/core/end-on-time';

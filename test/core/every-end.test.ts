@@ -5,9 +5,9 @@
  * for the agent event stream or GetCurrentUserData (`presence`).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { finishWrapUp } from '../../lambda/core/actions';
 import { onAgentEvent } from '../../lambda/core/agent-events';
-import { parseAcwConfig } from '../../lambda/core/config';
 import type { ContactEvent } from '../../lambda/core/contact';
 import { onContactEvent } from '../../lambda/core/contact-events';
 import { endOnTimer } from '../../lambda/core/end-on-time';

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseAcwConfig } from '../../lambda/core/config';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { endOnTimer } from '../../lambda/core/end-on-time';
 import type { LifecycleConfig } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { parseAcwConfig } from '../../lambda/core/config';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { endOnTimer } from '../../lambda/core/end-on-time';
 import type { LifecycleConfig } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';

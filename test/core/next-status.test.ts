@@ -3,8 +3,8 @@
  * ends; every restore by the system (R6, R7, R15, R18) puts them there; R8, R11 and R12 still hold.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { finishWrapUp, UnknownStatus, updateWrapUp } from '../../lambda/core/actions';
-import { parseAcwConfig } from '../../lambda/core/config';
 import { endOnTimer } from '../../lambda/core/end-on-time';
 import type { LifecycleConfig } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';

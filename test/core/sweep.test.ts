@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { finishWrapUp } from '../../lambda/core/actions';
-import { parseAcwConfig } from '../../lambda/core/config';
 import type { LifecycleConfig } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { Deps } from '../../lambda/core/ports';

@@ -4,7 +4,7 @@
  */
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { parseAcwConfig } from '../../lambda/core/config';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { endOnTimer } from '../../lambda/core/end-on-time';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { Deps, SessionStore } from '../../lambda/core/ports';

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { parseAcwConfig } from '../../lambda/core/config';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { indexPolicies } from '../../lambda/core/policy';
 import { startWrapUp } from '../../lambda/core/start';
 import { makeContactFlowHandler } from '../../lambda/handlers/contact-flow';
