@@ -16,7 +16,8 @@ export type Channel = (typeof CHANNELS)[number];
 /** Longest wrap-up a policy may ask for: 24 hours. */
 export const MAX_DURATION_SECONDS = 86_400;
 
-const QUEUE_ID = /^[0-9a-zA-Z-]{1,128}$/;
+/** A queue id as a policy key (and the supervisors' queue filter) takes it. */
+export const QUEUE_ID = /^[0-9a-zA-Z-]{1,128}$/;
 const PROFILE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 const durationSeconds = z
@@ -122,10 +123,12 @@ const defaultPolicySchema = z.strictObject({
   unansweredOutbound: policyFields.unansweredOutbound.optional(),
 });
 
+/** Longest agent status name Connect allows. */
+export const MAX_STATUS_NAME_LENGTH = 127;
 const statusName = z
-  .string({ error: 'must be a string of 1-127 characters' })
-  .min(1, { error: 'must be a string of 1-127 characters' })
-  .max(127, { error: 'must be a string of 1-127 characters' });
+  .string({ error: `must be a string of 1-${MAX_STATUS_NAME_LENGTH} characters` })
+  .min(1, { error: `must be a string of 1-${MAX_STATUS_NAME_LENGTH} characters` })
+  .max(MAX_STATUS_NAME_LENGTH, { error: `must be a string of 1-${MAX_STATUS_NAME_LENGTH} characters` });
 const statusId = z
   .string({ error: 'must be an agent status id (1-256 characters)' })
   .regex(CONNECT_ID, { error: 'must be an agent status id (1-256 characters)' });

@@ -28,7 +28,7 @@ import {
   UnknownStatus,
   updateWrapUp,
 } from '../core/actions';
-import { DISPOSITION_CODE } from '../core/config';
+import { DISPOSITION_CODE, MAX_STATUS_NAME_LENGTH, QUEUE_ID } from '../core/config';
 import { CONNECT_ID } from '../core/connect-arns';
 import { type Clock, VersionConflict } from '../core/ports';
 import type { Actor, Session } from '../core/session';
@@ -94,7 +94,7 @@ const updateBody = z.strictObject({
   nextStatus: z
     .string({ error: STATUS_NAME_MESSAGE })
     .min(1, { error: STATUS_NAME_MESSAGE })
-    .max(127, { error: STATUS_NAME_MESSAGE })
+    .max(MAX_STATUS_NAME_LENGTH, { error: STATUS_NAME_MESSAGE })
     .nullable()
     .optional(),
 });
@@ -102,7 +102,7 @@ const emptyBody = z.strictObject({});
 const supervisorQuery = z.strictObject({
   queueId: z
     .string()
-    .regex(/^[0-9a-zA-Z-]{1,128}$/, { error: 'queueId must be a queue id of 1-128 letters, digits or "-"' })
+    .regex(QUEUE_ID, { error: 'queueId must be a queue id of 1-128 letters, digits or "-"' })
     .optional(),
 });
 
