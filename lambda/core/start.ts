@@ -3,7 +3,6 @@
  * comes from the contact's flow choice, inherited along its transfers (R3, R10), else its tag,
  * queue, channel or the default.
  */
-
 import { completeClose } from './complete-close';
 import {
   AGENT_DIALLED_METHODS,
