@@ -8,7 +8,8 @@
  * abandoned before reaching an agent; some events are delivered twice (EventBridge and SQS are at
  * least once).
  */
-import type { AcwConfigInput, Channel } from '../lambda/core/config';
+import type { AcwConfigInput } from '../lambda/config/acw-config';
+import type { Channel } from '../lambda/core/config';
 import { type ContactEventJson, contactEvent } from '../sim/contact-events';
 import { stableUuid } from '../sim/ids';
 import { Random } from '../sim/random';

@@ -7,7 +7,7 @@
  *   latencies and no faults: wrap-up end lateness (R13), Connect calls and DynamoDB writes per
  *   wrap-up. Connect calls: two PutUserStatus (Wrap Up, then the routable status) and one
  *   UpdateContactAttributes (the wrap-up record on the contact, R17) per wrap-up.
- * - `faults`: a simulated hour of 200 agents with every fault of issue 4 at once
+ * - `faults`: a simulated hour of 200 agents with every fault the simulator injects at once
  *   (bench/generate-faults.ts): sessions lost, agents stuck, restores later than 2 s (R14, R15).
  * - `quota`: the highest contact rate Connect's quota (2 requests/s, burst 5) sustains with p99
  *   restore lateness <= 2 s, by bisection over shorter runs.

@@ -4,8 +4,8 @@
  *
  * 1. The simulations (bench/jobs.ts), each in its own process, as many at once as there are cores:
  *    the fault-free hour (R13, Connect calls and DynamoDB writes per wrap-up), the hour with every
- *    fault of issue 4 (sessions lost, agents stuck, late restores: R14, R15), and the search for
- *    the highest contact rate Connect's quota sustains.
+ *    fault the simulator injects at once (sim/faults.ts; it counts sessions lost, agents stuck and
+ *    late restores: R14, R15), and the search for the highest contact rate Connect's quota sustains.
  * 2. The bundled size of each Lambda function (esbuild, as the stack bundles them).
  * 3. The core's decision time per event: resolvePolicy + openSession + planTimer.
  */
@@ -14,7 +14,7 @@ import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { parseAcwConfig } from '../lambda/core/config';
+import { parseAcwConfig } from '../lambda/config/acw-config';
 import { indexPolicies, type PolicySubject, resolvePolicy } from '../lambda/core/policy';
 import { openSession } from '../lambda/core/session';
 import { planTimer } from '../lambda/core/timer';

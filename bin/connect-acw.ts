@@ -4,7 +4,7 @@
  * `cdk deploy -c acw='{...}'`), checked by cdk-nag's AwsSolutions rules.
  */
 import { App } from 'aws-cdk-lib';
-import { ConfigError } from '../lambda/core/config';
+import { ConfigError } from '../lambda/config/acw-config';
 import { acwConfigFromContext } from '../lib/config-context';
 import { ConnectAcwStack } from '../lib/connect-acw-stack';
 import { addNagChecks } from '../lib/nag';

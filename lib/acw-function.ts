@@ -17,7 +17,7 @@ import { Architecture, type IDestination, LoggingFormat, Runtime } from 'aws-cdk
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { AcwConfig } from '../lambda/core/config';
+import type { AcwConfig } from '../lambda/config/acw-config';
 import { ENV } from '../lambda/handlers/env';
 import { acknowledgeRule } from './nag';
 

@@ -37,7 +37,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { SESSION_TABLE } from '../lambda/adapters/session-keys';
-import type { AcwConfig } from '../lambda/core/config';
+import type { AcwConfig } from '../lambda/config/acw-config';
 import { API_ROUTES, routeKeyOf } from '../lambda/handlers/api-routes';
 import { AcwFunction, type AcwFunctionSettings, handlerEntry } from './acw-function';
 import { acknowledgeRule, acknowledgeWildcardResource } from './nag';

@@ -14,7 +14,7 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { KINESIS_STREAM_ARN } from '../lambda/core/config';
+import { KINESIS_STREAM_ARN } from '../lambda/config/agent-event-stream';
 import { AcwFunction, type AcwFunctionSettings, handlerEntry } from './acw-function';
 import { deadLetterQueue, grantKeepRefused, type NamedQueue } from './queues';
 

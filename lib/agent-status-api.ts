@@ -6,7 +6,8 @@ import { Fn, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { CfnAgentStatus } from 'aws-cdk-lib/aws-connect';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { AcwConfig } from '../lambda/core/config';
+import type { AcwConfig } from '../lambda/config/acw-config';
+import { INSTANCE_ARN } from '../lambda/core/connect-arns';
 import { ENV } from '../lambda/handlers/env';
 import type { AcwFunction } from './acw-function';
 import { acknowledgeWildcardResource } from './nag';
@@ -133,7 +134,7 @@ export class AgentStatusApi extends Construct {
 }
 
 function validate(props: AgentStatusApiProps): void {
-  if (!Token.isUnresolved(props.instanceArn) && !/^arn:aws[a-z-]*:connect:/.test(props.instanceArn)) {
+  if (!Token.isUnresolved(props.instanceArn) && !INSTANCE_ARN.test(props.instanceArn)) {
     throw new Error(
       `AgentStatusApi: props.instanceArn must be an Amazon Connect instance ARN, got ${props.instanceArn}`,
     );

@@ -1,12 +1,13 @@
 /**
- * The widget registered as an Amazon Connect Agent Workspace third-party application (issue 5,
- * `acw.widget.registerApp`): an AppIntegrations application and its association with the instance.
+ * The agent widget registered as an Amazon Connect Agent Workspace third-party application
+ * (`acw.widget.registerApp`): an AppIntegrations application and its association with the instance.
  * An administrator still grants it to agents in their security profiles (README).
  */
 import { Stack, Token } from 'aws-cdk-lib';
 import { CfnApplication } from 'aws-cdk-lib/aws-appintegrations';
 import { CfnIntegrationAssociation } from 'aws-cdk-lib/aws-connect';
 import { Construct } from 'constructs';
+import { INSTANCE_ARN } from '../lambda/core/connect-arns';
 
 /**
  * What the widget may read from Agent Workspace, and nothing more: the agent's ARN (the identity
@@ -71,7 +72,7 @@ export class AgentWorkspaceApp extends Construct {
 const APP_NAME = /^[a-zA-Z0-9/._ -]{1,255}$/;
 
 function validate(props: AgentWorkspaceAppProps): void {
-  if (!Token.isUnresolved(props.instanceArn) && !/^arn:aws[a-z-]*:connect:/.test(props.instanceArn)) {
+  if (!Token.isUnresolved(props.instanceArn) && !INSTANCE_ARN.test(props.instanceArn)) {
     throw new Error(
       `AgentWorkspaceApp: props.instanceArn must be an Amazon Connect instance ARN, got ${props.instanceArn}`,
     );

@@ -3,7 +3,7 @@
  * JSON text (`cdk deploy -c acw='{...}'` passes a string), validated by `parseAcwConfig`.
  */
 import type { IConstruct } from 'constructs';
-import { type AcwConfig, ConfigError, parseAcwConfig } from '../lambda/core/config';
+import { type AcwConfig, ConfigError, parseAcwConfig } from '../lambda/config/acw-config';
 
 /** The context key that holds the configuration. */
 export const ACW_CONTEXT_KEY = 'acw';

@@ -5,7 +5,9 @@
  */
 import { CfnOutput, CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { type AcwConfig, MAX_DURATION_SECONDS } from '../lambda/core/config';
+import type { AcwConfig } from '../lambda/config/acw-config';
+import { MAX_DURATION_SECONDS } from '../lambda/core/config';
+import { INSTANCE_ARN_PATTERN } from '../lambda/core/connect-arns';
 import { type AcwFunctionSettings, configEnvironmentValue } from './acw-function';
 import { AgentApi, cognitoHostedUiUrl, WIDGET_CALLBACK_PATH, WIDGET_OAUTH_SCOPES } from './agent-api';
 import { AgentEventStream } from './agent-event-stream';
@@ -23,8 +25,8 @@ import { BOARD_PAGE, WidgetDeployment, type WidgetRuntimeConfig } from './widget
 import { connectInstanceOrigins, frameAncestorsOf, stackUuid, WidgetHosting } from './widget-hosting';
 import { WrapUpTimers } from './wrap-up-timers';
 
-/** CloudFormation's rule for the `ConnectInstanceArn` parameter (the config schema's, anchored). */
-export const INSTANCE_ARN_PATTERN = '^arn:aws[a-z-]*:connect:[a-z0-9-]+:[0-9]{12}:instance/[0-9a-f-]{36}$';
+/** CloudFormation's rule for the `ConnectInstanceArn` parameter: the config schema's, defined once. */
+export { INSTANCE_ARN_PATTERN };
 
 /** Properties of the stack. */
 export interface ConnectAcwStackProps extends StackProps {
@@ -65,7 +67,7 @@ export class ConnectAcwStack extends Stack {
   readonly logKey: LogEncryptionKey;
   /** The agent event stream's consumer (R8, R11), when `acw.agentEventStream` names a stream. */
   readonly agentEvents?: AgentEventStream;
-  /** The agent widget's bucket and distribution (issue 5). */
+  /** The bucket and distribution that serve the agent widget and the supervisor board. */
   readonly widgetHosting: WidgetHosting;
   /** The widget's files and `config.json`. */
   readonly widgetDeployment: WidgetDeployment;

@@ -16,6 +16,7 @@ import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { INSTANCE_ARN } from '../lambda/core/connect-arns';
 import { AcwFunction, type AcwFunctionSettings, handlerEntry } from './acw-function';
 import { deadLetterQueue, grantKeepRefused, type NamedQueue, workQueue } from './queues';
 
@@ -149,10 +150,7 @@ export class ContactEventIntake extends Construct {
 }
 
 function validate(props: ContactEventIntakeProps): void {
-  if (
-    props.instanceArn === '' ||
-    (!Token.isUnresolved(props.instanceArn) && !props.instanceArn.startsWith('arn:'))
-  ) {
+  if (!Token.isUnresolved(props.instanceArn) && !INSTANCE_ARN.test(props.instanceArn)) {
     throw new Error(
       `ContactEventIntake: props.instanceArn must be an Amazon Connect instance ARN, got ${JSON.stringify(props.instanceArn)}`,
     );

@@ -1,5 +1,5 @@
 /**
- * What the widget's bucket holds (issue 5): the built widget and supervisor board (web/build.ts,
+ * What the widget's bucket holds: the built widget and supervisor board (web/build.ts,
  * run at synth), and a `config.json` written at deploy time with the values only CloudFormation
  * knows: the API URL, the sign-in endpoints and the app client id.
  */
@@ -16,7 +16,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { BucketDeployment, CacheControl, type ISource, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import type { AgentPortKind } from '../lambda/core/config';
+import type { AgentPortKind } from '../lambda/config/widget';
 import { REPO_ROOT } from './acw-function';
 import { acknowledgeRule, acknowledgeWildcardResource } from './nag';
 

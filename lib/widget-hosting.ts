@@ -1,5 +1,5 @@
 /**
- * Where the agent widget and the supervisor board are served from (issue 5): a private S3 bucket
+ * Where the agent widget and the supervisor board are served from: a private S3 bucket
  * behind CloudFront with origin access control, HTTPS only, and response headers that let Amazon
  * Connect's pages (and only them) frame the widget.
  *
@@ -21,7 +21,7 @@ import {
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { AcwConfig } from '../lambda/core/config';
+import type { AcwConfig } from '../lambda/config/acw-config';
 import { acknowledgeRule } from './nag';
 
 /** Properties of the widget's hosting. */

@@ -9,7 +9,8 @@
  * | sales   | forced 30 s: runs its full time, no All Done                        |
  * | support | untimed: ends only by All Done, which needs a disposition           |
  */
-import type { AcwConfigInput, Channel } from '../lambda/core/config';
+import type { AcwConfigInput } from '../lambda/config/acw-config';
+import type { Channel } from '../lambda/core/config';
 
 /** The simulated instance (a made-up account: nothing here reaches AWS). */
 export const LOCAL_INSTANCE_ARN =

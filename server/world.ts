@@ -21,7 +21,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type ConnectUsers, UnknownConnectUser } from '../lambda/adapters/connect-users';
-import { type AcwConfig, parseAcwConfig } from '../lambda/core/config';
+import { type AcwConfig, parseAcwConfig } from '../lambda/config/acw-config';
 import { lastArnSegment } from '../lambda/core/contact';
 import type { Log } from '../lambda/core/ports';
 import { classifyStatus } from '../lambda/core/presence';

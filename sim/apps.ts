@@ -8,7 +8,7 @@ import { ConnectStatusDirectory } from '../lambda/adapters/connect-status-direct
 import { DynamoSessionStore } from '../lambda/adapters/dynamo-session-store';
 import { DynamoTokenBucket } from '../lambda/adapters/dynamo-token-bucket';
 import { SchedulerTimers } from '../lambda/adapters/timers';
-import type { AcwConfig } from '../lambda/core/config';
+import type { AcwConfig } from '../lambda/config/acw-config';
 import { indexPolicies } from '../lambda/core/policy';
 import type { Clock, Log } from '../lambda/core/ports';
 import type { DeadLetterSink } from '../lambda/handlers/dead-letters';

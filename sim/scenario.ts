@@ -21,8 +21,8 @@
  * is a probability 0-1.
  */
 import { z } from 'zod';
+import { type AcwConfig, ConfigError, parseAcwConfig } from '../lambda/config/acw-config';
 import { MAX_NOTES_LENGTH } from '../lambda/core/actions';
-import { type AcwConfig, ConfigError, parseAcwConfig } from '../lambda/core/config';
 import type { Faults } from './faults';
 
 /** Default seed of the pseudo-random numbers. */

@@ -28,9 +28,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { definedFields } from '../core/config';
-import { closeIsPending } from '../core/lifecycle';
 import { type ContactOverride, type ObservedStatus, type SessionStore, VersionConflict } from '../core/ports';
 import type { Session } from '../core/session';
+import { closeIsPending } from '../core/session';
 import {
   AGENT_STATUS_PARTITION_PREFIX,
   AGENT_STATUS_SORT_KEY,
@@ -332,8 +332,10 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   private toItem(session: Session): Record<string, unknown> {
+    const { contactRecord, ...fields } = session;
     const item: Record<string, unknown> = {
-      ...definedFields(session),
+      ...definedFields(fields),
+      ...(contactRecord === undefined ? {} : { [SESSION_TABLE.contactRecordAttribute]: contactRecord }),
       [SESSION_TABLE.byQueueDayKey]: `${session.queueId ?? NO_QUEUE}#${session.startedAt.slice(0, 10)}`,
     };
     // Listed while open, and after the close until its restore and record are done, so that the
@@ -366,9 +368,12 @@ const DERIVED = new Set<string>([
   SESSION_TABLE.ttlAttribute,
 ]);
 
-/** A stored item as a session: the derived index and TTL attributes dropped. */
+/** A stored item as a session: the derived index and TTL attributes dropped, `contactRecord` under its own name. */
 export function sessionFromItem(item: Record<string, unknown>): Session {
   const session: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(item)) if (!DERIVED.has(key)) session[key] = value;
+  for (const [key, value] of Object.entries(item)) {
+    if (key === SESSION_TABLE.contactRecordAttribute) session.contactRecord = value;
+    else if (!DERIVED.has(key)) session[key] = value;
+  }
   return session as unknown as Session;
 }

@@ -15,6 +15,11 @@ export const SESSION_TABLE = {
   byQueueDayKey: 'queueDay',
   byQueueDaySort: 'startedAt',
   ttlAttribute: 'expiresAt',
+  /**
+   * Where a session's `contactRecord` (R17: is the wrap-up record on the Connect contact yet) is
+   * stored: its name before the field was renamed, kept so that stored items still read.
+   */
+  contactRecordAttribute: 'attributes',
 } as const;
 
 /** The sort key of a contact flow's override item, beside the contact's sessions (no agent id starts with #). */

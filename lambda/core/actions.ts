@@ -6,10 +6,18 @@
  * Each action reads the session, decides purely (a refusal changes nothing), writes conditionally
  * on the version read, then acts: arms the new timer, or restores the agent and writes the record.
  */
-import { completeClose, saveStep, timerOf } from './lifecycle';
+import { completeClose } from './complete-close';
 import type { ChoosableStatus, Deps } from './ports';
-import { VersionConflict } from './ports';
-import { type Actor, chooseNextStatus, closeSession, markHeld, record, type Session } from './session';
+import {
+  type Actor,
+  chooseNextStatus,
+  closeSession,
+  markHeld,
+  record,
+  type Session,
+  timerOf,
+} from './session';
+import { retryOnConflict, saveStep } from './write-loop';
 
 /** Why an action was refused. */
 export type RefusalCode =
@@ -80,8 +88,6 @@ export interface ActionRequest {
   /** R19 (update only): the status to land in when the wrap-up ends; `null` goes back to the routable status. */
   readonly nextStatus?: string | null | undefined;
 }
-
-const MAX_ATTEMPTS = 5;
 
 /**
  * R5 Extend: the deadline moves `extensionSeconds` later while `extensionsUsed < maxExtensions`.
@@ -277,16 +283,10 @@ async function change(
   request: ActionRequest,
   decide: (session: Session, now: Date) => Session | Promise<Session>,
 ): Promise<Session> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const session = await deps.store.get(request.contactId, request.agentId);
+  return retryOnConflict(deps, request, async (session) => {
     if (session === undefined) throw new SessionNotFound(request.contactId, request.agentId);
-    try {
-      return await deps.store.save(await decide(session, deps.clock.now()));
-    } catch (error) {
-      if (!(error instanceof VersionConflict)) throw error;
-    }
-  }
-  throw new VersionConflict(request.contactId, request.agentId);
+    return { save: await decide(session, deps.clock.now()), after: (saved) => saved };
+  });
 }
 
 /** A timer that cannot be removed still does nothing once its deadline is stale (R13). */

@@ -6,7 +6,8 @@
  * restores them. Offline ends nothing: the wrap-up still closes at its deadline, without a restore
  * (`AGENT_OFFLINE`, decided when it closes).
  */
-import { endByAgentActivity, type LifecycleConfig, type Outcome } from './lifecycle';
+import { endByAgentActivity } from './interrupt';
+import type { LifecycleConfig, Outcome } from './lifecycle';
 import type { Deps, ObservedStatus } from './ports';
 import { classifyStatus, OFFLINE_STATUS_NAME } from './presence';
 import { heldSince, type Session } from './session';

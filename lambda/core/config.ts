@@ -1,10 +1,13 @@
 /**
- * The `acw` configuration: one typed object, validated before anything is synthesized or run.
+ * The wrap-up rules' part of the `acw` configuration: the policies (R3) and the statuses the
+ * agent is held in and restored to. lambda/config/acw-config.ts puts it together with the
+ * deployment settings and validates the whole object.
  *
  * The field names are a public contract (users' cdk.json, the simulator's scenarios), so the
  * schema is strict: an unknown field is refused with its path rather than silently ignored.
  */
 import * as z from 'zod';
+import { AGENT_QUEUE_ARN, CONNECT_ID, QUEUE_ARN } from './connect-arns';
 
 /** Amazon Connect channel names, as Connect spells them in contact events. */
 export const CHANNELS = ['VOICE', 'CHAT', 'TASK', 'EMAIL'] as const;
@@ -13,10 +16,8 @@ export type Channel = (typeof CHANNELS)[number];
 /** Longest wrap-up a policy may ask for: 24 hours. */
 export const MAX_DURATION_SECONDS = 86_400;
 
-const INSTANCE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/;
-const QUEUE_ARN =
-  /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}\/queue\/([0-9a-zA-Z-]+)$/;
-const QUEUE_ID = /^[0-9a-zA-Z-]{1,128}$/;
+/** A queue id as a policy key (and the supervisors' queue filter) takes it. */
+export const QUEUE_ID = /^[0-9a-zA-Z-]{1,128}$/;
 const PROFILE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 const durationSeconds = z
@@ -25,7 +26,8 @@ const durationSeconds = z
   .min(0, { error: `must be an integer 0-${MAX_DURATION_SECONDS}` })
   .max(MAX_DURATION_SECONDS, { error: `must be an integer 0-${MAX_DURATION_SECONDS}` });
 
-function intRange(min: number, max: number) {
+/** A whole number from `min` to `max`, refused with one message that says so. */
+export function intRange(min: number, max: number) {
   const message = `must be an integer ${min}-${max}`;
   return z
     .number({ error: message })
@@ -38,8 +40,9 @@ function intRange(min: number, max: number) {
 export const MODES = ['timed', 'untimed', 'forced'] as const;
 export type Mode = (typeof MODES)[number];
 
-const CODE = /^[A-Za-z0-9_.-]{1,64}$/;
-const dispositionCode = z.string({ error: 'must be a disposition code' }).regex(CODE, {
+/** A disposition code (R17): what the agent records, and the API takes. */
+export const DISPOSITION_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
+const dispositionCode = z.string({ error: 'must be a disposition code' }).regex(DISPOSITION_CODE, {
   error: 'must be a disposition code of 1-64 letters, digits, "_", "-" or "."',
 });
 
@@ -120,13 +123,15 @@ const defaultPolicySchema = z.strictObject({
   unansweredOutbound: policyFields.unansweredOutbound.optional(),
 });
 
+/** Longest agent status name Connect allows. */
+export const MAX_STATUS_NAME_LENGTH = 127;
 const statusName = z
-  .string({ error: 'must be a string of 1-127 characters' })
-  .min(1, { error: 'must be a string of 1-127 characters' })
-  .max(127, { error: 'must be a string of 1-127 characters' });
+  .string({ error: `must be a string of 1-${MAX_STATUS_NAME_LENGTH} characters` })
+  .min(1, { error: `must be a string of 1-${MAX_STATUS_NAME_LENGTH} characters` })
+  .max(MAX_STATUS_NAME_LENGTH, { error: `must be a string of 1-${MAX_STATUS_NAME_LENGTH} characters` });
 const statusId = z
   .string({ error: 'must be an agent status id (1-256 characters)' })
-  .regex(/^[0-9a-zA-Z-]{1,256}$/, { error: 'must be an agent status id (1-256 characters)' });
+  .regex(CONNECT_ID, { error: 'must be an agent status id (1-256 characters)' });
 
 const wrapUpStatusSchema = z
   .strictObject({
@@ -160,10 +165,6 @@ const routableStatusSchema = z
   .transform((value) => (value.id === undefined && value.name === undefined ? { name: 'Available' } : value));
 
 const channelKey = z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(', ')}` });
-
-/** An agent's own queue (quick connects to an agent): `.../queue/agent/AGENT_ID`. */
-const AGENT_QUEUE_ARN =
-  /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}\/queue\/agent\/[^/]+$/;
 
 const queueKey = z.string().superRefine((key, ctx) => {
   if (AGENT_QUEUE_ARN.test(key) || key.startsWith('agent/')) {
@@ -239,7 +240,7 @@ function checkPolicy(
       message: 'needs dispositionCodes to choose from',
     });
   }
-  if (policy.requireDisposition && policy.mode !== 'untimed' && fallback === undefined) {
+  if (lacksTimeoutDisposition(policy)) {
     ctx.addIssue({
       code: 'custom',
       path: [...path, 'defaultDispositionOnTimeout'],
@@ -248,227 +249,28 @@ function checkPolicy(
   }
 }
 
+/**
+ * R7: a wrap-up that requires a disposition and can end by its timer needs one to record when
+ * nobody chose: true when `policy` has none to fall back on.
+ */
+export function lacksTimeoutDisposition(
+  policy: Pick<Policy, 'requireDisposition' | 'mode' | 'defaultDispositionOnTimeout'>,
+): boolean {
+  return (
+    policy.requireDisposition && policy.mode !== 'untimed' && policy.defaultDispositionOnTimeout === undefined
+  );
+}
+
 /** The fields of `value` that are set: an override applies these and nothing else. */
 export function definedFields<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** Defaults of the agent and supervisor HTTP API. */
-export const API_DEFAULTS = {
-  corsOrigins: [] as string[],
-  usernameClaim: 'username',
-  groupsClaim: 'cognito:groups',
-  supervisorGroup: 'supervisors',
-  throttle: { rateLimit: 20, burstLimit: 40 },
-};
-
 /**
- * The HTTP API (agent desktop widget, supervisors). Without `oidc`, the stack creates a Cognito
- * user pool; with it, tokens of the contact center's own identity provider are accepted.
+ * The rules' fields of the `acw` object, with their defaults: the statuses the agent is held in
+ * and restored to, and the policies.
  */
-const apiSchema = z.strictObject({
-  corsOrigins: z
-    .array(
-      z.string().regex(/^https:\/\/[A-Za-z0-9.*-]+(:\d+)?$/, {
-        error: 'must be an https origin such as https://example.my.connect.aws',
-      }),
-      { error: 'must be a list of origins' },
-    )
-    .max(20, { error: 'must hold at most 20 origins' })
-    .default([]),
-  oidc: z
-    .strictObject({
-      issuer: z.url({ protocol: /^https$/, error: 'must be the https URL of an OIDC issuer' }),
-      audience: z
-        .array(z.string().min(1, { error: 'must not be empty' }), { error: 'must be a list of audiences' })
-        .min(1, { error: 'must name at least one audience' }),
-    })
-    .optional(),
-  usernameClaim: z
-    .string({ error: 'must be a claim name' })
-    .min(1, { error: 'must be a claim name' })
-    .default(API_DEFAULTS.usernameClaim),
-  groupsClaim: z
-    .string({ error: 'must be a claim name' })
-    .min(1, { error: 'must be a claim name' })
-    .default(API_DEFAULTS.groupsClaim),
-  supervisorGroup: z
-    .string({ error: 'must be a group name' })
-    .min(1, { error: 'must be a group name' })
-    .default(API_DEFAULTS.supervisorGroup),
-  throttle: z
-    .strictObject({
-      rateLimit: intRange(1, 10_000).default(API_DEFAULTS.throttle.rateLimit),
-      burstLimit: intRange(1, 5_000).default(API_DEFAULTS.throttle.burstLimit),
-    })
-    .default(API_DEFAULTS.throttle),
-});
-
-const QUOTA_RATE_MESSAGE = 'must be a number of requests per second above 0 and at most 1000';
-const QUOTA_BURST_MESSAGE = 'must be an integer 1-10000 (requests)';
-
-/** R15: the account's Connect API quota this system keeps to (Service Quotas, per account and Region). */
-const connectQuotaSchema = z.strictObject({
-  requestsPerSecond: z
-    .number({ error: QUOTA_RATE_MESSAGE })
-    .gt(0, { error: QUOTA_RATE_MESSAGE })
-    .max(1000, { error: QUOTA_RATE_MESSAGE })
-    .default(2),
-  burst: z
-    .number({ error: QUOTA_BURST_MESSAGE })
-    .int({ error: QUOTA_BURST_MESSAGE })
-    .min(1, { error: QUOTA_BURST_MESSAGE })
-    .max(10_000, { error: QUOTA_BURST_MESSAGE })
-    .default(5),
-});
-
-/** A Kinesis data stream ARN (also checked by lib/agent-event-stream.ts for direct construct use). */
-export const KINESIS_STREAM_ARN = /^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/[A-Za-z0-9_.-]{1,128}$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/;
-
-/** R8, R11: the instance's agent event stream (an existing Kinesis data stream), when it has one. */
-const agentEventStreamSchema = z.strictObject({
-  streamArn: z.string({ error: 'must be a Kinesis data stream ARN' }).regex(KINESIS_STREAM_ARN, {
-    error: 'must be a Kinesis data stream ARN (arn:aws:kinesis:REGION:ACCOUNT:stream/NAME)',
-  }),
-  kmsKeyArn: z
-    .string({ error: 'must be a KMS key ARN' })
-    .regex(KMS_KEY_ARN, { error: 'must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)' })
-    .optional(),
-});
-
-/**
- * Where the agent widget hears of the agent's contacts: Connect's Agent Workspace
- * (`@amazon-connect/app`), or a custom CCP it opens itself (amazon-connect-streams).
- */
-export const AGENT_PORTS = ['workspace', 'ccp'] as const;
-export type AgentPortKind = (typeof AGENT_PORTS)[number];
-
-/** Defaults of the agent widget's hosting. */
-export const WIDGET_DEFAULTS = {
-  frameAncestors: ['https://*.awsapps.com'],
-  registerApp: false,
-  agentPort: 'workspace',
-} as const;
-
-/**
- * An https origin that may frame the widget (CSP `frame-ancestors`); a leading `*.` stands for any
- * subdomain of a domain of at least two labels (`*.awsapps.com`, never `*.com`). Nothing else: a
- * space or `;` would smuggle another directive into the header.
- */
-const FRAME_ANCESTOR =
-  /^https:\/\/(?:\*\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?::\d{1,5})?$/;
-const FRAME_ANCESTOR_MESSAGE =
-  'must be an https origin, optionally with a wildcard subdomain, such as https://*.awsapps.com';
-/** Connect's rule for an instance alias (CreateInstance `InstanceAlias`). */
-const CONNECT_ALIAS = /^(?!d-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,43}[A-Za-z0-9])?$/;
-/** Cognito's rule for a prefix domain (CreateUserPoolDomain `Domain`). */
-const COGNITO_DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-/** Words Cognito refuses in a prefix domain. */
-const COGNITO_RESERVED = ['aws', 'amazon', 'cognito'] as const;
-
-const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https URL' });
-
-/** The agent widget: who may frame it, how agents sign in to it, and whether Connect knows it as an app. */
-const widgetSchema = z.strictObject(
-  {
-    frameAncestors: z
-      .array(
-        z.string({ error: FRAME_ANCESTOR_MESSAGE }).regex(FRAME_ANCESTOR, { error: FRAME_ANCESTOR_MESSAGE }),
-        { error: 'must be a list of origins' },
-      )
-      .max(20, { error: 'must hold at most 20 origins' })
-      .default([...WIDGET_DEFAULTS.frameAncestors]),
-    connectAlias: z
-      .string({ error: 'must be an Amazon Connect instance alias' })
-      .regex(CONNECT_ALIAS, {
-        error:
-          'must be an Amazon Connect instance alias: 1-45 letters, digits and "-", not starting with "d-"',
-      })
-      .optional(),
-    registerApp: z.boolean({ error: 'must be true or false' }).default(WIDGET_DEFAULTS.registerApp),
-    cognitoDomainPrefix: z
-      .string({ error: 'must be a Cognito domain prefix' })
-      .regex(COGNITO_DOMAIN_PREFIX, {
-        error:
-          'must be a Cognito domain prefix: 1-63 lowercase letters, digits and "-", not starting or ending with "-"',
-      })
-      .refine((prefix) => !COGNITO_RESERVED.some((word) => prefix.includes(word)), {
-        error: `must not contain ${COGNITO_RESERVED.join(', ')} (Cognito reserves them)`,
-      })
-      .optional(),
-    agentPort: z
-      .enum(AGENT_PORTS, { error: `must be one of ${AGENT_PORTS.join(', ')}` })
-      .default(WIDGET_DEFAULTS.agentPort),
-    oidc: z
-      .strictObject(
-        {
-          authorizeUrl: httpsUrl,
-          tokenUrl: httpsUrl,
-          clientId: z.string({ error: 'must be a client id' }).min(1, { error: 'must be a client id' }),
-          scopes: z
-            .array(
-              z.string({ error: 'must be a scope' }).regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, {
-                error: 'must be an OAuth scope (no spaces or quotes)',
-              }),
-              { error: 'must be a list of scopes' },
-            )
-            .min(1, { error: 'must name at least one scope' })
-            .default(['openid']),
-        },
-        { error: 'must be an object { "authorizeUrl", "tokenUrl", "clientId" }' },
-      )
-      .optional(),
-  },
-  { error: 'must be an object' },
-);
-
-/**
- * Rules across sections: the widget signs agents in where the API takes its tokens from, so its
- * OIDC endpoints come with `api.oidc` and only with it, and a Cognito domain only without it.
- */
-function checkWidgetIdentity(config: z.output<typeof acwObjectSchema>, ctx: z.core.$RefinementCtx): void {
-  const external = config.api.oidc !== undefined;
-  if (external && config.widget.oidc === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['widget', 'oidc'],
-      message:
-        'is required when acw.api.oidc is set: the widget signs agents in with that issuer ({ "authorizeUrl", "tokenUrl", "clientId" })',
-    });
-  }
-  if (!external && config.widget.oidc !== undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['widget', 'oidc'],
-      message:
-        "is only used with acw.api.oidc; without it the widget signs in with the stack's Cognito user pool",
-    });
-  }
-  if (external && config.widget.cognitoDomainPrefix !== undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['widget', 'cognitoDomainPrefix'],
-      message: 'is only used without acw.api.oidc: with it the stack creates no Cognito user pool',
-    });
-  }
-  if (config.widget.agentPort === 'ccp' && config.widget.connectAlias === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['widget', 'connectAlias'],
-      message: 'is required when agentPort is ccp: the widget opens the CCP at https://ALIAS.my.connect.aws',
-    });
-  }
-}
-
-/** The whole `acw` object, field by field. */
-const acwObjectSchema = z.strictObject({
-  connectInstanceArn: z
-    .string({ error: 'must be an Amazon Connect instance ARN' })
-    .regex(INSTANCE_ARN, {
-      error: 'must be an Amazon Connect instance ARN (arn:aws:connect:REGION:ACCOUNT:instance/ID)',
-    })
-    .optional(),
+export const POLICY_CONFIG_FIELDS = {
   wrapUpStatus: wrapUpStatusSchema.default({ name: 'Wrap Up', create: false }),
   routableStatus: routableStatusSchema.default({ name: 'Available' }),
   policies: policiesSchema.default({
@@ -477,90 +279,19 @@ const acwObjectSchema = z.strictObject({
     queues: {},
     profiles: {},
   }),
-  sessionRetentionDays: z
-    .number({ error: 'must be an integer 1-3650' })
-    .int({ error: 'must be an integer 1-3650' })
-    .min(1, { error: 'must be an integer 1-3650' })
-    .max(3650, { error: 'must be an integer 1-3650' })
-    .default(90),
-  alarmEmail: z.email({ error: 'must be an email address' }).optional(),
-  api: apiSchema.default(API_DEFAULTS),
-  connectQuota: connectQuotaSchema.default({ requestsPerSecond: 2, burst: 5 }),
-  agentEventStream: agentEventStreamSchema.optional(),
-  widget: widgetSchema.default({ ...WIDGET_DEFAULTS, frameAncestors: [...WIDGET_DEFAULTS.frameAncestors] }),
-});
+};
 
-/** The whole `acw` object. */
-export const acwConfigSchema = acwObjectSchema.superRefine(checkWidgetIdentity);
-
-/** The validated configuration, defaults filled in. */
-export type AcwConfig = z.output<typeof acwConfigSchema>;
-/** The configuration as a user writes it. */
-export type AcwConfigInput = z.input<typeof acwConfigSchema>;
+/** The validated policies (R3), defaults filled in. */
+export type PolicyConfig = z.output<typeof policiesSchema>;
 /** A whole policy: what one contact's wrap-up follows. */
-export type Policy = AcwConfig['policies']['default'];
+export type Policy = DefaultPolicy;
 /** Some fields of a policy, overriding a less specific one. */
 export type PolicyOverride = z.output<typeof policyOverrideSchema>;
 /** How an agent status is named: by name or by id. */
 export type StatusRef = { name?: string | undefined; id?: string | undefined };
 
-/** A configuration that breaks a rule: every problem, each naming its field. */
-export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid acw configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-/**
- * Validates `input` as the `acw` configuration and fills in the defaults.
- * @throws ConfigError naming each bad field, e.g. `acw.policies.queues["billing"].durationSeconds must be an integer 0-86400, got -1`.
- */
-export function parseAcwConfig(input: unknown, root = 'acw'): AcwConfig {
-  const result = acwConfigSchema.safeParse(input ?? {}, { reportInput: true });
-  if (result.success) return result.data;
-  throw new ConfigError(result.error.issues.map((issue) => describeIssue(issue, root)));
-}
-
 /** The queue id of a policy key that is either a queue id or a queue ARN. */
 export function queueIdOf(key: string): string {
   const match = QUEUE_ARN.exec(key);
   return match?.[1] ?? key;
-}
-
-const RECORDS = new Set(['channels', 'queues', 'profiles']);
-
-function describeIssue(issue: z.core.$ZodIssue, root: string): string {
-  const path = formatPath(root, issue.path);
-  if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((key) => `"${key}"`).join(', ');
-    if (issue.path.at(-1) === 'channels') {
-      return `${path} has unknown channel ${keys}: must be one of ${CHANNELS.join(', ')}`;
-    }
-    return `${path} has unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`;
-  }
-  if (issue.code === 'invalid_key') {
-    const inner = issue.issues[0];
-    return `${path} key ${JSON.stringify(issue.input)} ${inner?.message ?? 'is not allowed'}`;
-  }
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
-    return `${path} is required (${issue.message})`;
-  }
-  const got = 'input' in issue && issue.input !== undefined ? `, got ${JSON.stringify(issue.input)}` : '';
-  return `${path} ${issue.message}${issue.code === 'custom' ? '' : got}`;
-}
-
-function formatPath(root: string, path: readonly PropertyKey[]): string {
-  let out = root;
-  path.forEach((segment, index) => {
-    const parent = index > 0 ? path[index - 1] : undefined;
-    if (typeof parent === 'string' && RECORDS.has(parent) && index === 2) {
-      out += `[${JSON.stringify(String(segment))}]`;
-    } else if (typeof segment === 'number') {
-      out += `[${segment}]`;
-    } else {
-      out += `.${String(segment)}`;
-    }
-  });
-  return out;
 }

@@ -4,7 +4,7 @@
  * overrides only the fields it sets, so `queues.billing: { durationSeconds: 300 }` keeps every
  * other field of the channel or default policy.
  */
-import { type AcwConfig, definedFields, type Policy, type PolicyOverride, queueIdOf } from './config';
+import { definedFields, type Policy, type PolicyConfig, type PolicyOverride, queueIdOf } from './config';
 
 /** The contact tag a contact flow sets ("Tag contact" block) to choose a profile. */
 export const PROFILE_TAG = 'acwProfile';
@@ -34,7 +34,7 @@ export interface PolicyIndex {
 }
 
 /** Builds the lookup index from validated policies. */
-export function indexPolicies(policies: AcwConfig['policies']): PolicyIndex {
+export function indexPolicies(policies: PolicyConfig): PolicyIndex {
   return {
     default: policies.default,
     channels: new Map(Object.entries(policies.channels)),

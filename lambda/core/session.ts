@@ -3,7 +3,7 @@
  * the transition appended to its history; none reads a clock or touches AWS.
  */
 import type { Channel, Policy } from './config';
-import type { TargetStatus } from './ports';
+import type { TargetStatus, TimerPayload } from './ports';
 
 export type SessionState = 'WRAP_UP' | 'CLOSED_COMPLETE';
 
@@ -82,8 +82,13 @@ export interface Session {
   /** The end timer for the current deadline exists (or none is needed: `untimed`). */
   readonly timerArmed: boolean;
   readonly restore?: RestoreState | undefined;
-  /** The record written to the Connect contact as contact attributes after the close (R17). */
-  readonly attributes?: 'PENDING' | 'DONE' | undefined;
+  /**
+   * R17: whether the wrap-up record has been written to the Connect contact (as contact
+   * attributes) after the close: PENDING until that call succeeded. Stored in the table under its
+   * first name, `attributes` (SESSION_TABLE.contactRecordAttribute), so items written before the
+   * rename still read.
+   */
+  readonly contactRecord?: 'PENDING' | 'DONE' | undefined;
   readonly history: readonly HistoryEntry[];
   /** When the session last changed (the lease that keeps two deliveries from acting at once). */
   readonly updatedAt: string;
@@ -182,7 +187,7 @@ export function closeSession(
       timerArmed: false,
       restore: close.restore,
       // Whatever the reason, the record goes to the contact (R17).
-      attributes: 'PENDING',
+      contactRecord: 'PENDING',
       disposition: close.disposition ?? session.disposition,
       notes: close.notes ?? session.notes,
     },
@@ -304,6 +309,21 @@ export function restoreTargetOf(session: Session): TargetStatus {
   return session.nextStatus === undefined ? 'ROUTABLE' : { name: session.nextStatus };
 }
 
+/** A closed session whose restore or record is not done yet. */
+export function closeIsPending(session: Session): boolean {
+  return (
+    session.state !== 'WRAP_UP' && (session.restore === 'PENDING' || session.contactRecord === 'PENDING')
+  );
+}
+
+/** The timer that ends this session at its current deadline. */
+export function timerOf(session: Session): TimerPayload {
+  if (session.deadline === undefined) {
+    throw new Error(`Session ${session.contactId}/${session.agentId} is untimed: it has no timer`);
+  }
+  return { contactId: session.contactId, agentId: session.agentId, deadline: session.deadline };
+}
+
 /** When the agent was put in the wrap-up status (the start, when not recorded). */
 export function heldSince(session: Session): Date {
   const held = session.history.find((entry) => entry.what === 'WRAP_UP_STATUS_SET');
@@ -329,10 +349,10 @@ export function contactAttributesOf(session: Session): Record<string, string> {
   return attributes;
 }
 
-/** The contact attributes are on the Connect contact. */
-export function markAttributesWritten(session: Session, now: Date): Session {
+/** The wrap-up record is on the Connect contact, as its contact attributes (R17). */
+export function markContactRecordWritten(session: Session, now: Date): Session {
   return record(
-    { ...session, attributes: 'DONE' },
+    { ...session, contactRecord: 'DONE' },
     { at: now.toISOString(), what: 'CONTACT_ATTRIBUTES_WRITTEN', by: 'system' },
   );
 }

@@ -3,10 +3,10 @@
  * margin ago (a lost timer, an end that kept failing) and ends them (`SWEEP`, systemWrapUp), so
  * no agent stays in the wrap-up status much past their deadline whatever failed.
  */
-import { closeIsPending, completeClose, STEP_LEASE_MS } from './lifecycle';
+import { completeClose } from './complete-close';
 import type { Deps } from './ports';
-import { VersionConflict } from './ports';
-import { closeBySystem, type Session } from './session';
+import { closeBySystem, closeIsPending, type Session } from './session';
+import { retryOnConflict, STEP_LEASE_MS } from './write-loop';
 
 /** How long past its deadline an open wrap-up may be before the sweep ends it. */
 export const SWEEP_MARGIN_MS = 60_000;
@@ -75,26 +75,29 @@ export async function sweepOverdue(deps: Deps, marginMs = SWEEP_MARGIN_MS): Prom
   return { overdue: overdue.length + unfinished.length, ended, failed };
 }
 
+/**
+ * Ends one overdue wrap-up, re-read consistently: only a still-open session with the deadline the
+ * sweep listed is ended. False when a timer, an extension or the agent got there meanwhile.
+ */
 async function endOverdue(deps: Deps, candidate: Session, reason: 'SWEEP' | 'KILL_SWITCH'): Promise<boolean> {
-  const session = await deps.store.get(candidate.contactId, candidate.agentId);
-  if (session === undefined || session.state !== 'WRAP_UP' || session.deadline !== candidate.deadline)
-    return false;
-  let saved: Session;
-  try {
-    saved = await deps.store.save(closeBySystem(session, deps.clock.now(), reason));
-  } catch (error) {
-    // Someone else ended or changed it meanwhile: not overdue any more.
-    if (error instanceof VersionConflict) return false;
-    throw error;
-  }
-  deps.log.warn(
-    reason === 'SWEEP' ? 'Sweep ended an overdue wrap-up' : 'ACW is switched off: wrap-up ended',
-    {
-      contactId: saved.contactId,
-      agentId: saved.agentId,
-      deadline: saved.deadline,
-    },
-  );
-  await completeClose(deps, saved);
-  return true;
+  return retryOnConflict<boolean>(deps, candidate, (session) => {
+    if (session === undefined || session.state !== 'WRAP_UP' || session.deadline !== candidate.deadline) {
+      return { done: false };
+    }
+    return {
+      save: closeBySystem(session, deps.clock.now(), reason),
+      after: async (saved) => {
+        deps.log.warn(
+          reason === 'SWEEP' ? 'Sweep ended an overdue wrap-up' : 'ACW is switched off: wrap-up ended',
+          {
+            contactId: saved.contactId,
+            agentId: saved.agentId,
+            deadline: saved.deadline,
+          },
+        );
+        await completeClose(deps, saved);
+        return true;
+      },
+    };
+  });
 }

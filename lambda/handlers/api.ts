@@ -14,6 +14,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import * as z from 'zod';
 import { ConnectStatusDirectory } from '../adapters/connect-status-directory';
 import { ConnectUserDirectory, type ConnectUsers, UnknownConnectUser } from '../adapters/connect-users';
+import { type AcwConfig, parseAcwConfig } from '../config/acw-config';
 import {
   ActionRefused,
   type ActionRequest,
@@ -27,7 +28,8 @@ import {
   UnknownStatus,
   updateWrapUp,
 } from '../core/actions';
-import { type AcwConfig, parseAcwConfig } from '../core/config';
+import { DISPOSITION_CODE, MAX_STATUS_NAME_LENGTH, QUEUE_ID } from '../core/config';
+import { CONNECT_ID } from '../core/connect-arns';
 import { type Clock, VersionConflict } from '../core/ports';
 import type { Actor, Session } from '../core/session';
 import { API_ROUTES, type ApiRoute, MAX_BODY_BYTES, routeKeyOf } from './api-routes';
@@ -64,19 +66,17 @@ class HttpError extends Error {
 }
 
 const ROUTES = new Map<string, ApiRoute>(API_ROUTES.map((route) => [routeKeyOf(route), route]));
-const ID = /^[0-9a-zA-Z-]{1,256}$/;
-const DISPOSITION = /^[A-Za-z0-9_.-]{1,64}$/;
 
 const idParam = (name: string) =>
   z
     .string({ error: `${name} is required` })
-    .regex(ID, { error: `${name} must be 1-256 letters, digits or "-"` });
+    .regex(CONNECT_ID, { error: `${name} must be 1-256 letters, digits or "-"` });
 
 /** Body of All Done and of PUT: a disposition code, notes, or both (PUT needs at least one). */
 const wrapUpBody = z.strictObject({
   disposition: z
     .string({ error: 'disposition must be a string' })
-    .regex(DISPOSITION, { error: 'disposition must be a code of 1-64 letters, digits, "_", "-" or "."' })
+    .regex(DISPOSITION_CODE, { error: 'disposition must be a code of 1-64 letters, digits, "_", "-" or "."' })
     .optional(),
   notes: z
     .string({ error: 'notes must be a string' })
@@ -94,7 +94,7 @@ const updateBody = z.strictObject({
   nextStatus: z
     .string({ error: STATUS_NAME_MESSAGE })
     .min(1, { error: STATUS_NAME_MESSAGE })
-    .max(127, { error: STATUS_NAME_MESSAGE })
+    .max(MAX_STATUS_NAME_LENGTH, { error: STATUS_NAME_MESSAGE })
     .nullable()
     .optional(),
 });
@@ -102,7 +102,7 @@ const emptyBody = z.strictObject({});
 const supervisorQuery = z.strictObject({
   queueId: z
     .string()
-    .regex(/^[0-9a-zA-Z-]{1,128}$/, { error: 'queueId must be a queue id of 1-128 letters, digits or "-"' })
+    .regex(QUEUE_ID, { error: 'queueId must be a queue id of 1-128 letters, digits or "-"' })
     .optional(),
 });
 

@@ -6,7 +6,7 @@
  * dead-letter queue at once and acknowledged (R16); the rest of its batch goes on.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { onContactEvent } from '../core/lifecycle';
+import { onContactEvent } from '../core/contact-events';
 import { eachRecord } from './batch';
 import { readContactEvent } from './events';
 import { report } from './outcome';

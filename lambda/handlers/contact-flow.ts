@@ -11,7 +11,8 @@
  * flow can branch on it. Connect waits at most 8 seconds: one DynamoDB write.
  */
 import * as z from 'zod';
-import { MAX_DURATION_SECONDS, MODES } from '../core/config';
+import { lacksTimeoutDisposition, MAX_DURATION_SECONDS, MODES } from '../core/config';
+import { STANDARD_QUEUE_ARN_IN_EVENT } from '../core/connect-arns';
 import { lastArnSegment, normaliseChannel } from '../core/contact';
 import { type FlowChoice, resolveContactPolicy } from '../core/policy';
 import { type App, deployedApp } from './runtime';
@@ -57,9 +58,6 @@ const parametersSchema = z
     { error: 'give at least one of profile, durationSeconds, mode, unansweredOutbound' },
   );
 
-/** A standard queue's ARN (an agent's own queue, `.../queue/agent/ID`, is not one). */
-const STANDARD_QUEUE_ARN = /^arn:[^/]+\/[^/]+\/queue\/[^/]+$/;
-
 /** The answer Connect receives: a flat map of strings. */
 export type FlowResponse = Record<string, string>;
 
@@ -85,7 +83,9 @@ export function makeContactFlowHandler(app: App) {
     // R10: only a standard queue chooses a policy; it is kept with the choice, so that a contact
     // transferred from this one into an agent's queue gets this queue's policy.
     const queueId =
-      queueArn !== undefined && STANDARD_QUEUE_ARN.test(queueArn) ? lastArnSegment(queueArn) : undefined;
+      queueArn !== undefined && STANDARD_QUEUE_ARN_IN_EVENT.test(queueArn)
+        ? lastArnSegment(queueArn)
+        : undefined;
     const resolved = resolveContactPolicy(
       app.config.policies,
       { channel: normaliseChannel(contact.Channel ?? 'VOICE'), queueId },
@@ -93,11 +93,7 @@ export function makeContactFlowHandler(app: App) {
     );
     const policy = resolved.policy;
     // R7: a timed wrap-up that requires a disposition needs one to fall back on at its deadline.
-    if (
-      policy.requireDisposition &&
-      policy.mode !== 'untimed' &&
-      policy.defaultDispositionOnTimeout === undefined
-    ) {
+    if (lacksTimeoutDisposition(policy)) {
       return refuseWith(
         app,
         `mode ${policy.mode} needs a defaultDispositionOnTimeout in this contact's policy, which requires a disposition`,

@@ -6,17 +6,17 @@ import { parse } from '@aws-lambda-powertools/parser';
 // The namespace import lets esbuild tree-shake zod (a named `z` import bundles all of it, locales included).
 import * as z from 'zod';
 import type { AgentEvent } from '../core/agent-events';
+import {
+  AGENT_ARN_IN_EVENT,
+  AGENT_QUEUE_ARN_IN_EVENT,
+  STANDARD_QUEUE_ARN_IN_EVENT,
+} from '../core/connect-arns';
 import { type ContactEvent, lastArnSegment, normaliseChannel } from '../core/contact';
 import type { TimerPayload } from '../core/ports';
 
 const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' });
 
-const AGENT_ARN = /^arn:[^/]+\/[^/]+\/agent\/[^/]+$/;
 const AGENT_ARN_MESSAGE = 'must be an agent ARN (arn:aws:connect:...:instance/ID/agent/ID)';
-/** A standard queue: `.../instance/ID/queue/QUEUE_ID`. */
-const STANDARD_QUEUE_ARN = /^arn:[^/]+\/[^/]+\/queue\/([^/]+)$/;
-/** An agent's own queue (quick connects to an agent): `.../instance/ID/queue/agent/AGENT_ID`. */
-const AGENT_QUEUE_ARN = /^arn:[^/]+\/[^/]+\/queue\/agent\/([^/]+)$/;
 /** Connect's contact id: 1-256 characters. */
 const ID = /^[\s\S]{1,256}$/;
 
@@ -78,7 +78,7 @@ const contactDetailSchema = z
     const agentInfo = detail.agentInfo;
     if (AGENT_EVENT_TYPES.has(detail.eventType) && agentInfo !== undefined && agentInfo !== null) {
       const agentArn = isRecord(agentInfo) ? agentInfo.agentArn : undefined;
-      if (typeof agentArn !== 'string' || !AGENT_ARN.test(agentArn)) {
+      if (typeof agentArn !== 'string' || !AGENT_ARN_IN_EVENT.test(agentArn)) {
         ctx.addIssue({ code: 'custom', path: ['agentInfo', 'agentArn'], message: AGENT_ARN_MESSAGE });
       }
     }
@@ -234,9 +234,9 @@ function readQueue(value: unknown, warn: Warn): { queueId?: string; agentQueueOf
   }
   const arn = value.queueArn;
   if (arn === undefined || arn === null) return {};
-  const agentQueue = typeof arn === 'string' ? AGENT_QUEUE_ARN.exec(arn) : null;
+  const agentQueue = typeof arn === 'string' ? AGENT_QUEUE_ARN_IN_EVENT.exec(arn) : null;
   if (agentQueue?.[1] !== undefined) return { agentQueueOf: agentQueue[1] };
-  const standard = typeof arn === 'string' ? STANDARD_QUEUE_ARN.exec(arn) : null;
+  const standard = typeof arn === 'string' ? STANDARD_QUEUE_ARN_IN_EVENT.exec(arn) : null;
   if (standard?.[1] !== undefined) return { queueId: standard[1] };
   warn(
     'queueInfo.queueArn',
@@ -258,7 +258,7 @@ function readAgent(
   }
   const arn = value.agentArn;
   let agentId: string | undefined;
-  if (typeof arn === 'string' && AGENT_ARN.test(arn)) agentId = lastArnSegment(arn);
+  if (typeof arn === 'string' && AGENT_ARN_IN_EVENT.test(arn)) agentId = lastArnSegment(arn);
   else if (!needed) warn('agentInfo.agentArn', `${AGENT_ARN_MESSAGE}: left out`);
   const presence = readPresence(value.connectedToAgentTimestamp, 'agentInfo.connectedToAgentTimestamp', warn);
   return { agentId, connectedAt: presence.at, connected: presence.present };

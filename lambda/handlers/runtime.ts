@@ -17,7 +17,7 @@ import { DynamoTokenBucket } from '../adapters/dynamo-token-bucket';
 import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters';
 import { SsmKillSwitch } from '../adapters/ssm-kill-switch';
 import { SchedulerTimers } from '../adapters/timers';
-import { parseAcwConfig } from '../core/config';
+import { parseAcwConfig } from '../config/acw-config';
 import type { LifecycleConfig } from '../core/lifecycle';
 import { indexPolicies } from '../core/policy';
 import type { Deps, Log } from '../core/ports';

@@ -4,7 +4,7 @@
  * do nothing (R14); a malformed timer is kept in the dead-letter queue at once (R16).
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { endOnTimer } from '../core/lifecycle';
+import { endOnTimer } from '../core/end-on-time';
 import { eachRecord } from './batch';
 import { parseTimerPayload } from './events';
 import { report } from './outcome';

@@ -7,7 +7,7 @@
  * queue) at once and the invocation ends normally, without retries (R16). Without a sink, or if
  * keeping it fails, it throws like any other failure.
  */
-import { endOnTimer } from '../core/lifecycle';
+import { endOnTimer } from '../core/end-on-time';
 import { runRecord } from './batch';
 import { parseTimerPayload } from './events';
 import { report } from './outcome';

@@ -5,7 +5,7 @@ import { POLICY_DEFAULTS } from '../../lambda/core/config';
 import { VersionConflict } from '../../lambda/core/ports';
 import {
   closeSession,
-  markAttributesWritten,
+  markContactRecordWritten,
   markRestored,
   openSession,
   type Session,
@@ -107,7 +107,7 @@ describe('DynamoSessionStore (R14: conditional writes on a real DynamoDB API)', 
     // R15: still listed until its restore and record are done, for the sweep to find.
     expect((await open()).Items?.map((i) => i.contactId)).toEqual(['c-open']);
     const now = new Date('2026-03-02T09:01:31.000Z');
-    await store.save(markAttributesWritten(markRestored(closed, now, 'DONE'), now));
+    await store.save(markContactRecordWritten(markRestored(closed, now, 'DONE'), now));
     expect((await open()).Items).toEqual([]);
   });
 

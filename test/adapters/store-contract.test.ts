@@ -4,12 +4,12 @@
  * (test/support/memory-store.ts). The model may stand in for DynamoDB only while both pass.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { parseAcwConfig } from '../../lambda/core/config';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { type SessionStore, VersionConflict } from '../../lambda/core/ports';
 import {
   closeSession,
   type HistoryEntry,
-  markAttributesWritten,
+  markContactRecordWritten,
   markRestored,
   openSession,
   type Session,
@@ -157,7 +157,7 @@ describe.each(STORES)('SessionStore contract: %s', (_name, use) => {
       const restored = await db.store.save(markRestored(closing, DONE_AT, 'DONE'));
       expect(await openIds('agent-1')).toEqual(['c-close/agent-1']);
       expect(await openIds()).toEqual(['c-close/agent-1']);
-      await db.store.save(markAttributesWritten(restored, DONE_AT));
+      await db.store.save(markContactRecordWritten(restored, DONE_AT));
       expect(await openIds('agent-1')).toEqual([]);
       expect(await openIds()).toEqual([]);
     });
@@ -166,7 +166,7 @@ describe.each(STORES)('SessionStore contract: %s', (_name, use) => {
       const { session } = await db.store.create(open('c-skip'));
       const closing = await db.store.save(closed(session, 'SKIPPED'));
       expect(await openIds('agent-1')).toEqual(['c-skip/agent-1']);
-      await db.store.save(markAttributesWritten(closing, DONE_AT));
+      await db.store.save(markContactRecordWritten(closing, DONE_AT));
       expect(await openIds('agent-1')).toEqual([]);
     });
 

@@ -2,8 +2,8 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ConnectUsers, UnknownConnectUser } from '../../lambda/adapters/connect-users';
 import type { DynamoSessionStore } from '../../lambda/adapters/dynamo-session-store';
+import { type AcwConfigInput, parseAcwConfig } from '../../lambda/config/acw-config';
 import { MAX_NOTES_LENGTH } from '../../lambda/core/actions';
-import { type AcwConfigInput, parseAcwConfig } from '../../lambda/core/config';
 import { indexPolicies } from '../../lambda/core/policy';
 import { markHeld, openSession } from '../../lambda/core/session';
 import { groupsOf, makeApiHandler } from '../../lambda/handlers/api';

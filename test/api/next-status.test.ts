@@ -6,7 +6,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type ConnectUsers, UnknownConnectUser } from '../../lambda/adapters/connect-users';
-import { parseAcwConfig } from '../../lambda/core/config';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { ChoosableStatus, StatusDirectory } from '../../lambda/core/ports';
 import { markHeld, openSession } from '../../lambda/core/session';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { MAX_NOTES_LENGTH, REFUSAL_CODES } from '../../lambda/core/actions';
-import { parseAcwConfig } from '../../lambda/core/config';
 import { END_REASONS, openSession } from '../../lambda/core/session';
 import { view } from '../../lambda/handlers/api';
 import { API_ROUTES, MAX_BODY_BYTES } from '../../lambda/handlers/api-routes';

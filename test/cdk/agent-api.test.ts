@@ -1,7 +1,7 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { parseAcwConfig } from '../../lambda/core/config';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { API_ROUTES, routeKeyOf } from '../../lambda/handlers/api-routes';
 import { AgentApi, type AgentApiProps } from '../../lib/agent-api';
 import { SessionTable } from '../../lib/session-table';

@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../lambda/core/config';
+import { ConfigError } from '../../lambda/config/acw-config';
 import { MAX_CONFIG_ENV_BYTES } from '../../lib/acw-function';
 import { acwConfigFromContext } from '../../lib/config-context';
 import { ConnectAcwStack } from '../../lib/connect-acw-stack';

@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { parseAcwConfig } from '../../lambda/core/config';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { AcwFunction, type AcwFunctionSettings, handlerEntry } from '../../lib/acw-function';
 import { AgentStatusApi } from '../../lib/agent-status-api';
 import { ContactEventIntake } from '../../lib/contact-event-intake';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAcwConfig } from '../../lambda/core/config';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { ENV } from '../../lambda/handlers/runtime';
 import { EXAMPLE_ACW, exampleWith, logicalId, propertiesOf, synth } from './support';
 

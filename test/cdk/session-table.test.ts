@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { describe, expect, it } from 'vitest';
 import { SESSION_TABLE, sessionTableDefinition } from '../../lambda/adapters/session-keys';
-import { parseAcwConfig } from '../../lambda/core/config';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { ENV } from '../../lambda/handlers/env';
 import { AcwFunction, handlerEntry } from '../../lib/acw-function';
 import { SessionTable } from '../../lib/session-table';

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import {
   ActionRefused,
   allOpenWrapUps,
@@ -9,10 +10,11 @@ import {
   SessionNotFound,
   updateWrapUp,
 } from '../../lambda/core/actions';
-import { parseAcwConfig } from '../../lambda/core/config';
-import { endOnTimer, type LifecycleConfig, startWrapUp } from '../../lambda/core/lifecycle';
+import { endOnTimer } from '../../lambda/core/end-on-time';
+import type { LifecycleConfig } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { Deps } from '../../lambda/core/ports';
+import { startWrapUp } from '../../lambda/core/start';
 import { sweepOverdue } from '../../lambda/core/sweep';
 import { disconnect, INSTANCE_ARN } from '../support/events';
 import {
@@ -142,7 +144,7 @@ describe('R6: All Done', () => {
       disposition: 'SOLD',
       notes: 'renewed plan',
       restore: 'DONE',
-      attributes: 'DONE',
+      contactRecord: 'DONE',
     });
     expect(timers.cancelled.map((t) => t.deadline)).toEqual(['2026-03-02T09:01:30.000Z']);
     expect(agents.calls.map((c) => c.status)).toEqual(['WRAP_UP', 'ROUTABLE']);
@@ -221,7 +223,7 @@ describe('R7, R17: dispositions and notes', () => {
     const request = await open('q-required');
     clock.set('2026-03-02T09:01:30.000Z');
     const outcome = await endOnTimer(deps, { ...request, deadline: '2026-03-02T09:01:30.000Z' });
-    expect(outcome.session).toMatchObject({ endReason: 'TIMER', disposition: 'INFO', attributes: 'DONE' });
+    expect(outcome.session).toMatchObject({ endReason: 'TIMER', disposition: 'INFO', contactRecord: 'DONE' });
     expect(contacts.writes.at(-1)?.attributes).toMatchObject({
       acw_disposition: 'INFO',
       acw_end_reason: 'TIMER',
@@ -261,11 +263,11 @@ describe('R7, R17: dispositions and notes', () => {
     expect(closed.kind).toBe('CLOSED');
     expect(await db.store.get(request.contactId, request.agentId)).toMatchObject({
       restore: 'DONE',
-      attributes: 'PENDING',
+      contactRecord: 'PENDING',
     });
     clock.advance(60_000);
     await sweepOverdue(deps);
-    expect((await db.store.get(request.contactId, request.agentId))?.attributes).toBe('DONE');
+    expect((await db.store.get(request.contactId, request.agentId))?.contactRecord).toBe('DONE');
     expect(agents.calls.filter((c) => c.status === 'ROUTABLE')).toHaveLength(1);
     expect(contacts.writes).toHaveLength(1);
   });

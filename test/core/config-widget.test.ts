@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseAcwConfig } from '../../lambda/core/config';
+import { ConfigError, parseAcwConfig } from '../../lambda/config/acw-config';
 
 function problemsOf(input: unknown): readonly string[] {
   try {

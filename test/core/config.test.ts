@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseAcwConfig } from '../../lambda/core/config';
+import { ConfigError, parseAcwConfig } from '../../lambda/config/acw-config';
 
 const INSTANCE = 'arn:aws:connect:us-east-1:111122223333:instance/12345678-1234-1234-1234-123456789012';
 

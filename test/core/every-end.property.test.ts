@@ -18,16 +18,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { ActionRefused, extendWrapUp, finishWrapUp, SessionNotFound } from '../../lambda/core/actions';
 import { onAgentEvent } from '../../lambda/core/agent-events';
-import { parseAcwConfig } from '../../lambda/core/config';
 import type { ContactEvent } from '../../lambda/core/contact';
-import {
-  endOnTimer,
-  type LifecycleConfig,
-  onContactEvent,
-  StepInProgress,
-} from '../../lambda/core/lifecycle';
+import { onContactEvent } from '../../lambda/core/contact-events';
+import { endOnTimer } from '../../lambda/core/end-on-time';
+import type { LifecycleConfig } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import type {
   AgentPresence,
@@ -40,6 +37,7 @@ import type {
 import { classifyStatus, ObservedPresence } from '../../lambda/core/presence';
 import { SWEEP_MARGIN_MS, sweepOverdue } from '../../lambda/core/sweep';
 import { planTimer } from '../../lambda/core/timer';
+import { StepInProgress } from '../../lambda/core/write-loop';
 import { INSTANCE_ARN } from '../support/events';
 import { FakeClock, RecordingContacts, RecordingLog } from '../support/fakes';
 import { MemorySessionStore } from '../support/memory-store';
@@ -345,7 +343,7 @@ async function play(agentsGen: readonly AgentGen[], timerFaults: readonly TimerG
     if (session === undefined) throw new Violation(`no session for ${leg.contactId}/${leg.agentId}`);
     const closes = session.history.filter((entry) => entry.what === 'CLOSED').length;
     if (closes > 1) throw new Violation(`${leg.contactId} closed ${closes} times`);
-    if (session.state !== 'WRAP_UP' && (session.restore === 'PENDING' || session.attributes !== 'DONE')) {
+    if (session.state !== 'WRAP_UP' && (session.restore === 'PENDING' || session.contactRecord !== 'DONE')) {
       throw new Violation(`${leg.contactId} closed but not finished (restore ${session.restore})`);
     }
     if (session.state === 'WRAP_UP' && session.deadline !== undefined) {

@@ -5,14 +5,17 @@
  * for the agent event stream or GetCurrentUserData (`presence`).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { finishWrapUp } from '../../lambda/core/actions';
 import { onAgentEvent } from '../../lambda/core/agent-events';
-import { parseAcwConfig } from '../../lambda/core/config';
 import type { ContactEvent } from '../../lambda/core/contact';
-import { endOnTimer, type LifecycleConfig, onContactEvent, timerOf } from '../../lambda/core/lifecycle';
+import { onContactEvent } from '../../lambda/core/contact-events';
+import { endOnTimer } from '../../lambda/core/end-on-time';
+import type { LifecycleConfig } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { AgentPresence, Deps, ObservedStatus, StatusKind } from '../../lambda/core/ports';
 import { classifyStatus, ObservedPresence } from '../../lambda/core/presence';
+import { timerOf } from '../../lambda/core/session';
 import { sweepOverdue } from '../../lambda/core/sweep';
 import { parseContactEvent } from '../../lambda/handlers/events';
 import { INSTANCE_ARN, rawDisconnect } from '../support/events';
@@ -121,7 +124,7 @@ describe('R10: transfers and interruptions', () => {
       systemWrapUp: false,
       endedAt: at(29),
       restore: 'SKIPPED',
-      attributes: 'DONE',
+      contactRecord: 'DONE',
     });
     expect(restores()).toEqual([]);
     expect(timers.cancelled).toEqual([{ contactId: 'contact-a', agentId: AGENT, deadline: at(90) }]);

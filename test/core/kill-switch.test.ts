@@ -2,10 +2,11 @@ import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/clie
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SsmKillSwitch } from '../../lambda/adapters/ssm-kill-switch';
-import { parseAcwConfig } from '../../lambda/core/config';
-import { type LifecycleConfig, startWrapUp } from '../../lambda/core/lifecycle';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
+import type { LifecycleConfig } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { Deps } from '../../lambda/core/ports';
+import { startWrapUp } from '../../lambda/core/start';
 import { sweepOverdue } from '../../lambda/core/sweep';
 import { disconnect, INSTANCE_ARN } from '../support/events';
 import { type FakeClock, type RecordingAgents, RecordingLog, testDeps } from '../support/fakes';

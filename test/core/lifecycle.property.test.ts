@@ -5,11 +5,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseAcwConfig } from '../../lambda/core/config';
-import { endOnTimer, type LifecycleConfig, StepInProgress, startWrapUp } from '../../lambda/core/lifecycle';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
+import { endOnTimer } from '../../lambda/core/end-on-time';
+import type { LifecycleConfig } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { AgentStatus, Deps, TargetStatus, TimerPayload, Timers } from '../../lambda/core/ports';
+import { startWrapUp } from '../../lambda/core/start';
 import { planTimer } from '../../lambda/core/timer';
+import { StepInProgress } from '../../lambda/core/write-loop';
 import { disconnect, INSTANCE_ARN } from '../support/events';
 import { FakeClock, RecordingContacts, RecordingLog } from '../support/fakes';
 import { MemorySessionStore } from '../support/memory-store';

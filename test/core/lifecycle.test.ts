@@ -1,15 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { parseAcwConfig } from '../../lambda/core/config';
-import {
-  endOnTimer,
-  type LifecycleConfig,
-  STEP_LEASE_MS,
-  StepInProgress,
-  startWrapUp,
-  timerOf,
-} from '../../lambda/core/lifecycle';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
+import { endOnTimer } from '../../lambda/core/end-on-time';
+import type { LifecycleConfig } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { Deps } from '../../lambda/core/ports';
+import { timerOf } from '../../lambda/core/session';
+import { startWrapUp } from '../../lambda/core/start';
+import { STEP_LEASE_MS, StepInProgress } from '../../lambda/core/write-loop';
 import { disconnect, INSTANCE_ARN } from '../support/events';
 import {
   type FakeClock,
@@ -341,7 +338,7 @@ describe('R14: exactly once, whatever arrives', () => {
       endedAt: '2026-03-02T09:01:30.000Z',
       systemWrapUp: true,
       restore: 'SKIPPED',
-      attributes: 'DONE',
+      contactRecord: 'DONE',
     });
     expect(agents.calls).toEqual([]);
     expect(timers.armed).toEqual([]);

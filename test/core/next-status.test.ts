@@ -3,9 +3,10 @@
  * ends; every restore by the system (R6, R7, R15, R18) puts them there; R8, R11 and R12 still hold.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { finishWrapUp, UnknownStatus, updateWrapUp } from '../../lambda/core/actions';
-import { parseAcwConfig } from '../../lambda/core/config';
-import { endOnTimer, type LifecycleConfig, startWrapUp, timerOf } from '../../lambda/core/lifecycle';
+import { endOnTimer } from '../../lambda/core/end-on-time';
+import type { LifecycleConfig } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import {
   type AgentPresence,
@@ -18,6 +19,8 @@ import {
   type TargetStatus,
 } from '../../lambda/core/ports';
 import type { Session } from '../../lambda/core/session';
+import { timerOf } from '../../lambda/core/session';
+import { startWrapUp } from '../../lambda/core/start';
 import { sweepOverdue } from '../../lambda/core/sweep';
 import { useSessionStore } from '../support/dynamo';
 import { disconnect, INSTANCE_ARN } from '../support/events';

@@ -1,9 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { finishWrapUp } from '../../lambda/core/actions';
-import { parseAcwConfig } from '../../lambda/core/config';
-import { type LifecycleConfig, startWrapUp } from '../../lambda/core/lifecycle';
+import type { LifecycleConfig } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { Deps } from '../../lambda/core/ports';
+import { startWrapUp } from '../../lambda/core/start';
 import { SWEEP_MARGIN_MS, sweepOverdue } from '../../lambda/core/sweep';
 import { makeSweepHandler } from '../../lambda/handlers/sweep';
 import { disconnect, INSTANCE_ARN } from '../support/events';
@@ -49,7 +50,7 @@ describe('R15: the sweep ends what its timer did not', () => {
       endReason: 'SWEEP',
       systemWrapUp: true,
       restore: 'DONE',
-      attributes: 'DONE',
+      contactRecord: 'DONE',
     });
     expect(agents.calls.map((c) => c.status)).toEqual(['WRAP_UP', 'ROUTABLE']);
     expect(contacts.writes[0]?.attributes.acw_end_reason).toBe('SWEEP');

@@ -6,9 +6,10 @@
  * contract suite), whose request counters show what each wrap-up costs.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type AcwConfigInput, parseAcwConfig } from '../../lambda/core/config';
+import { type AcwConfigInput, parseAcwConfig } from '../../lambda/config/acw-config';
 import type { ContactEvent } from '../../lambda/core/contact';
-import { type LifecycleConfig, onContactEvent } from '../../lambda/core/lifecycle';
+import { onContactEvent } from '../../lambda/core/contact-events';
+import type { LifecycleConfig } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { Deps } from '../../lambda/core/ports';
 import { parseContactEvent } from '../../lambda/handlers/events';

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ConnectUsers, UnknownConnectUser } from '../../lambda/adapters/connect-users';
-import { parseAcwConfig } from '../../lambda/core/config';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { indexPolicies } from '../../lambda/core/policy';
 import { markHeld, openSession } from '../../lambda/core/session';
 import { makeApiHandler } from '../../lambda/handlers/api';

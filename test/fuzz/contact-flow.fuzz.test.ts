@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OVERRIDE_SORT_KEY } from '../../lambda/adapters/session-keys';
-import { parseAcwConfig } from '../../lambda/core/config';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { indexPolicies } from '../../lambda/core/policy';
 import { makeContactFlowHandler } from '../../lambda/handlers/contact-flow';
 import type { App } from '../../lambda/handlers/runtime';

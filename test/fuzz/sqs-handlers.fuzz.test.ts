@@ -8,7 +8,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AGENT_STATUS_PARTITION_PREFIX, isSessionItem } from '../../lambda/adapters/session-keys';
-import { parseAcwConfig } from '../../lambda/core/config';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { indexPolicies } from '../../lambda/core/policy';
 import { markHeld, openSession } from '../../lambda/core/session';
 import { makeContactEventsHandler } from '../../lambda/handlers/contact-events';

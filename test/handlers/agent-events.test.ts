@@ -4,12 +4,14 @@
  */
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { parseAcwConfig } from '../../lambda/core/config';
-import { endOnTimer, startWrapUp, timerOf } from '../../lambda/core/lifecycle';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
+import { endOnTimer } from '../../lambda/core/end-on-time';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { Deps, SessionStore } from '../../lambda/core/ports';
 import { ObservedPresence } from '../../lambda/core/presence';
 import type { Session } from '../../lambda/core/session';
+import { timerOf } from '../../lambda/core/session';
+import { startWrapUp } from '../../lambda/core/start';
 import { makeAgentEventsHandler } from '../../lambda/handlers/agent-events';
 import { parseAgentEvent } from '../../lambda/handlers/events';
 import type { App } from '../../lambda/handlers/runtime';
@@ -181,7 +183,7 @@ describe('agent-events handler', () => {
       systemWrapUp: false,
       restore: 'SKIPPED',
       endedAt: '2026-03-02T09:00:30.000Z',
-      attributes: 'DONE',
+      contactRecord: 'DONE',
     });
     expect(timers.cancelled).toEqual([timerOf(session)]);
     expect(routableCalls()).toEqual([]);

@@ -4,7 +4,7 @@
  * into an agent's queue gets that queue's policy (R10); an agent's own queue is never kept.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { parseAcwConfig } from '../../lambda/core/config';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { indexPolicies } from '../../lambda/core/policy';
 import { makeContactFlowHandler } from '../../lambda/handlers/contact-flow';
 import type { App } from '../../lambda/handlers/runtime';

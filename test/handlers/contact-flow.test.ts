@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { parseAcwConfig } from '../../lambda/core/config';
-import { startWrapUp } from '../../lambda/core/lifecycle';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { indexPolicies } from '../../lambda/core/policy';
+import { startWrapUp } from '../../lambda/core/start';
 import { makeContactFlowHandler } from '../../lambda/handlers/contact-flow';
 import type { App } from '../../lambda/handlers/runtime';
 import { useSessionStore } from '../support/dynamo';

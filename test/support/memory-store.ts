@@ -36,7 +36,6 @@ import {
   SESSION_TABLE,
   UNTIMED,
 } from '../../lambda/adapters/session-keys';
-import { closeIsPending } from '../../lambda/core/lifecycle';
 import {
   type ContactOverride,
   type ObservedStatus,
@@ -44,6 +43,7 @@ import {
   VersionConflict,
 } from '../../lambda/core/ports';
 import type { Session } from '../../lambda/core/session';
+import { closeIsPending } from '../../lambda/core/session';
 
 type Item = Record<string, unknown>;
 
@@ -241,8 +241,10 @@ export class MemorySessionStore implements SessionStore {
 
   /** The item the adapter's `toItem` writes for a session. */
   private sessionItem(session: Session): Item {
+    const { contactRecord, ...fields } = session;
     const item: Item = {
-      ...session,
+      ...fields,
+      ...(contactRecord === undefined ? {} : { [T.contactRecordAttribute]: contactRecord }),
       [T.byQueueDayKey]: `${session.queueId ?? NO_QUEUE}#${session.startedAt.slice(0, 10)}`,
     };
     if (session.state === 'WRAP_UP' || closeIsPending(session)) {
@@ -330,7 +332,10 @@ export class MemorySessionStore implements SessionStore {
 /** A stored item as the adapter's `sessionFromItem` reads it: a copy, without the derived attributes. */
 function sessionOf(item: Item): Session {
   const session: Item = {};
-  for (const [key, value] of Object.entries(item)) if (!DERIVED.has(key)) session[key] = value;
+  for (const [key, value] of Object.entries(item)) {
+    if (key === T.contactRecordAttribute) session.contactRecord = value;
+    else if (!DERIVED.has(key)) session[key] = value;
+  }
   return structuredClone(session) as unknown as Session;
 }
 

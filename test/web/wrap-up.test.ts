@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAcwConfig } from '../../lambda/core/config';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { openSession } from '../../lambda/core/session';
 import { view } from '../../lambda/handlers/api';
 import {

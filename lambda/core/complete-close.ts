@@ -1,0 +1,157 @@
+/**
+ * R6, R12, R17, R19: what follows every close, whatever ended the wrap-up (a timer, All Done, the
+ * sweep, the agent's own doing). Each part is recorded as soon as it is done, so a retry (the same
+ * delivery again, or the sweep) does only what is left:
+ *
+ * 1. Restore the agent (`restore: PENDING`): to the status they chose (R19), else the routable
+ *    status; unless another wrap-up of theirs is still open (R12: it hands its choice over) or the
+ *    agent's own status says to leave them (R8, R11).
+ * 2. Write the wrap-up record to the Connect contact as contact attributes (R17).
+ */
+import type { Deps } from './ports';
+import { StatusUnavailable } from './ports';
+import { restoreVerdict } from './presence';
+import {
+  chooseNextStatus,
+  contactAttributesOf,
+  hasLaterChoice,
+  heldSince,
+  markContactRecordWritten,
+  markRestored,
+  restoreTargetOf,
+  type Session,
+} from './session';
+import { saveStep } from './write-loop';
+
+/**
+ * Finishes a closed session: restore, then record (see the module comment). `statusChecked`: the
+ * caller read the agent's status just before closing (the timer does), so it is not read again.
+ */
+export async function completeClose(
+  deps: Deps,
+  closed: Session,
+  options: { readonly statusChecked?: boolean } = {},
+): Promise<Session> {
+  let session = closed;
+  if (session.restore === 'PENDING') {
+    const others = await openSessionsOf(deps, session.agentId, session.contactId);
+    // R8, R11: the agent's own status (Offline, or one they chose) is never overridden.
+    const verdict =
+      others > 0 || options.statusChecked
+        ? undefined
+        : await restoreVerdict(deps, session.instanceArn, session.agentId, heldSince(session));
+    if (others > 0 || (verdict !== undefined && !verdict.restore)) {
+      // R12: the agent stays in wrap-up until their last open session ends; R19: a status they
+      // chose here goes with them to the wrap-ups still open, so the latest choice is not lost.
+      if (others > 0) await handOverChoice(deps, session);
+      const detail =
+        verdict !== undefined && !verdict.restore
+          ? verdict.detail
+          : `agent still has ${others} open wrap-up${others > 1 ? 's' : ''}`;
+      session = await saveStep(deps, session, (s) =>
+        s.restore === 'PENDING' ? markRestored(s, deps.clock.now(), 'SKIPPED', detail) : undefined,
+      );
+    } else {
+      const detail = await restoreAgent(deps, session);
+      session = await saveStep(deps, session, (s) =>
+        s.restore === 'PENDING' ? markRestored(s, deps.clock.now(), 'DONE', detail) : undefined,
+      );
+    }
+  }
+  if (session.contactRecord === 'PENDING') {
+    try {
+      await deps.contacts.write(session.instanceArn, session.contactId, contactAttributesOf(session));
+    } catch (error) {
+      // The record is the least urgent call (R15: restores first): the close and the restore are
+      // done and stand. It stays PENDING, listed for the sweep, which writes it within a minute or two.
+      deps.log.warn('Wrap-up record not written yet; the sweep will write it', {
+        contactId: session.contactId,
+        agentId: session.agentId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return session;
+    }
+    session = await saveStep(deps, session, (s) =>
+      s.contactRecord === 'PENDING' ? markContactRecordWritten(s, deps.clock.now()) : undefined,
+    );
+  }
+  return session;
+}
+
+/**
+ * R19: puts the agent in the status they chose (else the routable status). A chosen status the
+ * instance no longer offers (deleted, disabled since) falls back to the routable status: the agent
+ * is never left in wrap-up for it (R15). Returns what the history says of it.
+ */
+async function restoreAgent(deps: Deps, session: Session): Promise<string | undefined> {
+  const target = restoreTargetOf(session);
+  if (target === 'ROUTABLE' || target === 'WRAP_UP') {
+    await deps.agents.set(session.instanceArn, session.agentId, 'ROUTABLE');
+    return undefined;
+  }
+  try {
+    await deps.agents.set(session.instanceArn, session.agentId, target);
+    return `to ${target.name}, the agent's choice`;
+  } catch (error) {
+    if (!(error instanceof StatusUnavailable)) throw error;
+    deps.log.warn('The status the agent chose cannot be set; restoring the routable status', {
+      contactId: session.contactId,
+      agentId: session.agentId,
+      nextStatus: target.name,
+      error: error.message,
+    });
+    await deps.agents.set(session.instanceArn, session.agentId, 'ROUTABLE');
+    return `to the routable status: ${target.name}, the agent's choice, cannot be set`;
+  }
+}
+
+/**
+ * R12, R19: the session closes while others of the agent are open: its choice of status goes to
+ * each of them that has no choice or an older one, so the latest choice applies when the last one
+ * ends. A session that closed meanwhile is left alone (its own close decides).
+ */
+async function handOverChoice(deps: Deps, closing: Session): Promise<void> {
+  if (closing.nextStatus === undefined) return;
+  const nextStatus = closing.nextStatus;
+  const chosenAt = new Date(closing.nextStatusAt ?? closing.updatedAt);
+  const others = (await deps.store.listOpenByAgent(closing.agentId)).filter(
+    (other) => other.contactId !== closing.contactId && other.state === 'WRAP_UP',
+  );
+  for (const candidate of others) {
+    const current = await deps.store.get(candidate.contactId, candidate.agentId);
+    if (current === undefined) continue;
+    await saveStep(deps, current, (s) =>
+      s.state === 'WRAP_UP' && hasLaterChoice(closing, s)
+        ? chooseNextStatus(s, {
+            nextStatus,
+            now: deps.clock.now(),
+            chosenAt,
+            by: 'system',
+            detail: `chosen on contact ${closing.contactId}, which ended first`,
+          })
+        : undefined,
+    );
+  }
+}
+
+/**
+ * R12: how many wrap-ups of the agent (but `except`) are still open. The index lists candidates (it
+ * lags a little); each is confirmed with a consistent read, so of two sessions closing at the same
+ * moment the later check always sees the other closed and restores: the agent is never left in
+ * wrap-up with nothing open.
+ */
+export async function openSessionsOf(
+  deps: Deps,
+  agentId: string,
+  except: string | undefined,
+): Promise<number> {
+  const candidates = (await deps.store.listOpenByAgent(agentId)).filter(
+    (other) => other.contactId !== except && other.state === 'WRAP_UP',
+  );
+  let open = 0;
+  for (const candidate of candidates) {
+    const current = await deps.store.get(candidate.contactId, candidate.agentId);
+    if (current?.state === 'WRAP_UP') open += 1;
+  }
+  return open;
+}

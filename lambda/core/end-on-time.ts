@@ -1,0 +1,58 @@
+/**
+ * R7, R13, R14: an end timer fires (from Scheduler or the due queue).
+ *
+ * 1. Only the current deadline of a still-open session acts; anything else is a stale or
+ *    duplicate delivery and does nothing (but a close whose restore did not finish is finished).
+ * 2. More than FINAL_WAIT_MS early: come back later through the due queue.
+ * 3. Otherwise wait out the last fraction, close (TIMER, systemWrapUp) conditionally, then put
+ *    the agent back in the routable status and record it.
+ */
+import { completeClose } from './complete-close';
+import type { Outcome } from './lifecycle';
+import type { Deps, TimerPayload } from './ports';
+import { restoreVerdict } from './presence';
+import { closeByAgentActivity, closeBySystem, closeIsPending, heldSince } from './session';
+import { stepTimer } from './timer';
+import { type Decision, retryOnConflict, StepInProgress, withinLease } from './write-loop';
+
+/** Ends the wrap-up of `payload` if its deadline is the current one and has come (see the module comment). */
+export async function endOnTimer(deps: Deps, payload: TimerPayload): Promise<Outcome> {
+  return retryOnConflict(deps, payload, async (session): Promise<Decision<Outcome>> => {
+    if (session === undefined) return { done: { kind: 'IGNORED', reason: 'UNKNOWN_SESSION' } };
+    if (session.state !== 'WRAP_UP') {
+      if (!closeIsPending(session)) return { done: { kind: 'IGNORED', reason: 'ALREADY_CLOSED', session } };
+      if (withinLease(session, deps.clock.now())) {
+        throw new StepInProgress(session, 'restoring the routable status');
+      }
+      return { done: { kind: 'RESTORED', session: await completeClose(deps, session) } };
+    }
+    if (session.deadline === undefined || session.deadline !== payload.deadline) {
+      return { done: { kind: 'IGNORED', reason: 'STALE_DEADLINE', session } };
+    }
+
+    const step = stepTimer(deps.clock.now(), new Date(session.deadline));
+    if (step.kind === 'delay') {
+      await deps.timers.defer(payload, step.delaySeconds);
+      return { done: { kind: 'DEFERRED', delaySeconds: step.delaySeconds, session } };
+    }
+    // R8, R11: read while waiting out the last fraction, so the check costs no lateness.
+    const [verdict] = await Promise.all([
+      restoreVerdict(deps, session.instanceArn, session.agentId, heldSince(session)),
+      step.waitMs > 0 ? deps.clock.sleep(step.waitMs) : undefined,
+    ]);
+
+    const now = deps.clock.now();
+    const closed = verdict.restore
+      ? closeBySystem(session, now, 'TIMER')
+      : verdict.reason === 'AGENT_OFFLINE'
+        ? closeBySystem(session, now, 'AGENT_OFFLINE')
+        : closeByAgentActivity(session, verdict.since, 'STATUS_CHANGED', verdict.detail);
+    return {
+      save: closed,
+      after: async (saved) => ({
+        kind: 'CLOSED',
+        session: await completeClose(deps, saved, { statusChecked: true }),
+      }),
+    };
+  });
+}
