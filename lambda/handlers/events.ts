@@ -135,7 +135,7 @@ const agentStatusSchema = z.looseObject({
 });
 
 export const agentEventSchema = z.looseObject({
-  AgentARN: z.string().regex(AGENT_ARN, { error: AGENT_ARN_MESSAGE }),
+  AgentARN: z.string().regex(AGENT_ARN_IN_EVENT, { error: AGENT_ARN_MESSAGE }),
   EventId: z.string().min(1).max(256),
   EventType: z.string().min(1).max(64),
   EventTimestamp: timestamp,
