@@ -46,6 +46,8 @@ describe('agent event stream records as Connect writes them (R16)', () => {
     expect(() => readAgentEvent(withStatus({ StartTimestamp: '2026-03-02T09:00:00Z' }))).toThrow(
       /CurrentAgentSnapshot\.AgentStatus\.Name/,
     );
-    expect(() => readAgentEvent(withStatus({ Name: 'Lunch', StartTimestamp: 'yesterday' }))).toThrow(BadInput);
+    expect(() => readAgentEvent(withStatus({ Name: 'Lunch', StartTimestamp: 'yesterday' }))).toThrow(
+      BadInput,
+    );
   });
 });
