@@ -23,12 +23,12 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { type ConnectUsers, UnknownConnectUser } from '../lambda/adapters/connect-users';
 import { type AcwConfig, parseAcwConfig } from '../lambda/core/config';
 import { lastArnSegment } from '../lambda/core/contact';
+import type { DeadLetter } from '../lambda/core/dead-letter-port';
 import type { Log } from '../lambda/core/ports';
 import { classifyStatus } from '../lambda/core/presence';
 import { makeAgentEventsHandler } from '../lambda/handlers/agent-events';
 import { makeApiHandler } from '../lambda/handlers/api';
 import { makeContactEventsHandler } from '../lambda/handlers/contact-events';
-import type { DeadLetter } from '../lambda/handlers/dead-letters';
 import { makeSweepHandler } from '../lambda/handlers/sweep';
 import { makeTimerDueHandler } from '../lambda/handlers/timer-due';
 import { makeTimerFiredHandler } from '../lambda/handlers/timer-fired';

@@ -30,13 +30,13 @@ import {
   updateWrapUp,
 } from '../lambda/core/actions';
 import { lastArnSegment } from '../lambda/core/contact';
+import type { DeadLetter as RefusedRecord } from '../lambda/core/dead-letter-port';
 import type { Deps, Log } from '../lambda/core/ports';
 import type { Actor, Session } from '../lambda/core/session';
 import { SWEEP_MARGIN_MS } from '../lambda/core/sweep';
 import { makeAgentEventsHandler } from '../lambda/handlers/agent-events';
 import { makeContactEventsHandler } from '../lambda/handlers/contact-events';
 import { makeContactFlowHandler } from '../lambda/handlers/contact-flow';
-import type { DeadLetter as RefusedRecord } from '../lambda/handlers/dead-letters';
 import { makeSweepHandler } from '../lambda/handlers/sweep';
 import { makeTimerDueHandler } from '../lambda/handlers/timer-due';
 import { makeTimerFiredHandler } from '../lambda/handlers/timer-fired';

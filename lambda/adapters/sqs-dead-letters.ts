@@ -4,7 +4,7 @@
  * `aws sqs receive-message --message-attribute-names All` and redrives the record after a fix.
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { DeadLetter, DeadLetterSink } from '../handlers/dead-letters';
+import type { DeadLetter, DeadLetterSink } from '../core/dead-letter-port';
 
 /** The message attributes a kept record carries. */
 export const DEAD_LETTER_ATTRIBUTES = {

@@ -18,10 +18,10 @@ import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters';
 import { SsmKillSwitch } from '../adapters/ssm-kill-switch';
 import { SchedulerTimers } from '../adapters/timers';
 import { parseAcwConfig } from '../core/config';
+import type { DeadLetterSink } from '../core/dead-letter-port';
 import type { LifecycleConfig } from '../core/lifecycle';
 import { indexPolicies } from '../core/policy';
 import type { Deps, Log } from '../core/ports';
-import type { DeadLetterSink } from './dead-letters';
 import { ENV, requireEnv } from './env';
 
 export { ENV, requireEnv } from './env';
