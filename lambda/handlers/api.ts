@@ -9,11 +9,9 @@
  *    a status: 404 for a session that is not the caller's, 409 with the refusal code, 400
  *    UNKNOWN_STATUS for a status the agent may not choose (R19), never a raw error.
  */
-import { ConnectClient } from '@aws-sdk/client-connect';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
-import { ConnectStatusDirectory } from '../adapters/connect-status-directory';
-import { ConnectUserDirectory, type ConnectUsers, UnknownConnectUser } from '../adapters/connect-users';
+import { type ConnectUsers, UnknownConnectUser } from '../adapters/connect-users';
 import {
   ActionRefused,
   type ActionRequest,
@@ -31,8 +29,7 @@ import { type AcwConfig, parseAcwConfig } from '../core/config';
 import { type Clock, VersionConflict } from '../core/ports';
 import type { Actor, Session } from '../core/session';
 import { API_ROUTES, type ApiRoute, MAX_BODY_BYTES, routeKeyOf } from './api-routes';
-import { ENV, requireEnv } from './env';
-import { type App, deployedApp } from './runtime';
+import { type App, deployedApi } from './runtime';
 
 /** What the API handler is built from; tests pass fakes. */
 export interface ApiHandlerDeps {
@@ -369,27 +366,6 @@ let deployed: ((event: Event) => Promise<Result>) | undefined;
 
 /** The deployed handler: dependencies built on first use and kept for the container's life. */
 export const handler = (event: Event): Promise<Result> => {
-  deployed ??= (() => {
-    const app = deployedApp();
-    const config = parseAcwConfig(JSON.parse(requireEnv(ENV.config)));
-    // SearchUsers and SearchAgentStatuses have their own quotas, not PutUserStatus's: their own
-    // client, outside the quota gate.
-    const client = new ConnectClient({
-      region: process.env.AWS_REGION,
-      retryMode: 'adaptive',
-      maxAttempts: 3,
-    });
-    const users = new ConnectUserDirectory({ client, instanceArn: requireEnv(ENV.instanceArn) });
-    const statuses = new ConnectStatusDirectory({
-      client,
-      wrapUpStatus: app.config.statuses?.wrapUp ?? config.wrapUpStatus,
-    });
-    return makeApiHandler({
-      app: { ...app, deps: { ...app.deps, statuses } },
-      users,
-      clock: app.deps.clock,
-      api: config.api,
-    });
-  })();
+  deployed ??= makeApiHandler(deployedApi());
   return deployed(event);
 };
