@@ -1,6 +1,6 @@
 /**
- * The widget registered as an Amazon Connect Agent Workspace third-party application (issue 5,
- * `acw.widget.registerApp`): an AppIntegrations application and its association with the instance.
+ * The widget registered as an Amazon Connect Agent Workspace third-party application
+ * (`acw.widget.registerApp`): an AppIntegrations application and its association with the instance.
  * An administrator still grants it to agents in their security profiles (README).
  */
 import { Stack, Token } from 'aws-cdk-lib';

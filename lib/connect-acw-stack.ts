@@ -66,7 +66,7 @@ export class ConnectAcwStack extends Stack {
   readonly logKey: LogEncryptionKey;
   /** The agent event stream's consumer (R8, R11), when `acw.agentEventStream` names a stream. */
   readonly agentEvents?: AgentEventStream;
-  /** The agent widget's bucket and distribution (issue 5). */
+  /** The agent widget's bucket and distribution. */
   readonly widgetHosting: WidgetHosting;
   /** The widget's files and `config.json`. */
   readonly widgetDeployment: WidgetDeployment;
@@ -150,7 +150,7 @@ export class ConnectAcwStack extends Stack {
     this.sessions.grantSessions(this.contactFlow.function);
     this.timers.grantDefer(this.contactFlow.function);
 
-    // Issue 5: the agent widget. Its pages may call the API and the sign-in endpoints, and only the
+    // The agent widget: its pages may call the API and the sign-in endpoints, and only the
     // Connect instance's pages may frame them.
     const widget = config.widget;
     const cognitoDomainPrefix =

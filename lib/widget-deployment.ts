@@ -1,5 +1,5 @@
 /**
- * What the widget's bucket holds (issue 5): the built widget and supervisor board (web/build.ts,
+ * What the widget's bucket holds: the built widget and supervisor board (web/build.ts,
  * run at synth), and a `config.json` written at deploy time with the values only CloudFormation
  * knows: the API URL, the sign-in endpoints and the app client id.
  */

@@ -1,5 +1,5 @@
 /**
- * Where the agent widget and the supervisor board are served from (issue 5): a private S3 bucket
+ * Where the agent widget and the supervisor board are served from: a private S3 bucket
  * behind CloudFront with origin access control, HTTPS only, and response headers that let Amazon
  * Connect's pages (and only them) frame the widget.
  *

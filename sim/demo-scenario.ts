@@ -5,7 +5,7 @@
  * never reached an agent (R2); a queue whose policy is 0 s (no wrap-up); an outbound call with no
  * queue; and a transfer, where each agent's wrap-up begins when they leave the contact.
  *
- * Agents act on their wrap-ups (issue 3): Ana extends hers (R5) and is refused a second extension
+ * Agents act on their wrap-ups: Ana extends hers (R5) and is refused a second extension
  * (EXTENSION_LIMIT); Ben may not end his chat wrap-up early, the chat queue being `forced` (R6);
  * Chloé records a disposition and ends hers with All Done (R6); a supervisor ends Dev's. The
  * transfer flow gives the transferred call a 2-minute wrap-up (R3: a contact flow's choice comes
