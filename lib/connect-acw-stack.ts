@@ -9,11 +9,12 @@ import type { AcwConfig } from '../lambda/config/acw-config';
 import { MAX_DURATION_SECONDS } from '../lambda/core/config';
 import { INSTANCE_ARN_PATTERN } from '../lambda/core/connect-arns';
 import { type AcwFunctionSettings, configEnvironmentValue } from './acw-function';
-import { AgentApi, cognitoHostedUiUrl, WIDGET_CALLBACK_PATH, WIDGET_OAUTH_SCOPES } from './agent-api';
+import { AgentApi } from './agent-api';
 import { AgentEventStream } from './agent-event-stream';
-import { AgentStatusApi } from './agent-status-api';
+import { cognitoHostedUiUrl, WIDGET_CALLBACK_PATH, WIDGET_OAUTH_SCOPES } from './agent-identity';
 import { AgentWorkspaceApp } from './agent-workspace-app';
 import { acwConfigFromContext } from './config-context';
+import { ConnectInstance } from './connect-instance';
 import { ContactEventIntake } from './contact-event-intake';
 import { ContactFlowFunction } from './contact-flow';
 import { LogEncryptionKey } from './keys';
@@ -47,8 +48,8 @@ export class ConnectAcwStack extends Stack {
   readonly defaultDurationParameter: CfnParameter;
   /** The wrap-up session table. */
   readonly sessions: SessionTable;
-  /** The wrap-up agent status and the right to set statuses. */
-  readonly agentStatus: AgentStatusApi;
+  /** The Connect instance: the wrap-up agent status and the grants on the instance's resources. */
+  readonly connectInstance: ConnectInstance;
   /** Scheduler timers, the due queue and the timer functions. */
   readonly timers: WrapUpTimers;
   /** The contact event rule, queue and function. */
@@ -110,7 +111,8 @@ export class ConnectAcwStack extends Stack {
     };
 
     this.sessions = new SessionTable(this, 'Sessions');
-    this.agentStatus = new AgentStatusApi(this, 'AgentStatus', {
+    // Its id stays `AgentStatus`: the wrap-up status it may create is named after it.
+    this.connectInstance = new ConnectInstance(this, 'AgentStatus', {
       instanceArn,
       wrapUpStatus: config.wrapUpStatus,
     });
@@ -121,7 +123,7 @@ export class ConnectAcwStack extends Stack {
     // due queue; only the intake arms Scheduler timers.
     for (const fn of [this.intake.function, ...this.timers.functions]) {
       this.sessions.grantSessions(fn);
-      this.agentStatus.grantSetStatus(fn);
+      this.connectInstance.grantSetStatus(fn);
       this.timers.grantDefer(fn);
     }
     this.timers.grantArm(this.intake.function);
@@ -129,15 +131,15 @@ export class ConnectAcwStack extends Stack {
     // Every function that closes sessions writes the record to the contact (R17): the timers, and
     // the intake for a contact event that arrives after its wrap-up would have ended.
     for (const fn of [this.intake.function, ...this.timers.functions]) {
-      this.agentStatus.grantWriteContactRecord(fn);
+      this.connectInstance.grantWriteContactRecord(fn);
     }
 
     // R15: the sweep ends what timers did not, and lists open sessions to find it.
     this.sweep = new Sweep(this, 'Sweep', { functionSettings });
     this.sessions.grantSessions(this.sweep.function);
     this.sessions.grantListOpen(this.sweep.function);
-    this.agentStatus.grantSetStatus(this.sweep.function);
-    this.agentStatus.grantWriteContactRecord(this.sweep.function);
+    this.connectInstance.grantSetStatus(this.sweep.function);
+    this.connectInstance.grantWriteContactRecord(this.sweep.function);
     this.timers.grantDefer(this.sweep.function);
 
     // R18: the intake stops starting wrap-ups and the sweep ends the open ones when switched off.
@@ -150,7 +152,7 @@ export class ConnectAcwStack extends Stack {
     this.sessions.grantSessions(this.contactFlow.function);
     this.timers.grantDefer(this.contactFlow.function);
 
-    // Issue 5: the agent widget. Its pages may call the API and the sign-in endpoints, and only the
+    // The agent widget: its pages may call the API and the sign-in endpoints, and only the
     // Connect instance's pages may frame them.
     const widget = config.widget;
     const cognitoDomainPrefix =
@@ -173,15 +175,15 @@ export class ConnectAcwStack extends Stack {
     // The API's actions change sessions, statuses and timers (Extend re-arms, All Done cancels).
     this.agentApi = new AgentApi(this, 'AgentApi', {
       functionSettings,
-      instanceArn,
-      sessionTable: this.sessions.table,
+      connectInstance: this.connectInstance,
+      sessions: this.sessions,
       widget: {
         origin: widgetOrigin,
         ...(cognitoDomainPrefix === undefined ? {} : { cognitoDomainPrefix }),
       },
     });
     this.sessions.grantSessions(this.agentApi.function);
-    this.agentStatus.grantSetStatus(this.agentApi.function);
+    this.connectInstance.grantSetStatus(this.agentApi.function);
     this.timers.grantArm(this.agentApi.function);
     this.timers.grantDefer(this.agentApi.function);
 
@@ -194,7 +196,7 @@ export class ConnectAcwStack extends Stack {
       this.agentApi.function,
     ];
     if (config.agentEventStream === undefined) {
-      for (const fn of restoring) this.agentStatus.grantReadCurrentStatus(fn);
+      for (const fn of restoring) this.connectInstance.grantReadCurrentStatus(fn);
     } else {
       const stream = config.agentEventStream;
       const agentEvents = new AgentEventStream(this, 'AgentEvents', {
@@ -204,7 +206,7 @@ export class ConnectAcwStack extends Stack {
       });
       this.agentEvents = agentEvents;
       this.sessions.grantSessions(agentEvents.function);
-      this.agentStatus.grantWriteContactRecord(agentEvents.function);
+      this.connectInstance.grantWriteContactRecord(agentEvents.function);
       // A status the agent chose ends their wrap-up: its timer is cancelled.
       this.timers.grantArm(agentEvents.function);
     }
@@ -247,8 +249,8 @@ export class ConnectAcwStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
     new CfnOutput(this, 'SwitchParameterName', { value: this.killSwitch.parameter.parameterName });
     new CfnOutput(this, 'ContactFlowFunctionArn', { value: this.contactFlow.function.functionArn });
-    if (this.agentStatus.wrapUpStatusId !== undefined) {
-      new CfnOutput(this, 'WrapUpStatusId', { value: this.agentStatus.wrapUpStatusId });
+    if (this.connectInstance.wrapUpStatusId !== undefined) {
+      new CfnOutput(this, 'WrapUpStatusId', { value: this.connectInstance.wrapUpStatusId });
     }
     new CfnOutput(this, 'WidgetUrl', {
       value: this.widgetHosting.urlOf(''),

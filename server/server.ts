@@ -40,7 +40,7 @@ export const API_PREFIX = '/api';
 export const DEFAULT_PORT = 3000;
 const HOST = '127.0.0.1';
 /** Largest request body read (API Gateway's own limit is far higher; the handler allows 8 KB). */
-const MAX_BODY_BYTES = 64 * 1024;
+const MAX_LOCAL_REQUEST_BYTES = 64 * 1024;
 /** A comment line on every event stream this often, so idle connections stay open, ms. */
 const KEEP_ALIVE_MS = 15_000;
 /** Statuses an agent may choose through `POST /local/status` (the instance's status list). */
@@ -411,14 +411,14 @@ function hostnameOf(host: string): string {
   return host.split(':')[0] ?? '';
 }
 
-/** The request body as text, or undefined when it is over MAX_BODY_BYTES. */
+/** The request body as text, or undefined when it is over MAX_LOCAL_REQUEST_BYTES. */
 async function readBody(request: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) return undefined;
+    if (size > MAX_LOCAL_REQUEST_BYTES) return undefined;
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

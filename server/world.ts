@@ -21,18 +21,14 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type ConnectUsers, UnknownConnectUser } from '../lambda/adapters/connect-users';
+import type { FunctionName } from '../lambda/app/compose';
+import { composeApiHandler, composeFunctions } from '../lambda/app/functions';
 import { type AcwConfig, parseAcwConfig } from '../lambda/config/acw-config';
 import { lastArnSegment } from '../lambda/core/contact';
+import type { DeadLetter } from '../lambda/core/dead-letter-port';
 import type { Log } from '../lambda/core/ports';
 import { classifyStatus } from '../lambda/core/presence';
-import { makeAgentEventsHandler } from '../lambda/handlers/agent-events';
-import { makeApiHandler } from '../lambda/handlers/api';
-import { makeContactEventsHandler } from '../lambda/handlers/contact-events';
-import type { DeadLetter } from '../lambda/handlers/dead-letters';
-import { makeSweepHandler } from '../lambda/handlers/sweep';
-import { makeTimerDueHandler } from '../lambda/handlers/timer-due';
-import { makeTimerFiredHandler } from '../lambda/handlers/timer-fired';
-import { SIM_RESOURCES, simApps } from '../sim/apps';
+import { SIM_RESOURCES, type HandlerLogLine as SimLogLine, simWiring } from '../sim/apps';
 import { SimConnect } from '../sim/connect';
 import { agentEvent, contactEvent } from '../sim/contact-events';
 import { type SimDynamo, startDynamo } from '../sim/dynamo';
@@ -77,14 +73,8 @@ export interface FloorLine {
   readonly text: string;
 }
 
-/** A log line of one of the real handlers. */
-export interface HandlerLogLine {
-  readonly at: number;
-  readonly level: 'info' | 'warn' | 'error';
-  readonly fn: string;
-  readonly message: string;
-  readonly fields: Readonly<Record<string, unknown>>;
-}
+/** A log line of one of the real handlers, or of the local server itself. */
+export type HandlerLogLine = SimLogLine<FunctionName | 'local-server'>;
 
 export interface LocalWorldOptions {
   /** @default LIVE_TIMING */
@@ -186,8 +176,8 @@ export class LocalWorld {
       consume: (event) => agentEvents(event),
     });
 
-    // One App per function, as deployed (sim/apps.ts).
-    const app = simApps({
+    // One App per function, as deployed (lambda/app/compose.ts).
+    const wiring = simWiring({
       config,
       dynamo,
       connect: this.connect,
@@ -202,16 +192,10 @@ export class LocalWorld {
         },
       },
       log: (fn) => this.log(fn),
+      users: localUsers(),
     });
-    const contactEvents = makeContactEventsHandler(app('contact-events', true));
-    const agentEvents = makeAgentEventsHandler(app('agent-events', true));
-    const timerDue = makeTimerDueHandler(app('timer-due', false));
-    const apiApp = app('api', true);
-    this.handlers = {
-      api: makeApiHandler({ app: apiApp, users: localUsers(), clock, api: config.api }),
-      timerFired: makeTimerFiredHandler(app('timer-fired', false)),
-      sweep: makeSweepHandler(app('sweep', false)),
-    };
+    const { contactEvents, agentEvents, timerDue, timerFired, sweep } = composeFunctions(wiring);
+    this.handlers = { api: composeApiHandler(wiring), timerFired, sweep };
   }
 
   /** Starts DynamoDB, the clock and the floor. */
@@ -509,7 +493,7 @@ export class LocalWorld {
     this.options.onFloor?.({ at: this.realTime.clock.nowMs(), agent: agent.name, text });
   }
 
-  private log(fn: string): Log {
+  private log(fn: HandlerLogLine['fn']): Log {
     const sink =
       this.options.onHandlerLog ??
       ((line: HandlerLogLine) => {

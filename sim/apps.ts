@@ -1,18 +1,15 @@
 /**
- * The simulated account's functions, wired as deployed (lambda/handlers/runtime.ts): one `App`
- * per function, each with its own adapters over the shared simulated services. Used by the
- * simulator (sim/engine.ts) and the local contact center (server/world.ts).
+ * The simulated account's wiring: what the composition root (lambda/app/compose.ts) is given to
+ * build each function's App over the shared simulated services, as runtime.ts gives it the AWS
+ * SDK's clients. Used by the simulator (sim/engine.ts) and the local contact center
+ * (server/world.ts), which differ only in the services they pass.
  */
-import { connectPorts } from '../lambda/adapters/connect-ports';
-import { ConnectStatusDirectory } from '../lambda/adapters/connect-status-directory';
-import { DynamoSessionStore } from '../lambda/adapters/dynamo-session-store';
-import { DynamoTokenBucket } from '../lambda/adapters/dynamo-token-bucket';
-import { SchedulerTimers } from '../lambda/adapters/timers';
+
+import type { ConnectUsers } from '../lambda/adapters/connect-users';
+import type { FunctionName, Wiring } from '../lambda/app/compose';
 import type { AcwConfig } from '../lambda/config/acw-config';
-import { indexPolicies } from '../lambda/core/policy';
+import type { DeadLetterSink } from '../lambda/core/dead-letter-port';
 import type { Clock, Log } from '../lambda/core/ports';
-import type { DeadLetterSink } from '../lambda/handlers/dead-letters';
-import type { App } from '../lambda/handlers/runtime';
 import type { SimConnect } from './connect';
 import type { SimDynamo } from './dynamo';
 import type { Random } from './random';
@@ -31,6 +28,15 @@ export const SIM_RESOURCES = {
   timerFiredFunction: 'connect-acw-timer-fired',
 } as const;
 
+/** One log line of a handler (`fn`: its function), at the (virtual or real) time it was written. */
+export interface HandlerLogLine<Fn extends string = FunctionName> {
+  readonly at: number;
+  readonly level: 'info' | 'warn' | 'error';
+  readonly fn: Fn;
+  readonly message: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
 /** The simulated services every function's App is built on. */
 export interface SimServices {
   readonly config: AcwConfig;
@@ -44,69 +50,46 @@ export interface SimServices {
   readonly random: Random;
   /** R16: where the handlers keep what they refuse as malformed. */
   readonly deadLetters: DeadLetterSink;
-  readonly log: (fn: string) => Log;
+  readonly log: (fn: FunctionName) => Log;
+  /** Who the API's callers are. @default - SearchUsers on the simulated Connect */
+  readonly users?: ConnectUsers | undefined;
 }
 
-/**
- * Builds the App of one function. `armsSchedules`: as deployed, the intake, the agent-event
- * consumer (ending a wrap-up cancels its timer) and the API (Extend re-arms, All Done cancels) arm
- * schedules; the timer functions, the sweep and the flow function only defer to the due queue.
- */
-export function simApps(services: SimServices): (fn: string, armsSchedules: boolean) => App {
-  const { config, dynamo, connect, scheduler, sqs, due, clock, random, deadLetters } = services;
-  const policies = indexPolicies(config.policies);
-  const statuses = { wrapUp: config.wrapUpStatus, routable: config.routableStatus };
-  return (fn, armsSchedules) => {
-    const store = new DynamoSessionStore({
-      client: dynamo.doc,
+/** The wiring of the simulated account, for `composeApp` and `composeFunctions`. */
+export function simWiring(services: SimServices): Wiring {
+  const { config, dynamo, connect, scheduler, sqs, due, random } = services;
+  return {
+    config,
+    instanceArn: config.connectInstanceArn,
+    // The simulated account always has the agent event stream configured (R8, R11).
+    agentEventStream: true,
+    clients: {
+      connect: connect.client(),
+      connectDirectory: connect.client(),
+      dynamo: dynamo.doc,
+      sqs: sqs.client(),
+      scheduler: scheduler.client(),
+    },
+    resources: {
       tableName: dynamo.tableName,
-      retentionDays: config.sessionRetentionDays,
-    });
-    const gateRandom = random.fork(`connect-gate:${fn}`);
-    // As deployed: Connect behind the quota gate, its token bucket shared by every function in the
-    // table; status checks read the agent event stream's reports.
-    const connectSide = connectPorts({
-      client: connect.client(),
-      bucket: new DynamoTokenBucket({ client: dynamo.doc, tableName: dynamo.tableName }),
-      quota: config.connectQuota,
-      clock,
-      random: () => gateRandom.float(),
-      wrapUpStatus: config.wrapUpStatus,
-      routableStatus: config.routableStatus,
-      store,
-      agentEventStream: true,
-    });
-    return {
-      // The simulated account always has the agent event stream configured (R8, R11).
-      config: { policies, instanceArn: config.connectInstanceArn, agentEventStream: true, statuses },
-      deadLetters,
-      deps: {
-        store,
-        timers: new SchedulerTimers({
-          scheduler: armsSchedules
-            ? {
-                client: scheduler.client(),
-                groupName: SIM_RESOURCES.scheduleGroup,
-                targetArn: SIM_RESOURCES.timerFiredArn,
-                roleArn: SIM_RESOURCES.schedulerRoleArn,
-                deadLetterArn: SIM_RESOURCES.scheduleDlqArn,
-              }
-            : undefined,
-          sqs: sqs.client(),
-          dueQueueUrl: due.url,
-        }),
-        agents: connectSide.agents,
-        contacts: connectSide.contacts,
-        presence: connectSide.presence,
-        // R19: as the API function has it (its own client, outside the PutUserStatus gate).
-        statuses: new ConnectStatusDirectory({
-          client: connect.client(),
-          wrapUpStatus: config.wrapUpStatus,
-          now: () => clock.now().getTime(),
-        }),
-        clock,
-        log: services.log(fn),
+      dueQueueUrl: due.url,
+      schedules: {
+        groupName: SIM_RESOURCES.scheduleGroup,
+        targetArn: SIM_RESOURCES.timerFiredArn,
+        roleArn: SIM_RESOURCES.schedulerRoleArn,
+        deadLetterArn: SIM_RESOURCES.scheduleDlqArn,
       },
-    };
+    },
+    clock: services.clock,
+    random: (stream) => {
+      const forked = random.fork(stream);
+      return () => forked.float();
+    },
+    log: (fn) => {
+      if (fn === undefined) throw new Error('The simulated functions are composed by name');
+      return services.log(fn);
+    },
+    keepRefused: services.deadLetters,
+    users: services.users,
   };
 }

@@ -17,7 +17,8 @@
  * 4. Read the sessions back from the table and report them with the statuses the system set, the
  *    refusals, each agent's final status, and who is stuck (R15).
  */
-import type { KinesisStreamBatchResponse, KinesisStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { composeApp, FUNCTION_NAMES, type FunctionName } from '../lambda/app/compose';
+import { composeFunctions } from '../lambda/app/functions';
 import {
   ActionRefused,
   type ActionRequest,
@@ -30,17 +31,11 @@ import {
   updateWrapUp,
 } from '../lambda/core/actions';
 import { lastArnSegment } from '../lambda/core/contact';
+import type { DeadLetter as RefusedRecord } from '../lambda/core/dead-letter-port';
 import type { Deps, Log } from '../lambda/core/ports';
 import type { Actor, Session } from '../lambda/core/session';
 import { SWEEP_MARGIN_MS } from '../lambda/core/sweep';
-import { makeAgentEventsHandler } from '../lambda/handlers/agent-events';
-import { makeContactEventsHandler } from '../lambda/handlers/contact-events';
-import { makeContactFlowHandler } from '../lambda/handlers/contact-flow';
-import type { DeadLetter as RefusedRecord } from '../lambda/handlers/dead-letters';
-import { makeSweepHandler } from '../lambda/handlers/sweep';
-import { makeTimerDueHandler } from '../lambda/handlers/timer-due';
-import { makeTimerFiredHandler } from '../lambda/handlers/timer-fired';
-import { SIM_RESOURCES, simApps } from './apps';
+import { type HandlerLogLine, SIM_RESOURCES, simWiring } from './apps';
 import { VirtualClock } from './clock';
 import { type ConnectFaultCounts, SimConnect, type StatusChange } from './connect';
 import { type DynamoCounts, type SimDynamo, startDynamo } from './dynamo';
@@ -53,24 +48,7 @@ import { type ScheduleFire, SimScheduler } from './scheduler';
 import { type DeadLetter, SimQueue, SimSqs } from './sqs';
 
 /** The Lambda functions of the stack. */
-export type FunctionName =
-  | 'contact-events'
-  | 'agent-events'
-  | 'timer-fired'
-  | 'timer-due'
-  | 'sweep'
-  | 'api'
-  | 'contact-flow';
-
-const FUNCTION_NAMES: readonly FunctionName[] = [
-  'contact-events',
-  'agent-events',
-  'timer-fired',
-  'timer-due',
-  'sweep',
-  'api',
-  'contact-flow',
-];
+export type { FunctionName } from '../lambda/app/compose';
 
 /** The actor of an agent action with `as: "supervisor"`. */
 export const SIM_SUPERVISOR: Actor = 'supervisor:sim-supervisor';
@@ -94,13 +72,7 @@ export interface SimulationOptions {
 }
 
 /** One log line of a handler, at the virtual time it was written. */
-export interface LogLine {
-  readonly at: number;
-  readonly level: 'info' | 'warn' | 'error';
-  readonly fn: FunctionName;
-  readonly message: string;
-  readonly fields: Readonly<Record<string, unknown>>;
-}
+export type LogLine = HandlerLogLine;
 
 /** One invocation of a function: what it was given and what it logged. */
 export interface Invocation {
@@ -402,14 +374,8 @@ class World {
   readonly refused: DeadLetter[] = [];
   /** The API function's dependencies: agent actions call the core with them. */
   private readonly apiDeps: Deps;
-  private readonly handlers: {
-    readonly contactEvents: (event: SQSEvent) => Promise<SQSBatchResponse>;
-    readonly agentEvents: (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
-    readonly timerFired: (event: unknown) => Promise<void>;
-    readonly timerDue: (event: SQSEvent) => Promise<SQSBatchResponse>;
-    readonly sweep: () => Promise<unknown>;
-    readonly contactFlow: (event: unknown) => Promise<Record<string, string>>;
-  };
+  private readonly handlers: ReturnType<typeof composeFunctions>;
+
   /** Agents the scenario's events named (contact events' agentInfo, agent events' AgentARN). */
   private readonly namedAgents = new Set<string>();
   /** How events are delivered under `reorderWindowSeconds` and `duplicateRate`. */
@@ -510,7 +476,7 @@ class World {
     });
 
     // R16: what a handler refuses as malformed is kept here, and listed in the output's errors.
-    const app = simApps({
+    const wiring = simWiring({
       config,
       dynamo,
       connect: this.connect,
@@ -520,20 +486,11 @@ class World {
       clock: this.clock,
       random,
       deadLetters: { keep: async (letter: RefusedRecord) => this.keepRefused(letter) },
-      log: (fn) => this.log(fn as FunctionName),
+      log: (fn) => this.log(fn),
     });
-    // As deployed: the intake function, the agent-event consumer (ending a wrap-up cancels its
-    // timer) and the API (extend re-arms, All Done cancels) arm schedules; the timer functions
-    // and the sweep only defer.
-    this.apiDeps = app('api', true).deps;
-    this.handlers = {
-      contactEvents: makeContactEventsHandler(app('contact-events', true)),
-      agentEvents: makeAgentEventsHandler(app('agent-events', true)),
-      timerFired: makeTimerFiredHandler(app('timer-fired', false)),
-      timerDue: makeTimerDueHandler(app('timer-due', false)),
-      sweep: makeSweepHandler(app('sweep', false)),
-      contactFlow: makeContactFlowHandler(app('contact-flow', false)),
-    };
+    // The agents' actions go through the API function's app, as the widget's calls would.
+    this.apiDeps = composeApp(wiring, 'api').deps;
+    this.handlers = composeFunctions(wiring);
   }
 
   /** The counters the bench reads. */

@@ -31,7 +31,7 @@ import type { Random } from './random';
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 const MAX_DELAY_SECONDS = 900;
-const MAX_BODY_BYTES = 262_144;
+const SQS_MAX_MESSAGE_BYTES = 262_144;
 
 /** One message, across its receives. */
 export interface QueuedMessage {
@@ -220,9 +220,9 @@ export class SimSqs {
     if (typeof MessageBody !== 'string' || MessageBody.length === 0) {
       throw new InvalidMessageContents({ message: 'MessageBody must be a non-empty string', $metadata: {} });
     }
-    if (Buffer.byteLength(MessageBody) > MAX_BODY_BYTES) {
+    if (Buffer.byteLength(MessageBody) > SQS_MAX_MESSAGE_BYTES) {
       throw new InvalidMessageContents({
-        message: `MessageBody is over ${MAX_BODY_BYTES} bytes`,
+        message: `MessageBody is over ${SQS_MAX_MESSAGE_BYTES} bytes`,
         $metadata: {},
       });
     }

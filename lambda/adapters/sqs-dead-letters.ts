@@ -4,7 +4,7 @@
  * `aws sqs receive-message --message-attribute-names All` and redrives the record after a fix.
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { DeadLetter, DeadLetterSink } from '../handlers/dead-letters';
+import type { DeadLetter, DeadLetterSink } from '../core/dead-letter-port';
 
 /** The message attributes a kept record carries. */
 export const DEAD_LETTER_ATTRIBUTES = {
@@ -14,7 +14,7 @@ export const DEAD_LETTER_ATTRIBUTES = {
   error: 'acw-error',
   /** `base64` when the record had characters SQS does not accept, and the body is its UTF-8 in base64. */
   encoding: 'acw-body-encoding',
-  /** `true` when the record was longer than `MAX_BODY_BYTES` and only its beginning is kept. */
+  /** `true` when the record was longer than `MAX_KEPT_RECORD_BYTES` and only its beginning is kept. */
   truncated: 'acw-body-truncated',
 } as const;
 
@@ -25,7 +25,7 @@ export const MAX_ERROR_LENGTH = 1_000;
  * Most of a record kept, in bytes: SQS's smallest message size limit (256 KiB) less room for the
  * attributes, so a record that came from any queue or stream can always be kept.
  */
-export const MAX_BODY_BYTES = 250_000;
+export const MAX_KEPT_RECORD_BYTES = 250_000;
 
 export interface SqsDeadLetterSinkProps {
   readonly client: SQSClient;
@@ -40,8 +40,8 @@ export class SqsDeadLetterSink implements DeadLetterSink {
     const text = letter.body === '' ? '(empty record)' : letter.body;
     const encode = !isSqsText(text);
     const encoded = encode ? Buffer.from(text, 'utf8').toString('base64') : text;
-    const truncated = Buffer.byteLength(encoded, 'utf8') > MAX_BODY_BYTES;
-    const body = truncated ? cutToBytes(encoded, MAX_BODY_BYTES) : encoded;
+    const truncated = Buffer.byteLength(encoded, 'utf8') > MAX_KEPT_RECORD_BYTES;
+    const body = truncated ? cutToBytes(encoded, MAX_KEPT_RECORD_BYTES) : encoded;
     await this.props.client.send(
       new SendMessageCommand({
         QueueUrl: this.props.queueUrl,

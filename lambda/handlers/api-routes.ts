@@ -31,7 +31,15 @@ export const API_ROUTES = [
 ] as const satisfies readonly ApiRoute[];
 
 /** A route key as API Gateway sends it in `event.routeKey`. */
-export type RouteKey = `${(typeof API_ROUTES)[number]['method']} ${(typeof API_ROUTES)[number]['path']}`;
+export type RouteKey = KeyOf<(typeof API_ROUTES)[number]>;
+
+/** The key of each route of a union on its own (not every method with every path). */
+type KeyOf<Route> = Route extends {
+  readonly method: infer M extends string;
+  readonly path: infer P extends string;
+}
+  ? `${M} ${P}`
+  : never;
 
 /** `METHOD /path` of a route. */
 export function routeKeyOf(route: ApiRoute): string {
@@ -39,4 +47,4 @@ export function routeKeyOf(route: ApiRoute): string {
 }
 
 /** Largest request body the handler reads, in bytes. */
-export const MAX_BODY_BYTES = 8 * 1024;
+export const MAX_REQUEST_BODY_BYTES = 8 * 1024;

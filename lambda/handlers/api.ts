@@ -9,12 +9,10 @@
  *    a status: 404 for a session that is not the caller's, 409 with the refusal code, 400
  *    UNKNOWN_STATUS for a status the agent may not choose (R19), never a raw error.
  */
-import { ConnectClient } from '@aws-sdk/client-connect';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
-import { ConnectStatusDirectory } from '../adapters/connect-status-directory';
-import { ConnectUserDirectory, type ConnectUsers, UnknownConnectUser } from '../adapters/connect-users';
-import { type AcwConfig, parseAcwConfig } from '../config/acw-config';
+import { type ConnectUsers, UnknownConnectUser } from '../adapters/connect-users';
+import { parseAcwConfig } from '../config/acw-config';
 import {
   ActionRefused,
   type ActionRequest,
@@ -30,11 +28,13 @@ import {
 } from '../core/actions';
 import { DISPOSITION_CODE, MAX_STATUS_NAME_LENGTH, QUEUE_ID } from '../core/config';
 import { CONNECT_ID } from '../core/connect-arns';
-import { type Clock, VersionConflict } from '../core/ports';
+import { type Clock, type Deps, VersionConflict } from '../core/ports';
 import type { Actor, Session } from '../core/session';
-import { API_ROUTES, type ApiRoute, MAX_BODY_BYTES, routeKeyOf } from './api-routes';
-import { ENV, requireEnv } from './env';
-import { type App, deployedApp } from './runtime';
+import { type ClaimSettings, callerOf } from './api-claims';
+import { HttpError } from './api-errors';
+import { API_ROUTES, type ApiRoute, MAX_REQUEST_BODY_BYTES, type RouteKey, routeKeyOf } from './api-routes';
+import { view } from './api-views';
+import { type App, deployedApi } from './runtime';
 
 /** What the API handler is built from; tests pass fakes. */
 export interface ApiHandlerDeps {
@@ -47,25 +47,11 @@ export interface ApiHandlerDeps {
    * Claim names and the supervisor group (`acw.api`).
    * @default - the defaults of `acw.api`
    */
-  readonly api?: Pick<AcwConfig['api'], 'usernameClaim' | 'groupsClaim' | 'supervisorGroup'>;
+  readonly api?: ClaimSettings;
 }
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 type Result = APIGatewayProxyStructuredResultV2;
-
-/** An error answer: the status and the body the caller sees; nothing else of the cause leaks. */
-class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message?: string,
-  ) {
-    super(message ?? code);
-    this.name = 'HttpError';
-  }
-}
-
-const ROUTES = new Map<string, ApiRoute>(API_ROUTES.map((route) => [routeKeyOf(route), route]));
 
 const idParam = (name: string) =>
   z
@@ -113,80 +99,127 @@ export function makeApiHandler(deps: ApiHandlerDeps) {
 
   return async (event: Event): Promise<Result> => {
     try {
-      const route = ROUTES.get(event.routeKey);
-      if (route === undefined) throw new HttpError(404, 'NOT_FOUND');
+      const found = ROUTES.get(event.routeKey);
+      if (found === undefined) throw new HttpError(404, 'NOT_FOUND');
+      const { route, handle } = found;
       const caller = callerOf(event, api);
       if (route.audience === 'supervisor' && !caller.supervisor) {
         throw new HttpError(403, 'FORBIDDEN', `only members of ${api.supervisorGroup} may do this`);
       }
       const userId = await resolveUser(deps.users, caller.username);
       if (route.audience === 'agent') checkAgentHint(event, userId);
-      return ok(await dispatch(deps, route, event, userId));
+      return ok(await handle({ deps, route, event, userId }));
     } catch (error) {
       return failure(error, event, log);
     }
   };
 }
 
-async function dispatch(deps: ApiHandlerDeps, route: ApiRoute, event: Event, userId: string) {
-  const core = deps.app.deps;
-  const now = () => deps.clock.now();
-  const key = routeKeyOf(route);
-  const params = event.pathParameters ?? {};
+/** A request on its way to a route's handler: the caller is known and may call the route. */
+interface RouteRequest {
+  readonly deps: ApiHandlerDeps;
+  readonly route: ApiRoute;
+  readonly event: Event;
+  /** The caller's Connect user id. */
+  readonly userId: string;
+}
 
-  if (key === 'GET /v1/me/wrap-ups') {
-    return {
-      serverTime: now().toISOString(),
-      wrapUps: (await openWrapUpsOf(core, userId)).map((s) => view(s, now())),
-    };
-  }
-  if (key === 'GET /v1/me/statuses') {
-    // R19: what the "After wrap-up" picker offers; from the instance, cached by the adapter.
-    const instanceArn = deps.app.config.instanceArn;
-    if (instanceArn === undefined) throw new Error('The API is not configured with an instance ARN');
-    const statuses = await choosableStatuses(core, instanceArn);
-    return { serverTime: now().toISOString(), statuses: statuses.map(({ name, type }) => ({ name, type })) };
-  }
-  if (key === 'GET /v1/wrap-ups') {
-    const query = parse(supervisorQuery, event.queryStringParameters ?? {});
-    const sessions = await allOpenWrapUps(
-      core,
-      query.queueId === undefined ? {} : { queueId: query.queueId },
-    );
-    return { serverTime: now().toISOString(), wrapUps: sessions.map((s) => view(s, now())) };
-  }
+/** What a route does: the body of its 200 answer. */
+type RouteHandler = (request: RouteRequest) => Promise<unknown>;
 
-  const contactId = parse(idParam('contactId'), params.contactId);
-  if (route.audience === 'agent') {
-    // The caller's own session only: another agent's contact is simply not found (no leak).
-    const session = await core.store.get(contactId, userId);
-    if (session === undefined || session.agentId !== userId) throw new HttpError(404, 'NOT_FOUND');
-  }
-  const agentId = route.audience === 'agent' ? userId : parse(idParam('agentId'), params.agentId);
-  const by: Actor = route.audience === 'agent' ? `agent:${userId}` : `supervisor:${userId}`;
-  const request: ActionRequest = { contactId, agentId, by };
+/** A route that changes one wrap-up: given the checked request, the session after the change. */
+type SessionAction = (core: Deps, request: ActionRequest, event: Event) => Promise<Session>;
 
-  let session: Session;
-  if (key.endsWith('/extend')) {
-    parse(emptyBody, bodyOf(event, true));
-    session = await extendWrapUp(core, request);
-  } else if (key.endsWith('/done')) {
-    session = await finishWrapUp(core, {
-      ...request,
-      ...withoutUndefined(parse(wrapUpBody, bodyOf(event, true))),
-    });
-  } else {
-    const body = parse(updateBody, bodyOf(event, false));
-    if (body.disposition === undefined && body.notes === undefined && body.nextStatus === undefined) {
-      throw new HttpError(400, 'BAD_REQUEST', 'body must set disposition, notes or nextStatus');
+/** What each route of API_ROUTES does. */
+const HANDLERS = {
+  'GET /v1/me/wrap-ups': listOwnWrapUps,
+  'GET /v1/me/statuses': listChoosableStatuses,
+  'GET /v1/wrap-ups': listAllWrapUps,
+  'POST /v1/me/wrap-ups/{contactId}/extend': onWrapUp(extend),
+  'POST /v1/wrap-ups/{contactId}/{agentId}/extend': onWrapUp(extend),
+  'POST /v1/me/wrap-ups/{contactId}/done': onWrapUp(finish),
+  'POST /v1/wrap-ups/{contactId}/{agentId}/done': onWrapUp(finish),
+  'PUT /v1/me/wrap-ups/{contactId}': onWrapUp(update),
+  'PUT /v1/wrap-ups/{contactId}/{agentId}': onWrapUp(update),
+} as const satisfies Record<RouteKey, RouteHandler>;
+
+/** The route table: API Gateway's `routeKey` to the route and its handler. */
+const ROUTES = new Map(
+  API_ROUTES.map((route) => {
+    const handlers: Readonly<Record<string, RouteHandler>> = HANDLERS;
+    const handle = handlers[routeKeyOf(route)];
+    if (handle === undefined) throw new Error(`No handler for ${routeKeyOf(route)}`);
+    return [routeKeyOf(route), { route, handle }] as const;
+  }),
+);
+
+async function listOwnWrapUps({ deps, userId }: RouteRequest) {
+  const serverTime = deps.clock.now().toISOString();
+  const sessions = await openWrapUpsOf(deps.app.deps, userId);
+  return { serverTime, wrapUps: sessions.map((s) => view(s, deps.clock.now())) };
+}
+
+/** R19: what the "After wrap-up" picker offers; from the instance, cached by the adapter. */
+async function listChoosableStatuses({ deps }: RouteRequest) {
+  const instanceArn = deps.app.config.instanceArn;
+  if (instanceArn === undefined) throw new Error('The API is not configured with an instance ARN');
+  const statuses = await choosableStatuses(deps.app.deps, instanceArn);
+  return {
+    serverTime: deps.clock.now().toISOString(),
+    statuses: statuses.map(({ name, type }) => ({ name, type })),
+  };
+}
+
+async function listAllWrapUps({ deps, event }: RouteRequest) {
+  const query = parse(supervisorQuery, event.queryStringParameters ?? {});
+  const sessions = await allOpenWrapUps(
+    deps.app.deps,
+    query.queueId === undefined ? {} : { queueId: query.queueId },
+  );
+  const now = deps.clock.now();
+  return { serverTime: now.toISOString(), wrapUps: sessions.map((s) => view(s, now)) };
+}
+
+/**
+ * A route on one wrap-up: the agent's own (another agent's contact is simply not found, no leak),
+ * or any agent's for a supervisor.
+ */
+function onWrapUp(action: SessionAction): RouteHandler {
+  return async ({ deps, route, event, userId }) => {
+    const core = deps.app.deps;
+    const params = event.pathParameters ?? {};
+    const contactId = parse(idParam('contactId'), params.contactId);
+    if (route.audience === 'agent') {
+      const session = await core.store.get(contactId, userId);
+      if (session === undefined || session.agentId !== userId) throw new HttpError(404, 'NOT_FOUND');
     }
-    session = await updateWrapUp(core, {
-      ...request,
-      ...withoutUndefined(body),
-      ...(body.nextStatus === undefined ? {} : { nextStatus: body.nextStatus }),
-    });
+    const agentId = route.audience === 'agent' ? userId : parse(idParam('agentId'), params.agentId);
+    const by: Actor = route.audience === 'agent' ? `agent:${userId}` : `supervisor:${userId}`;
+    const session = await action(core, { contactId, agentId, by }, event);
+    const now = deps.clock.now();
+    return { serverTime: now.toISOString(), wrapUp: view(session, now) };
+  };
+}
+
+function extend(core: Deps, request: ActionRequest, event: Event): Promise<Session> {
+  parse(emptyBody, bodyOf(event, true));
+  return extendWrapUp(core, request);
+}
+
+function finish(core: Deps, request: ActionRequest, event: Event): Promise<Session> {
+  return finishWrapUp(core, { ...request, ...withoutUndefined(parse(wrapUpBody, bodyOf(event, true))) });
+}
+
+function update(core: Deps, request: ActionRequest, event: Event): Promise<Session> {
+  const body = parse(updateBody, bodyOf(event, false));
+  if (body.disposition === undefined && body.notes === undefined && body.nextStatus === undefined) {
+    throw new HttpError(400, 'BAD_REQUEST', 'body must set disposition, notes or nextStatus');
   }
-  return { serverTime: now().toISOString(), wrapUp: view(session, now()) };
+  return updateWrapUp(core, {
+    ...request,
+    ...withoutUndefined(body),
+    ...(body.nextStatus === undefined ? {} : { nextStatus: body.nextStatus }),
+  });
 }
 
 /** Header where the agent desktop names the Connect agent it is logged in as (an ARN or a user id). */
@@ -209,65 +242,6 @@ function checkAgentHint(event: Event, userId: string): void {
       'the signed-in user is not the agent this desktop is logged in as: sign in as that agent',
     );
   }
-}
-
-/** One wrap-up as the agent desktop shows it. */
-export function view(session: Session, now: Date) {
-  const policy = session.policy;
-  const deadline = session.deadline;
-  return {
-    contactId: session.contactId,
-    agentId: session.agentId,
-    channel: session.channel,
-    queueId: session.queueId ?? null,
-    state: session.state,
-    mode: policy.mode,
-    startedAt: session.startedAt,
-    deadline: deadline ?? null,
-    secondsLeft:
-      deadline === undefined || session.state !== 'WRAP_UP'
-        ? null
-        : Math.max(0, Math.ceil((new Date(deadline).getTime() - now.getTime()) / 1000)),
-    extensionsUsed: session.extensionsUsed,
-    extensionsLeft: Math.max(0, policy.maxExtensions - session.extensionsUsed),
-    extensionSeconds: policy.extensionSeconds,
-    dispositionCodes: policy.dispositionCodes.map(({ code, label }) => ({ code, label })),
-    requireDisposition: policy.requireDisposition,
-    showCountdown: policy.showCountdown,
-    disposition: session.disposition ?? null,
-    notes: session.notes ?? null,
-    /** R19: the status the agent will land in when the wrap-up ends; null: the routable status. */
-    nextStatus: session.nextStatus ?? null,
-    endReason: session.endReason ?? null,
-  };
-}
-
-interface Caller {
-  readonly username: string;
-  readonly supervisor: boolean;
-}
-
-function callerOf(event: Event, api: NonNullable<ApiHandlerDeps['api']>): Caller {
-  const claims = event.requestContext.authorizer?.jwt?.claims;
-  const username = claims?.[api.usernameClaim];
-  if (typeof username !== 'string' || username === '') {
-    throw new HttpError(401, 'UNAUTHORIZED', `the token has no ${api.usernameClaim} claim`);
-  }
-  return { username, supervisor: groupsOf(claims?.[api.groupsClaim]).includes(api.supervisorGroup) };
-}
-
-/**
- * The groups claim: a JSON array, or how API Gateway flattens Cognito's array into a string
- * (`[supervisors agents]`), or a comma- or space-separated string.
- */
-export function groupsOf(claim: unknown): string[] {
-  if (Array.isArray(claim)) return claim.filter((group): group is string => typeof group === 'string');
-  if (typeof claim !== 'string') return [];
-  return claim
-    .replace(/^\[|\]$/g, '')
-    .split(/[\s,]+/)
-    .map((group) => group.replace(/^"|"$/g, ''))
-    .filter((group) => group !== '');
 }
 
 async function resolveUser(users: ConnectUsers, username: string): Promise<string> {
@@ -293,8 +267,8 @@ function bodyOf(event: Event, optional: boolean): unknown {
     throw new HttpError(400, 'BAD_REQUEST', 'body is required');
   }
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-    throw new HttpError(400, 'BAD_REQUEST', `body must be at most ${MAX_BODY_BYTES} bytes`);
+  if (Buffer.byteLength(text, 'utf8') > MAX_REQUEST_BODY_BYTES) {
+    throw new HttpError(400, 'BAD_REQUEST', `body must be at most ${MAX_REQUEST_BODY_BYTES} bytes`);
   }
   try {
     return JSON.parse(text);
@@ -369,27 +343,6 @@ let deployed: ((event: Event) => Promise<Result>) | undefined;
 
 /** The deployed handler: dependencies built on first use and kept for the container's life. */
 export const handler = (event: Event): Promise<Result> => {
-  deployed ??= (() => {
-    const app = deployedApp();
-    const config = parseAcwConfig(JSON.parse(requireEnv(ENV.config)));
-    // SearchUsers and SearchAgentStatuses have their own quotas, not PutUserStatus's: their own
-    // client, outside the quota gate.
-    const client = new ConnectClient({
-      region: process.env.AWS_REGION,
-      retryMode: 'adaptive',
-      maxAttempts: 3,
-    });
-    const users = new ConnectUserDirectory({ client, instanceArn: requireEnv(ENV.instanceArn) });
-    const statuses = new ConnectStatusDirectory({
-      client,
-      wrapUpStatus: app.config.statuses?.wrapUp ?? config.wrapUpStatus,
-    });
-    return makeApiHandler({
-      app: { ...app, deps: { ...app.deps, statuses } },
-      users,
-      clock: app.deps.clock,
-      api: config.api,
-    });
-  })();
+  deployed ??= makeApiHandler(deployedApi());
   return deployed(event);
 };

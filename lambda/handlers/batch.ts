@@ -10,8 +10,8 @@
  *   reported in `batchItemFailures` and retried by the event source, so nothing is lost.
  */
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import type { DeadLetterSink, DeadLetterSource } from '../core/dead-letter-port';
 import type { Log } from '../core/ports';
-import type { DeadLetterSink, DeadLetterSource } from './dead-letters';
 import { BadInput } from './events';
 
 /** R16: how records that can never succeed are kept. */

@@ -3,8 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   DEAD_LETTER_ATTRIBUTES,
-  MAX_BODY_BYTES,
   MAX_ERROR_LENGTH,
+  MAX_KEPT_RECORD_BYTES,
   SqsDeadLetterSink,
 } from '../../lambda/adapters/sqs-dead-letters';
 
@@ -77,12 +77,12 @@ describe('SqsDeadLetterSink (R16)', () => {
   });
 
   it('R16: keeps the beginning of a record too large for SQS, and says so', async () => {
-    const body = 'é'.repeat(MAX_BODY_BYTES);
+    const body = 'é'.repeat(MAX_KEPT_RECORD_BYTES);
 
     await sink.keep({ source: 'contact-events', body, error: '(root) too large' });
 
     const input = sent();
-    expect(Buffer.byteLength(input.MessageBody ?? '', 'utf8')).toBe(MAX_BODY_BYTES);
+    expect(Buffer.byteLength(input.MessageBody ?? '', 'utf8')).toBe(MAX_KEPT_RECORD_BYTES);
     expect(body.startsWith(input.MessageBody ?? 'x')).toBe(true);
     expect(input.MessageAttributes?.[DEAD_LETTER_ATTRIBUTES.truncated]).toEqual({
       DataType: 'String',

@@ -6,7 +6,8 @@ import { type AcwConfigInput, parseAcwConfig } from '../../lambda/config/acw-con
 import { MAX_NOTES_LENGTH } from '../../lambda/core/actions';
 import { indexPolicies } from '../../lambda/core/policy';
 import { markHeld, openSession } from '../../lambda/core/session';
-import { groupsOf, makeApiHandler } from '../../lambda/handlers/api';
+import { makeApiHandler } from '../../lambda/handlers/api';
+import { groupsOf } from '../../lambda/handlers/api-claims';
 import type { App } from '../../lambda/handlers/runtime';
 import { startDynamo, type TestDynamo } from '../support/dynamo';
 import { INSTANCE_ARN } from '../support/events';

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { MAX_NOTES_LENGTH, REFUSAL_CODES } from '../../lambda/core/actions';
 import { END_REASONS, openSession } from '../../lambda/core/session';
-import { view } from '../../lambda/handlers/api';
-import { API_ROUTES, MAX_BODY_BYTES } from '../../lambda/handlers/api-routes';
+import { API_ROUTES, MAX_REQUEST_BODY_BYTES } from '../../lambda/handlers/api-routes';
+import { view } from '../../lambda/handlers/api-views';
 
 interface Operation {
   readonly security?: unknown;
@@ -76,7 +76,7 @@ describe('openapi/acw-api.json', () => {
 
   it('states the notes and body limits the handler enforces', () => {
     expect(doc.components.schemas.WrapUpBody?.properties?.notes?.maxLength).toBe(MAX_NOTES_LENGTH);
-    expect(doc.components.responses.BadRequest?.description).toContain(String(MAX_BODY_BYTES));
+    expect(doc.components.responses.BadRequest?.description).toContain(String(MAX_REQUEST_BODY_BYTES));
   });
 
   it('describes a wrap-up with exactly the fields the handler returns', () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { API_ROUTES, routeKeyOf } from '../../lambda/handlers/api-routes';
 import { AgentApi, type AgentApiProps } from '../../lib/agent-api';
+import { ConnectInstance } from '../../lib/connect-instance';
 import { SessionTable } from '../../lib/session-table';
 import {
   EXAMPLE_ACW,
@@ -16,17 +17,24 @@ import {
   underInstance,
 } from './support';
 
-/** An AgentApi alone in a stack, with `props` over the example settings. */
-function standalone(props: Partial<AgentApiProps> = {}): { api: AgentApi; template: () => Template } {
+/** An AgentApi alone in a stack (on the Connect instance `instanceArn`), with `props` over the example settings. */
+function standalone(
+  props: Partial<AgentApiProps> = {},
+  instanceArn = String(EXAMPLE_ACW.connectInstanceArn),
+): { api: AgentApi; template: () => Template } {
   const stack = new Stack(testApp(), 'Standalone');
+  const config = parseAcwConfig(EXAMPLE_ACW);
   const api = new AgentApi(stack, 'AgentApi', {
     functionSettings: {
-      config: parseAcwConfig(EXAMPLE_ACW),
+      config,
       instanceArn: String(EXAMPLE_ACW.connectInstanceArn),
       defaultDurationSeconds: '90',
     },
-    instanceArn: String(EXAMPLE_ACW.connectInstanceArn),
-    sessionTable: new SessionTable(stack, 'Sessions').table,
+    connectInstance: new ConnectInstance(stack, 'AgentStatus', {
+      instanceArn,
+      wrapUpStatus: config.wrapUpStatus,
+    }),
+    sessions: new SessionTable(stack, 'Sessions'),
     ...props,
   });
   return { api, template: () => Template.fromStack(stack) };
@@ -277,8 +285,8 @@ describe('AgentApi', () => {
   });
 
   it('refuses an instance ARN that is not an Amazon Connect instance ARN, naming the prop', () => {
-    expect(() => standalone({ instanceArn: 'my-instance' })).toThrow(
-      /AgentApi: props\.instanceArn must be an Amazon Connect instance ARN/,
+    expect(() => standalone({}, 'my-instance')).toThrow(
+      /ConnectInstance: props\.instanceArn must be an Amazon Connect instance ARN/,
     );
   });
 });

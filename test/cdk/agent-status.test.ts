@@ -14,7 +14,7 @@ function environmentOf(template: ReturnType<typeof synth>['template'], id: strin
   return (propertiesOf(template, id).Environment as { Variables: Record<string, unknown> }).Variables;
 }
 
-describe('AgentStatusApi', () => {
+describe('ConnectInstance', () => {
   it('creates the wrap-up status (CUSTOM, ENABLED, retained) on the parameter instance when create is true', () => {
     const { template } = synth(exampleWith({ wrapUpStatus: { name: 'Wrap Up', create: true } }));
 
@@ -34,7 +34,7 @@ describe('AgentStatusApi', () => {
 
   it('gives every function the created status id, the last segment of its ARN', () => {
     const { stack, template } = synth(exampleWith({ wrapUpStatus: { name: 'Wrap Up', create: true } }));
-    const status = stack.agentStatus.wrapUpStatus;
+    const status = stack.connectInstance.wrapUpStatus;
     if (status === undefined) throw new Error('expected the stack to create the wrap-up status');
     const statusId = logicalId(status);
 

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { AcwFunction, type AcwFunctionSettings, handlerEntry } from '../../lib/acw-function';
-import { AgentStatusApi } from '../../lib/agent-status-api';
+import { ConnectInstance } from '../../lib/connect-instance';
 import { ContactEventIntake } from '../../lib/contact-event-intake';
 import { Monitoring } from '../../lib/monitoring';
 import { WrapUpTimers } from '../../lib/wrap-up-timers';
@@ -106,13 +106,13 @@ describe('construct props are validated first, with errors naming the prop', () 
     );
   });
 
-  it('AgentStatusApi refuses to create a wrap-up status without a name', () => {
+  it('ConnectInstance refuses to create a wrap-up status without a name', () => {
     const { stack } = scope();
 
     expect(
       () =>
-        new AgentStatusApi(stack, 'A', { instanceArn: INSTANCE, wrapUpStatus: { id: 'abc', create: true } }),
-    ).toThrow('AgentStatusApi: props.wrapUpStatus.create needs props.wrapUpStatus.name');
+        new ConnectInstance(stack, 'A', { instanceArn: INSTANCE, wrapUpStatus: { id: 'abc', create: true } }),
+    ).toThrow('ConnectInstance: props.wrapUpStatus.create needs props.wrapUpStatus.name');
   });
 
   it('Monitoring refuses two alarms with the same name', () => {

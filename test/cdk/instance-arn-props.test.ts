@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
-import { AgentStatusApi } from '../../lib/agent-status-api';
 import { AgentWorkspaceApp } from '../../lib/agent-workspace-app';
+import { ConnectInstance } from '../../lib/connect-instance';
 import { ContactEventIntake } from '../../lib/contact-event-intake';
 import { EXAMPLE_ACW, testApp } from './support';
 
@@ -10,16 +10,16 @@ const QUEUE =
   'arn:aws:connect:us-east-1:111122223333:instance/12345678-1234-1234-1234-123456789012/queue/q-1';
 
 describe('constructs take the instance ARN rule the configuration and the parameter use', () => {
-  it('AgentStatusApi refuses a queue ARN as props.instanceArn, naming the prop', () => {
+  it('ConnectInstance refuses a queue ARN as props.instanceArn, naming the prop', () => {
     const stack = new Stack(testApp(), 'Props');
 
     expect(
       () =>
-        new AgentStatusApi(stack, 'A', {
+        new ConnectInstance(stack, 'A', {
           instanceArn: QUEUE,
           wrapUpStatus: { name: 'Wrap Up', create: false },
         }),
-    ).toThrow(/AgentStatusApi: props\.instanceArn must be an Amazon Connect instance ARN/);
+    ).toThrow(/ConnectInstance: props\.instanceArn must be an Amazon Connect instance ARN/);
   });
 
   it('AgentWorkspaceApp refuses a queue ARN as props.instanceArn, naming the prop', () => {

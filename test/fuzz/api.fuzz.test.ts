@@ -11,7 +11,7 @@ import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { indexPolicies } from '../../lambda/core/policy';
 import { markHeld, openSession } from '../../lambda/core/session';
 import { makeApiHandler } from '../../lambda/handlers/api';
-import { API_ROUTES, MAX_BODY_BYTES, routeKeyOf } from '../../lambda/handlers/api-routes';
+import { API_ROUTES, MAX_REQUEST_BODY_BYTES, routeKeyOf } from '../../lambda/handlers/api-routes';
 import { INSTANCE_ARN } from '../support/events';
 import { testDeps } from '../support/fakes';
 import { oddValue, runs, useFuzzTables } from './support';
@@ -183,7 +183,7 @@ const body = fc.oneof(
       { weight: 4, arbitrary: wrapUpBody.map((value) => JSON.stringify(value)) },
       fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)),
       fc.string({ maxLength: 40 }),
-      fc.constantFrom('', '{', 'null', '[]', '{}', `{"notes":"${'n'.repeat(MAX_BODY_BYTES)}"}`),
+      fc.constantFrom('', '{', 'null', '[]', '{}', `{"notes":"${'n'.repeat(MAX_REQUEST_BODY_BYTES)}"}`),
     )
     .chain((text) =>
       fc.oneof(

@@ -3,7 +3,7 @@
  * handler as API Gateway's JWT authorizer hands them on (strings; arrays as `[a b]`).
  */
 import { describe, expect, it } from 'vitest';
-import { groupsOf } from '../../lambda/handlers/api';
+import { groupsOf } from '../../lambda/handlers/api-claims';
 import { DevTokens, TOKEN_LIFETIME_SECONDS } from '../../server/tokens';
 
 const NOW = Date.parse('2026-03-02T09:00:00Z');

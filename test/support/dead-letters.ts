@@ -1,5 +1,5 @@
 /** A recording dead-letter sink (R16); `failNext` makes the next keeps throw like an SQS outage. */
-import type { DeadLetter, DeadLetterSink } from '../../lambda/handlers/dead-letters';
+import type { DeadLetter, DeadLetterSink } from '../../lambda/core/dead-letter-port';
 
 export class RecordingDeadLetters implements DeadLetterSink {
   readonly kept: DeadLetter[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { openSession } from '../../lambda/core/session';
-import { view } from '../../lambda/handlers/api';
+import { view } from '../../lambda/handlers/api-views';
 import {
   channelLabel,
   MalformedAnswer,

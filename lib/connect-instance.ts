@@ -1,6 +1,8 @@
 /**
- * Amazon Connect agent statuses: the wrap-up status (created here when asked), and the right to
- * put an agent in a status (PutUserStatus) and to resolve status names (ListAgentStatuses).
+ * The Amazon Connect instance as the functions use it: the wrap-up status (created here when
+ * asked), and the grants on the instance's resources, each on this instance only: agents' statuses
+ * (PutUserStatus, ListAgentStatuses, GetCurrentUserData), the contacts' wrap-up record
+ * (UpdateContactAttributes), and the API's look-ups (SearchUsers, SearchAgentStatuses).
  */
 import { Fn, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { CfnAgentStatus } from 'aws-cdk-lib/aws-connect';
@@ -12,8 +14,8 @@ import { ENV } from '../lambda/handlers/env';
 import type { AcwFunction } from './acw-function';
 import { acknowledgeWildcardResource } from './nag';
 
-/** Properties of the agent status API. */
-export interface AgentStatusApiProps {
+/** Properties of the Connect instance. */
+export interface ConnectInstanceProps {
   /** The Amazon Connect instance ARN (usually the `ConnectInstanceArn` parameter). */
   readonly instanceArn: string;
   /** The configured wrap-up status (`acw.wrapUpStatus`). */
@@ -29,7 +31,7 @@ export interface AgentStatusApiProps {
  * When `wrapUpStatus.create` is set, an `AWS::Connect::AgentStatus` (CUSTOM, ENABLED) that is
  * kept when the stack is deleted: Connect cannot delete an agent status, only disable it.
  */
-export class AgentStatusApi extends Construct {
+export class ConnectInstance extends Construct {
   /** The instance the functions act on. */
   readonly instanceArn: string;
   /** The status the stack created, if it did. */
@@ -40,7 +42,7 @@ export class AgentStatusApi extends Construct {
    */
   readonly wrapUpStatusId?: string;
 
-  constructor(scope: Construct, id: string, props: AgentStatusApiProps) {
+  constructor(scope: Construct, id: string, props: ConnectInstanceProps) {
     super(scope, id);
     validate(props);
     this.instanceArn = props.instanceArn;
@@ -100,6 +102,37 @@ export class AgentStatusApi extends Construct {
   }
 
   /**
+   * Lets `fn` resolve a caller's Connect login to their user id (SearchUsers, see
+   * lambda/adapters/connect-users.ts) on this instance and its users; the `agent/*` wildcard is
+   * acknowledged by `grantSetStatus`, which the stack gives the same function.
+   */
+  grantUserLookup(fn: AcwFunction): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['connect:SearchUsers'],
+        resources: [this.instanceArn, `${this.instanceArn}/agent/*`],
+      }),
+    );
+  }
+
+  /**
+   * R19: lets `fn` list the statuses an agent may choose to land in after wrap-up
+   * (SearchAgentStatuses, see lambda/adapters/connect-status-directory.ts) on this instance and
+   * its agent statuses, `instance/ID/agent-state/*`, as for ListAgentStatuses and SearchUsers (the
+   * instance and the resource type searched). The Service Authorization Reference's row for
+   * SearchAgentStatuses could not be read offline: check it before the first deploy. The wildcard
+   * is acknowledged by `grantSetStatus`, which the stack gives the same function.
+   */
+  grantStatusSearch(fn: AcwFunction): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['connect:SearchAgentStatuses'],
+        resources: [this.instanceArn, `${this.instanceArn}/agent-state/*`],
+      }),
+    );
+  }
+
+  /**
    * Lets `fn` set agents' statuses: grants `connect:PutUserStatus` on the instance's agents and
    * agent statuses and `connect:ListAgentStatuses` on the instance and its agent statuses, and
    * sets `WRAP_UP_STATUS_ID` when the id is known at deploy time.
@@ -133,22 +166,22 @@ export class AgentStatusApi extends Construct {
   }
 }
 
-function validate(props: AgentStatusApiProps): void {
+function validate(props: ConnectInstanceProps): void {
   if (!Token.isUnresolved(props.instanceArn) && !INSTANCE_ARN.test(props.instanceArn)) {
     throw new Error(
-      `AgentStatusApi: props.instanceArn must be an Amazon Connect instance ARN, got ${props.instanceArn}`,
+      `ConnectInstance: props.instanceArn must be an Amazon Connect instance ARN, got ${props.instanceArn}`,
     );
   }
   const wanted = props.wrapUpStatus;
   if (wanted.create && wanted.name === undefined) {
-    throw new Error('AgentStatusApi: props.wrapUpStatus.create needs props.wrapUpStatus.name');
+    throw new Error('ConnectInstance: props.wrapUpStatus.create needs props.wrapUpStatus.name');
   }
   if (wanted.create && wanted.id !== undefined) {
     throw new Error(
-      'AgentStatusApi: props.wrapUpStatus.create cannot be combined with props.wrapUpStatus.id',
+      'ConnectInstance: props.wrapUpStatus.create cannot be combined with props.wrapUpStatus.id',
     );
   }
   if (props.statusDescription !== undefined && props.statusDescription.length > 250) {
-    throw new Error('AgentStatusApi: props.statusDescription must be at most 250 characters');
+    throw new Error('ConnectInstance: props.statusDescription must be at most 250 characters');
   }
 }
