@@ -60,6 +60,8 @@ export interface CapacityCounts {
   readonly indexWriteUnits: Record<string, number>;
   /** Writes refused by their condition (they consume the existing item's size). */
   conditionFailures: number;
+  /** The simulator's own requests (the final Scan's pages): in `byCommand`, not the handlers'. */
+  simulatorRequests: number;
 }
 
 export interface SimDynamoOptions {
@@ -108,7 +110,13 @@ export async function startDynamo(options: SimDynamoOptions = {}): Promise<SimDy
     byCommand: {},
     injectedErrors: 0,
     retries: 0,
-    capacity: { readUnits: 0, tableWriteUnits: 0, indexWriteUnits: {}, conditionFailures: 0 },
+    capacity: {
+      readUnits: 0,
+      tableWriteUnits: 0,
+      indexWriteUnits: {},
+      conditionFailures: 0,
+      simulatorRequests: 0,
+    },
   };
   const { clock, retryRandom, errors } = options;
   const base = new DynamoDBClient({
@@ -235,7 +243,10 @@ export async function startDynamo(options: SimDynamoOptions = {}): Promise<SimDy
     (next, context) => async (args) => {
       const name = context.commandName ?? 'unknown';
       const input = args.input as Record<string, unknown>;
-      if (simulatorScan) return next(args);
+      if (simulatorScan) {
+        counts.capacity.simulatorRequests++;
+        return next(args);
+      }
       try {
         const output = await next(args);
         accountRead(name, input, output.output as Record<string, unknown>);
