@@ -67,6 +67,12 @@ export const CONFIGURATIONS = [
 ] as const;
 
 const MINUTE_MS = 60_000;
+/**
+ * The backlog's slope is taken after this warm-up: talk times run up to 10 minutes
+ * (bench/generate.ts), so disconnects only reach their steady rate 10 minutes into the arrivals,
+ * and a backlog rising from 0 meanwhile is no growth.
+ */
+export const WARM_UP_MINUTES = 10;
 
 /** One probe: `factor` x the full load for `minutes` (CAPACITY_MINUTES in the bench), with the agent event stream. */
 export async function capacityProbe(factor: number, minutes = CAPACITY_MINUTES): Promise<JobResult> {
@@ -146,8 +152,8 @@ export async function capacityProbe(factor: number, minutes = CAPACITY_MINUTES):
   const arrivalsEndMs = start + minutes * MINUTE_MS;
   const holdBacklog = backlogSamples(holdWaiting, start, arrivalsEndMs, MINUTE_MS);
   const recordBacklog = backlogSamples(recordWaiting, start, arrivalsEndMs, MINUTE_MS);
-  const holdSlope = slope(holdBacklog);
-  const recordSlope = slope(recordBacklog);
+  const holdSlope = slope(holdBacklog.slice(WARM_UP_MINUTES));
+  const recordSlope = slope(recordBacklog.slice(WARM_UP_MINUTES));
 
   // Requests and cost.
   const contacts = workload.summary.contacts;
@@ -236,7 +242,9 @@ export async function capacityProbe(factor: number, minutes = CAPACITY_MINUTES):
       p99: judged(recordP99, t.recordP99Ms),
     },
     backlog: {
-      what: 'sampled every simulated minute over the arrivals; slope by least squares, per minute',
+      what:
+        'sampled every simulated minute over the arrivals (samples[k] at minute k); slope by least squares, ' +
+        `per minute, over minutes ${WARM_UP_MINUTES}-${minutes} (after the warm-up)`,
       notYetHeld: {
         samples: holdBacklog,
         atEndOfArrivals: holdBacklog.at(-1) ?? 0,
