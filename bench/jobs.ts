@@ -4,7 +4,7 @@
  * (bench/job.ts), since each simulation is single-threaded.
  *
  * - `baseline`: a simulated hour of 200 agents (bench/generate.ts) with typical AWS call
- *   latencies and no faults: wrap-up end lateness (R13), Connect calls and DynamoDB writes per
+ *   latencies and no faults: restore lateness from the deadline (R13), Connect calls and DynamoDB writes per
  *   wrap-up. Connect calls: two PutUserStatus (Wrap Up, then the routable status) and one
  *   UpdateContactAttributes (the wrap-up record on the contact, R17) per wrap-up.
  * - `faults`: a simulated hour of 200 agents with every fault of issue 4 at once
@@ -126,13 +126,13 @@ async function baselineJob(): Promise<JobResult> {
       stuckAgents: run.result.stuck.length,
     },
     lateness: {
-      what: 'endedAt - deadline of TIMER-closed sessions, ms',
+      what:
+        'endedAt - deadline of TIMER-closed sessions, ms: not judged, the close is stamped at the ' +
+        'deadline by construction (issue 11); restoreLateness is the figure that can fail',
       count: lateness.length,
       p50Ms: p50,
       p99Ms: p99,
       maxMs: max,
-      targetP99Ms: TARGETS.p99LatenessMs,
-      pass: p99 <= TARGETS.p99LatenessMs,
     },
     restoreLateness: {
       what: 'Available status change - deadline, ms (includes the close and the Connect call)',
@@ -140,6 +140,8 @@ async function baselineJob(): Promise<JobResult> {
       p50Ms: percentile(restores, 0.5),
       p99Ms: percentile(restores, 0.99),
       maxMs: restores.at(-1) ?? Number.NaN,
+      targetP99Ms: TARGETS.p99LatenessMs,
+      pass: percentile(restores, 0.99) <= TARGETS.p99LatenessMs,
     },
     connect: {
       calls,
@@ -180,17 +182,15 @@ async function baselineJob(): Promise<JobResult> {
       `${summary.duplicates} delivered twice), no faults; simulated in ${results.simulationSeconds} s`,
     figures: [
       { name: 'wrap-ups simulated (closed by timer)', value: `${wrapUps} (${byTimer.length})` },
-      { name: 'wrap-up end lateness p50', value: ms(p50) },
       {
-        name: 'wrap-up end lateness p99',
-        value: ms(p99),
-        target: `<= ${TARGETS.p99LatenessMs} ms`,
-        pass: results.lateness.pass,
+        name: 'close stamp - deadline p50 / p99 / max (not judged: at the deadline by construction)',
+        value: `${ms(p50)} / ${ms(p99)} / ${ms(max)}`,
       },
-      { name: 'wrap-up end lateness max', value: ms(max) },
       {
-        name: 'agent back in Available, p99 / max',
+        name: 'agent back in Available - deadline, p99 / max',
         value: `${ms(results.restoreLateness.p99Ms)} / ${ms(results.restoreLateness.maxMs)}`,
+        target: `p99 <= ${TARGETS.p99LatenessMs} ms`,
+        pass: results.restoreLateness.pass,
       },
       {
         name: 'PutUserStatus per wrap-up',
