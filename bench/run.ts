@@ -14,7 +14,7 @@
  * 3. The core's decision time per event: resolvePolicy + openSession + planTimer.
  */
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -67,11 +67,14 @@ async function main(): Promise<void> {
   const parallel = Math.max(1, Math.min(availableParallelism(), order.length));
   process.stderr.write(`bench: ${order.join(', ')} simulations, ${parallel} at a time...\n`);
   const jobs: Partial<Record<JobName, JobResult>> = {};
+  // Jobs named on the command line are measured again; the others' figures are kept from the
+  // previous results.json when it finished them, each saying when it was measured.
+  const carried = asked.length === 0 ? {} : await previousResults(order);
   // Written after each job, so that an interrupted run still leaves what it measured.
   // One write at a time: two jobs may finish together.
   let writing = Promise.resolve();
   const write = (extra: Record<string, unknown>) => {
-    const text = `${JSON.stringify(resultsOf(order, jobs, { parallelJobs: parallel, ...extra }), null, 2)}\n`;
+    const text = `${JSON.stringify(resultsOf(order, jobs, carried, { parallelJobs: parallel, ...extra }), null, 2)}\n`;
     writing = writing.then(() => writeFile(new URL('results.json', import.meta.url), text));
     return writing;
   };
@@ -110,6 +113,17 @@ async function main(): Promise<void> {
         { name: 'core decision time per event', value: `${decision.microsPerEvent.toFixed(2)} µs` },
       ],
     },
+    ...(Object.keys(carried).length === 0
+      ? []
+      : [
+          {
+            title: 'kept from the previous results.json (not run now)',
+            figures: Object.entries(carried).map(([name, results]) => ({
+              name,
+              value: `measured ${String(results.measuredAt)}: see bench/results.json`,
+            })),
+          },
+        ]),
     {
       title: 'not measured yet',
       figures: [
@@ -130,16 +144,23 @@ async function main(): Promise<void> {
 function resultsOf(
   order: readonly JobName[],
   jobs: Partial<Record<JobName, JobResult>>,
+  carried: Readonly<Record<JobName, Record<string, unknown>>>,
   runtime: Record<string, unknown>,
 ): Record<string, unknown> {
   const { build, ...rest } = runtime;
-  const probes = CAPACITY_FACTORS.map((factor) => jobs[capacityJobName(factor)]?.results)
+  const generatedAt = new Date().toISOString();
+  const resultOf = (name: JobName): Record<string, unknown> | undefined => {
+    const fresh = jobs[name]?.results;
+    return fresh === undefined ? carried[name] : { measuredAt: generatedAt, ...fresh };
+  };
+  const probes = CAPACITY_FACTORS.map((factor) => resultOf(capacityJobName(factor)))
     .filter((probe) => probe !== undefined)
     .sort((a, b) => Number(a.factor) - Number(b.factor));
   return {
-    generatedAt: new Date().toISOString(),
+    generatedAt,
     jobsRun: order,
     jobsFinished: order.filter((name) => jobs[name] !== undefined),
+    jobsCarriedOver: Object.keys(carried).filter((name) => jobs[name] === undefined),
     capacity: {
       what:
         'issue 11: each probe 30 simulated minutes of evenly paced contacts at factor x Q/2 contacts/s, ' +
@@ -156,8 +177,8 @@ function resultsOf(
       prices: PRICES,
       probes,
     },
-    baseline: jobs.baseline?.results ?? null,
-    faults: jobs.faults?.results ?? null,
+    baseline: resultOf('baseline') ?? null,
+    faults: resultOf('faults') ?? null,
     ...(build === undefined ? {} : { build }),
     notMeasured: {
       defaultConfiguration: CONFIGURATIONS.find((configuration) => !configuration.simulated),
@@ -165,6 +186,42 @@ function resultsOf(
     },
     runtime: rest,
   };
+}
+
+/**
+ * The previous results.json's figures of the jobs not run now, by job name, each with when it
+ * was measured; only those it finished (none from a results.json without `jobsFinished`).
+ */
+async function previousResults(
+  running: readonly JobName[],
+): Promise<Record<JobName, Record<string, unknown>>> {
+  let previous: Record<string, unknown>;
+  try {
+    previous = JSON.parse(await readFile(new URL('results.json', import.meta.url), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+  } catch {
+    return {};
+  }
+  const finished = new Set(
+    [previous.jobsFinished, previous.jobsCarriedOver].flatMap((list) =>
+      Array.isArray(list) ? list.map(String) : [],
+    ),
+  );
+  const at = String(previous.generatedAt);
+  const kept: Record<JobName, Record<string, unknown>> = {};
+  const keep = (name: JobName, results: unknown) => {
+    if (running.includes(name) || !finished.has(name) || typeof results !== 'object' || results === null)
+      return;
+    const entry = results as Record<string, unknown>;
+    kept[name] = { measuredAt: entry.measuredAt ?? at, ...entry };
+  };
+  const capacity = previous.capacity as { probes?: Array<Record<string, unknown>> } | undefined;
+  for (const probe of capacity?.probes ?? []) keep(capacityJobName(Number(probe.factor)), probe);
+  keep('baseline', previous.baseline);
+  keep('faults', previous.faults);
+  return kept;
 }
 
 /** Runs the jobs in child processes, `parallel` at a time. */
