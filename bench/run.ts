@@ -234,7 +234,15 @@ async function runAll(
   const worker = async () => {
     for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
       const started = performance.now();
-      const result = await runJob(name);
+      let result: JobResult;
+      try {
+        result = await runJob(name);
+      } catch (error) {
+        // One job failing (or stopped) leaves the others running; results.json lists it unfinished.
+        process.stderr.write(`bench: ${name} failed: ${String(error)}\n`);
+        process.exitCode = 1;
+        continue;
+      }
       process.stderr.write(`bench: ${name} done in ${round((performance.now() - started) / 1000, 1)} s\n`);
       await done(name, result);
     }
