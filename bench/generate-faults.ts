@@ -35,6 +35,8 @@ export interface FaultWorkloadOptions {
   readonly contactsPerMinute: number;
   /** The scenario's `faults`. */
   readonly faults: Faults;
+  /** How arrivals are spaced: a Poisson process (default), or evenly, one every 60/contactsPerMinute s. */
+  readonly pacing?: 'poisson' | 'even';
 }
 
 /** What was generated, for the report. */
@@ -64,6 +66,12 @@ export interface FaultWorkload {
   readonly summary: FaultWorkloadSummary;
   /** `contactId/agentId` of every agent leg that must get a session (its policy is not 0 s). */
   readonly expectedSessions: ReadonlySet<string>;
+  /** Those legs: when each one's contact disconnected (its DISCONNECTED event's disconnectTimestamp). */
+  readonly legs: ReadonlyArray<{
+    readonly key: string;
+    readonly agentId: string;
+    readonly disconnectedAt: number;
+  }>;
 }
 
 /** A caller waits this long in queue for a free agent, then hangs up. */
@@ -90,6 +98,7 @@ export function generateFaultWorkload(options: FaultWorkloadOptions): FaultWorkl
   }));
   const steps: Step[] = [];
   const expectedSessions = new Set<string>();
+  const legs: Array<{ key: string; agentId: string; disconnectedAt: number }> = [];
   const counts = {
     contacts: 0,
     handled: 0,
@@ -121,7 +130,10 @@ export function generateFaultWorkload(options: FaultWorkloadOptions): FaultWorkl
 
   const meanGapMs = 60_000 / options.contactsPerMinute;
   for (let arrival = START; ; ) {
-    arrival += Math.max(1, Math.round(-Math.log(1 - random.float()) * meanGapMs));
+    arrival +=
+      options.pacing === 'even'
+        ? Math.round(meanGapMs)
+        : Math.max(1, Math.round(-Math.log(1 - random.float()) * meanGapMs));
     if (arrival >= end) break;
     counts.contacts++;
     const contact = pickContact(random);
@@ -195,6 +207,7 @@ export function generateFaultWorkload(options: FaultWorkloadOptions): FaultWorkl
     let freeAt = disconnectedAt + wrapUpMs;
     if (wrapUpMs > 0) {
       expectedSessions.add(`${contactId}/${agent.id}`);
+      legs.push({ key: `${contactId}/${agent.id}`, agentId: agent.id, disconnectedAt });
       freeAt = agentAroundWrapUp(agent.id, contactId, disconnectedAt, wrapUpMs);
     }
     freeAt += random.int(3_000, 30_000);
@@ -265,6 +278,7 @@ export function generateFaultWorkload(options: FaultWorkloadOptions): FaultWorkl
       ...counts,
     },
     expectedSessions,
+    legs,
   };
 }
 

@@ -5,10 +5,11 @@
  */
 import { JOBS, type JobName } from './jobs';
 
-const name = process.argv[2] ?? '';
-if (!(name in JOBS)) {
+const name: JobName = process.argv[2] ?? '';
+const job = JOBS[name];
+if (job === undefined) {
   process.stderr.write(`usage: tsx bench/job.ts ${Object.keys(JOBS).join('|')}\n`);
   process.exit(2);
 }
-const result = await JOBS[name as JobName]();
+const result = await job();
 process.stdout.write(`${JSON.stringify(result)}\n`);

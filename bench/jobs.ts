@@ -4,19 +4,22 @@
  * (bench/job.ts), since each simulation is single-threaded.
  *
  * - `baseline`: a simulated hour of 200 agents (bench/generate.ts) with typical AWS call
- *   latencies and no faults: wrap-up end lateness (R13), Connect calls and DynamoDB writes per
+ *   latencies and no faults: restore lateness from the deadline (R13), Connect calls and DynamoDB writes per
  *   wrap-up. Connect calls: two PutUserStatus (Wrap Up, then the routable status) and one
  *   UpdateContactAttributes (the wrap-up record on the contact, R17) per wrap-up.
  * - `faults`: a simulated hour of 200 agents with every fault the simulator injects at once
  *   (bench/generate-faults.ts): sessions lost, agents stuck, restores later than 2 s (R14, R15).
- * - `quota`: the highest contact rate Connect's quota (2 requests/s, burst 5) sustains with p99
- *   restore lateness <= 2 s, by bisection over shorter runs.
+ * - `capacity-<factor>`: issue 11's probes, 30 simulated minutes each at 0.3-1.2 x the full load
+ *   of a PutUserStatus quota of 2/s (bench/capacity.ts). They replace the former quota search
+ *   (5-minute runs judged by restores only: too short for a backlog to show).
  */
 import type { Session } from '../lambda/core/session';
 import { runSimulation, type SimulationRun } from '../sim/engine';
 import type { Faults } from '../sim/faults';
+import { CAPACITY_FACTORS, capacityProbe } from './capacity';
 import { generateWorkload } from './generate';
 import { type FaultWorkload, generateFaultWorkload } from './generate-faults';
+import { percentile } from './measure';
 
 /** One printed line: a figure, and its target when it has one. */
 export interface Figure {
@@ -61,28 +64,21 @@ export const FAULT_RUN_FAULTS: Faults = {
 /** Steady arrivals that keep 200 agents about 85 % busy (a contact takes them ~6.7 min with its wrap-up). */
 const FAULT_RUN_CONTACTS_PER_MINUTE = 25;
 
-/** The quota search: Connect's quota alone, so that the rate found is the quota's. */
-const QUOTA_FAULTS: Faults = { connectRatePerSecond: 2 };
-const QUOTA_RUN_MINUTES = 5;
-/**
- * The search's range, contacts per minute. At about 2.6 Connect calls a contact (two status
- * changes and the record; none for a 0 s policy), 2 calls/s carry about 46 a minute for good,
- * but restores go first, so restores can stay on time above that while the records fall behind.
- */
-const QUOTA_LOW = 40;
-const QUOTA_HIGH = 88;
-const QUOTA_STEPS = 3;
-/** Agents are held (Wrap Up) within this long of their disconnect, p99: the events' delivery and the call. */
-const HOLD_TARGET_MS = 5_000;
-
-/** The jobs by name. */
-export const JOBS = {
+/** The jobs by name: the fault-free hour, the fault hour, and one per capacity probe (bench/capacity.ts). */
+export const JOBS: Readonly<Record<string, () => Promise<JobResult>>> = {
   baseline: baselineJob,
   faults: faultJob,
-  quota: quotaSearchJob,
-} as const satisfies Record<string, () => Promise<JobResult>>;
+  ...Object.fromEntries(
+    CAPACITY_FACTORS.map((factor) => [capacityJobName(factor), () => capacityProbe(factor)]),
+  ),
+};
 
-export type JobName = keyof typeof JOBS;
+export type JobName = string;
+
+/** `capacity-0.9`: the job of the probe at 0.9 x the full load. */
+export function capacityJobName(factor: number): string {
+  return `capacity-${factor.toFixed(1)}`;
+}
 
 /** The fault-free hour: what the rules promise when nothing goes wrong. */
 async function baselineJob(): Promise<JobResult> {
@@ -130,13 +126,13 @@ async function baselineJob(): Promise<JobResult> {
       stuckAgents: run.result.stuck.length,
     },
     lateness: {
-      what: 'endedAt - deadline of TIMER-closed sessions, ms',
+      what:
+        'endedAt - deadline of TIMER-closed sessions, ms: not judged, the close is stamped at the ' +
+        'deadline by construction (issue 11); restoreLateness is the figure that can fail',
       count: lateness.length,
       p50Ms: p50,
       p99Ms: p99,
       maxMs: max,
-      targetP99Ms: TARGETS.p99LatenessMs,
-      pass: p99 <= TARGETS.p99LatenessMs,
     },
     restoreLateness: {
       what: 'Available status change - deadline, ms (includes the close and the Connect call)',
@@ -144,6 +140,8 @@ async function baselineJob(): Promise<JobResult> {
       p50Ms: percentile(restores, 0.5),
       p99Ms: percentile(restores, 0.99),
       maxMs: restores.at(-1) ?? Number.NaN,
+      targetP99Ms: TARGETS.p99LatenessMs,
+      pass: percentile(restores, 0.99) <= TARGETS.p99LatenessMs,
     },
     connect: {
       calls,
@@ -184,17 +182,15 @@ async function baselineJob(): Promise<JobResult> {
       `${summary.duplicates} delivered twice), no faults; simulated in ${results.simulationSeconds} s`,
     figures: [
       { name: 'wrap-ups simulated (closed by timer)', value: `${wrapUps} (${byTimer.length})` },
-      { name: 'wrap-up end lateness p50', value: ms(p50) },
       {
-        name: 'wrap-up end lateness p99',
-        value: ms(p99),
-        target: `<= ${TARGETS.p99LatenessMs} ms`,
-        pass: results.lateness.pass,
+        name: 'close stamp - deadline p50 / p99 / max (not judged: at the deadline by construction)',
+        value: `${ms(p50)} / ${ms(p99)} / ${ms(max)}`,
       },
-      { name: 'wrap-up end lateness max', value: ms(max) },
       {
-        name: 'agent back in Available, p99 / max',
+        name: 'agent back in Available - deadline, p99 / max',
         value: `${ms(results.restoreLateness.p99Ms)} / ${ms(results.restoreLateness.maxMs)}`,
+        target: `p99 <= ${TARGETS.p99LatenessMs} ms`,
+        pass: results.restoreLateness.pass,
       },
       {
         name: 'PutUserStatus per wrap-up',
@@ -290,136 +286,6 @@ async function faultJob(): Promise<JobResult> {
           `${run.stats.faults.lostSchedules + run.stats.faults.lostDueMessages} timers lost`,
       },
     ],
-  };
-}
-
-/**
- * The highest contact rate Connect's quota sustains: bisection over shorter runs (QUOTA_RUN_MINUTES
- * of arrivals), a rate being sustained when the p99 restore lateness is within 2 s.
- */
-async function quotaSearchJob(): Promise<JobResult> {
-  const started = performance.now();
-  const probes: QuotaProbe[] = [];
-  const probe = async (rate: number): Promise<QuotaProbe> => {
-    const result = await quotaProbe(rate);
-    probes.push(result);
-    return result;
-  };
-  let low = QUOTA_LOW;
-  let high = QUOTA_HIGH;
-  let highest: number | undefined;
-  if ((await probe(low)).sustained) {
-    highest = low;
-    for (let step = 0; step < QUOTA_STEPS; step++) {
-      const middle = (low + high) / 2;
-      if ((await probe(middle)).sustained) {
-        low = middle;
-        highest = middle;
-      } else high = middle;
-    }
-  }
-  const simulationSeconds = (performance.now() - started) / 1000;
-  const resolution = (QUOTA_HIGH - QUOTA_LOW) / 2 ** QUOTA_STEPS;
-  // Restores go first: when Connect's quota runs short, agents wait longer to be held in wrap-up
-  // (left routable after their contact) well before their restores are late.
-  const heldInTime = probes
-    .filter((entry) => entry.holdP99Ms <= HOLD_TARGET_MS)
-    .reduce<number | undefined>((best, entry) => Math.max(best ?? 0, entry.contactsPerMinute), undefined);
-  // In the long run every call must fit in the quota, the wrap-up records (served last) included.
-  const callsPerContact = probes[0]?.connectCallsPerContact ?? Number.NaN;
-  const keepsUp = round((60 * (QUOTA_FAULTS.connectRatePerSecond ?? Number.NaN)) / callsPerContact, 1);
-  const results = {
-    what:
-      'highest contacts per minute with p99 restore lateness <= 2 s under Connect quota alone ' +
-      `(${QUOTA_FAULTS.connectRatePerSecond} requests/s, burst 5), ${QUOTA_RUN_MINUTES}-minute runs, bisection`,
-    faults: QUOTA_FAULTS,
-    highestSustainedContactsPerMinute: highest ?? null,
-    highestProbedWithHoldP99Within5s: heldInTime ?? null,
-    everyCallKeepsUpBelowContactsPerMinute: keepsUp,
-    resolutionContactsPerMinute: resolution,
-    probes,
-    simulationSeconds: round(simulationSeconds, 1),
-  };
-  const found =
-    highest === undefined
-      ? `none: even ${QUOTA_LOW}/min misses`
-      : `${highest} contacts/min (≈ ${Math.round(highest * 60)}/hour, resolution ${resolution}/min)`;
-  return {
-    results,
-    title:
-      `quota: ${QUOTA_FAULTS.connectRatePerSecond} Connect requests/s (burst 5), ${QUOTA_RUN_MINUTES}-minute runs, ` +
-      `${probes.length} rates tried; simulated in ${results.simulationSeconds} s`,
-    figures: [
-      { name: 'highest contact rate with p99 restore lateness <= 2 s', value: found },
-      {
-        name: 'highest rate tried with agents held within 5 s (p99)',
-        value: heldInTime === undefined ? 'none' : `${heldInTime} contacts/min`,
-      },
-      {
-        name: 'rate at which every call keeps up',
-        value: `${keepsUp} contacts/min (quota / ${callsPerContact} calls a contact; above it the records fall behind)`,
-      },
-      ...probes.map((entry) => ({
-        name: `  ${entry.contactsPerMinute}/min`,
-        value:
-          `restore p99 ${ms(entry.p99Ms)} (${entry.lateOver2s} of ${entry.restores} late), ` +
-          `hold p99 ${ms(entry.holdP99Ms)}, ${entry.connectCallsPerContact} Connect calls and ` +
-          `${entry.dynamoRequestsPerContact} DynamoDB requests a contact, ` +
-          `${entry.sessionsLost} lost, ${entry.agentsStuck} stuck`,
-        pass: entry.sustained,
-      })),
-    ],
-  };
-}
-
-interface QuotaProbe {
-  readonly contactsPerMinute: number;
-  readonly agents: number;
-  readonly contacts: number;
-  readonly restores: number;
-  readonly lateOver2s: number;
-  readonly p99Ms: number;
-  /** How long agents were left routable after their contact, p99: disconnect to the Wrap Up status. */
-  readonly holdP99Ms: number;
-  readonly overQuota: number;
-  readonly connectCallsPerContact: number;
-  /** The gate's token bucket is a DynamoDB item: waiting calls read it again and again. */
-  readonly dynamoRequestsPerContact: number;
-  readonly sessionsLost: number;
-  readonly agentsStuck: number;
-  readonly sustained: boolean;
-}
-
-async function quotaProbe(contactsPerMinute: number): Promise<QuotaProbe> {
-  // Enough agents that the queue never waits for one: the quota is the only limit.
-  const agents = Math.max(AGENTS, Math.ceil(contactsPerMinute * 10));
-  const workload = generateFaultWorkload({
-    seed: SEED,
-    agents,
-    minutes: QUOTA_RUN_MINUTES,
-    contactsPerMinute,
-    faults: QUOTA_FAULTS,
-  });
-  const run = await runSimulation(workload.scenario, { quiet: true, callLatency: true });
-  const measured = measureFaultRun(workload, run);
-  const calls = Object.values(run.stats.connectCalls).reduce((sum, n) => sum + n, 0);
-  return {
-    contactsPerMinute,
-    agents,
-    contacts: workload.summary.contacts,
-    restores: measured.restores.count,
-    lateOver2s: measured.restores.late.count,
-    p99Ms: measured.restores.p99Ms,
-    holdP99Ms: measured.holds.p99Ms,
-    overQuota: run.stats.faults.connectOverQuota,
-    connectCallsPerContact: round(calls / workload.summary.contacts, 2),
-    dynamoRequestsPerContact: round(
-      Object.values(run.stats.dynamo.byCommand).reduce((sum, n) => sum + n, 0) / workload.summary.contacts,
-      1,
-    ),
-    sessionsLost: measured.sessionsLost,
-    agentsStuck: measured.agentsStuck,
-    sustained: measured.restores.p99Ms <= LATENESS_TARGET_MS,
   };
 }
 
@@ -531,12 +397,6 @@ function faultsText(faults: Faults): string {
   return Object.entries(faults)
     .map(([name, value]) => `${name} ${String(value)}`)
     .join(', ');
-}
-
-/** Nearest-rank percentile of sorted values. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? Number.NaN;
 }
 
 export function ms(value: number): string {

@@ -5,12 +5,16 @@
  * 1. The simulations (bench/jobs.ts), each in its own process, as many at once as there are cores:
  *    the fault-free hour (R13, Connect calls and DynamoDB writes per wrap-up), the hour with every
  *    fault the simulator injects at once (sim/faults.ts; it counts sessions lost, agents stuck and
- *    late restores: R14, R15), and the search for the highest contact rate Connect's quota sustains.
+ *    late restores: R14, R15), and the capacity probes (bench/capacity.ts): 30 simulated minutes
+ *    each from 0.3 to 1.2 x the load a PutUserStatus quota of 2/s carries, judged by hold time,
+ *    restore lateness, records, backlog, lost, stuck and cost per 1,000 contacts.
+ *    `npm run bench -- capacity-0.9 baseline` runs only the jobs named (results.json says which ran).
+ * Cold start side by side with a one-client function is not measured yet.
  * 2. The bundled size of each Lambda function (esbuild, as the stack bundles them).
  * 3. The core's decision time per event: resolvePolicy + openSession + planTimer.
  */
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -18,8 +22,18 @@ import { parseAcwConfig } from '../lambda/config/acw-config';
 import { indexPolicies, type PolicySubject, resolvePolicy } from '../lambda/core/policy';
 import { openSession } from '../lambda/core/session';
 import { planTimer } from '../lambda/core/timer';
+import {
+  CAPACITY_FACTORS,
+  CAPACITY_MINUTES,
+  CAPACITY_TARGETS,
+  CONFIGURATIONS,
+  FULL_LOAD_PER_MINUTE,
+  JUDGED_FACTOR,
+  QUOTA_PER_SECOND,
+} from './capacity';
+import { PRICES } from './cost';
 import { BENCH_CONFIG } from './generate';
-import { type Figure, JOBS, type JobName, type JobResult, round } from './jobs';
+import { capacityJobName, type Figure, JOBS, type JobName, type JobResult, round } from './jobs';
 
 const HANDLERS = [
   'contact-events',
@@ -31,37 +45,62 @@ const HANDLERS = [
 ] as const;
 const BUNDLE_TARGET_KB = 250;
 const DECISION_ITERATIONS = 200_000;
-/** The longest job first, so that the others fill the other cores meanwhile. */
-const JOB_ORDER: readonly JobName[] = ['faults', 'quota', 'baseline'];
+/** The full-load probe first (the headline), then the longest, so that the others fill the other cores meanwhile. */
+const JOB_ORDER: readonly JobName[] = [
+  capacityJobName(JUDGED_FACTOR),
+  capacityJobName(1.2),
+  'faults',
+  capacityJobName(1.0),
+  capacityJobName(0.6),
+  'baseline',
+  capacityJobName(0.3),
+];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 async function main(): Promise<void> {
   const wallStart = performance.now();
-  const parallel = Math.max(1, Math.min(availableParallelism(), JOB_ORDER.length));
-  process.stderr.write(`bench: ${JOB_ORDER.join(', ')} simulations, ${parallel} at a time...\n`);
-  const jobs = await runAll(JOB_ORDER, parallel);
+  const asked = process.argv.slice(2);
+  for (const name of asked)
+    if (!(name in JOBS)) throw new Error(`unknown bench job ${name}: ${Object.keys(JOBS).join(', ')}`);
+  const order = asked.length === 0 ? JOB_ORDER : JOB_ORDER.filter((name) => asked.includes(name));
+  const parallel = Math.max(1, Math.min(availableParallelism(), order.length));
+  process.stderr.write(`bench: ${order.join(', ')} simulations, ${parallel} at a time...\n`);
+  const jobs: Partial<Record<JobName, JobResult>> = {};
+  // Jobs named on the command line are measured again; the others' figures are kept from the
+  // previous results.json when it finished them, each saying when it was measured.
+  const carried = asked.length === 0 ? {} : await previousResults(order);
+  // Written after each job, so that an interrupted run still leaves what it measured.
+  // One write at a time: two jobs may finish together.
+  let writing = Promise.resolve();
+  const write = (extra: Record<string, unknown>) => {
+    const text = `${JSON.stringify(resultsOf(order, jobs, carried, { parallelJobs: parallel, ...extra }), null, 2)}\n`;
+    writing = writing.then(() => writeFile(new URL('results.json', import.meta.url), text));
+    return writing;
+  };
+  await runAll(order, parallel, async (name, result) => {
+    jobs[name] = result;
+    await write({ wallSeconds: round((performance.now() - wallStart) / 1000, 1), finished: false });
+  });
 
   process.stderr.write('bench: bundling the handlers...\n');
   const bundles = await bundleSizes();
   const decision = decisionTime();
   const wallSeconds = round((performance.now() - wallStart) / 1000, 1);
 
-  const results = {
-    generatedAt: new Date().toISOString(),
-    baseline: jobs.baseline.results,
-    faults: jobs.faults.results,
-    quota: jobs.quota.results,
+  const build = {
     bundles: bundles.map((bundle) => ({
       ...bundle,
       targetKb: BUNDLE_TARGET_KB,
       pass: bundle.kb <= BUNDLE_TARGET_KB,
     })),
     coreDecision: decision,
-    runtime: { wallSeconds, parallelJobs: parallel },
   };
   const sections: Array<{ title: string; figures: readonly Figure[] }> = [
-    ...(['baseline', 'faults', 'quota'] as const).map((name) => jobs[name]),
+    ...order.flatMap((name) => {
+      const job = jobs[name];
+      return job === undefined ? [] : [job];
+    }),
     {
       title: 'build and core',
       figures: [
@@ -74,27 +113,141 @@ async function main(): Promise<void> {
         { name: 'core decision time per event', value: `${decision.microsPerEvent.toFixed(2)} µs` },
       ],
     },
+    ...(Object.keys(carried).length === 0
+      ? []
+      : [
+          {
+            title: 'kept from the previous results.json (not run now)',
+            figures: Object.entries(carried).map(([name, results]) => ({
+              name,
+              value: `measured ${String(results.measuredAt)}: see bench/results.json`,
+            })),
+          },
+        ]),
+    {
+      title: 'not measured yet',
+      figures: [
+        ...CONFIGURATIONS.filter((configuration) => !configuration.simulated).map((configuration) => ({
+          name: `configuration ${configuration.name}`,
+          value: `${configuration.what}: ${configuration.why}`,
+        })),
+        { name: 'cold start', value: 'side by side with a one-client function: a later step of issue 11' },
+      ],
+    },
   ];
   process.stdout.write(report(sections, wallSeconds));
-  await writeFile(new URL('results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  await write({ wallSeconds, finished: true, build });
   process.stdout.write('written to bench/results.json\n');
 }
 
+/** bench/results.json: what ran (configuration, rates, durations, seeds, quota) beside the figures. */
+function resultsOf(
+  order: readonly JobName[],
+  jobs: Partial<Record<JobName, JobResult>>,
+  carried: Readonly<Record<JobName, Record<string, unknown>>>,
+  runtime: Record<string, unknown>,
+): Record<string, unknown> {
+  const { build, ...rest } = runtime;
+  const generatedAt = new Date().toISOString();
+  const resultOf = (name: JobName): Record<string, unknown> | undefined => {
+    const fresh = jobs[name]?.results;
+    return fresh === undefined ? carried[name] : { measuredAt: generatedAt, ...fresh };
+  };
+  const probes = CAPACITY_FACTORS.map((factor) => resultOf(capacityJobName(factor)))
+    .filter((probe) => probe !== undefined)
+    .sort((a, b) => Number(a.factor) - Number(b.factor));
+  return {
+    generatedAt,
+    jobsRun: order,
+    jobsFinished: order.filter((name) => jobs[name] !== undefined),
+    jobsCarriedOver: Object.keys(carried).filter((name) => jobs[name] === undefined),
+    capacity: {
+      what:
+        'issue 11: each probe 30 simulated minutes of evenly paced contacts at factor x Q/2 contacts/s, ' +
+        'Q the PutUserStatus quota; the simulated Connect refuses calls over Q per second (faults.connectRatePerSecond)',
+      quota: {
+        putUserStatusPerSecond: QUOTA_PER_SECOND,
+        appliesTo: 'every Connect API (one bucket in the simulator today)',
+      },
+      fullLoadContactsPerMinute: FULL_LOAD_PER_MINUTE,
+      judgedAtFactor: JUDGED_FACTOR,
+      minutes: CAPACITY_MINUTES,
+      targets: CAPACITY_TARGETS,
+      configurations: CONFIGURATIONS,
+      prices: PRICES,
+      probes,
+    },
+    baseline: resultOf('baseline') ?? null,
+    faults: resultOf('faults') ?? null,
+    ...(build === undefined ? {} : { build }),
+    notMeasured: {
+      defaultConfiguration: CONFIGURATIONS.find((configuration) => !configuration.simulated),
+      coldStart: 'side by side with a one-client function in the same run: a later step of issue 11',
+    },
+    runtime: rest,
+  };
+}
+
+/**
+ * The previous results.json's figures of the jobs not run now, by job name, each with when it
+ * was measured; only those it finished (none from a results.json without `jobsFinished`).
+ */
+async function previousResults(
+  running: readonly JobName[],
+): Promise<Record<JobName, Record<string, unknown>>> {
+  let previous: Record<string, unknown>;
+  try {
+    previous = JSON.parse(await readFile(new URL('results.json', import.meta.url), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+  } catch {
+    return {};
+  }
+  const finished = new Set(
+    [previous.jobsFinished, previous.jobsCarriedOver].flatMap((list) =>
+      Array.isArray(list) ? list.map(String) : [],
+    ),
+  );
+  const at = String(previous.generatedAt);
+  const kept: Record<JobName, Record<string, unknown>> = {};
+  const keep = (name: JobName, results: unknown) => {
+    if (running.includes(name) || !finished.has(name) || typeof results !== 'object' || results === null)
+      return;
+    const entry = results as Record<string, unknown>;
+    kept[name] = { measuredAt: entry.measuredAt ?? at, ...entry };
+  };
+  const capacity = previous.capacity as { probes?: Array<Record<string, unknown>> } | undefined;
+  for (const probe of capacity?.probes ?? []) keep(capacityJobName(Number(probe.factor)), probe);
+  keep('baseline', previous.baseline);
+  keep('faults', previous.faults);
+  return kept;
+}
+
 /** Runs the jobs in child processes, `parallel` at a time. */
-async function runAll(names: readonly JobName[], parallel: number): Promise<Record<JobName, JobResult>> {
-  const results: Partial<Record<JobName, JobResult>> = {};
+async function runAll(
+  names: readonly JobName[],
+  parallel: number,
+  done: (name: JobName, result: JobResult) => Promise<void>,
+): Promise<void> {
   const queue = [...names];
   const worker = async () => {
     for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
       const started = performance.now();
-      results[name] = await runJob(name);
+      let result: JobResult;
+      try {
+        result = await runJob(name);
+      } catch (error) {
+        // One job failing (or stopped) leaves the others running; results.json lists it unfinished.
+        process.stderr.write(`bench: ${name} failed: ${String(error)}\n`);
+        process.exitCode = 1;
+        continue;
+      }
       process.stderr.write(`bench: ${name} done in ${round((performance.now() - started) / 1000, 1)} s\n`);
+      await done(name, result);
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));
-  for (const name of names)
-    if (results[name] === undefined) throw new Error(`bench job ${name} gave no result`);
-  return results as Record<JobName, JobResult>;
 }
 
 /** One job in its own Node.js process (bench/job.ts), its result read from its stdout. */

@@ -17,11 +17,12 @@ import {
   InternalServerError,
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { sessionFromItem } from '../lambda/adapters/dynamo-session-store';
 import { isSessionItem, sessionTableDefinition } from '../lambda/adapters/session-keys';
 import type { Session } from '../lambda/core/session';
+import { failedWriteUnits, type IndexKeys, type Item, readUnits, writeUnits } from './capacity';
 import type { VirtualClock } from './clock';
 import { type Chance, DEPLOYED_MAX_ATTEMPTS, VirtualRetryStrategy } from './faults';
 import type { Random } from './random';
@@ -45,6 +46,22 @@ export interface DynamoCounts {
   injectedErrors: number;
   /** Retries the SDK made (after an injected error). */
   retries: number;
+  /**
+   * Request units the handlers' requests consumed on demand (sim/capacity.ts), the simulator's own
+   * final Scan not included: read units, write units on the table and on each index.
+   */
+  readonly capacity: CapacityCounts;
+}
+
+/** Request units consumed, for the bench's cost figure. */
+export interface CapacityCounts {
+  readUnits: number;
+  tableWriteUnits: number;
+  readonly indexWriteUnits: Record<string, number>;
+  /** Writes refused by their condition (they consume the existing item's size). */
+  conditionFailures: number;
+  /** The simulator's own requests (the final Scan's pages): in `byCommand`, not the handlers'. */
+  simulatorRequests: number;
 }
 
 export interface SimDynamoOptions {
@@ -87,7 +104,20 @@ export async function startDynamo(options: SimDynamoOptions = {}): Promise<SimDy
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const counts: DynamoCounts = { writes: 0, reads: 0, byCommand: {}, injectedErrors: 0, retries: 0 };
+  const counts: DynamoCounts = {
+    writes: 0,
+    reads: 0,
+    byCommand: {},
+    injectedErrors: 0,
+    retries: 0,
+    capacity: {
+      readUnits: 0,
+      tableWriteUnits: 0,
+      indexWriteUnits: {},
+      conditionFailures: 0,
+      simulatorRequests: 0,
+    },
+  };
   const { clock, retryRandom, errors } = options;
   const base = new DynamoDBClient({
     region: 'us-east-1',
@@ -123,6 +153,120 @@ export async function startDynamo(options: SimDynamoOptions = {}): Promise<SimDy
     },
     { step: 'initialize', name: 'simulatorRequestCount' },
   );
+  // Capacity accounting: the items as stored (kept from every write, read back after it by a
+  // client of its own that nothing counts), so that each write's before and after sizes are known.
+  const probeBase = new DynamoDBClient({
+    region: 'us-east-1',
+    endpoint: `http://127.0.0.1:${port}`,
+    credentials: { accessKeyId: 'simulator', secretAccessKey: 'simulator' },
+  });
+  const probe = DynamoDBDocumentClient.from(probeBase);
+  const definition = sessionTableDefinition(TABLE_NAME);
+  const keyNames = (definition.KeySchema ?? []).flatMap((key) =>
+    key.AttributeName ? [key.AttributeName] : [],
+  );
+  const indexes: IndexKeys[] = (definition.GlobalSecondaryIndexes ?? []).map((index) => ({
+    name: index.IndexName ?? '',
+    hash: index.KeySchema?.find((key) => key.KeyType === 'HASH')?.AttributeName ?? '',
+    range: index.KeySchema?.find((key) => key.KeyType === 'RANGE')?.AttributeName ?? '',
+  }));
+  const stored = new Map<string, Item>();
+  let simulatorScan = false;
+  const keyOf = (item: Item): Item => Object.fromEntries(keyNames.map((name) => [name, item[name]]));
+  const keyText = (item: Item): string => JSON.stringify(keyNames.map((name) => item[name]));
+  const busy = <T>(request: () => Promise<T>): Promise<T> =>
+    clock === undefined ? request() : clock.trackBusy(request);
+  const accountWrite = async (key: Item, deleted: boolean, transactional: boolean) => {
+    const before = stored.get(keyText(key));
+    let after: Item | undefined;
+    if (!deleted) {
+      const read = await busy(() =>
+        probe.send(new GetCommand({ TableName: TABLE_NAME, Key: keyOf(key), ConsistentRead: true })),
+      );
+      after = read.Item;
+    }
+    if (after === undefined) stored.delete(keyText(key));
+    else stored.set(keyText(key), after);
+    const used = writeUnits(before, after, indexes, transactional);
+    counts.capacity.tableWriteUnits += used.table;
+    for (const [name, value] of Object.entries(used.indexes))
+      counts.capacity.indexWriteUnits[name] = (counts.capacity.indexWriteUnits[name] ?? 0) + value;
+  };
+  const writesOf = (name: string, input: Record<string, unknown>) => {
+    const writes: Array<{ key: Item; deleted: boolean; transactional: boolean }> = [];
+    if (name === 'PutCommand' || name === 'PutItemCommand')
+      writes.push({ key: keyOf(input.Item as Item), deleted: false, transactional: false });
+    if (name === 'UpdateCommand' || name === 'UpdateItemCommand')
+      writes.push({ key: input.Key as Item, deleted: false, transactional: false });
+    if (name === 'DeleteCommand' || name === 'DeleteItemCommand')
+      writes.push({ key: input.Key as Item, deleted: true, transactional: false });
+    if (name === 'TransactWriteCommand' || name === 'TransactWriteItemsCommand') {
+      for (const entry of (input.TransactItems ?? []) as Array<Record<string, { Item?: Item; Key?: Item }>>) {
+        if (entry.Put?.Item) writes.push({ key: keyOf(entry.Put.Item), deleted: false, transactional: true });
+        if (entry.Update?.Key) writes.push({ key: entry.Update.Key, deleted: false, transactional: true });
+        if (entry.Delete?.Key) writes.push({ key: entry.Delete.Key, deleted: true, transactional: true });
+      }
+    }
+    if (name === 'BatchWriteCommand' || name === 'BatchWriteItemCommand') {
+      const requests = (input.RequestItems ?? {}) as Record<
+        string,
+        Array<{ PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }>
+      >;
+      for (const request of Object.values(requests).flat()) {
+        if (request.PutRequest)
+          writes.push({ key: keyOf(request.PutRequest.Item), deleted: false, transactional: false });
+        if (request.DeleteRequest)
+          writes.push({ key: request.DeleteRequest.Key, deleted: true, transactional: false });
+      }
+    }
+    return writes;
+  };
+  const accountRead = (name: string, input: Record<string, unknown>, output: Record<string, unknown>) => {
+    // Index reads are eventually consistent whatever is asked.
+    const consistent = input.ConsistentRead === true && input.IndexName === undefined;
+    if (name === 'GetCommand' || name === 'GetItemCommand') {
+      const item = output.Item as Item | undefined;
+      counts.capacity.readUnits += readUnits(item === undefined ? [] : [item], consistent);
+    }
+    if (name === 'QueryCommand' || name === 'ScanCommand')
+      counts.capacity.readUnits += readUnits((output.Items ?? []) as Item[], consistent);
+    if (name === 'BatchGetCommand' || name === 'BatchGetItemCommand') {
+      const requests = (input.RequestItems ?? {}) as Record<string, { ConsistentRead?: boolean }>;
+      const responses = (output.Responses ?? {}) as Record<string, Item[]>;
+      for (const [table, items] of Object.entries(responses)) {
+        for (const item of items)
+          counts.capacity.readUnits += readUnits([item], requests[table]?.ConsistentRead === true);
+      }
+    }
+  };
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName ?? 'unknown';
+      const input = args.input as Record<string, unknown>;
+      if (simulatorScan) {
+        counts.capacity.simulatorRequests++;
+        return next(args);
+      }
+      try {
+        const output = await next(args);
+        accountRead(name, input, output.output as Record<string, unknown>);
+        for (const write of writesOf(name, input))
+          await accountWrite(write.key, write.deleted, write.transactional);
+        return output;
+      } catch (error) {
+        if (error instanceof Error && /ConditionalCheckFailed|TransactionCanceled/.test(error.name)) {
+          counts.capacity.conditionFailures++;
+          for (const write of writesOf(name, input))
+            counts.capacity.tableWriteUnits += failedWriteUnits(
+              stored.get(keyText(write.key)),
+              write.transactional,
+            );
+        }
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'simulatorCapacity' },
+  );
   if (clock !== undefined) {
     // The clock waits for a request in flight (real I/O) before running anything else. Low
     // priority: inside the simulated latency (added later, at normal priority), whose sleeps
@@ -155,6 +299,7 @@ export async function startDynamo(options: SimDynamoOptions = {}): Promise<SimDy
     async scanSessions() {
       const sessions: Session[] = [];
       let startKey: Record<string, unknown> | undefined;
+      simulatorScan = true;
       do {
         // The simulator's own read: Scan is in neither `reads` nor `writes`.
         const page = await doc.send(
@@ -166,10 +311,12 @@ export async function startDynamo(options: SimDynamoOptions = {}): Promise<SimDy
         }
         startKey = page.LastEvaluatedKey;
       } while (startKey !== undefined);
+      simulatorScan = false;
       return sessions;
     },
     async close() {
       base.destroy();
+      probeBase.destroy();
       await new Promise<void>((resolve, reject) => {
         server.close((error?: Error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
