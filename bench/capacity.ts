@@ -381,7 +381,7 @@ export async function capacityProbe(factor: number, minutes = CAPACITY_MINUTES):
 
 /** When the wrap-up record reached the contact (R17), if it did. */
 function writtenAt(session: Session): number | undefined {
-  if (session.attributes !== 'DONE') return undefined;
+  if (session.contactRecord !== 'DONE') return undefined;
   const entry = session.history.findLast((item) => item.what === 'CONTACT_ATTRIBUTES_WRITTEN');
   return entry === undefined ? undefined : Date.parse(entry.at);
 }
