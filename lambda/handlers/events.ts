@@ -117,7 +117,7 @@ export const timerPayloadSchema = z.strictObject({
  * NEEDED (refused when missing or wrong)
  * - `AgentARN`: whose status this is (R8, R11).
  * - `EventId`: a duplicate delivery is recognised by it (R14).
- * - `EventType`: any non-empty string (`STATE_CHANGE`, `HEART_BEAT`, `LOGIN`, `LOGOUT`, and
+ * - `EventType`: every non-empty string is accepted (`STATE_CHANGE`, `HEART_BEAT`, `LOGIN`, `LOGOUT`, and
  *   whatever Connect adds: acknowledged, changes nothing).
  * - `EventTimestamp`: newest wins when records arrive out of order (R14).
  * - `InstanceARN`: events of other instances are ignored.
