@@ -23,6 +23,7 @@
 import { z } from 'zod';
 import { type AcwConfig, ConfigError, parseAcwConfig } from '../lambda/config/acw-config';
 import { MAX_NOTES_LENGTH } from '../lambda/core/actions';
+import { MAX_STATUS_NAME_LENGTH } from '../lambda/core/config';
 import type { Faults } from './faults';
 
 /** Default seed of the pseudo-random numbers. */
@@ -42,7 +43,7 @@ export type AgentActionName = (typeof AGENT_ACTIONS)[number];
 
 const CONTACT_ID_MESSAGE = 'must be a contact id (1-256 characters, no "/" or spaces)';
 const NOTES_MESSAGE = `must be a string of at most ${MAX_NOTES_LENGTH} characters`;
-const STATUS_NAME_MESSAGE = 'must be an agent status name (1-127 characters) or null';
+const STATUS_NAME_MESSAGE = `must be an agent status name (1-${MAX_STATUS_NAME_LENGTH} characters) or null`;
 
 /**
  * An agent action: `extend`, `allDone` or `update` of the agent's wrap-up of `contactId` (without
@@ -68,7 +69,7 @@ const agentActionSchema = z
       nextStatus: z
         .string({ error: STATUS_NAME_MESSAGE })
         .min(1, { error: STATUS_NAME_MESSAGE })
-        .max(127, { error: STATUS_NAME_MESSAGE })
+        .max(MAX_STATUS_NAME_LENGTH, { error: STATUS_NAME_MESSAGE })
         .nullable()
         .optional(),
       as: z

@@ -70,7 +70,7 @@ const wrapUpBody = z.strictObject({
     .optional(),
 });
 type WrapUpBody = z.output<typeof wrapUpBody>;
-const STATUS_NAME_MESSAGE = 'nextStatus must be an agent status name (1-127 characters) or null';
+const STATUS_NAME_MESSAGE = `nextStatus must be an agent status name (1-${MAX_STATUS_NAME_LENGTH} characters) or null`;
 /**
  * Body of PUT: a disposition, notes, and (R19) the status to land in when the wrap-up ends
  * (`null`: back to the routable status); at least one of them.
