@@ -1,7 +1,7 @@
 /**
  * The Connect-facing ports, as every deployment (and the simulator) builds them: PutUserStatus,
- * UpdateContactAttributes and the status check, all through one gate that keeps to the account's
- * API quota with restores first (R15). The status check reads the agent event stream's reports
+ * UpdateContactAttributes and the status check, through one gate that keeps each to its own API
+ * quota, restores first (R15). The status check reads the agent event stream's reports
  * when a stream is configured, else calls GetCurrentUserData (R8, R11).
  */
 import type { ConnectClient } from '@aws-sdk/client-connect';
@@ -13,8 +13,7 @@ import {
   GatedAgentStatus,
   GatedContactRecords,
   GatedPresence,
-  type QuotaSettings,
-  type TokenBucket,
+  type QuotaTable,
 } from '../core/quota';
 import { ConnectAgentStatus } from './connect-agent-status';
 import { ConnectContactRecords } from './connect-contact-records';
@@ -22,8 +21,8 @@ import { ConnectPresence } from './connect-presence';
 
 export interface ConnectPortsProps {
   readonly client: ConnectClient;
-  readonly bucket: TokenBucket;
-  readonly quota: QuotaSettings;
+  /** Each Connect API's quota (`acw.connectQuota`). */
+  readonly quota: QuotaTable;
   readonly clock: Clock;
   /** [0, 1), for the gate's jitter. */
   readonly random: () => number;
@@ -33,6 +32,8 @@ export interface ConnectPortsProps {
   readonly store: Pick<SessionStore, 'getAgentStatus'>;
   /** An agent event stream is configured: status checks read its reports, not Connect. */
   readonly agentEventStream: boolean;
+  /** Told of every throttle, by API (a metric). */
+  readonly onThrottle?: ((api: string) => void) | undefined;
 }
 
 export interface ConnectPorts {
@@ -44,10 +45,10 @@ export interface ConnectPorts {
 
 export function connectPorts(props: ConnectPortsProps): ConnectPorts {
   const gate = new ConnectGate({
-    bucket: props.bucket,
-    settings: props.quota,
+    quota: props.quota,
     clock: props.clock,
     random: props.random,
+    onThrottle: props.onThrottle,
   });
   const statuses = { wrapUp: props.wrapUpStatus, routable: props.routableStatus };
   return {

@@ -32,10 +32,7 @@ export const INTERRUPTION_SORT_PREFIX = '#INTERRUPT#';
 export const AGENT_STATUS_PARTITION_PREFIX = '#AGENT#';
 export const AGENT_STATUS_SORT_KEY = '#STATUS';
 
-/** The partition of the Connect quota's token bucket (R15). */
-export const QUOTA_PARTITION = '#QUOTA';
-
-/** Whether an item is a session: every other item's sort key (and the quota's and agents' partition key) starts with `#`. */
+/** Whether an item is a session: every other item's sort key (and the agents' partition key) starts with `#`. */
 export function isSessionItem(item: Record<string, unknown>): boolean {
   const partition = item[SESSION_TABLE.partitionKey];
   const sort = item[SESSION_TABLE.sortKey];

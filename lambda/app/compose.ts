@@ -18,7 +18,6 @@ import { connectPorts } from '../adapters/connect-ports';
 import { ConnectStatusDirectory } from '../adapters/connect-status-directory';
 import { ConnectUserDirectory, type ConnectUsers } from '../adapters/connect-users';
 import { DynamoSessionStore } from '../adapters/dynamo-session-store';
-import { DynamoTokenBucket } from '../adapters/dynamo-token-bucket';
 import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters';
 import { SsmKillSwitch } from '../adapters/ssm-kill-switch';
 import { SchedulerTimers, type ScheduleTarget } from '../adapters/timers';
@@ -65,7 +64,7 @@ export interface App {
 
 /** The clients the ports are built on: the AWS SDK's, or the simulator's stand-ins. */
 export interface Clients {
-  /** PutUserStatus, UpdateContactAttributes, GetCurrentUserData: behind the quota gate (R15). */
+  /** PutUserStatus, UpdateContactAttributes, GetCurrentUserData: through the quota gate, each on its own quota (R15). */
   readonly connect: ConnectClient;
   /**
    * SearchUsers and SearchAgentStatuses (the API): they have their own quotas, not
@@ -147,7 +146,6 @@ export function composeApp(wiring: Wiring, fn?: FunctionName): App {
   });
   const connectSide = connectPorts({
     client: clients.connect,
-    bucket: new DynamoTokenBucket({ client: clients.dynamo, tableName: resources.tableName }),
     quota: config.connectQuota,
     clock,
     random: wiring.random(fn === undefined ? 'connect-gate' : `connect-gate:${fn}`),

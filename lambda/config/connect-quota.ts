@@ -1,25 +1,58 @@
 /**
- * The `acw.connectQuota` section (R15): the Connect API rate the functions keep to, through the
- * token bucket (lambda/core/quota.ts). A deployment setting: the account's quota, not a wrap-up rule.
+ * The `acw.connectQuota` section (R15): the Connect API rates the functions keep to (the gate in
+ * lambda/core/quota.ts). Connect's quotas are per API, per account and Region; `requestsPerSecond`
+ * and `burst` are every API's, and `perApi` names the APIs whose quota differs (the ones raised
+ * through Service Quotas, or shared with another tool). A deployment setting: the account's quotas,
+ * not a wrap-up rule.
  */
 import * as z from 'zod';
 
 const QUOTA_RATE_MESSAGE = 'must be a number of requests per second above 0 and at most 1000';
 const QUOTA_BURST_MESSAGE = 'must be an integer 1-10000 (requests)';
 
-/** R15: the account's Connect API quota this system keeps to (Service Quotas, per account and Region). */
+/**
+ * The Connect APIs this system calls, each with its own quota: the status changes (holds and
+ * restores), the wrap-up record, the status check without an agent event stream, and the lookups
+ * (who a caller is, the statuses they may choose, names).
+ */
+export const CONNECT_APIS = [
+  'PutUserStatus',
+  'UpdateContactAttributes',
+  'GetCurrentUserData',
+  'SearchUsers',
+  'SearchAgentStatuses',
+  'ListAgentStatuses',
+  'DescribeUser',
+  'ListUsers',
+  'ListQueues',
+  'SearchQueues',
+  'DescribeQueue',
+] as const;
+
+const rate = z
+  .number({ error: QUOTA_RATE_MESSAGE })
+  .gt(0, { error: QUOTA_RATE_MESSAGE })
+  .max(1000, { error: QUOTA_RATE_MESSAGE });
+const burst = z
+  .number({ error: QUOTA_BURST_MESSAGE })
+  .int({ error: QUOTA_BURST_MESSAGE })
+  .min(1, { error: QUOTA_BURST_MESSAGE })
+  .max(10_000, { error: QUOTA_BURST_MESSAGE });
+
+/** One API's quota: both fields, as Service Quotas states them. */
+const apiQuotaSchema = z.strictObject({ requestsPerSecond: rate, burst });
+
+const API_NAME_MESSAGE = `must be one of the Connect APIs this system calls: ${CONNECT_APIS.join(', ')}`;
+
+/** R15: the account's Connect API quotas this system keeps to (Service Quotas, per account and Region). */
 export const connectQuotaSchema = z.strictObject({
-  requestsPerSecond: z
-    .number({ error: QUOTA_RATE_MESSAGE })
-    .gt(0, { error: QUOTA_RATE_MESSAGE })
-    .max(1000, { error: QUOTA_RATE_MESSAGE })
-    .default(2),
-  burst: z
-    .number({ error: QUOTA_BURST_MESSAGE })
-    .int({ error: QUOTA_BURST_MESSAGE })
-    .min(1, { error: QUOTA_BURST_MESSAGE })
-    .max(10_000, { error: QUOTA_BURST_MESSAGE })
-    .default(5),
+  requestsPerSecond: rate.default(2),
+  burst: burst.default(5),
+  perApi: z
+    .partialRecord(z.enum(CONNECT_APIS, { error: API_NAME_MESSAGE }), apiQuotaSchema, {
+      error: 'must be an object of { "<Operation>": { "requestsPerSecond", "burst" } }',
+    })
+    .optional(),
 });
 
 /** The quota when the section is left out. */

@@ -1,14 +1,19 @@
 /**
- * R15: Connect's API quota. Quotas are per account and Region and low (historically 2 requests/s,
- * burst 5, for calls like PutUserStatus), and shared by every function instance, so calls wait
- * for a token from one shared bucket (DynamoDB) refilled at the configured rate.
+ * R15: Connect's API quotas. They are defined for each API separately, per account and Region, and
+ * they are low (historically 2 requests/s, burst 5, for PutUserStatus). So each API has its own
+ * budget here: holds and restores spend only PutUserStatus's, the wrap-up record only
+ * UpdateContactAttributes', a status check only GetCurrentUserData's. A record waiting for its
+ * budget never delays a hold.
  *
- * Restores come first: a restore may take the bucket's last token, a wrap-up start must leave one
- * for restores and other calls (the wrap-up record, a status check) two; so when the bucket is
- * empty and both wait, the restore is served as soon as a token comes back. A call Connect still
- * throttles (other tools share the quota) empties the bucket, so every caller backs off, and is
- * retried with exponential backoff and full jitter. Nothing is dropped: a call that waits too long
- * or keeps failing throws, and its event or timer is retried by its queue, then kept in its DLQ.
+ * A budget is kept in memory by each function instance: a token bucket at the API's configured
+ * rate, with a queue of waiting calls served restores first, then holds, then the rest, each in
+ * arrival order. Nothing is polled: a waiting call sleeps until its token is due. Instances do not
+ * count each other's calls; Connect does, and says so by throttling. A throttled call empties its
+ * instance's bucket and halves the rate it paces at (then the rate climbs back a little with each
+ * success), so instances that together ask too much slow down together until Connect stops
+ * refusing them, whoever else (another tool) shares the quota. The throttled call is retried at
+ * the head of its queue. Nothing is dropped: a call that waits too long or keeps being refused
+ * throws, and its event or timer is retried by its queue, then kept in its DLQ.
  */
 import type {
   AgentPresence,
@@ -20,51 +25,30 @@ import type {
   TargetStatus,
 } from './ports';
 
-/** Which calls go first when both wait. */
+/** Which calls go first when several wait for the same API. */
 export type CallPriority = 'RESTORE' | 'HOLD' | 'OTHER';
 
-/** The account's quota for the calls this system makes, as configured. */
+/** One API's quota, as configured. */
 export interface QuotaSettings {
   readonly requestsPerSecond: number;
   readonly burst: number;
 }
 
+/** The quota of every API this system calls: a default, and the APIs whose quota differs. */
+export interface QuotaTable {
+  readonly requestsPerSecond: number;
+  readonly burst: number;
+  /** By Connect operation name (`PutUserStatus`). */
+  readonly perApi?: Readonly<Record<string, QuotaSettings>> | undefined;
+}
+
 /** Connect's documented default for PutUserStatus and similar calls. */
 export const DEFAULT_QUOTA: QuotaSettings = { requestsPerSecond: 2, burst: 5 };
 
-/** The shared token bucket. */
-export interface TokenBucket {
-  /**
-   * Takes one token if at least `need` are there at `now`, returning 0; otherwise takes nothing
-   * and returns how many milliseconds until there would be.
-   */
-  take(need: number, now: Date, settings: QuotaSettings): Promise<number>;
-  /** Empties the bucket (Connect throttled a call): every caller waits for the refill. */
-  drain(now: Date): Promise<void>;
-}
-
-/** The bucket's state: tokens at a time. */
-export interface BucketState {
-  readonly tokens: number;
-  readonly atMs: number;
-}
-
-/** Tokens in the bucket at `nowMs`, refilled since the state was written, at most `burst`. */
-export function tokensAt(state: BucketState | undefined, nowMs: number, settings: QuotaSettings): number {
-  if (state === undefined) return settings.burst;
-  const refilled = state.tokens + (Math.max(0, nowMs - state.atMs) / 1000) * settings.requestsPerSecond;
-  return Math.min(settings.burst, refilled);
-}
-
-/** Tokens a call needs to find in the bucket to take one: restores may take the last. */
-export function tokensNeeded(priority: CallPriority, settings: QuotaSettings): number {
-  const reserve = priority === 'RESTORE' ? 0 : priority === 'HOLD' ? 1 : 2;
-  return Math.max(1, Math.min(settings.burst, 1 + reserve));
-}
-
-/** Milliseconds until `tokens` have refilled to `need`. */
-export function msUntil(tokens: number, need: number, settings: QuotaSettings): number {
-  return Math.max(1, Math.ceil(((need - tokens) / settings.requestsPerSecond) * 1000));
+/** The quota of `api`: its own when configured, else the default. */
+export function quotaOf(table: QuotaTable, api: string): QuotaSettings {
+  const own = table.perApi?.[api];
+  return own ?? { requestsPerSecond: table.requestsPerSecond, burst: table.burst };
 }
 
 /** A call waited longer than its priority allows for a token: it is retried later by its queue. */
@@ -94,56 +78,174 @@ function isTransient(error: unknown): boolean {
   return typeof status === 'number' && status >= 500;
 }
 
+/** Lowest pace after throttles, as a share of the configured rate. */
+const MIN_RATE_SHARE = 1 / 8;
+/** Rate regained per successful call, as a share of the configured rate. */
+const RECOVERY_SHARE = 1 / 16;
+const PRIORITY_RANK: Readonly<Record<CallPriority, number>> = { RESTORE: 0, HOLD: 1, OTHER: 2 };
+
+interface Waiter {
+  readonly rank: number;
+  readonly seq: number;
+}
+
+/**
+ * One API's budget in this instance: a token bucket refilled at `rate` (the configured rate, lower
+ * after throttles), and the calls waiting for it, best first.
+ */
+export class ApiBudget {
+  private tokens: number;
+  private atMs: number | undefined;
+  private rate: number;
+  private readonly waiting: Waiter[] = [];
+
+  constructor(readonly settings: QuotaSettings) {
+    this.tokens = settings.burst;
+    this.rate = settings.requestsPerSecond;
+  }
+
+  /** The rate this instance paces the API at now (requests/s). */
+  get pace(): number {
+    return this.rate;
+  }
+
+  /** Queues a call; it is served when it is first in line and a token is there. */
+  enqueue(priority: CallPriority, seq: number): Waiter {
+    const waiter = { rank: PRIORITY_RANK[priority], seq };
+    const at = this.waiting.findIndex((w) => w.rank > waiter.rank || (w.rank === waiter.rank && w.seq > seq));
+    if (at === -1) this.waiting.push(waiter);
+    else this.waiting.splice(at, 0, waiter);
+    return waiter;
+  }
+
+  leave(waiter: Waiter): void {
+    const at = this.waiting.indexOf(waiter);
+    if (at !== -1) this.waiting.splice(at, 1);
+  }
+
+  /** Takes a token for `waiter` at `nowMs` (0), or says how many ms until it may try again. */
+  take(waiter: Waiter, nowMs: number): number {
+    this.refill(nowMs);
+    const first = this.waiting[0] === waiter;
+    if (first && this.tokens >= 1) {
+      this.tokens -= 1;
+      this.waiting.shift();
+      return 0;
+    }
+    const untilToken = Math.max(1, Math.ceil(((1 - this.tokens) / this.rate) * 1000));
+    // Not first: look again when the token after the first one's is due.
+    return first ? untilToken : untilToken + Math.ceil(1000 / this.rate);
+  }
+
+  /** Connect refused a call for the rate: nothing left now, and a slower pace. */
+  throttled(nowMs: number): void {
+    this.refill(nowMs);
+    this.tokens = 0;
+    this.rate = Math.max(this.settings.requestsPerSecond * MIN_RATE_SHARE, this.rate / 2);
+  }
+
+  /** A call went through: the pace climbs back towards the configured rate. */
+  succeeded(): void {
+    this.rate = Math.min(
+      this.settings.requestsPerSecond,
+      this.rate + this.settings.requestsPerSecond * RECOVERY_SHARE,
+    );
+  }
+
+  private refill(nowMs: number): void {
+    if (this.atMs === undefined || nowMs < this.atMs) {
+      this.atMs = this.atMs ?? nowMs;
+      return;
+    }
+    this.tokens = Math.min(this.settings.burst, this.tokens + ((nowMs - this.atMs) / 1000) * this.rate);
+    this.atMs = nowMs;
+  }
+}
+
 export interface ConnectGateProps {
-  readonly bucket: TokenBucket;
-  readonly settings: QuotaSettings;
+  /** Each API's quota. */
+  readonly quota: QuotaTable;
   readonly clock: Clock;
   /** [0, 1): jitter (Math.random deployed, seeded in the simulator). */
   readonly random: () => number;
-  /** Longest wait for a token before giving the call back to its queue (default 12 s restores, 8 s others). */
+  /** Longest wait for a token before giving the call back to its queue (default 12 s restores, 10 s holds, 8 s others). */
   readonly maxWaitMs?: Readonly<Record<CallPriority, number>>;
-  /** Attempts of one call that Connect keeps throttling (default 6). */
+  /** Attempts of one call that Connect keeps throttling or failing (default 8). */
   readonly maxAttempts?: number;
+  /** Told of every throttle, by API (a metric). */
+  readonly onThrottle?: ((api: string) => void) | undefined;
 }
 
 /** Below every calling function's timeout (API 15 s, due 20 s), so a wait ends in a retry, not a timeout. */
-const DEFAULT_MAX_WAIT_MS: Record<CallPriority, number> = { RESTORE: 12_000, HOLD: 8_000, OTHER: 8_000 };
+const DEFAULT_MAX_WAIT_MS: Record<CallPriority, number> = { RESTORE: 12_000, HOLD: 10_000, OTHER: 8_000 };
 const BACKOFF_BASE_MS = 100;
 const BACKOFF_CAP_MS = 2_000;
 
-/** Runs Connect calls within the quota, restores first. */
+/** Runs Connect calls within each API's quota, restores first (see the module comment). */
 export class ConnectGate {
+  private readonly budgets = new Map<string, ApiBudget>();
+  private seq = 0;
+
   constructor(private readonly props: ConnectGateProps) {}
 
-  async call<T>(priority: CallPriority, name: string, send: () => Promise<T>): Promise<T> {
-    const attempts = this.props.maxAttempts ?? 6;
+  /** This instance's budget of `api`. */
+  budget(api: string): ApiBudget {
+    let budget = this.budgets.get(api);
+    if (budget === undefined) {
+      budget = new ApiBudget(quotaOf(this.props.quota, api));
+      this.budgets.set(api, budget);
+    }
+    return budget;
+  }
+
+  async call<T>(priority: CallPriority, api: string, send: () => Promise<T>): Promise<T> {
+    const { clock, random } = this.props;
+    const attempts = this.props.maxAttempts ?? 8;
+    const budget = this.budget(api);
+    const started = clock.now().getTime();
+    // The arrival order is kept across retries: a throttled call goes back to the head of its line.
+    const seq = this.seq++;
     for (let attempt = 1; ; attempt++) {
-      await this.acquire(priority, name);
+      await this.acquire(budget, priority, seq, api, started);
       try {
-        return await send();
+        const result = await send();
+        budget.succeeded();
+        return result;
       } catch (error) {
         if (!isTransient(error) || attempt >= attempts) throw error;
-        if (isThrottle(error)) await this.props.bucket.drain(this.props.clock.now());
-        // Full jitter: a random wait up to the exponential bound, so callers do not retry together.
-        const bound = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
-        await this.props.clock.sleep(Math.floor(this.props.random() * bound));
+        if (isThrottle(error)) {
+          budget.throttled(clock.now().getTime());
+          this.props.onThrottle?.(api);
+        } else {
+          // Full jitter on a 5xx: a random wait up to the exponential bound.
+          const bound = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+          await clock.sleep(Math.floor(random() * bound));
+        }
       }
     }
   }
 
-  private async acquire(priority: CallPriority, name: string): Promise<void> {
-    const { bucket, settings, clock, random } = this.props;
+  private async acquire(
+    budget: ApiBudget,
+    priority: CallPriority,
+    seq: number,
+    api: string,
+    started: number,
+  ): Promise<void> {
+    const { clock, random } = this.props;
     const maxWait = (this.props.maxWaitMs ?? DEFAULT_MAX_WAIT_MS)[priority];
-    const need = tokensNeeded(priority, settings);
-    const started = clock.now().getTime();
+    const waiter = budget.enqueue(priority, seq);
     for (;;) {
-      const wait = await bucket.take(need, clock.now(), settings);
+      const now = clock.now().getTime();
+      const wait = budget.take(waiter, now);
       if (wait === 0) return;
-      const waited = clock.now().getTime() - started;
-      if (waited + wait > maxWait) throw new ConnectBusy(name, waited);
-      // Restores retry as soon as the token is due; the others a little later, so restores win ties.
-      const jitter = priority === 'RESTORE' ? random() * 20 : 20 + random() * 80;
-      await clock.sleep(wait + Math.floor(jitter));
+      const waited = now - started;
+      if (waited + wait > maxWait) {
+        budget.leave(waiter);
+        throw new ConnectBusy(api, waited);
+      }
+      // A little jitter, so instances refused together do not come back together.
+      await clock.sleep(wait + Math.floor(random() * 10));
     }
   }
 }
@@ -165,7 +267,7 @@ export class GatedAgentStatus implements AgentStatus {
   }
 }
 
-/** ContactRecords through the gate, after restores and starts. */
+/** ContactRecords through the gate, on UpdateContactAttributes' own quota. */
 export class GatedContactRecords implements ContactRecords {
   constructor(
     private readonly inner: ContactRecords,
@@ -179,7 +281,7 @@ export class GatedContactRecords implements ContactRecords {
   }
 }
 
-/** A status check on the way to a restore, through the gate with the restore's priority. */
+/** A status check on the way to a restore, on GetCurrentUserData's own quota, with the restore's priority. */
 export class GatedPresence implements AgentPresence {
   constructor(
     private readonly inner: AgentPresence,

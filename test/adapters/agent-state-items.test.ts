@@ -4,10 +4,8 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoTokenBucket } from '../../lambda/adapters/dynamo-token-bucket';
 import { isSessionItem } from '../../lambda/adapters/session-keys';
 import { POLICY_DEFAULTS } from '../../lambda/core/config';
-import { DEFAULT_QUOTA } from '../../lambda/core/quota';
 import { openSession, type Session } from '../../lambda/core/session';
 import { startDynamo, type TestDynamo, useSessionStore } from '../support/dynamo';
 
@@ -189,22 +187,6 @@ describe('none of these items is a session', () => {
     expect(isSessionItem({ contactId: `#AGENT#${AGENT}`, agentId: '#STATUS' })).toBe(false);
     expect(isSessionItem({ contactId: 'c-1' })).toBe(false);
     expect(isSessionItem({ contactId: 'c-1', agentId: 7 })).toBe(false);
-  });
-
-  // Found by this test: at dc07d1a the bucket's item was `#QUOTA` / `connect`, and isSessionItem,
-  // which read the sort key only, took it for a session, so a full-table reader filtering with it
-  // (sim/dynamo.ts scanSessions) would have read the bucket as one.
-  it('isSessionItem: the Connect quota bucket stored beside the sessions is not a session', async () => {
-    const { store, tableName } = await dynamo().newStore();
-    await store.create(session('c-1'));
-    await new DynamoTokenBucket({ client: dynamo().client, tableName }).take(1, at(0), DEFAULT_QUOTA);
-
-    const items = (await dynamo().client.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
-
-    expect(items).toHaveLength(2);
-    expect(items.filter(isSessionItem).map((item) => [item.contactId, item.agentId])).toEqual([
-      ['c-1', AGENT],
-    ]);
   });
 });
 

@@ -1,16 +1,17 @@
 /**
- * R15: Connect's API quota. The token arithmetic, and the gate every Connect call goes through,
- * on a real DynamoTokenBucket (dynalite) and virtual time.
+ * R15: Connect's API quotas, one per API. The gate every Connect call goes through: an in-memory
+ * budget per API in each function instance, restores first, slowing down when Connect throttles.
+ * On virtual time.
  */
 import {
   InternalServiceException,
   InvalidParameterException,
   ThrottlingException,
 } from '@aws-sdk/client-connect';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoTokenBucket } from '../../lambda/adapters/dynamo-token-bucket';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Clock, ObservedStatus, StatusKind } from '../../lambda/core/ports';
 import {
+  ApiBudget,
   type CallPriority,
   ConnectBusy,
   ConnectGate,
@@ -19,16 +20,14 @@ import {
   GatedContactRecords,
   GatedPresence,
   isThrottle,
-  msUntil,
   type QuotaSettings,
-  type TokenBucket,
-  tokensAt,
-  tokensNeeded,
+  type QuotaTable,
+  quotaOf,
 } from '../../lambda/core/quota';
-import { startDynamo, type TestDynamo } from '../support/dynamo';
 import { FakeClock, RecordingAgents, RecordingContacts } from '../support/fakes';
 
 const SETTINGS: QuotaSettings = { requestsPerSecond: 2, burst: 5 };
+const TABLE: QuotaTable = { ...SETTINGS };
 const START = '2026-03-02T09:00:00.000Z';
 const T0 = Date.parse(START);
 const INSTANCE_ARN = 'arn:aws:connect:us-east-1:111122223333:instance/12345678-1234-1234-1234-123456789012';
@@ -49,49 +48,19 @@ function throttle(): ThrottlingException {
   return new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
 }
 
-describe('quota arithmetic (R15)', () => {
-  it('R15: a bucket never written holds `burst` tokens', () => {
-    expect(tokensAt(undefined, T0, SETTINGS)).toBe(5);
-  });
-
-  it('R15: tokens refill at the configured rate since the state was written, up to `burst`', () => {
-    const state = { tokens: 0, atMs: T0 };
-    expect(tokensAt(state, T0, SETTINGS)).toBe(0);
-    expect(tokensAt(state, T0 + 500, SETTINGS)).toBe(1);
-    expect(tokensAt(state, T0 + 1_250, SETTINGS)).toBe(2.5);
-    expect(tokensAt(state, T0 + 60_000, SETTINGS)).toBe(5);
-    expect(tokensAt({ tokens: 1, atMs: T0 }, T0 + 100, { requestsPerSecond: 10, burst: 3 })).toBe(2);
-  });
-
-  it('R15: a state written "later" than now (another instance) counts no refill and no negative one', () => {
-    expect(tokensAt({ tokens: 2, atMs: T0 + 1_000 }, T0, SETTINGS)).toBe(2);
-  });
-
-  it('R15: restores may take the last token, holds must leave one, other calls two', () => {
-    expect(tokensNeeded('RESTORE', SETTINGS)).toBe(1);
-    expect(tokensNeeded('HOLD', SETTINGS)).toBe(2);
-    expect(tokensNeeded('OTHER', SETTINGS)).toBe(3);
-  });
-
-  it('R15: what a call needs never exceeds `burst` (it could never be served) nor falls below 1', () => {
-    const tiny = { requestsPerSecond: 1, burst: 1 };
-    expect(tokensNeeded('RESTORE', tiny)).toBe(1);
-    expect(tokensNeeded('HOLD', tiny)).toBe(1);
-    expect(tokensNeeded('OTHER', tiny)).toBe(1);
-    expect(tokensNeeded('OTHER', { requestsPerSecond: 1, burst: 2 })).toBe(2);
-  });
-
-  it('R15: msUntil is the time the missing tokens take to refill, rounded up, at least 1 ms', () => {
-    expect(msUntil(0, 1, SETTINGS)).toBe(500);
-    expect(msUntil(0, 2, SETTINGS)).toBe(1_000);
-    expect(msUntil(1.5, 2, SETTINGS)).toBe(250);
-    expect(msUntil(0.9999, 1, SETTINGS)).toBe(1);
-    expect(msUntil(3, 2, SETTINGS)).toBe(1);
-    expect(msUntil(0, 1, { requestsPerSecond: 3, burst: 5 })).toBe(334);
-  });
-
+describe('quota settings (R15: one quota per API)', () => {
   it("R15: the default quota is Connect's documented 2 requests/s, burst 5", () => {
     expect(DEFAULT_QUOTA).toEqual({ requestsPerSecond: 2, burst: 5 });
+  });
+
+  it('R15: an API without its own quota gets the default; one named in perApi gets its own', () => {
+    const table: QuotaTable = {
+      requestsPerSecond: 2,
+      burst: 5,
+      perApi: { PutUserStatus: { requestsPerSecond: 10, burst: 20 } },
+    };
+    expect(quotaOf(table, 'PutUserStatus')).toEqual({ requestsPerSecond: 10, burst: 20 });
+    expect(quotaOf(table, 'UpdateContactAttributes')).toEqual({ requestsPerSecond: 2, burst: 5 });
   });
 
   it('R15: throttling is recognised by name or by HTTP 429; a 400 is not throttling', () => {
@@ -103,6 +72,38 @@ describe('quota arithmetic (R15)', () => {
     ).toBe(false);
     expect(isThrottle(undefined)).toBe(false);
     expect(isThrottle('ThrottlingException')).toBe(false);
+  });
+});
+
+describe('ApiBudget (R15: one API in one instance)', () => {
+  it('R15: a full bucket serves `burst` calls at once, then one every 1/rate s', () => {
+    const budget = new ApiBudget(SETTINGS);
+    for (let i = 0; i < 5; i++) expect(budget.take(budget.enqueue('HOLD', i), T0)).toBe(0);
+    const sixth = budget.enqueue('HOLD', 5);
+    expect(budget.take(sixth, T0)).toBe(500);
+    expect(budget.take(sixth, T0 + 500)).toBe(0);
+  });
+
+  it('R15: only the first in line is served: a RESTORE queued after a HOLD goes first', () => {
+    const budget = new ApiBudget({ requestsPerSecond: 2, burst: 1 });
+    expect(budget.take(budget.enqueue('OTHER', 0), T0)).toBe(0);
+    const hold = budget.enqueue('HOLD', 1);
+    const restore = budget.enqueue('RESTORE', 2);
+    expect(budget.take(hold, T0 + 500)).toBeGreaterThan(0);
+    expect(budget.take(restore, T0 + 500)).toBe(0);
+    expect(budget.take(hold, T0 + 1_000)).toBe(0);
+  });
+
+  it('R15: a throttle empties the bucket and halves the pace, down to an eighth; successes climb back', () => {
+    const budget = new ApiBudget(SETTINGS);
+    budget.throttled(T0);
+    expect(budget.pace).toBe(1);
+    const waiter = budget.enqueue('RESTORE', 0);
+    expect(budget.take(waiter, T0)).toBe(1_000);
+    for (let i = 0; i < 10; i++) budget.throttled(T0);
+    expect(budget.pace).toBe(0.25);
+    for (let i = 0; i < 100; i++) budget.succeeded();
+    expect(budget.pace).toBe(2);
   });
 });
 
@@ -149,29 +150,26 @@ class SharedTime implements Clock {
   }
 }
 
-describe('ConnectGate (R15: every Connect call within the shared quota, restores first)', () => {
-  let dynamo: TestDynamo;
-  let bucket: DynamoTokenBucket;
+describe('ConnectGate (R15: every Connect call within its API quota, restores first)', () => {
   let clock: FakeClock;
-
-  beforeAll(async () => {
-    dynamo = await startDynamo();
-  });
-  beforeEach(async () => {
-    const { tableName } = await dynamo.newStore();
-    bucket = new DynamoTokenBucket({ client: dynamo.client, tableName });
+  beforeEach(() => {
     clock = new FakeClock(START);
   });
-  afterAll(() => dynamo.close());
 
   function gate(
-    options: { clock?: Clock; maxAttempts?: number; maxWaitMs?: Record<CallPriority, number> } = {},
+    options: {
+      clock?: Clock;
+      maxAttempts?: number;
+      maxWaitMs?: Record<CallPriority, number>;
+      quota?: QuotaTable;
+      onThrottle?: (api: string) => void;
+    } = {},
   ) {
     return new ConnectGate({
-      bucket,
-      settings: SETTINGS,
+      quota: options.quota ?? TABLE,
       clock: options.clock ?? clock,
       random: seeded(42),
+      onThrottle: options.onThrottle,
       ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
       ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
     });
@@ -196,11 +194,9 @@ describe('ConnectGate (R15: every Connect call within the shared quota, restores
   it('R15: calls within the quota go at once', async () => {
     const g = gate();
     const call = connectCall();
-
     for (let i = 0; i < SETTINGS.burst; i++) {
-      expect(await g.call('RESTORE', 'PutUserStatus', call.send)).toBe('ok');
+      expect(await g.call('HOLD', 'PutUserStatus', call.send)).toBe('ok');
     }
-
     expect(call.calls).toBe(5);
     expect(elapsed()).toBe(0);
   });
@@ -213,33 +209,42 @@ describe('ConnectGate (R15: every Connect call within the shared quota, restores
     await g.call('RESTORE', 'PutUserStatus', call.send);
 
     expect(call.calls).toBe(6);
-    // 500 ms for the token, plus a restore's jitter of under 20 ms.
+    // 500 ms for the token, plus under 10 ms of jitter.
     expect(elapsed()).toBeGreaterThanOrEqual(500);
-    expect(elapsed()).toBeLessThan(520);
+    expect(elapsed()).toBeLessThan(510);
   });
 
-  it('R15: a HOLD leaves the last token for restores: its burst is one less', async () => {
+  it('R15: each API has its own budget: records never spend PutUserStatus\'s tokens', async () => {
     const g = gate();
     const call = connectCall();
-    for (let i = 0; i < SETTINGS.burst - 1; i++) await g.call('HOLD', 'PutUserStatus', call.send);
-    expect(elapsed()).toBe(0);
+    for (let i = 0; i < 20; i++) await g.call('OTHER', 'UpdateContactAttributes', call.send);
+    const recordsTook = elapsed();
+    expect(recordsTook).toBeGreaterThan(7_000);
 
-    await g.call('HOLD', 'PutUserStatus', call.send);
+    const before = elapsed();
+    for (let i = 0; i < SETTINGS.burst; i++) await g.call('HOLD', 'PutUserStatus', call.send);
+    expect(elapsed() - before).toBe(0);
+  });
 
-    expect(call.calls).toBe(5);
-    // One token is there; a HOLD waits for a second (500 ms), plus its 20-100 ms of jitter.
-    expect(elapsed()).toBeGreaterThanOrEqual(520);
-    expect(elapsed()).toBeLessThan(600);
+  it('R15: perApi gives an API its own rate', async () => {
+    const g = gate({
+      quota: { ...SETTINGS, perApi: { PutUserStatus: { requestsPerSecond: 10, burst: 1 } } },
+    });
+    const call = connectCall();
+    for (let i = 0; i < 11; i++) await g.call('HOLD', 'PutUserStatus', call.send);
+    // 10 calls after the first at 10/s: about 1 s (with under 10 ms of jitter each).
+    expect(elapsed()).toBeGreaterThanOrEqual(1_000);
+    expect(elapsed()).toBeLessThan(1_100);
   });
 
   it('R15: a RESTORE and a HOLD waiting on an empty bucket together: the RESTORE is sent first', async () => {
     const time = new SharedTime(START);
-    const g = gate({ clock: time });
-    await bucket.drain(time.now());
+    const g = gate({ clock: time, quota: { requestsPerSecond: 2, burst: 1 } });
     const sent: Array<{ priority: CallPriority; atMs: number }> = [];
     const send = (priority: CallPriority) => async () => {
       sent.push({ priority, atMs: time.now().getTime() - T0 });
     };
+    await g.call('OTHER', 'PutUserStatus', send('OTHER'));
 
     // The HOLD is started first, and still goes second.
     await Promise.all([
@@ -247,51 +252,44 @@ describe('ConnectGate (R15: every Connect call within the shared quota, restores
       time.run(() => g.call('RESTORE', 'PutUserStatus', send('RESTORE'))),
     ]);
 
-    expect(sent.map((s) => s.priority)).toEqual(['RESTORE', 'HOLD']);
-    // The restore got the first token back (500 ms, plus under 20 ms jitter); the hold the next ones.
-    expect(sent[0]?.atMs).toBeGreaterThanOrEqual(500);
-    expect(sent[0]?.atMs).toBeLessThan(520);
-    expect(sent[1]?.atMs).toBeGreaterThan(1_000);
+    expect(sent.map((s) => s.priority)).toEqual(['OTHER', 'RESTORE', 'HOLD']);
+    expect(sent[1]?.atMs).toBeGreaterThanOrEqual(500);
+    expect(sent[1]?.atMs).toBeLessThan(510);
+    expect(sent[2]?.atMs).toBeGreaterThanOrEqual(1_000);
+    expect(sent[2]?.atMs).toBeLessThan(1_020);
   });
 
-  it('R15: a RESTORE that arrives while a HOLD is already waiting takes the first token back; the HOLD keeps waiting', async () => {
+  it('R15: calls of the same priority are served in arrival order', async () => {
     const time = new SharedTime(START);
-    const g = gate({ clock: time });
-    await bucket.drain(time.now());
-    const sent: Array<{ priority: CallPriority; atMs: number }> = [];
-    const send = (priority: CallPriority) => async () => {
-      sent.push({ priority, atMs: time.now().getTime() - T0 });
-    };
-
-    await Promise.all([
-      time.run(() => g.call('HOLD', 'PutUserStatus', send('HOLD'))),
-      time.run(async () => {
-        // 1.4 tokens are back by then: enough for a restore, not for a hold (which needs 2).
-        await time.sleep(700);
-        await g.call('RESTORE', 'PutUserStatus', send('RESTORE'));
-      }),
-    ]);
-
-    expect(sent).toEqual([
-      { priority: 'RESTORE', atMs: 700 },
-      { priority: 'HOLD', atMs: expect.any(Number) },
-    ]);
-    // The hold waited for two tokens after the restore's: 2 tokens at 2/s after 700 ms, less the 0.4 left.
-    expect(sent[1]?.atMs).toBeGreaterThanOrEqual(1_500);
+    const g = gate({ clock: time, quota: { requestsPerSecond: 2, burst: 1 } });
+    const sent: number[] = [];
+    await Promise.all(
+      [0, 1, 2, 3].map((n) =>
+        time.run(async () => {
+          await time.sleep(n);
+          await g.call('HOLD', 'PutUserStatus', async () => {
+            sent.push(n);
+          });
+        }),
+      ),
+    );
+    expect(sent).toEqual([0, 1, 2, 3]);
+    expect(elapsed(time)).toBeLessThan(1_600);
   });
 
-  it('R15: a throttled call is retried with backoff and succeeds, and the throttle drains the shared bucket', async () => {
-    const g = gate();
+  it('R15: a throttled call is retried and succeeds; the throttle slows this API only, and is reported', async () => {
+    const throttled: string[] = [];
+    const g = gate({ onThrottle: (api) => throttled.push(api) });
     const call = connectCall(throttle());
 
-    const result = await g.call('RESTORE', 'PutUserStatus', call.send);
+    expect(await g.call('RESTORE', 'PutUserStatus', call.send)).toBe('ok');
 
-    expect(result).toBe('ok');
     expect(call.calls).toBe(2);
-    // The retry waited for the bucket to refill after the drain: at least one token's time.
-    expect(elapsed()).toBeGreaterThanOrEqual(500);
-    // The bucket (shared by every instance) is empty: 4 tokens were left before the throttle.
-    expect(await bucket.take(1, clock.now(), SETTINGS)).toBeGreaterThan(0);
+    // The bucket was emptied and the pace halved (1/s): one token's time at the new pace.
+    expect(elapsed()).toBeGreaterThanOrEqual(1_000);
+    expect(throttled).toEqual(['PutUserStatus']);
+    expect(g.budget('PutUserStatus').pace).toBeLessThan(SETTINGS.requestsPerSecond);
+    expect(g.budget('UpdateContactAttributes').pace).toBe(SETTINGS.requestsPerSecond);
   });
 
   it('R15: after maxAttempts throttles the throttle is thrown, nothing swallowed', async () => {
@@ -304,16 +302,16 @@ describe('ConnectGate (R15: every Connect call within the shared quota, restores
     expect(call.calls).toBe(3);
   });
 
-  it('R15: the default is 6 attempts', async () => {
-    const g = gate();
+  it('R15: the default is 8 attempts', async () => {
+    const g = gate({ maxWaitMs: { RESTORE: 600_000, HOLD: 600_000, OTHER: 600_000 } });
     const call = connectCall(...Array.from({ length: 10 }, () => throttle()));
 
     await expect(g.call('RESTORE', 'PutUserStatus', call.send)).rejects.toBeInstanceOf(ThrottlingException);
 
-    expect(call.calls).toBe(6);
+    expect(call.calls).toBe(8);
   });
 
-  it('R15: a 5xx from Connect is retried without draining the bucket', async () => {
+  it('R15: a 5xx from Connect is retried with backoff, the pace left alone', async () => {
     const g = gate();
     const call = connectCall(
       new InternalServiceException({ message: 'boom', $metadata: { httpStatusCode: 500 } }),
@@ -322,11 +320,10 @@ describe('ConnectGate (R15: every Connect call within the shared quota, restores
     expect(await g.call('RESTORE', 'PutUserStatus', call.send)).toBe('ok');
 
     expect(call.calls).toBe(2);
-    // Two tokens used, three left: not drained.
-    expect(await bucket.take(3, clock.now(), SETTINGS)).toBe(0);
+    expect(g.budget('PutUserStatus').pace).toBe(SETTINGS.requestsPerSecond);
   });
 
-  it('R15: a non-transient error (400) is thrown at once, without retry, and leaves the bucket alone', async () => {
+  it('R15: a non-transient error (400) is thrown at once, without retry', async () => {
     const g = gate();
     const error = new InvalidParameterException({
       message: 'AgentStatusId is invalid',
@@ -338,85 +335,84 @@ describe('ConnectGate (R15: every Connect call within the shared quota, restores
 
     expect(call.calls).toBe(1);
     expect(elapsed()).toBe(0);
-    expect(await bucket.take(4, clock.now(), SETTINGS)).toBe(0);
   });
 
   it('R15: a call that would wait longer than maxWaitMs throws ConnectBusy naming it, and is never sent', async () => {
     const g = gate({ maxWaitMs: { RESTORE: 400, HOLD: 400, OTHER: 400 } });
-    await bucket.drain(clock.now());
     const call = connectCall();
+    for (let i = 0; i < SETTINGS.burst; i++) await g.call('RESTORE', 'PutUserStatus', call.send);
 
     const attempt = g.call('RESTORE', 'PutUserStatus', call.send);
 
     await expect(attempt).rejects.toBeInstanceOf(ConnectBusy);
     await expect(attempt).rejects.toThrow(/PutUserStatus waited 0 ms for Connect's API quota/);
-    expect(call.calls).toBe(0);
+    expect(call.calls).toBe(5);
+    // It left the line: the next call is served when the token comes.
+    await clock.sleep(500);
+    await g.call('HOLD', 'PutUserStatus', call.send);
+    expect(call.calls).toBe(6);
   });
 
   it('R15: a wait within maxWaitMs is waited out', async () => {
     const g = gate({ maxWaitMs: { RESTORE: 600, HOLD: 600, OTHER: 600 } });
-    await bucket.drain(clock.now());
     const call = connectCall();
+    for (let i = 0; i < SETTINGS.burst; i++) await g.call('RESTORE', 'PutUserStatus', call.send);
 
     expect(await g.call('RESTORE', 'PutUserStatus', call.send)).toBe('ok');
 
-    expect(call.calls).toBe(1);
+    expect(call.calls).toBe(6);
   });
 });
 
-describe('Gated ports (R15: which priority each Connect call gets)', () => {
-  /** A bucket that always has a token and records what each take needed. */
-  class RecordingBucket implements TokenBucket {
-    readonly needs: number[] = [];
-    async take(need: number): Promise<number> {
-      this.needs.push(need);
-      return 0;
+describe('Gated ports (R15: which API and priority each Connect call gets)', () => {
+  /** A gate that records what each call asked for, and sends it at once. */
+  class RecordingGate extends ConnectGate {
+    readonly asked: Array<[CallPriority, string]> = [];
+    override call<T>(priority: CallPriority, api: string, send: () => Promise<T>): Promise<T> {
+      this.asked.push([priority, api]);
+      return send();
     }
-    async drain(): Promise<void> {}
   }
 
   function setup() {
     const clock = new FakeClock(START);
-    const bucket = new RecordingBucket();
-    const gate = new ConnectGate({ bucket, settings: SETTINGS, clock, random: seeded(7) });
-    return { clock, bucket, gate };
+    const gate = new RecordingGate({ quota: TABLE, clock, random: seeded(7) });
+    return { clock, gate };
   }
 
-  it('R15: GatedAgentStatus sends ROUTABLE as a RESTORE (need 1) and WRAP_UP as a HOLD (need 2)', async () => {
-    const { clock, bucket, gate } = setup();
+  it('R15: GatedAgentStatus sends ROUTABLE as a RESTORE and WRAP_UP as a HOLD, both on PutUserStatus', async () => {
+    const { clock, gate } = setup();
     const inner = new RecordingAgents(clock);
     const agents = new GatedAgentStatus(inner, gate);
 
     await agents.set(INSTANCE_ARN, 'agent-1', 'ROUTABLE');
     await agents.set(INSTANCE_ARN, 'agent-1', 'WRAP_UP');
 
-    expect(bucket.needs).toEqual([tokensNeeded('RESTORE', SETTINGS), tokensNeeded('HOLD', SETTINGS)]);
-    expect(bucket.needs).toEqual([1, 2]);
+    expect(gate.asked).toEqual([
+      ['RESTORE', 'PutUserStatus'],
+      ['HOLD', 'PutUserStatus'],
+    ]);
     expect(inner.calls.map((c) => [c.instanceArn, c.agentId, c.status])).toEqual([
       [INSTANCE_ARN, 'agent-1', 'ROUTABLE'],
       [INSTANCE_ARN, 'agent-1', 'WRAP_UP'],
     ]);
   });
 
-  it('R15: GatedContactRecords writes the wrap-up record as OTHER (after restores and holds)', async () => {
-    const { bucket, gate } = setup();
+  it('R15: GatedContactRecords writes the wrap-up record on UpdateContactAttributes, after restores and holds', async () => {
+    const { gate } = setup();
     const inner = new RecordingContacts();
 
     await new GatedContactRecords(inner, gate).write(INSTANCE_ARN, 'c-1', { acw_end_reason: 'TIMER' });
 
-    expect(bucket.needs).toEqual([3]);
+    expect(gate.asked).toEqual([['OTHER', 'UpdateContactAttributes']]);
     expect(inner.writes).toEqual([
       { instanceArn: INSTANCE_ARN, contactId: 'c-1', attributes: { acw_end_reason: 'TIMER' } },
     ]);
   });
 
-  it("R15: GatedPresence reads the agent's status with the restore's priority", async () => {
-    const { bucket, gate } = setup();
-    const status: ObservedStatus & { kind: StatusKind } = {
-      name: 'Lunch',
-      since: START,
-      kind: 'OTHER',
-    };
+  it("R15: GatedPresence reads the agent's status on GetCurrentUserData with the restore's priority", async () => {
+    const { gate } = setup();
+    const status: ObservedStatus & { kind: StatusKind } = { name: 'Lunch', since: START, kind: 'OTHER' };
     const seen: string[] = [];
     const presence = new GatedPresence(
       {
@@ -430,7 +426,7 @@ describe('Gated ports (R15: which priority each Connect call gets)', () => {
 
     expect(await presence.current(INSTANCE_ARN, 'agent-1')).toBe(status);
 
-    expect(bucket.needs).toEqual([1]);
+    expect(gate.asked).toEqual([['RESTORE', 'GetCurrentUserData']]);
     expect(seen).toEqual([`${INSTANCE_ARN}|agent-1`]);
   });
 });
