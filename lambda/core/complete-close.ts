@@ -1,7 +1,7 @@
 /**
  * R6, R12, R17, R19: what follows every close, whatever ended the wrap-up (a timer, All Done, the
- * sweep, the agent's own doing). Each part is recorded as soon as it is done, so a retry (the same
- * delivery again, or the sweep) does only what is left:
+ * sweep, the agent's own doing). What was done is recorded in one write after both parts, so a
+ * retry (the same delivery again, or the sweep) does only what is left:
  *
  * 1. Restore the agent (`restore: PENDING`): to the status they chose (R19), else the routable
  *    status; unless another wrap-up of theirs is still open (R12: it hands its choice over) or the
@@ -32,7 +32,9 @@ export async function completeClose(
   closed: Session,
   options: { readonly statusChecked?: boolean } = {},
 ): Promise<Session> {
-  let session = closed;
+  const session = closed;
+  // What is done is recorded in one write at the end (each step keeps its own time in the history).
+  let restored: ((s: Session) => Session) | undefined;
   if (session.restore === 'PENDING') {
     const others = await openSessionsOf(deps, session.agentId, session.contactId);
     // R8, R11: the agent's own status (Offline, or one they chose) is never overridden.
@@ -48,19 +50,19 @@ export async function completeClose(
         verdict !== undefined && !verdict.restore
           ? verdict.detail
           : `agent still has ${others} open wrap-up${others > 1 ? 's' : ''}`;
-      session = await saveStep(deps, session, (s) =>
-        s.restore === 'PENDING' ? markRestored(s, deps.clock.now(), 'SKIPPED', detail) : undefined,
-      );
+      const at = deps.clock.now();
+      restored = (s) => markRestored(s, at, 'SKIPPED', detail);
     } else {
       const detail = await restoreAgent(deps, session);
-      session = await saveStep(deps, session, (s) =>
-        s.restore === 'PENDING' ? markRestored(s, deps.clock.now(), 'DONE', detail) : undefined,
-      );
+      const at = deps.clock.now();
+      restored = (s) => markRestored(s, at, 'DONE', detail);
     }
   }
+  let written: Date | undefined;
   if (session.contactRecord === 'PENDING') {
     try {
       await deps.contacts.write(session.instanceArn, session.contactId, contactAttributesOf(session));
+      written = deps.clock.now();
     } catch (error) {
       // The record is the least urgent call (R15: restores first): the close and the restore are
       // done and stand. It stays PENDING, listed for the sweep, which writes it within a minute or two.
@@ -69,13 +71,16 @@ export async function completeClose(
         agentId: session.agentId,
         error: error instanceof Error ? error.message : String(error),
       });
-      return session;
     }
-    session = await saveStep(deps, session, (s) =>
-      s.contactRecord === 'PENDING' ? markContactRecordWritten(s, deps.clock.now()) : undefined,
-    );
   }
-  return session;
+  if (restored === undefined && written === undefined) return session;
+  return saveStep(deps, session, (s) => {
+    let next = s;
+    if (restored !== undefined && next.restore === 'PENDING') next = restored(next);
+    if (written !== undefined && next.contactRecord === 'PENDING')
+      next = markContactRecordWritten(next, written);
+    return next === s ? undefined : next;
+  });
 }
 
 /**

@@ -1,9 +1,10 @@
 /**
  * R7, R13, R14: an end timer fires (from Scheduler or the due queue).
  *
- * 1. Only the current deadline of a still-open session acts; anything else is a stale or
+ * 1. More than FINAL_WAIT_MS before its deadline: come back later through the due queue, without
+ *    reading the session (Scheduler fires a minute or two early: the read would be wasted).
+ * 2. Only the current deadline of a still-open session acts; anything else is a stale or
  *    duplicate delivery and does nothing (but a close whose restore did not finish is finished).
- * 2. More than FINAL_WAIT_MS early: come back later through the due queue.
  * 3. Otherwise wait out the last fraction, close (TIMER, systemWrapUp) conditionally, then put
  *    the agent back in the routable status and record it.
  */
@@ -17,6 +18,11 @@ import { type Decision, retryOnConflict, StepInProgress, withinLease } from './w
 
 /** Ends the wrap-up of `payload` if its deadline is the current one and has come (see the module comment). */
 export async function endOnTimer(deps: Deps, payload: TimerPayload): Promise<Outcome> {
+  const early = stepTimer(deps.clock.now(), new Date(payload.deadline));
+  if (early.kind === 'delay') {
+    await deps.timers.defer(payload, early.delaySeconds);
+    return { kind: 'DEFERRED', delaySeconds: early.delaySeconds, timer: payload };
+  }
   return retryOnConflict(deps, payload, async (session): Promise<Decision<Outcome>> => {
     if (session === undefined) return { done: { kind: 'IGNORED', reason: 'UNKNOWN_SESSION' } };
     if (session.state !== 'WRAP_UP') {
@@ -33,7 +39,7 @@ export async function endOnTimer(deps: Deps, payload: TimerPayload): Promise<Out
     const step = stepTimer(deps.clock.now(), new Date(session.deadline));
     if (step.kind === 'delay') {
       await deps.timers.defer(payload, step.delaySeconds);
-      return { done: { kind: 'DEFERRED', delaySeconds: step.delaySeconds, session } };
+      return { done: { kind: 'DEFERRED', delaySeconds: step.delaySeconds, timer: payload, session } };
     }
     // R8, R11: read while waiting out the last fraction, so the check costs no lateness.
     const [verdict] = await Promise.all([

@@ -15,7 +15,9 @@
  * (`wrapUpStatusSet`, `timerArmed`, `restore: PENDING`) are what lets a retry finish work a crash
  * interrupted.
  */
+
 import type { PolicyIndex } from './policy';
+import type { TimerPayload } from './ports';
 import type { ConfiguredStatuses } from './presence';
 import type { Session } from './session';
 
@@ -66,4 +68,13 @@ export type Outcome =
       readonly contactId: string;
       readonly session?: undefined;
     }
-  | { readonly kind: 'DEFERRED'; readonly delaySeconds: number; readonly session: Session };
+  /**
+   * R13: a timer came before its last stretch and was put back on the due queue. Without the
+   * session when it was deferred unread (a timer far from its deadline needs no read).
+   */
+  | {
+      readonly kind: 'DEFERRED';
+      readonly delaySeconds: number;
+      readonly timer: TimerPayload;
+      readonly session?: Session | undefined;
+    };

@@ -9,8 +9,8 @@
  * rate, with a queue of waiting calls served restores first, then holds, then the rest, each in
  * arrival order. Nothing is polled: a waiting call sleeps until its token is due. Instances do not
  * count each other's calls; Connect does, and says so by throttling. A throttled call empties its
- * instance's bucket and halves the rate it paces at (then the rate climbs back a little with each
- * success), so instances that together ask too much slow down together until Connect stops
+ * instance's bucket and slows the rate it paces at by a quarter, down to half the configured rate
+ * (then the rate climbs back a little with each success), so instances that together ask too much slow down together until Connect stops
  * refusing them, whoever else (another tool) shares the quota. The throttled call is retried at
  * the head of its queue. Nothing is dropped: a call that waits too long or keeps being refused
  * throws, and its event or timer is retried by its queue, then kept in its DLQ.
@@ -78,8 +78,14 @@ function isTransient(error: unknown): boolean {
   return typeof status === 'number' && status >= 500;
 }
 
-/** Lowest pace after throttles, as a share of the configured rate. */
-const MIN_RATE_SHARE = 1 / 8;
+/**
+ * Lowest pace after throttles, as a share of the configured rate: enough for two instances that
+ * both think they own the quota to fit in it, without starving one when Connect throttles at
+ * random (another tool's bursts).
+ */
+const MIN_RATE_SHARE = 1 / 2;
+/** Pace kept after each throttle. */
+const DECREASE = 3 / 4;
 /** Rate regained per successful call, as a share of the configured rate. */
 const RECOVERY_SHARE = 1 / 16;
 const PRIORITY_RANK: Readonly<Record<CallPriority, number>> = { RESTORE: 0, HOLD: 1, OTHER: 2 };
@@ -141,7 +147,7 @@ export class ApiBudget {
   throttled(nowMs: number): void {
     this.refill(nowMs);
     this.tokens = 0;
-    this.rate = Math.max(this.settings.requestsPerSecond * MIN_RATE_SHARE, this.rate / 2);
+    this.rate = Math.max(this.settings.requestsPerSecond * MIN_RATE_SHARE, this.rate * DECREASE);
   }
 
   /** A call went through: the pace climbs back towards the configured rate. */

@@ -8,8 +8,8 @@ export function report(app: App, outcome: Outcome, log: Log = app.deps.log): voi
   const session = outcome.session;
   const fields: Record<string, unknown> = {
     outcome: outcome.kind,
-    contactId: session?.contactId,
-    agentId: session?.agentId,
+    contactId: session?.contactId ?? (outcome.kind === 'DEFERRED' ? outcome.timer.contactId : undefined),
+    agentId: session?.agentId ?? (outcome.kind === 'DEFERRED' ? outcome.timer.agentId : undefined),
   };
   if (outcome.kind === 'IGNORED') fields.reason = outcome.reason;
   if (outcome.kind === 'DEFERRED') fields.delaySeconds = outcome.delaySeconds;

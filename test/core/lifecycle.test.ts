@@ -233,9 +233,32 @@ describe('R4, R7: the timer ends wrap-up and the agent is routable again', () =>
     const outcome = await endOnTimer(deps, {
       contactId: 'nope',
       agentId: AGENT,
-      deadline: '2026-03-02T09:01:30.000Z',
+      deadline: new Date(clock.now().getTime() + 1_000).toISOString(),
     });
     expect(outcome).toEqual({ kind: 'IGNORED', reason: 'UNKNOWN_SESSION' });
+    expect(agents.calls).toEqual([]);
+  });
+
+  it('R13: a timer far from its deadline goes back to the due queue unread: no session read, no call', async () => {
+    const timer = {
+      contactId: 'nope',
+      agentId: AGENT,
+      deadline: new Date(clock.now().getTime() + 30_500).toISOString(),
+    };
+    let reads = 0;
+    const counting = {
+      ...deps,
+      store: {
+        ...deps.store,
+        get: async (contactId: string, agentId: string) => {
+          reads += 1;
+          return deps.store.get(contactId, agentId);
+        },
+      },
+    };
+    const outcome = await endOnTimer(counting, timer);
+    expect(outcome).toEqual({ kind: 'DEFERRED', delaySeconds: 29, timer });
+    expect(reads).toBe(0);
     expect(agents.calls).toEqual([]);
   });
 });

@@ -94,14 +94,14 @@ describe('ApiBudget (R15: one API in one instance)', () => {
     expect(budget.take(hold, T0 + 1_000)).toBe(0);
   });
 
-  it('R15: a throttle empties the bucket and halves the pace, down to an eighth; successes climb back', () => {
+  it('R15: a throttle empties the bucket and slows the pace by a quarter, down to half; successes climb back', () => {
     const budget = new ApiBudget(SETTINGS);
     budget.throttled(T0);
-    expect(budget.pace).toBe(1);
+    expect(budget.pace).toBe(1.5);
     const waiter = budget.enqueue('RESTORE', 0);
-    expect(budget.take(waiter, T0)).toBe(1_000);
+    expect(budget.take(waiter, T0)).toBe(667);
     for (let i = 0; i < 10; i++) budget.throttled(T0);
-    expect(budget.pace).toBe(0.25);
+    expect(budget.pace).toBe(1);
     for (let i = 0; i < 100; i++) budget.succeeded();
     expect(budget.pace).toBe(2);
   });
@@ -214,7 +214,7 @@ describe('ConnectGate (R15: every Connect call within its API quota, restores fi
     expect(elapsed()).toBeLessThan(510);
   });
 
-  it('R15: each API has its own budget: records never spend PutUserStatus\'s tokens', async () => {
+  it("R15: each API has its own budget: records never spend PutUserStatus's tokens", async () => {
     const g = gate();
     const call = connectCall();
     for (let i = 0; i < 20; i++) await g.call('OTHER', 'UpdateContactAttributes', call.send);
@@ -285,8 +285,8 @@ describe('ConnectGate (R15: every Connect call within its API quota, restores fi
     expect(await g.call('RESTORE', 'PutUserStatus', call.send)).toBe('ok');
 
     expect(call.calls).toBe(2);
-    // The bucket was emptied and the pace halved (1/s): one token's time at the new pace.
-    expect(elapsed()).toBeGreaterThanOrEqual(1_000);
+    // The bucket was emptied and the pace slowed (1.5/s): one token's time at the new pace.
+    expect(elapsed()).toBeGreaterThanOrEqual(667);
     expect(throttled).toEqual(['PutUserStatus']);
     expect(g.budget('PutUserStatus').pace).toBeLessThan(SETTINGS.requestsPerSecond);
     expect(g.budget('UpdateContactAttributes').pace).toBe(SETTINGS.requestsPerSecond);
