@@ -7,7 +7,7 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { SESSION_TABLE } from '../lambda/adapters/session-keys';
+import { BY_QUEUE_DAY_ATTRIBUTES, SESSION_TABLE } from '../lambda/adapters/session-keys';
 import { ENV } from '../lambda/handlers/env';
 import type { AcwFunction } from './acw-function';
 
@@ -54,7 +54,8 @@ export class SessionTable extends Construct {
       indexName: SESSION_TABLE.byQueueDayIndex,
       partitionKey: { name: SESSION_TABLE.byQueueDayKey, type: AttributeType.STRING },
       sortKey: { name: SESSION_TABLE.byQueueDaySort, type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...BY_QUEUE_DAY_ATTRIBUTES],
     });
   }
 

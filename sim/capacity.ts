@@ -9,9 +9,10 @@
  * - a write consumes 1 write unit per 1 KB (rounded up) of the larger of the item before and after
  *   it (PutItem, UpdateItem) or of the item deleted; a write whose condition fails still consumes
  *   the existing item's size (at least 1); a transactional write twice as much;
- * - each index the write lands in costs write units too: putting an item into an index, deleting
- *   it from one, updating it in place (all its attributes are projected: ALL), and moving it
- *   (its index key changed) costs a delete plus a put;
+ * - each index the write lands in costs write units too, sized by the item as the index holds it
+ *   (ALL: every attribute; INCLUDE: the table's and the index's keys and the attributes named):
+ *   putting an item into an index, deleting it from one, updating it in place (when what the index
+ *   holds changed), and moving it (its index key changed) costs a delete plus a put;
  * - a read consumes 1 read unit per 4 KB (rounded up) strongly consistent, half that eventually
  *   consistent; a Query or Scan rounds the total size of the items it read once.
  */
@@ -19,11 +20,21 @@
 /** A document as the document client reads and writes it. */
 export type Item = Readonly<Record<string, unknown>>;
 
-/** A global secondary index's key attributes (its projection is ALL: every attribute). */
+/** A global secondary index's key attributes, and what it holds of an item. */
 export interface IndexKeys {
   readonly name: string;
   readonly hash: string;
   readonly range: string;
+  /** INCLUDE: the table's key attributes and these; undefined: ALL. */
+  readonly projected?: { readonly tableKeys: readonly string[]; readonly include: readonly string[] };
+}
+
+/** The item as `index` holds it. */
+function projectedItem(item: Item, index: IndexKeys): Item {
+  const projection = index.projected;
+  if (projection === undefined) return item;
+  const names = new Set([...projection.tableKeys, index.hash, index.range, ...projection.include]);
+  return Object.fromEntries(Object.entries(item).filter(([name]) => names.has(name)));
 }
 
 const WRITE_UNIT_BYTES = 1024;
@@ -109,13 +120,18 @@ export function writeUnits(
   for (const index of indexes) {
     const was = inIndex(before, index);
     const is = inIndex(after, index);
+    const wasItem = was ? projectedItem(before, index) : undefined;
+    const isItem = is ? projectedItem(after, index) : undefined;
+    const wasSize = wasItem === undefined ? 0 : itemSize(wasItem);
+    const isSize = isItem === undefined ? 0 : itemSize(isItem);
     let cost = 0;
-    if (!was && is) cost = units(afterSize, WRITE_UNIT_BYTES);
-    else if (was && !is) cost = units(beforeSize, WRITE_UNIT_BYTES);
-    else if (was && is) {
-      const moved = before[index.hash] !== after[index.hash] || before[index.range] !== after[index.range];
-      if (moved) cost = units(beforeSize, WRITE_UNIT_BYTES) + units(afterSize, WRITE_UNIT_BYTES);
-      else if (!sameItem(before, after)) cost = units(Math.max(beforeSize, afterSize), WRITE_UNIT_BYTES);
+    if (!was && is) cost = units(isSize, WRITE_UNIT_BYTES);
+    else if (was && !is) cost = units(wasSize, WRITE_UNIT_BYTES);
+    else if (wasItem !== undefined && isItem !== undefined) {
+      const moved =
+        before?.[index.hash] !== after?.[index.hash] || before?.[index.range] !== after?.[index.range];
+      if (moved) cost = units(wasSize, WRITE_UNIT_BYTES) + units(isSize, WRITE_UNIT_BYTES);
+      else if (!sameItem(wasItem, isItem)) cost = units(Math.max(wasSize, isSize), WRITE_UNIT_BYTES);
     }
     if (cost > 0) byIndex[index.name] = cost * factor;
   }

@@ -169,6 +169,9 @@ export async function startDynamo(options: SimDynamoOptions = {}): Promise<SimDy
     name: index.IndexName ?? '',
     hash: index.KeySchema?.find((key) => key.KeyType === 'HASH')?.AttributeName ?? '',
     range: index.KeySchema?.find((key) => key.KeyType === 'RANGE')?.AttributeName ?? '',
+    ...(index.Projection?.ProjectionType === 'INCLUDE'
+      ? { projected: { tableKeys: keyNames, include: index.Projection.NonKeyAttributes ?? [] } }
+      : {}),
   }));
   const stored = new Map<string, Item>();
   let simulatorScan = false;

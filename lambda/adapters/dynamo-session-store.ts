@@ -6,7 +6,9 @@
  * - GSI `openByAgent`: `openAgentId` + `openUntil` (the deadline, or UNTIMED), present only while
  *   the session is open (sparse), so it lists open wrap-ups and nothing else.
  * - GSI `byQueueDay`: `queueDay` (`QUEUE_ID#YYYY-MM-DD`, the UTC start day) + `startedAt`, for
- *   metrics and calibration by queue.
+ *   reports and calibration by queue (R17, R22): sparse, set once the session is complete (closed,
+ *   restored, recorded), so each session is written to it once; it holds the attributes those read
+ *   (`BY_QUEUE_DAY_ATTRIBUTES`), not the history.
  * - `expiresAt` (TTL, epoch seconds): set when the session closes, `retentionDays` later.
  *
  * Beside the sessions, items whose sort key starts with `#` (never an agent id): a contact flow's
@@ -35,8 +37,9 @@ import {
   AGENT_STATUS_PARTITION_PREFIX,
   AGENT_STATUS_SORT_KEY,
   INTERRUPTION_SORT_PREFIX,
-  NO_QUEUE,
+  isComplete,
   OVERRIDE_SORT_KEY,
+  queueDayOf,
   SESSION_TABLE,
   UNTIMED,
 } from './session-keys';
@@ -336,8 +339,8 @@ export class DynamoSessionStore implements SessionStore {
     const item: Record<string, unknown> = {
       ...definedFields(fields),
       ...(contactRecord === undefined ? {} : { [SESSION_TABLE.contactRecordAttribute]: contactRecord }),
-      [SESSION_TABLE.byQueueDayKey]: `${session.queueId ?? NO_QUEUE}#${session.startedAt.slice(0, 10)}`,
     };
+    if (isComplete(session)) item[SESSION_TABLE.byQueueDayKey] = queueDayOf(session);
     // Listed while open, and after the close until its restore and record are done, so that the
     // sweep finds a close that did not finish (R15).
     if (session.state === 'WRAP_UP' || closeIsPending(session)) {

@@ -111,11 +111,55 @@ describe('DynamoSessionStore (R14: conditional writes on a real DynamoDB API)', 
     expect((await open()).Items).toEqual([]);
   });
 
-  it('files sessions by queue and UTC day, and contacts without a queue under NO_QUEUE', async () => {
-    await store.create(session('c-queue', 'agent-1', 'queue-7'));
-    await store.create(session('c-noqueue', 'agent-1', null));
+  it('R17: files complete sessions by queue and UTC day, and contacts without a queue under NO_QUEUE', async () => {
+    const complete = async (s: Session) => {
+      const { session: stored } = await store.create(s);
+      const closed = closeSession(stored, {
+        at: new Date('2026-03-02T09:01:30.000Z'),
+        reason: 'TIMER',
+        by: 'system',
+        systemWrapUp: true,
+        restore: 'PENDING',
+      });
+      const saved = await store.save(closed);
+      expect((await rawItem(s.contactId))?.[SESSION_TABLE.byQueueDayKey]).toBeUndefined();
+      const at = new Date('2026-03-02T09:01:31.000Z');
+      await store.save(markContactRecordWritten(markRestored(saved, at, 'DONE'), at));
+    };
+    await complete(session('c-queue', 'agent-1', 'queue-7'));
+    await complete(session('c-noqueue', 'agent-1', null));
     expect((await rawItem('c-queue'))?.[SESSION_TABLE.byQueueDayKey]).toBe('queue-7#2026-03-02');
     expect((await rawItem('c-noqueue'))?.[SESSION_TABLE.byQueueDayKey]).toBe(`${NO_QUEUE}#2026-03-02`);
+  });
+
+  it('R17: an open session is not in the byQueueDay index yet (it is written there once, when complete)', async () => {
+    await store.create(session('c-open', 'agent-1', 'queue-7'));
+    expect((await rawItem('c-open'))?.[SESSION_TABLE.byQueueDayKey]).toBeUndefined();
+  });
+
+  it('R17: the byQueueDay index holds what reports read, not the history', async () => {
+    const { session: stored } = await store.create(session('c-report', 'agent-1', 'queue-9'));
+    const at = new Date('2026-03-02T09:01:30.000Z');
+    const closed = await store.save(
+      closeSession(stored, { at, reason: 'TIMER', by: 'system', systemWrapUp: true, restore: 'PENDING' }),
+    );
+    await store.save(markContactRecordWritten(markRestored(closed, at, 'DONE'), at));
+    const listed = await dynamo.client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: SESSION_TABLE.byQueueDayIndex,
+        KeyConditionExpression: '#k = :k',
+        ExpressionAttributeNames: { '#k': SESSION_TABLE.byQueueDayKey },
+        ExpressionAttributeValues: { ':k': 'queue-9#2026-03-02' },
+      }),
+    );
+    expect(listed.Items).toHaveLength(1);
+    expect(listed.Items?.[0]).toMatchObject({
+      contactId: 'c-report',
+      endReason: 'TIMER',
+      queueId: 'queue-9',
+    });
+    expect(listed.Items?.[0]?.history).toBeUndefined();
   });
 
   it('sets the TTL only on a closed session, retentionDays after its end', async () => {

@@ -31,8 +31,9 @@ import {
   AGENT_STATUS_PARTITION_PREFIX,
   AGENT_STATUS_SORT_KEY,
   INTERRUPTION_SORT_PREFIX,
-  NO_QUEUE,
+  isComplete,
   OVERRIDE_SORT_KEY,
+  queueDayOf,
   SESSION_TABLE,
   UNTIMED,
 } from '../../lambda/adapters/session-keys';
@@ -245,8 +246,8 @@ export class MemorySessionStore implements SessionStore {
     const item: Item = {
       ...fields,
       ...(contactRecord === undefined ? {} : { [T.contactRecordAttribute]: contactRecord }),
-      [T.byQueueDayKey]: `${session.queueId ?? NO_QUEUE}#${session.startedAt.slice(0, 10)}`,
     };
+    if (isComplete(session)) item[T.byQueueDayKey] = queueDayOf(session);
     if (session.state === 'WRAP_UP' || closeIsPending(session)) {
       item[T.openByAgentKey] = session.agentId;
       item[T.openByAgentSort] = session.deadline ?? UNTIMED;
