@@ -19,7 +19,7 @@ describe('R13: timers land on time although Scheduler fires anywhere in its minu
 
   it('a short wrap-up skips Scheduler and uses the whole seconds left as an SQS delay', () => {
     const plan = planTimer(new Date(T0), new Date('2026-03-02T09:01:35.000Z'));
-    expect(plan).toEqual({ kind: 'delay', delaySeconds: 88 });
+    expect(plan).toEqual({ kind: 'delay', delaySeconds: 89 });
   });
 
   it('whatever second Scheduler picks in the scheduled minute, it fires after now and at or before the deadline', () => {
@@ -66,7 +66,7 @@ describe('R13: timers land on time although Scheduler fires anywhere in its minu
   });
 
   it('a timer further than the final wait comes back through the due queue, never past the deadline', () => {
-    expect(stepTimer(new Date(T0), new Date(T0 + 75_500))).toEqual({ kind: 'delay', delaySeconds: 74 });
+    expect(stepTimer(new Date(T0), new Date(T0 + 75_500))).toEqual({ kind: 'delay', delaySeconds: 75 });
     expect(stepTimer(new Date(T0), new Date(T0 + 3_600_000))).toEqual({ kind: 'delay', delaySeconds: 900 });
   });
 
