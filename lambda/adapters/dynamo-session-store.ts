@@ -109,17 +109,36 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async getOverrides(contactIds: readonly string[]): Promise<ReadonlyMap<string, ContactOverride>> {
+    return (await this.batchRead(contactIds, undefined)).overrides;
+  }
+
+  readLeg(
+    contactIds: readonly string[],
+    session: { readonly contactId: string; readonly agentId: string },
+  ): Promise<{ readonly overrides: ReadonlyMap<string, ContactOverride>; readonly session: Session | undefined }> {
+    return this.batchRead(contactIds, session);
+  }
+
+  /** One consistent BatchGetItem: the flow choices of `contactIds`, and the session of `session`. */
+  private async batchRead(
+    contactIds: readonly string[],
+    session: { readonly contactId: string; readonly agentId: string } | undefined,
+  ): Promise<{ overrides: Map<string, ContactOverride>; session: Session | undefined }> {
     const found = new Map<string, ContactOverride>();
+    let stored: Session | undefined;
     const ids = [...new Set(contactIds)];
-    if (ids.length === 0) return found;
     let keys: Record<string, unknown>[] | undefined = ids.map((contactId) => ({
       [SESSION_TABLE.partitionKey]: contactId,
       [SESSION_TABLE.sortKey]: OVERRIDE_SORT_KEY,
     }));
+    if (session !== undefined) {
+      keys.push({ [SESSION_TABLE.partitionKey]: session.contactId, [SESSION_TABLE.sortKey]: session.agentId });
+    }
+    if (keys.length === 0) return { overrides: found, session: stored };
     // One request; DynamoDB may leave some keys unprocessed under load: ask again for those only.
     for (let attempt = 0; keys !== undefined && keys.length > 0; attempt++) {
       if (attempt >= MAX_BATCH_ATTEMPTS) {
-        throw new Error(`BatchGetItem left ${keys.length} flow choices unread after ${attempt} attempts`);
+        throw new Error(`BatchGetItem left ${keys.length} items unread after ${attempt} attempts`);
       }
       const result: BatchGetCommandOutput = await this.props.client.send(
         new BatchGetCommand({
@@ -127,12 +146,16 @@ export class DynamoSessionStore implements SessionStore {
         }),
       );
       for (const item of result.Responses?.[this.props.tableName] ?? []) {
-        const override = overrideFromItem(item);
-        found.set(override.contactId, override);
+        if (item[SESSION_TABLE.sortKey] === OVERRIDE_SORT_KEY) {
+          const override = overrideFromItem(item);
+          found.set(override.contactId, override);
+        } else {
+          stored = sessionFromItem(item);
+        }
       }
       keys = result.UnprocessedKeys?.[this.props.tableName]?.Keys;
     }
-    return found;
+    return { overrides: found, session: stored };
   }
 
   async listByContact(contactId: string): Promise<Session[]> {

@@ -53,6 +53,14 @@ export interface SessionStore {
    */
   getOverrides(contactIds: readonly string[]): Promise<ReadonlyMap<string, ContactOverride>>;
   /**
+   * R1, R3, R14: what starting one agent's wrap-up reads, in one request: the choices of a transfer
+   * chain (as `getOverrides`) and the agent's session of the contact, if there is one already.
+   */
+  readLeg(
+    contactIds: readonly string[],
+    session: { readonly contactId: string; readonly agentId: string },
+  ): Promise<{ readonly overrides: ReadonlyMap<string, ContactOverride>; readonly session: Session | undefined }>;
+  /**
    * R10: the sessions of one contact, every agent's (eventually consistent): a contact
    * transferred into an agent's queue reads the queue of the leg it came from.
    */

@@ -24,8 +24,9 @@ import { mustExist, retryOnConflict, StepInProgress, withinLease } from './write
  * 1. Ignore what starts nothing: other event types and instances, no agent (R2), a 0 s policy.
  * 2. Resolve the policy (R3) and open the session at the disconnect time (R1).
  * 3. If its deadline has already passed (a very late event), record it closed and touch nobody.
- * 4. Create it conditionally: a duplicate finds the stored session instead.
- * 5. Hold the agent: wrap-up status, then the end timer, then record both (a retry resumes here).
+ * 4. A duplicate or a retry found its stored session in the first read: it resumes the hold.
+ * 5. Otherwise hold the agent (the end timer, the wrap-up status), then create the session already
+ *    held, conditionally: one write. A duplicate that loses the create resumes instead.
  */
 export async function startWrapUp(
   deps: Deps,
@@ -58,7 +59,7 @@ async function startAgentWrapUp(
 
   // R3, R10: the contact's own choice, else the one it inherited through transfers; and, for a
   // contact in an agent's queue, the standard queue it came from.
-  const leg = await legChoice(deps, event);
+  const leg = await legChoice(deps, event, agentId);
   const profileTag = event.tags[PROFILE_TAG];
   const resolved = resolveContactPolicy(
     config.policies,
@@ -119,13 +120,52 @@ async function startAgentWrapUp(
     return created ? { kind: 'LATE', session } : { kind: 'IGNORED', reason: 'ALREADY_CLOSED', session };
   }
 
-  const { created, session } = await deps.store.create(fresh);
-  if (!created && isHalfDone(session) && withinLease(session, now))
-    throw new StepInProgress(session, 'holding the agent');
+  // A duplicate or a retry finds its session in the same read as the choices: it resumes what is left.
+  if (leg.stored !== undefined) return resume(deps, leg.stored, now);
+  // A new wrap-up: hold the agent first, then create the session already held, in one write. A
+  // failure before the create leaves nothing stored, and the event's retry starts again (the hold
+  // and the timer are idempotent); a duplicate racing this one loses the create and resumes.
+  const { held, failure } = await holdFresh(deps, fresh);
+  const { created, session } = await deps.store.create(held);
+  if (!created) return resume(deps, session, deps.clock.now());
+  if (failure !== undefined) throw failure.error;
+  return { kind: 'STARTED', session };
+}
+
+/** A wrap-up whose session was stored already: do what is left of its hold, if anything. */
+async function resume(deps: Deps, session: Session, now: Date): Promise<Outcome> {
+  if (isHalfDone(session) && withinLease(session, now)) throw new StepInProgress(session, 'holding the agent');
   const held = await holdAgent(deps, session);
-  if (created) return { kind: 'STARTED', session: held };
   if (held !== session) return { kind: 'RESUMED', session: held };
   return { kind: 'IGNORED', reason: session.state === 'WRAP_UP' ? 'DUPLICATE' : 'ALREADY_CLOSED', session };
+}
+
+/**
+ * Arms the end timer and puts the agent in the wrap-up status for a session not stored yet. Both
+ * are tried even when one fails, so that what succeeded is recorded with the session.
+ */
+async function holdFresh(
+  deps: Deps,
+  fresh: Session,
+): Promise<{ held: Session; failure: { error: unknown } | undefined }> {
+  let failure: { error: unknown } | undefined;
+  let timerArmed = fresh.deadline === undefined;
+  if (!timerArmed) {
+    try {
+      await deps.timers.arm(timerOf(fresh), deps.clock.now());
+      timerArmed = true;
+    } catch (error) {
+      failure = { error };
+    }
+  }
+  let statusSet = false;
+  try {
+    await deps.agents.set(fresh.instanceArn, fresh.agentId, 'WRAP_UP');
+    statusSet = true;
+  } catch (error) {
+    failure ??= { error };
+  }
+  return { held: markHeld(fresh, deps.clock.now(), statusSet, timerArmed), failure };
 }
 
 /** How long a choice recorded for a transferred contact is kept: as long as the flow's own (7 days). */
@@ -139,6 +179,8 @@ interface LegChoice {
   readonly queueId?: string | undefined;
   /** A choice this leg inherited (or took from its tag), to be recorded for the legs after it. */
   readonly toRecord?: Omit<ContactOverride, 'contactId' | 'setAt'> | undefined;
+  /** The agent's session of this contact, when one exists already (a duplicate, a retry). */
+  readonly stored?: Session | undefined;
 }
 
 /**
@@ -154,11 +196,13 @@ interface LegChoice {
  *    queue it was in before: the one recorded with its previous contact's choice, else the queue of
  *    the previous contact's sessions (one Query), else none (its channel's policy).
  */
-async function legChoice(deps: Deps, event: ContactEvent): Promise<LegChoice> {
+async function legChoice(deps: Deps, event: ContactEvent, agentId: string): Promise<LegChoice> {
   const previous = event.previousContactId === event.contactId ? undefined : event.previousContactId;
   const initial = event.initialContactId === event.contactId ? undefined : event.initialContactId;
   const chain = [event.contactId, previous, initial].filter((id): id is string => id !== undefined);
-  const stored = await deps.store.getOverrides(chain);
+  const read = await deps.store.readLeg(chain, { contactId: event.contactId, agentId });
+  const stored = read.overrides;
+  const session = read.session;
   const own = stored.get(event.contactId);
   const before =
     (previous === undefined ? undefined : stored.get(previous)) ??
@@ -170,17 +214,22 @@ async function legChoice(deps: Deps, event: ContactEvent): Promise<LegChoice> {
   }
 
   const profileTag = event.tags[PROFILE_TAG];
-  if (own !== undefined) return { choice: choiceOf(own), queueId };
+  if (own !== undefined) return { choice: choiceOf(own), queueId, stored: session };
   if (profileTag !== undefined) {
-    return { queueId, toRecord: { profile: profileTag, queueId, inheritedFrom: 'tag' } };
+    return { queueId, toRecord: { profile: profileTag, queueId, inheritedFrom: 'tag' }, stored: session };
   }
-  if (before === undefined) return { queueId };
+  if (before === undefined) return { queueId, stored: session };
   const inherited = choiceOf(before);
   deps.log.info('Contact inherits the wrap-up chosen for the contact it was transferred from', {
     contactId: event.contactId,
     from: before.contactId,
   });
-  return { choice: inherited, queueId, toRecord: { ...inherited, queueId, inheritedFrom: before.contactId } };
+  return {
+    choice: inherited,
+    queueId,
+    toRecord: { ...inherited, queueId, inheritedFrom: before.contactId },
+    stored: session,
+  };
 }
 
 function choiceOf(override: ContactOverride): FlowChoice {

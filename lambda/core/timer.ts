@@ -8,8 +8,8 @@
  *    for that (the minute before the deadline's has already begun) skips Scheduler and goes
  *    straight to step 2, since an SQS delay of up to 15 minutes covers it.
  * 2. Close the gap: the fired timer puts a message on the due queue with `DelaySeconds` set to the
- *    whole seconds left less `DELIVERY_ALLOWANCE_MS`, rounded down, so it arrives 0.2-1.2 s before
- *    the deadline whatever the queue's delivery latency (well under 200 ms; SQS delay has
+ *    whole seconds left less `DELIVERY_ALLOWANCE_MS`, rounded down, so it arrives 0.3-1.3 s before
+ *    the deadline whatever the queue's delivery latency (at most 300 ms; SQS delay has
  *    whole-second precision). The in-process wait that follows is billed: it is kept short.
  * 3. The due handler waits out the last fraction (at most `FINAL_WAIT_MS`) and ends the session.
  */
@@ -19,7 +19,7 @@ export const MAX_SQS_DELAY_SECONDS = 900;
 /** A timer this close to its deadline ends the session after a short in-process wait. */
 export const FINAL_WAIT_MS = 2_000;
 /** How early a delayed message is aimed, to absorb the due queue's delivery latency. */
-export const DELIVERY_ALLOWANCE_MS = 200;
+export const DELIVERY_ALLOWANCE_MS = 300;
 
 const MINUTE_MS = 60_000;
 
@@ -52,7 +52,7 @@ export function stepTimer(now: Date, deadline: Date): TimerStep {
 }
 
 /**
- * Whole seconds that bring a message in between 1.2 s and 0.2 s before the deadline, so that the
+ * Whole seconds that bring a message in between 1.3 s and 0.3 s before the deadline, so that the
  * queue's delivery latency (well under a second) is spent waiting, not added to the lateness.
  */
 function delayFor(now: Date, deadline: Date): number {

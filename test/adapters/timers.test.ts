@@ -74,7 +74,7 @@ describe('SchedulerTimers (R13)', () => {
     expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input).toEqual({
       QueueUrl: dueQueueUrl,
       MessageBody: JSON.stringify({ ...payload, deadline: '2026-03-02T09:01:35.000Z' }),
-      DelaySeconds: 88,
+      DelaySeconds: 89,
     });
   });
 

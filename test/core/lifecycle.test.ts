@@ -211,7 +211,7 @@ describe('R4, R7: the timer ends wrap-up and the agent is routable again', () =>
     const payload = { contactId, agentId: AGENT, deadline: '2026-03-02T09:05:00.000Z' };
     const outcome = await endOnTimer(deps, payload);
     expect(outcome.kind).toBe('DEFERRED');
-    expect(timers.deferred).toEqual([{ payload, delaySeconds: 46, at: '2026-03-02T09:04:12.400Z' }]);
+    expect(timers.deferred).toEqual([{ payload, delaySeconds: 47, at: '2026-03-02T09:04:12.400Z' }]);
     expect((await db.store.get(contactId, AGENT))?.state).toBe('WRAP_UP');
     expect(agents.calls.map((c) => c.status)).toEqual(['WRAP_UP']);
   });
@@ -257,7 +257,7 @@ describe('R4, R7: the timer ends wrap-up and the agent is routable again', () =>
       },
     };
     const outcome = await endOnTimer(counting, timer);
-    expect(outcome).toEqual({ kind: 'DEFERRED', delaySeconds: 29, timer });
+    expect(outcome).toEqual({ kind: 'DEFERRED', delaySeconds: 30, timer });
     expect(reads).toBe(0);
     expect(agents.calls).toEqual([]);
   });

@@ -137,6 +137,18 @@ export class MemorySessionStore implements SessionStore {
     return found;
   }
 
+  async readLeg(
+    contactIds: readonly string[],
+    key: { readonly contactId: string; readonly agentId: string },
+  ): Promise<{ readonly overrides: ReadonlyMap<string, ContactOverride>; readonly session: Session | undefined }> {
+    const overrides = await this.getOverrides(contactIds);
+    // The same BatchGetItem as the choices: counted once (getOverrides counted it, if it read).
+    if (new Set(contactIds).size === 0) this.reads += 1;
+    checkKeyValue(T.partitionKey, key.contactId);
+    const item = key.agentId.startsWith('#') ? undefined : this.items.get(key.contactId)?.get(key.agentId);
+    return { overrides, session: item === undefined ? undefined : sessionOf(item) };
+  }
+
   async listByContact(contactId: string): Promise<Session[]> {
     this.reads += 1;
     checkKeyValue(T.partitionKey, contactId);
