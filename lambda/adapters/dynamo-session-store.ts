@@ -115,7 +115,10 @@ export class DynamoSessionStore implements SessionStore {
   readLeg(
     contactIds: readonly string[],
     session: { readonly contactId: string; readonly agentId: string },
-  ): Promise<{ readonly overrides: ReadonlyMap<string, ContactOverride>; readonly session: Session | undefined }> {
+  ): Promise<{
+    readonly overrides: ReadonlyMap<string, ContactOverride>;
+    readonly session: Session | undefined;
+  }> {
     return this.batchRead(contactIds, session);
   }
 
@@ -132,7 +135,10 @@ export class DynamoSessionStore implements SessionStore {
       [SESSION_TABLE.sortKey]: OVERRIDE_SORT_KEY,
     }));
     if (session !== undefined) {
-      keys.push({ [SESSION_TABLE.partitionKey]: session.contactId, [SESSION_TABLE.sortKey]: session.agentId });
+      keys.push({
+        [SESSION_TABLE.partitionKey]: session.contactId,
+        [SESSION_TABLE.sortKey]: session.agentId,
+      });
     }
     if (keys.length === 0) return { overrides: found, session: stored };
     // One request; DynamoDB may leave some keys unprocessed under load: ask again for those only.

@@ -59,7 +59,10 @@ export interface SessionStore {
   readLeg(
     contactIds: readonly string[],
     session: { readonly contactId: string; readonly agentId: string },
-  ): Promise<{ readonly overrides: ReadonlyMap<string, ContactOverride>; readonly session: Session | undefined }>;
+  ): Promise<{
+    readonly overrides: ReadonlyMap<string, ContactOverride>;
+    readonly session: Session | undefined;
+  }>;
   /**
    * R10: the sessions of one contact, every agent's (eventually consistent): a contact
    * transferred into an agent's queue reads the queue of the leg it came from.

@@ -134,7 +134,8 @@ async function startAgentWrapUp(
 
 /** A wrap-up whose session was stored already: do what is left of its hold, if anything. */
 async function resume(deps: Deps, session: Session, now: Date): Promise<Outcome> {
-  if (isHalfDone(session) && withinLease(session, now)) throw new StepInProgress(session, 'holding the agent');
+  if (isHalfDone(session) && withinLease(session, now))
+    throw new StepInProgress(session, 'holding the agent');
   const held = await holdAgent(deps, session);
   if (held !== session) return { kind: 'RESUMED', session: held };
   return { kind: 'IGNORED', reason: session.state === 'WRAP_UP' ? 'DUPLICATE' : 'ALREADY_CLOSED', session };

@@ -140,7 +140,10 @@ export class MemorySessionStore implements SessionStore {
   async readLeg(
     contactIds: readonly string[],
     key: { readonly contactId: string; readonly agentId: string },
-  ): Promise<{ readonly overrides: ReadonlyMap<string, ContactOverride>; readonly session: Session | undefined }> {
+  ): Promise<{
+    readonly overrides: ReadonlyMap<string, ContactOverride>;
+    readonly session: Session | undefined;
+  }> {
     const overrides = await this.getOverrides(contactIds);
     // The same BatchGetItem as the choices: counted once (getOverrides counted it, if it read).
     if (new Set(contactIds).size === 0) this.reads += 1;
