@@ -30,7 +30,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { definedFields } from '../core/config';
-import { type ContactOverride, type ObservedStatus, type SessionStore, VersionConflict } from '../core/ports';
+import {
+  type ContactOverride,
+  type LegRead,
+  type ObservedStatus,
+  type SessionStore,
+  VersionConflict,
+} from '../core/ports';
 import type { Session } from '../core/session';
 import { closeIsPending } from '../core/session';
 import {
@@ -115,32 +121,37 @@ export class DynamoSessionStore implements SessionStore {
   readLeg(
     contactIds: readonly string[],
     session: { readonly contactId: string; readonly agentId: string },
-  ): Promise<{
-    readonly overrides: ReadonlyMap<string, ContactOverride>;
-    readonly session: Session | undefined;
-  }> {
+  ): Promise<LegRead> {
     return this.batchRead(contactIds, session);
   }
 
-  /** One consistent BatchGetItem: the flow choices of `contactIds`, and the session of `session`. */
+  /**
+   * One consistent BatchGetItem: the flow choices of `contactIds`, and with `leg` its session and
+   * its interruption record.
+   */
   private async batchRead(
     contactIds: readonly string[],
-    session: { readonly contactId: string; readonly agentId: string } | undefined,
-  ): Promise<{ overrides: Map<string, ContactOverride>; session: Session | undefined }> {
+    leg: { readonly contactId: string; readonly agentId: string } | undefined,
+  ): Promise<{
+    overrides: Map<string, ContactOverride>;
+    session: Session | undefined;
+    interrupted: boolean;
+  }> {
     const found = new Map<string, ContactOverride>();
     let stored: Session | undefined;
+    let interrupted = false;
     const ids = [...new Set(contactIds)];
     let keys: Record<string, unknown>[] | undefined = ids.map((contactId) => ({
       [SESSION_TABLE.partitionKey]: contactId,
       [SESSION_TABLE.sortKey]: OVERRIDE_SORT_KEY,
     }));
-    if (session !== undefined) {
-      keys.push({
-        [SESSION_TABLE.partitionKey]: session.contactId,
-        [SESSION_TABLE.sortKey]: session.agentId,
-      });
+    if (leg !== undefined) {
+      keys.push(
+        { [SESSION_TABLE.partitionKey]: leg.contactId, [SESSION_TABLE.sortKey]: leg.agentId },
+        this.interruptionKey(leg.contactId, leg.agentId),
+      );
     }
-    if (keys.length === 0) return { overrides: found, session: stored };
+    if (keys.length === 0) return { overrides: found, session: stored, interrupted };
     // One request; DynamoDB may leave some keys unprocessed under load: ask again for those only.
     for (let attempt = 0; keys !== undefined && keys.length > 0; attempt++) {
       if (attempt >= MAX_BATCH_ATTEMPTS) {
@@ -152,16 +163,19 @@ export class DynamoSessionStore implements SessionStore {
         }),
       );
       for (const item of result.Responses?.[this.props.tableName] ?? []) {
-        if (item[SESSION_TABLE.sortKey] === OVERRIDE_SORT_KEY) {
+        const sort = String(item[SESSION_TABLE.sortKey]);
+        if (sort === OVERRIDE_SORT_KEY) {
           const override = overrideFromItem(item);
           found.set(override.contactId, override);
+        } else if (sort.startsWith(INTERRUPTION_SORT_PREFIX)) {
+          interrupted = item.interrupted === true;
         } else {
           stored = sessionFromItem(item);
         }
       }
       keys = result.UnprocessedKeys?.[this.props.tableName]?.Keys;
     }
-    return { overrides: found, session: stored };
+    return { overrides: found, session: stored, interrupted };
   }
 
   async listByContact(contactId: string): Promise<Session[]> {

@@ -29,6 +29,9 @@ const INTERRUPTION_RETENTION_MS = 7 * 86_400_000;
  *    be restored when the contact ends.
  * 3. End each wrap-up (`endByAgentActivity`).
  * 4. If the contact is over already (its events came first), restore the agent now.
+ *
+ * The contact's DISCONNECTED records its side only when it leaves no wrap-up of its own open, or
+ * finds the interruption recorded (start.ts): its own open wrap-up restores the agent otherwise.
  */
 export async function interruptWrapUp(
   deps: Deps,
@@ -55,11 +58,20 @@ export async function interruptWrapUp(
     if (ended !== undefined) outcomes.push({ kind: 'ENDED_BY_AGENT', session: ended });
   }
   const sides = await deps.store.markInterruption(event.contactId, agentId, 'INTERRUPTED', expiresAt);
-  // The interrupting contact is over already (its events came first): restore now if nothing is open.
-  if (sides.ended) {
+  // The interrupting contact is over already (its events came first): restore now if nothing is
+  // open. Its DISCONNECTED records the ended side only when it left no wrap-up of its own open
+  // (start.ts); one that did shows as this contact's session, closed by now or still open (then it
+  // restores the agent when it ends).
+  if (sides.ended || (await ownWrapUpClosed(deps, event.contactId, agentId))) {
     outcomes.push(...(await restoreAfterInterruption(deps, event.instanceArn, agentId, event.contactId)));
   }
   return outcomes.length > 0 ? outcomes : [{ kind: 'IGNORED', reason: 'NOTHING_TO_INTERRUPT' }];
+}
+
+/** Whether the agent's wrap-up of `contactId` exists and has ended. */
+async function ownWrapUpClosed(deps: Deps, contactId: string, agentId: string): Promise<boolean> {
+  const own = await deps.store.get(contactId, agentId);
+  return own !== undefined && own.state !== 'WRAP_UP';
 }
 
 /**

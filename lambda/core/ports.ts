@@ -42,6 +42,14 @@ export interface ContactOverride {
 }
 
 /** Durable wrap-up sessions (DynamoDB). */
+/** What `SessionStore.readLeg` found. */
+export interface LegRead {
+  readonly overrides: ReadonlyMap<string, ContactOverride>;
+  readonly session: Session | undefined;
+  /** The contact interrupted a wrap-up of the agent (R9, R10), as recorded so far. */
+  readonly interrupted: boolean;
+}
+
 export interface SessionStore {
   /** Stores (or replaces) a contact flow's choice for a contact, kept until `expiresAt`. */
   putOverride(override: ContactOverride, expiresAt: Date): Promise<void>;
@@ -53,16 +61,15 @@ export interface SessionStore {
    */
   getOverrides(contactIds: readonly string[]): Promise<ReadonlyMap<string, ContactOverride>>;
   /**
-   * R1, R3, R14: what starting one agent's wrap-up reads, in one request: the choices of a transfer
-   * chain (as `getOverrides`) and the agent's session of the contact, if there is one already.
+   * R1, R3, R10, R14: what starting one agent's wrap-up reads, in one request: the choices of a
+   * transfer chain (as `getOverrides`), the agent's session of the contact if there is one already,
+   * and whether the contact is recorded as having interrupted a wrap-up of theirs
+   * (`markInterruption`'s INTERRUPTED side).
    */
   readLeg(
     contactIds: readonly string[],
     session: { readonly contactId: string; readonly agentId: string },
-  ): Promise<{
-    readonly overrides: ReadonlyMap<string, ContactOverride>;
-    readonly session: Session | undefined;
-  }>;
+  ): Promise<LegRead>;
   /**
    * R10: the sessions of one contact, every agent's (eventually consistent): a contact
    * transferred into an agent's queue reads the queue of the leg it came from.

@@ -40,10 +40,28 @@ export async function startWrapUp(
   const agentId = event.agentId;
   if (agentId === undefined) return { kind: 'IGNORED', reason: 'NO_AGENT' };
   if (isMonitoringLeg(event)) return { kind: 'IGNORED', reason: 'MONITORING' };
-  const outcome = await startAgentWrapUp(deps, config, event, agentId);
-  // After the session exists (if any), so that a restore for an interruption sees it open (R12).
-  await endInterruptingLeg(deps, event, agentId);
+  // R2: a contact that never reached the agent (a call cancelled while it rang them, say): it
+  // interrupted nothing either. A call the agent dialled is theirs from the start: whether it was
+  // answered is R21's to decide.
+  const dialled = event.initiationMethod !== undefined && AGENT_DIALLED_METHODS.has(event.initiationMethod);
+  if (!dialled && !reachedAgent(event)) return { kind: 'IGNORED', reason: 'NO_AGENT' };
+
+  // R3, R10: the contact's own choice, else the one it inherited through transfers; and, for a
+  // contact in an agent's queue, the standard queue it came from.
+  const leg = await legChoice(deps, event, agentId);
+  const outcome = await startAgentWrapUp(deps, config, event, agentId, leg);
+  // R9, R10: if this contact interrupted a wrap-up of the agent's, its end may have to restore them.
+  // Recorded after the session exists (if any), so that the restore sees it open (R12). Not needed
+  // when this contact's own wrap-up is open and no interruption is recorded yet: that wrap-up
+  // restores the agent when it ends, and a CONNECTED_TO_AGENT processed later finds it
+  // (interruptWrapUp). Most contacts end so: one write fewer.
+  if (leg.interrupted || !opensWrapUp(outcome)) await endInterruptingLeg(deps, event, agentId);
   return outcome;
+}
+
+/** Whether an outcome leaves the leg's own wrap-up open. */
+function opensWrapUp(outcome: Outcome): boolean {
+  return 'session' in outcome && outcome.session?.state === 'WRAP_UP';
 }
 
 async function startAgentWrapUp(
@@ -51,15 +69,8 @@ async function startAgentWrapUp(
   config: LifecycleConfig,
   event: ContactEvent,
   agentId: string,
+  leg: LegChoice,
 ): Promise<Outcome> {
-  // R2: a contact that never reached the agent (a call cancelled while it rang them, say). A call
-  // the agent dialled is theirs from the start: whether it was answered is R21's to decide.
-  const dialled = event.initiationMethod !== undefined && AGENT_DIALLED_METHODS.has(event.initiationMethod);
-  if (!dialled && !reachedAgent(event)) return { kind: 'IGNORED', reason: 'NO_AGENT' };
-
-  // R3, R10: the contact's own choice, else the one it inherited through transfers; and, for a
-  // contact in an agent's queue, the standard queue it came from.
-  const leg = await legChoice(deps, event, agentId);
   const profileTag = event.tags[PROFILE_TAG];
   const resolved = resolveContactPolicy(
     config.policies,
@@ -182,6 +193,8 @@ interface LegChoice {
   readonly toRecord?: Omit<ContactOverride, 'contactId' | 'setAt'> | undefined;
   /** The agent's session of this contact, when one exists already (a duplicate, a retry). */
   readonly stored?: Session | undefined;
+  /** The contact is recorded as having interrupted a wrap-up of the agent's (R9, R10). */
+  readonly interrupted: boolean;
 }
 
 /**
@@ -203,7 +216,7 @@ async function legChoice(deps: Deps, event: ContactEvent, agentId: string): Prom
   const chain = [event.contactId, previous, initial].filter((id): id is string => id !== undefined);
   const read = await deps.store.readLeg(chain, { contactId: event.contactId, agentId });
   const stored = read.overrides;
-  const session = read.session;
+  const found = { stored: read.session, interrupted: read.interrupted };
   const own = stored.get(event.contactId);
   const before =
     (previous === undefined ? undefined : stored.get(previous)) ??
@@ -215,11 +228,11 @@ async function legChoice(deps: Deps, event: ContactEvent, agentId: string): Prom
   }
 
   const profileTag = event.tags[PROFILE_TAG];
-  if (own !== undefined) return { choice: choiceOf(own), queueId, stored: session };
+  if (own !== undefined) return { choice: choiceOf(own), queueId, ...found };
   if (profileTag !== undefined) {
-    return { queueId, toRecord: { profile: profileTag, queueId, inheritedFrom: 'tag' }, stored: session };
+    return { queueId, toRecord: { profile: profileTag, queueId, inheritedFrom: 'tag' }, ...found };
   }
-  if (before === undefined) return { queueId, stored: session };
+  if (before === undefined) return { queueId, ...found };
   const inherited = choiceOf(before);
   deps.log.info('Contact inherits the wrap-up chosen for the contact it was transferred from', {
     contactId: event.contactId,
@@ -229,7 +242,7 @@ async function legChoice(deps: Deps, event: ContactEvent, agentId: string): Prom
     choice: inherited,
     queueId,
     toRecord: { ...inherited, queueId, inheritedFrom: before.contactId },
-    stored: session,
+    ...found,
   };
 }
 

@@ -95,11 +95,11 @@ function contactEvent(options: {
 }
 
 /** The first contact's leg ends at T0: a 90 s wrap-up to 09:01:30. */
-async function inWrapUp(contactId = 'contact-a') {
+async function inWrapUp(contactId = 'contact-a', queueId?: string) {
   await onContactEvent(
     deps,
     config,
-    contactEvent({ contactId, eventType: 'DISCONNECTED', connectedAt: -60, disconnectedAt: 0 }),
+    contactEvent({ contactId, eventType: 'DISCONNECTED', connectedAt: -60, disconnectedAt: 0, queueId }),
   );
   const session = await db.store.get(contactId, AGENT);
   expect(session?.state).toBe('WRAP_UP');
@@ -161,6 +161,48 @@ describe('R10: transfers and interruptions', () => {
       endReason: 'INTERRUPTED',
       restore: 'SKIPPED',
     });
+  });
+
+  it('R10: a contact whose own wrap-up opens, and which interrupted nothing, costs two requests: one read, one write', async () => {
+    const before = { reads: db.store.reads, writes: db.store.writes };
+    const outcomes = await onContactEvent(
+      deps,
+      config,
+      contactEvent({
+        contactId: 'contact-a',
+        eventType: 'DISCONNECTED',
+        connectedAt: -60,
+        disconnectedAt: 0,
+      }),
+    );
+    expect(outcomes.map((o) => o.kind)).toEqual(['STARTED']);
+    expect({ reads: db.store.reads - before.reads, writes: db.store.writes - before.writes }).toEqual({
+      reads: 1,
+      writes: 1,
+    });
+  });
+
+  it('R10, R12, R14: the interrupting contact wrapped up and ended before its CONNECTED_TO_AGENT arrived: the agent is restored once', async () => {
+    await inWrapUp('contact-a', 'queue-long');
+    const b = { contactId: 'contact-b', connectedAt: 29 };
+    clock.set(at(40));
+    await onContactEvent(deps, config, contactEvent({ ...b, eventType: 'DISCONNECTED', disconnectedAt: 40 }));
+    const own = await db.store.get('contact-b', AGENT);
+    if (own === undefined) throw new Error('no session');
+    clock.set(at(130));
+    await endOnTimer(deps, timerOf(own));
+    // R12: contact-a's wrap-up looks open (its interruption is not known yet): no restore.
+    expect(await db.store.get('contact-b', AGENT)).toMatchObject({ endReason: 'TIMER', restore: 'SKIPPED' });
+    expect(restores()).toEqual([]);
+    clock.set(at(140));
+    const connected = contactEvent({ ...b, eventType: 'CONNECTED_TO_AGENT' });
+    await onContactEvent(deps, config, connected);
+    await onContactEvent(deps, config, connected);
+    expect(await db.store.get('contact-a', AGENT)).toMatchObject({
+      endReason: 'INTERRUPTED',
+      endedAt: at(29),
+    });
+    expect(restores()).toEqual([expect.objectContaining({ agentId: AGENT, at: at(140) })]);
   });
 
   it('R10, R12: an interrupting contact with a wrap-up of its own leaves the restore to that wrap-up', async () => {

@@ -39,6 +39,7 @@ import {
 } from '../../lambda/adapters/session-keys';
 import {
   type ContactOverride,
+  type LegRead,
   type ObservedStatus,
   type SessionStore,
   VersionConflict,
@@ -140,16 +141,19 @@ export class MemorySessionStore implements SessionStore {
   async readLeg(
     contactIds: readonly string[],
     key: { readonly contactId: string; readonly agentId: string },
-  ): Promise<{
-    readonly overrides: ReadonlyMap<string, ContactOverride>;
-    readonly session: Session | undefined;
-  }> {
+  ): Promise<LegRead> {
     const overrides = await this.getOverrides(contactIds);
     // The same BatchGetItem as the choices: counted once (getOverrides counted it, if it read).
     if (new Set(contactIds).size === 0) this.reads += 1;
     checkKeyValue(T.partitionKey, key.contactId);
-    const item = key.agentId.startsWith('#') ? undefined : this.items.get(key.contactId)?.get(key.agentId);
-    return { overrides, session: item === undefined ? undefined : sessionOf(item) };
+    const partition = this.items.get(key.contactId);
+    const item = key.agentId.startsWith('#') ? undefined : partition?.get(key.agentId);
+    const interruption = partition?.get(`${INTERRUPTION_SORT_PREFIX}${key.agentId}`);
+    return {
+      overrides,
+      session: item === undefined ? undefined : sessionOf(item),
+      interrupted: interruption?.interrupted === true,
+    };
   }
 
   async listByContact(contactId: string): Promise<Session[]> {
