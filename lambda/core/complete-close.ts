@@ -30,13 +30,20 @@ import { saveStep } from './write-loop';
 export async function completeClose(
   deps: Deps,
   closed: Session,
-  options: { readonly statusChecked?: boolean } = {},
+  options: {
+    readonly statusChecked?: boolean;
+    /**
+     * The agent's open wrap-ups as the caller listed them (`listOpenByAgent`) before the close, so
+     * that they are not listed again; each is still confirmed after the close (`openSessionsOf`).
+     */
+    readonly listed?: readonly Session[];
+  } = {},
 ): Promise<Session> {
   const session = closed;
   // What is done is recorded in one write at the end (each step keeps its own time in the history).
   let restored: ((s: Session) => Session) | undefined;
   if (session.restore === 'PENDING') {
-    const others = await openSessionsOf(deps, session.agentId, session.contactId);
+    const others = await openSessionsOf(deps, session.agentId, session.contactId, options.listed);
     // R8, R11: the agent's own status (Offline, or one they chose) is never overridden.
     const verdict =
       others > 0 || options.statusChecked
@@ -141,7 +148,7 @@ async function handOverChoice(deps: Deps, closing: Session): Promise<void> {
 
 /**
  * R12: how many wrap-ups of the agent (but `except`) are still open. The index lists candidates (it
- * lags a little); each is confirmed with a consistent read, so of two sessions closing at the same
+ * lags a little; `listed`: listed already, by the caller); each is confirmed with a consistent read, so of two sessions closing at the same
  * moment the later check always sees the other closed and restores: the agent is never left in
  * wrap-up with nothing open.
  */
@@ -149,8 +156,9 @@ export async function openSessionsOf(
   deps: Deps,
   agentId: string,
   except: string | undefined,
+  listed?: readonly Session[],
 ): Promise<number> {
-  const candidates = (await deps.store.listOpenByAgent(agentId)).filter(
+  const candidates = (listed ?? (await deps.store.listOpenByAgent(agentId))).filter(
     (other) => other.contactId !== except && other.state === 'WRAP_UP',
   );
   let open = 0;

@@ -3,8 +3,9 @@
  *
  * 1. More than FINAL_WAIT_MS before its deadline: come back later through the due queue, without
  *    reading the session (Scheduler fires a minute or two early: the read would be wasted).
- * 2. Only the current deadline of a still-open session acts; anything else is a stale or
- *    duplicate delivery and does nothing (but a close whose restore did not finish is finished).
+ * 2. One Query lists the agent's open wrap-ups: this one and the others (R12). Only the current
+ *    deadline of a still-open session acts; anything else is a stale or duplicate delivery and
+ *    does nothing (but a close whose restore did not finish is finished).
  * 3. Otherwise wait out the last fraction, close (TIMER, systemWrapUp) conditionally, then put
  *    the agent back in the routable status and record it.
  */
@@ -12,7 +13,7 @@ import { completeClose } from './complete-close';
 import type { Outcome } from './lifecycle';
 import type { Deps, TimerPayload } from './ports';
 import { restoreVerdict } from './presence';
-import { closeByAgentActivity, closeBySystem, closeIsPending, heldSince } from './session';
+import { closeByAgentActivity, closeBySystem, closeIsPending, heldSince, type Session } from './session';
 import { stepTimer } from './timer';
 import { type Decision, retryOnConflict, StepInProgress, withinLease } from './write-loop';
 
@@ -23,7 +24,19 @@ export async function endOnTimer(deps: Deps, payload: TimerPayload): Promise<Out
     await deps.timers.defer(payload, early.delaySeconds);
     return { kind: 'DEFERRED', delaySeconds: early.delaySeconds, timer: payload };
   }
-  return retryOnConflict(deps, payload, async (session): Promise<Decision<Outcome>> => {
+  const deadline = new Date(payload.deadline);
+  // One Query lists the agent's open wrap-ups: this one and the others R12 asks about (each
+  // confirmed after the close). The index's copy of this one is used only when it is open with this
+  // deadline, which leads to the close, written conditionally: a copy out of date is refused and
+  // the table read instead. Anything else (a close, another deadline, none) is read from the table.
+  const listed = await deps.store.listOpenByAgent(payload.agentId);
+  const copy = listed.find(
+    (session) =>
+      session.contactId === payload.contactId &&
+      session.state === 'WRAP_UP' &&
+      session.deadline === payload.deadline,
+  );
+  const decide = async (session: Session | undefined): Promise<Decision<Outcome>> => {
     if (session === undefined) return { done: { kind: 'IGNORED', reason: 'UNKNOWN_SESSION' } };
     if (session.state !== 'WRAP_UP') {
       if (!closeIsPending(session)) return { done: { kind: 'IGNORED', reason: 'ALREADY_CLOSED', session } };
@@ -35,16 +48,11 @@ export async function endOnTimer(deps: Deps, payload: TimerPayload): Promise<Out
     if (session.deadline === undefined || session.deadline !== payload.deadline) {
       return { done: { kind: 'IGNORED', reason: 'STALE_DEADLINE', session } };
     }
-
-    const step = stepTimer(deps.clock.now(), new Date(session.deadline));
-    if (step.kind === 'delay') {
-      await deps.timers.defer(payload, step.delaySeconds);
-      return { done: { kind: 'DEFERRED', delaySeconds: step.delaySeconds, timer: payload, session } };
-    }
     // R8, R11: read while waiting out the last fraction, so the check costs no lateness.
+    const waitMs = deadline.getTime() - deps.clock.now().getTime();
     const [verdict] = await Promise.all([
       restoreVerdict(deps, session.instanceArn, session.agentId, heldSince(session)),
-      step.waitMs > 0 ? deps.clock.sleep(step.waitMs) : undefined,
+      waitMs > 0 ? deps.clock.sleep(waitMs) : undefined,
     ]);
 
     const now = deps.clock.now();
@@ -57,8 +65,9 @@ export async function endOnTimer(deps: Deps, payload: TimerPayload): Promise<Out
       save: closed,
       after: async (saved) => ({
         kind: 'CLOSED',
-        session: await completeClose(deps, saved, { statusChecked: true }),
+        session: await completeClose(deps, saved, { statusChecked: true, listed }),
       }),
     };
-  });
+  };
+  return retryOnConflict(deps, payload, decide, copy === undefined ? {} : { first: copy });
 }

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
+import { finishWrapUp } from '../../lambda/core/actions';
 import { endOnTimer } from '../../lambda/core/end-on-time';
 import type { LifecycleConfig } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
@@ -237,6 +238,41 @@ describe('R4, R7: the timer ends wrap-up and the agent is routable again', () =>
     });
     expect(outcome).toEqual({ kind: 'IGNORED', reason: 'UNKNOWN_SESSION' });
     expect(agents.calls).toEqual([]);
+  });
+
+  it("R13: a timer at its deadline reads once (one Query lists the session and the agent's other wrap-ups) and writes twice", async () => {
+    const { contactId } = await started();
+    const session = await db.store.get(contactId, AGENT);
+    if (session === undefined) throw new Error('no session');
+    clock.set('2026-03-02T09:01:29.500Z');
+    const before = { reads: db.store.reads, writes: db.store.writes };
+    const outcome = await endOnTimer(deps, timerOf(session));
+    expect(outcome.kind).toBe('CLOSED');
+    // The close (with its lease), then the restore and the record in one write.
+    expect({ reads: db.store.reads - before.reads, writes: db.store.writes - before.writes }).toEqual({
+      reads: 1,
+      writes: 2,
+    });
+    expect(agents.calls.map((c) => c.status)).toEqual(['WRAP_UP', 'ROUTABLE']);
+  });
+
+  it("R6, R14: an index copy older than an All Done is refused by the close's condition: the table is read, nothing restored twice", async () => {
+    const { contactId } = await started();
+    const open = await db.store.get(contactId, AGENT);
+    if (open === undefined) throw new Error('no session');
+    clock.set('2026-03-02T09:01:29.000Z');
+    await finishWrapUp(deps, { contactId, agentId: AGENT, by: `agent:${AGENT}` });
+    expect(agents.calls.map((c) => c.status)).toEqual(['WRAP_UP', 'ROUTABLE']);
+    // The index lags: it still lists the session open.
+    const lagging = {
+      ...deps,
+      store: Object.assign(Object.create(db.store), { listOpenByAgent: async () => [open] }),
+    };
+    clock.set('2026-03-02T09:01:29.800Z');
+    const outcome = await endOnTimer(lagging, timerOf(open));
+    expect(outcome).toMatchObject({ kind: 'IGNORED', reason: 'ALREADY_CLOSED' });
+    expect(agents.calls.map((c) => c.status)).toEqual(['WRAP_UP', 'ROUTABLE']);
+    expect(await db.store.get(contactId, AGENT)).toMatchObject({ endReason: 'AGENT_DONE' });
   });
 
   it('R13: a timer far from its deadline goes back to the due queue unread: no session read, no call', async () => {
