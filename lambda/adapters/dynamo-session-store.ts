@@ -42,11 +42,13 @@ import { closeIsPending } from '../core/session';
 import {
   AGENT_STATUS_PARTITION_PREFIX,
   AGENT_STATUS_SORT_KEY,
+  historyOf,
   INTERRUPTION_SORT_PREFIX,
   isComplete,
   OVERRIDE_SORT_KEY,
   queueDayOf,
   SESSION_TABLE,
+  storedHistory,
   UNTIMED,
 } from './session-keys';
 
@@ -378,9 +380,10 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   private toItem(session: Session): Record<string, unknown> {
-    const { contactRecord, ...fields } = session;
+    const { contactRecord, history, ...fields } = session;
     const item: Record<string, unknown> = {
       ...definedFields(fields),
+      history: storedHistory(history),
       ...(contactRecord === undefined ? {} : { [SESSION_TABLE.contactRecordAttribute]: contactRecord }),
     };
     if (isComplete(session)) item[SESSION_TABLE.byQueueDayKey] = queueDayOf(session);
@@ -414,11 +417,15 @@ const DERIVED = new Set<string>([
   SESSION_TABLE.ttlAttribute,
 ]);
 
-/** A stored item as a session: the derived index and TTL attributes dropped, `contactRecord` under its own name. */
+/**
+ * A stored item as a session: the derived index and TTL attributes dropped, `contactRecord` under
+ * its own name, the history decoded (`historyOf`).
+ */
 export function sessionFromItem(item: Record<string, unknown>): Session {
   const session: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(item)) {
     if (key === SESSION_TABLE.contactRecordAttribute) session.contactRecord = value;
+    else if (key === 'history') session.history = historyOf(value);
     else if (!DERIVED.has(key)) session[key] = value;
   }
   return session as unknown as Session;

@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoSessionStore, NO_QUEUE, SESSION_TABLE } from '../../lambda/adapters/dynamo-session-store';
 import { POLICY_DEFAULTS } from '../../lambda/core/config';
@@ -10,6 +10,7 @@ import {
   openSession,
   type Session,
 } from '../../lambda/core/session';
+import { itemSize } from '../../sim/capacity';
 import { startDynamo, type TestDynamo } from '../support/dynamo';
 
 let dynamo: TestDynamo;
@@ -160,6 +161,53 @@ describe('DynamoSessionStore (R14: conditional writes on a real DynamoDB API)', 
       queueId: 'queue-9',
     });
     expect(listed.Items?.[0]?.history).toBeUndefined();
+  });
+
+  it('stores the history compactly, one string per entry, and reads it back exactly', async () => {
+    const { session: stored } = await store.create(session('c-history'));
+    const at = new Date('2026-03-02T09:01:30.000Z');
+    const closed = await store.save(
+      closeSession(stored, {
+        at,
+        reason: 'STATUS_CHANGED',
+        by: 'agent:agent-1',
+        systemWrapUp: false,
+        restore: 'SKIPPED',
+        detail: 'agent chose Lunch | Break',
+      }),
+    );
+    const item = await rawItem('c-history');
+    expect(item?.history).toEqual(
+      closed.history.map((entry) => expect.stringMatching(new RegExp(`^[0-9a-z]+\\|${entry.what}\\|`))),
+    );
+    expect(await store.get('c-history', 'agent-1')).toEqual(closed);
+  });
+
+  it('reads a history stored as maps (items written before the compact form)', async () => {
+    const { session: stored } = await store.create(session('c-old-history'));
+    const old = [{ at: '2026-03-02T09:00:00Z', what: 'STARTED', by: 'system', detail: 'policy default' }];
+    await dynamo.client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { contactId: 'c-old-history', agentId: 'agent-1' },
+        UpdateExpression: 'SET history = :h',
+        ExpressionAttributeValues: { ':h': old },
+      }),
+    );
+    expect((await store.get('c-old-history', 'agent-1'))?.history).toEqual(old);
+    expect(stored.history.length).toBeGreaterThan(0);
+  });
+
+  it('keeps a typical closed session (six history entries) under 1 KB: one write unit, table and index', async () => {
+    const { session: stored } = await store.create(session('c-size'));
+    const at = new Date('2026-03-02T09:01:30.000Z');
+    const closed = await store.save(
+      closeSession(stored, { at, reason: 'TIMER', by: 'system', systemWrapUp: true, restore: 'PENDING' }),
+    );
+    await store.save(markContactRecordWritten(markRestored(closed, at, 'DONE'), at));
+    const item = await rawItem('c-size');
+    expect(item?.history).toHaveLength(closed.history.length + 2);
+    expect(itemSize(item ?? {})).toBeLessThanOrEqual(1024);
   });
 
   it('sets the TTL only on a closed session, retentionDays after its end', async () => {

@@ -30,11 +30,13 @@ import { beforeEach } from 'vitest';
 import {
   AGENT_STATUS_PARTITION_PREFIX,
   AGENT_STATUS_SORT_KEY,
+  historyOf,
   INTERRUPTION_SORT_PREFIX,
   isComplete,
   OVERRIDE_SORT_KEY,
   queueDayOf,
   SESSION_TABLE,
+  storedHistory,
   UNTIMED,
 } from '../../lambda/adapters/session-keys';
 import {
@@ -261,9 +263,10 @@ export class MemorySessionStore implements SessionStore {
 
   /** The item the adapter's `toItem` writes for a session. */
   private sessionItem(session: Session): Item {
-    const { contactRecord, ...fields } = session;
+    const { contactRecord, history, ...fields } = session;
     const item: Item = {
       ...fields,
+      history: storedHistory(history),
       ...(contactRecord === undefined ? {} : { [T.contactRecordAttribute]: contactRecord }),
     };
     if (isComplete(session)) item[T.byQueueDayKey] = queueDayOf(session);
@@ -354,6 +357,7 @@ function sessionOf(item: Item): Session {
   const session: Item = {};
   for (const [key, value] of Object.entries(item)) {
     if (key === T.contactRecordAttribute) session.contactRecord = value;
+    else if (key === 'history') session.history = historyOf(value);
     else if (!DERIVED.has(key)) session[key] = value;
   }
   return structuredClone(session) as unknown as Session;
