@@ -227,6 +227,7 @@ export class ConnectAcwStack extends Stack {
         { name: 'Sweep', fn: this.sweep.function },
       ],
       ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
+      nativeAcwSeconds: config.monitoring.nativeAcwSeconds,
     });
 
     this.sweep.alarmOverdue(this.monitoring.topic);

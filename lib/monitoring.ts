@@ -1,9 +1,10 @@
 /**
- * Alarms (R15, R16): every dead-letter queue that holds a message, and every function error,
- * notify an encrypted SNS topic (and an email address when `acw.alarmEmail` is set).
+ * Alarms (R15, R16): every dead-letter queue that holds a message, every function error, and holds
+ * that come after Connect's own ACW has ended notify an encrypted SNS topic (and an email address
+ * when `acw.alarmEmail` is set).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -33,7 +34,23 @@ export interface MonitoringProps {
    * @default - no subscription
    */
   readonly alarmEmail?: string;
+  /**
+   * R15: the After Contact Work timeout of the instance's agents (Connect's own ACW), in seconds:
+   * the `TimeToHoldMs` alarm fires when holds take longer (`acw.monitoring.nativeAcwSeconds`).
+   * @default 10
+   */
+  readonly nativeAcwSeconds?: number;
+  /**
+   * The `service` dimension the functions publish their metrics with (Powertools' service name).
+   * @default 'connect-acw'
+   */
+  readonly serviceName?: string;
 }
+
+/** The ACW functions' CloudWatch namespace (lambda/handlers/runtime.ts). */
+const NAMESPACE = 'ConnectAcw';
+/** The alarm on holds, named apart from the queues' and functions' alarms. */
+const TIME_TO_HOLD = 'TimeToHold';
 
 const NAME = /^[A-Za-z][A-Za-z0-9]*$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -98,7 +115,41 @@ export class Monitoring extends Construct {
       alarm.addAlarmAction(action);
       alarms.set(`${name}Errors`, alarm);
     }
+    const toHold = this.timeToHoldAlarm(props.nativeAcwSeconds ?? 10, props.serviceName ?? 'connect-acw');
+    toHold.addAlarmAction(action);
+    alarms.set(TIME_TO_HOLD, toHold);
     this.alarms = alarms;
+  }
+
+  /**
+   * R15: p99 of `TimeToHoldMs` (disconnect to wrap-up status) above Connect's own ACW in 3 of 5
+   * minutes: agents were routable before they were held, so holds are queueing behind
+   * PutUserStatus's quota (README, Sizing). p99 rather than the maximum: one hold retried after its
+   * queue's visibility timeout is one lost wrap-up, not overload, and a sustained backlog delays
+   * every hold, so p99 and the maximum cross together; below 100 holds a minute, p99 is the
+   * maximum anyway. 3 of 5 one-minute periods: a burst the quota drains within a minute or two
+   * (a shift change) does not page, a rate the quota cannot carry does. No holds is no data, and
+   * not breaching.
+   */
+  private timeToHoldAlarm(nativeAcwSeconds: number, serviceName: string): Alarm {
+    return new Alarm(this, `${TIME_TO_HOLD}Alarm`, {
+      alarmDescription:
+        `Agents were put in the wrap-up status more than ${nativeAcwSeconds} s (acw.monitoring.nativeAcwSeconds, ` +
+        "Connect's own ACW) after their contact ended, at p99, in 3 of 5 minutes: they were routable before " +
+        'they were held. The PutUserStatus quota is too low for the contact rate: see the README, Sizing.',
+      metric: new Metric({
+        namespace: NAMESPACE,
+        metricName: 'TimeToHoldMs',
+        dimensionsMap: { service: serviceName },
+        statistic: Stats.p(99),
+        period: Duration.minutes(1),
+      }),
+      threshold: nativeAcwSeconds * 1000,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
   }
 }
 
@@ -111,8 +162,18 @@ function validate(props: MonitoringProps): void {
         `Monitoring: props names must be letters and digits starting with a letter, got ${JSON.stringify(name)}`,
       );
     }
+    if (name === TIME_TO_HOLD) {
+      throw new Error(`Monitoring: props name ${JSON.stringify(name)} is the time-to-hold alarm's`);
+    }
     if (seen.has(name)) throw new Error(`Monitoring: props name ${JSON.stringify(name)} is used twice`);
     seen.add(name);
+  }
+  const native = props.nativeAcwSeconds;
+  if (native !== undefined && !(Number.isInteger(native) && native >= 1 && native <= 3600)) {
+    throw new Error(`Monitoring: props.nativeAcwSeconds must be an integer 1-3600, got ${native}`);
+  }
+  if (props.serviceName !== undefined && props.serviceName.trim() === '') {
+    throw new Error('Monitoring: props.serviceName must not be empty');
   }
   if (props.alarmEmail !== undefined && !EMAIL.test(props.alarmEmail)) {
     throw new Error(

@@ -53,6 +53,20 @@ function checkWidgetIdentity(config: z.output<typeof acwObjectSchema>, ctx: z.co
   }
 }
 
+/** The `acw.monitoring` section: what the stack's alarms compare with (only the stack reads it). */
+const monitoringSchema = z.strictObject({
+  /**
+   * R15: the After Contact Work timeout set on the instance's agents (their routing profile's or
+   * user's ACW setting): Connect's own ACW that keeps an agent from being routed after a
+   * disconnect, until this system puts them in the wrap-up status. A hold that takes longer finds
+   * the agent routable; the time-to-hold alarm fires when holds take longer than this.
+   */
+  nativeAcwSeconds: intRange(1, 3600).default(10),
+});
+
+/** The monitoring when the section is left out. */
+export const MONITORING_DEFAULTS = { nativeAcwSeconds: 10 };
+
 /** The whole `acw` object, field by field. */
 const acwObjectSchema = z.strictObject({
   connectInstanceArn: z
@@ -67,6 +81,7 @@ const acwObjectSchema = z.strictObject({
   api: apiSchema.default(API_DEFAULTS),
   connectQuota: connectQuotaSchema.default(CONNECT_QUOTA_DEFAULTS),
   agentEventStream: agentEventStreamSchema.optional(),
+  monitoring: monitoringSchema.default(MONITORING_DEFAULTS),
   widget: widgetSchema.default({ ...WIDGET_DEFAULTS, frameAncestors: [...WIDGET_DEFAULTS.frameAncestors] }),
 });
 

@@ -55,6 +55,30 @@ describe('acw configuration from context', () => {
     expect(() => build(acw)).toThrow(/acw\.wrapUpStatus\.create needs "name"/);
   });
 
+  it.each([
+    [0, 'acw.monitoring.nativeAcwSeconds must be an integer 1-3600, got 0'],
+    [2.5, 'acw.monitoring.nativeAcwSeconds must be an integer 1-3600, got 2.5'],
+    [3601, 'acw.monitoring.nativeAcwSeconds must be an integer 1-3600, got 3601'],
+    ['10', 'acw.monitoring.nativeAcwSeconds must be an integer 1-3600, got "10"'],
+  ])('R15: refuses monitoring.nativeAcwSeconds %j, naming the field and the value', (seconds, message) => {
+    expect(() => build(exampleWith({ monitoring: { nativeAcwSeconds: seconds } }))).toThrow(message);
+  });
+
+  it('R15: refuses an unknown monitoring field, naming it', () => {
+    expect(() => build(exampleWith({ monitoring: { nativeAcw: 10 } }))).toThrow(
+      'acw.monitoring has unknown field "nativeAcw"',
+    );
+  });
+
+  it('R15: monitoring.nativeAcwSeconds is 10 when left out, alone or with its section', () => {
+    expect(acwConfigFromContext(testApp(exampleWith({ monitoring: undefined }))).monitoring).toEqual({
+      nativeAcwSeconds: 10,
+    });
+    expect(acwConfigFromContext(testApp(exampleWith({ monitoring: {} }))).monitoring).toEqual({
+      nativeAcwSeconds: 10,
+    });
+  });
+
   it('without acw context, the configuration is all defaults', () => {
     const config = acwConfigFromContext(new App());
 

@@ -138,4 +138,29 @@ describe('construct props are validated first, with errors naming the prop', () 
       () => new Monitoring(stack, 'M', { deadLetterQueues: [], functions: [], alarmEmail: 'ops' }),
     ).toThrow('Monitoring: props.alarmEmail must be an email address, got "ops"');
   });
+
+  it.each([0, 1.5, 3601])('R15: Monitoring refuses nativeAcwSeconds %s, naming the prop', (seconds) => {
+    const { stack } = scope();
+
+    expect(
+      () => new Monitoring(stack, 'M', { deadLetterQueues: [], functions: [], nativeAcwSeconds: seconds }),
+    ).toThrow(`Monitoring: props.nativeAcwSeconds must be an integer 1-3600, got ${seconds}`);
+  });
+
+  it('Monitoring refuses a queue or function named like the time-to-hold alarm, whose construct id it would take', () => {
+    const { stack, settings } = scope();
+    const fn = new AcwFunction(stack, 'F', { settings, entry: handlerEntry('timer-due'), description: 'x' });
+
+    expect(
+      () => new Monitoring(stack, 'M', { deadLetterQueues: [], functions: [{ name: 'TimeToHold', fn }] }),
+    ).toThrow('Monitoring: props name "TimeToHold" is the time-to-hold alarm\'s');
+  });
+
+  it('Monitoring refuses an empty serviceName', () => {
+    const { stack } = scope();
+
+    expect(
+      () => new Monitoring(stack, 'M', { deadLetterQueues: [], functions: [], serviceName: ' ' }),
+    ).toThrow('Monitoring: props.serviceName must not be empty');
+  });
 });

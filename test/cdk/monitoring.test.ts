@@ -95,10 +95,44 @@ describe('Monitoring', () => {
     }
   });
 
+  it("R15: holds slower than Connect's own ACW alarm: TimeToHoldMs p99 over 10 s (the default) in 3 of 5 minutes, to the topic", () => {
+    const { stack, template } = synth();
+
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'ConnectAcw',
+      MetricName: 'TimeToHoldMs',
+      // What the functions publish it with (lambda/handlers/outcome.ts): the service, nothing else.
+      Dimensions: [{ Name: 'service', Value: 'connect-acw' }],
+      ExtendedStatistic: 'p99',
+      Period: 60,
+      Threshold: 10_000,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: logicalId(stack.monitoring.topic) }],
+    });
+    expect(stack.config.monitoring.nativeAcwSeconds).toBe(10);
+  });
+
+  it('R15: the time-to-hold threshold follows acw.monitoring.nativeAcwSeconds', () => {
+    const { stack, template } = synth(exampleWith({ monitoring: { nativeAcwSeconds: 15 } }));
+    const alarm = stack.monitoring.alarms.get('TimeToHold');
+
+    expect(alarm).toBeDefined();
+    expect(propertiesOf(template, logicalId(alarm as NonNullable<typeof alarm>))).toMatchObject({
+      MetricName: 'TimeToHoldMs',
+      Threshold: 15_000,
+    });
+    expect(template.findResources('AWS::CloudWatch::Alarm', { Properties: { Threshold: 10_000 } })).toEqual(
+      {},
+    );
+  });
+
   it('has one alarm per dead-letter queue and per function, no more', () => {
     const { template } = synth();
 
-    // 5 dead-letter queues, 6 functions, and the sweep's overdue sessions.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5 + 6 + 1);
+    // 5 dead-letter queues, 6 functions, the sweep's overdue sessions, and the time to hold.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5 + 6 + 1 + 1);
   });
 });
