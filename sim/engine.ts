@@ -39,7 +39,7 @@ import { type HandlerLogLine, SIM_RESOURCES, simWiring } from './apps';
 import { VirtualClock } from './clock';
 import { type ConnectFaultCounts, SimConnect, type StatusChange } from './connect';
 import { type DynamoCounts, type SimDynamo, startDynamo } from './dynamo';
-import { type Chance, type Faults, strikes, TokenBucket } from './faults';
+import { ApiQuotas, type Chance, type Faults, strikes } from './faults';
 import { SimStream } from './kinesis';
 import { CallLatency, NO_LATENCY } from './latency';
 import { Random } from './random';
@@ -210,8 +210,10 @@ export interface SimulationResult {
 export interface FaultStats {
   /** Connect calls throttled at random (`connectThrottleRate`). */
   readonly connectThrottled: number;
-  /** Connect calls refused by the account quota (`connectRatePerSecond`). */
+  /** Connect calls refused by their API's quota (`connectRatePerSecond`), all APIs together... */
   readonly connectOverQuota: number;
+  /** ...and by API (operation name, `PutUserStatus`). */
+  readonly connectOverQuotaByApi: Readonly<Record<string, number>>;
   /** DynamoDB attempts failed (`dynamoErrorRate`), and the SDK retries they caused. */
   readonly dynamoErrors: number;
   readonly dynamoRetries: number;
@@ -425,7 +427,7 @@ class World {
       onStatusChange: (change) => this.running()?.statusChanges.push(change),
       throttle: chance(faults.connectThrottleRate, 'connect-throttle'),
       quota:
-        faults.connectRatePerSecond === undefined ? undefined : new TokenBucket(faults.connectRatePerSecond),
+        faults.connectRatePerSecond === undefined ? undefined : new ApiQuotas(faults.connectRatePerSecond),
     });
     this.scheduler = new SimScheduler({
       clock: this.clock,
@@ -519,6 +521,7 @@ class World {
       faults: {
         connectThrottled: connectFaults.throttled,
         connectOverQuota: connectFaults.overQuota,
+        connectOverQuotaByApi: { ...connectFaults.overQuotaByApi },
         dynamoErrors: this.dynamo.counts.injectedErrors,
         dynamoRetries: this.dynamo.counts.retries,
         lostSchedules: this.scheduler.lost,
