@@ -154,17 +154,39 @@ export async function capacityProbe(
   // Records (R17): close -> CONTACT_ATTRIBUTES_WRITTEN (stamped after the successful call).
   const recordValues: number[] = [];
   const recordWaiting: Waiting[] = [];
+  // By end reason: without the stream, the system learns of an agent's own status change only at
+  // the restore check (the deadline), while the close is stamped when the agent chose it.
+  const recordByReason: Record<string, { values: number[]; unwritten: number }> = {};
   let recordsUnwritten = 0;
   for (const session of run.storedSessions) {
     if (session.state === 'WRAP_UP' || session.endReason === 'LATE_EVENT' || session.endedAt === undefined)
       continue;
     const endedAt = Date.parse(session.endedAt);
     const written = writtenAt(session);
-    if (written === undefined) recordsUnwritten++;
-    else recordValues.push(written - endedAt);
+    const reasonName = session.endReason ?? 'NONE';
+    const reason = recordByReason[reasonName] ?? { values: [], unwritten: 0 };
+    recordByReason[reasonName] = reason;
+    if (written === undefined) {
+      recordsUnwritten++;
+      reason.unwritten++;
+    } else {
+      recordValues.push(written - endedAt);
+      reason.values.push(written - endedAt);
+    }
     recordWaiting.push({ from: endedAt, to: written });
   }
   const recordSorted = sorted(recordValues);
+  const recordP99ByEndReason = Object.fromEntries(
+    Object.entries(recordByReason)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([reason, { values, unwritten }]) => [
+        reason,
+        {
+          count: values.length + unwritten,
+          p99: finite(percentileWithMissing(sorted(values), unwritten, 0.99)),
+        },
+      ]),
+  );
 
   // Backlogs sampled every simulated minute over the arrivals, and their slopes.
   const arrivalsEndMs = start + minutes * MINUTE_MS;
@@ -261,6 +283,7 @@ export async function capacityProbe(
       unwrittenAtEnd: { value: recordsUnwritten, target: 0, pass: recordsUnwritten === 0 },
       p50: finite(percentile(recordSorted, 0.5)),
       p99: judged(recordP99, t.recordP99Ms),
+      byEndReason: recordP99ByEndReason,
     },
     backlog: {
       what:

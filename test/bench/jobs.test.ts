@@ -71,6 +71,7 @@ describe('issue 11 bench: a short probe runs the configuration it names', () => 
       ran: { agentEventStream: boolean; quotaAppliesTo: string };
       workload: { agentEvents: number };
       restoreLatenessMs: { count: number };
+      recordLagMs: { count: number; byEndReason: Record<string, { count: number }> };
       connect: { calls: Record<string, number> };
       lambda: { invocations: Record<string, number> };
       sessionsLost: { value: number };
@@ -85,6 +86,12 @@ describe('issue 11 bench: a short probe runs the configuration it names', () => 
       results.restoreLatenessMs.count,
     );
     expect(results.sessionsLost.value).toBe(0);
+    const byReason = Object.values(results.recordLagMs.byEndReason).reduce(
+      (sum, { count }) => sum + count,
+      0,
+    );
+    expect(byReason).toBeGreaterThanOrEqual(results.recordLagMs.count);
+    expect(results.recordLagMs.byEndReason.TIMER?.count).toBeGreaterThan(0);
     expect(probe.title).toMatch(/configuration default/);
   });
 });
