@@ -1,14 +1,14 @@
 /**
  * Issue 11's capacity probes: 30 simulated minutes of contacts arriving evenly at a fraction of
  * the full load, Q/2 contacts a second for a PutUserStatus quota Q = 2 requests/s (two status
- * changes a contact), the simulated Connect refusing calls over `faults.connectRatePerSecond` = Q.
+ * changes a contact), the simulated Connect refusing calls over `faults.connectRatePerSecond` = Q
+ * per second of each API (every API its own bucket, as Connect's quotas are per API).
  * Each probe is judged only by what can fail (bench/measure.ts): hold time, restore lateness,
  * record lateness, backlogs, lost and stuck, and its cost per 1,000 contacts (bench/cost.ts).
  *
- * Configurations: the simulator always configures the agent event stream (sim/apps.ts), so only
- * that path is measured today. The default configuration (no stream: GetCurrentUserData before
- * each restore) is listed in CONFIGURATIONS with `simulated: false`: once the simulator can run
- * it, it is one more entry there, and every probe runs for both.
+ * Every factor runs in both CONFIGURATIONS: `stream` (the agent event stream configured: statuses
+ * read from its reports) and `default` (no stream, the deployed default: GetCurrentUserData before
+ * each restore, on its own quota; the simulator's `agentEventStream: false`).
  */
 import type { Session } from '../lambda/core/session';
 import { runSimulation } from '../sim/engine';
@@ -27,7 +27,7 @@ import {
   type Waiting,
 } from './measure';
 
-/** The PutUserStatus quota Q, requests per second; also the simulated Connect's rate for every API. */
+/** The PutUserStatus quota Q, requests per second; also the simulated Connect's rate of each other API (each its own bucket). */
 export const QUOTA_PER_SECOND = 2;
 /** Full load: Q/2 contacts a second (two PutUserStatus a contact), per minute. */
 export const FULL_LOAD_PER_MINUTE = (QUOTA_PER_SECOND / 2) * 60;
@@ -51,20 +51,29 @@ export const CAPACITY_TARGETS = {
   dynamoRequestsPerWrapUp: 6,
 } as const;
 
-/** The configurations each probe should run in. */
+/** The configurations every probe runs in, each with the simulator option that selects it. */
 export const CONFIGURATIONS = [
   {
     name: 'stream',
     what: 'agent event stream configured: statuses observed from the stream',
     simulated: true,
+    agentEventStream: true,
   },
   {
     name: 'default',
     what: 'no agent event stream (the default): GetCurrentUserData before each restore',
-    simulated: false,
-    why: 'not simulated yet: sim/apps.ts always configures the agent event stream',
+    simulated: true,
+    agentEventStream: false,
   },
 ] as const;
+
+/** `stream` or `default`. */
+export type ConfigurationName = (typeof CONFIGURATIONS)[number]['name'];
+
+/** What the simulated Connect's quota applies to (bench/results.json's `capacity.quota.appliesTo`). */
+export const QUOTA_APPLIES_TO =
+  `each Connect API separately: every API (PutUserStatus, UpdateContactAttributes, GetCurrentUserData, ...) ` +
+  `has its own bucket of ${QUOTA_PER_SECOND} requests/s, burst 5, in the simulated Connect (sim/faults.ts ApiQuotas)`;
 
 const MINUTE_MS = 60_000;
 /**
@@ -74,8 +83,13 @@ const MINUTE_MS = 60_000;
  */
 export const WARM_UP_MINUTES = 10;
 
-/** One probe: `factor` x the full load for `minutes` (CAPACITY_MINUTES in the bench), with the agent event stream. */
-export async function capacityProbe(factor: number, minutes = CAPACITY_MINUTES): Promise<JobResult> {
+/** One probe: `factor` x the full load for `minutes` (CAPACITY_MINUTES in the bench), in `configurationName`. */
+export async function capacityProbe(
+  factor: number,
+  minutes = CAPACITY_MINUTES,
+  configurationName: ConfigurationName = 'stream',
+): Promise<JobResult> {
+  const configuration = configurationOf(configurationName);
   const contactsPerMinute = Math.round(factor * FULL_LOAD_PER_MINUTE * 100) / 100;
   // Enough agents that contacts never wait for one: the quota is the only limit.
   const agents = Math.max(200, Math.ceil(contactsPerMinute * 10));
@@ -88,7 +102,11 @@ export async function capacityProbe(factor: number, minutes = CAPACITY_MINUTES):
     pacing: 'even',
   });
   const started = performance.now();
-  const run = await runSimulation(workload.scenario, { quiet: true, callLatency: true });
+  const run = await runSimulation(workload.scenario, {
+    quiet: true,
+    callLatency: true,
+    agentEventStream: configuration.agentEventStream,
+  });
   const simulationSeconds = round((performance.now() - started) / 1000, 1);
   const start = START;
 
@@ -136,17 +154,39 @@ export async function capacityProbe(factor: number, minutes = CAPACITY_MINUTES):
   // Records (R17): close -> CONTACT_ATTRIBUTES_WRITTEN (stamped after the successful call).
   const recordValues: number[] = [];
   const recordWaiting: Waiting[] = [];
+  // By end reason: without the stream, the system learns of an agent's own status change only at
+  // the restore check (the deadline), while the close is stamped when the agent chose it.
+  const recordByReason: Record<string, { values: number[]; unwritten: number }> = {};
   let recordsUnwritten = 0;
   for (const session of run.storedSessions) {
     if (session.state === 'WRAP_UP' || session.endReason === 'LATE_EVENT' || session.endedAt === undefined)
       continue;
     const endedAt = Date.parse(session.endedAt);
     const written = writtenAt(session);
-    if (written === undefined) recordsUnwritten++;
-    else recordValues.push(written - endedAt);
+    const reasonName = session.endReason ?? 'NONE';
+    const reason = recordByReason[reasonName] ?? { values: [], unwritten: 0 };
+    recordByReason[reasonName] = reason;
+    if (written === undefined) {
+      recordsUnwritten++;
+      reason.unwritten++;
+    } else {
+      recordValues.push(written - endedAt);
+      reason.values.push(written - endedAt);
+    }
     recordWaiting.push({ from: endedAt, to: written });
   }
   const recordSorted = sorted(recordValues);
+  const recordP99ByEndReason = Object.fromEntries(
+    Object.entries(recordByReason)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([reason, { values, unwritten }]) => [
+        reason,
+        {
+          count: values.length + unwritten,
+          p99: finite(percentileWithMissing(sorted(values), unwritten, 0.99)),
+        },
+      ]),
+  );
 
   // Backlogs sampled every simulated minute over the arrivals, and their slopes.
   const arrivalsEndMs = start + minutes * MINUTE_MS;
@@ -204,8 +244,10 @@ export async function capacityProbe(factor: number, minutes = CAPACITY_MINUTES):
   const judged = (value: number, target: number) => ({ value: finite(value), target, pass: value <= target });
   const results = {
     factor,
-    configuration: 'stream',
+    configuration: configuration.name,
     ran: {
+      configuration: configuration.what,
+      agentEventStream: configuration.agentEventStream,
       seed: CAPACITY_SEED,
       minutes,
       contactsPerMinute,
@@ -213,6 +255,7 @@ export async function capacityProbe(factor: number, minutes = CAPACITY_MINUTES):
       agents,
       faults: CAPACITY_FAULTS,
       putUserStatusQuotaPerSecond: QUOTA_PER_SECOND,
+      quotaAppliesTo: QUOTA_APPLIES_TO,
       callLatency: true,
       until: workload.scenario.until,
     },
@@ -240,6 +283,7 @@ export async function capacityProbe(factor: number, minutes = CAPACITY_MINUTES):
       unwrittenAtEnd: { value: recordsUnwritten, target: 0, pass: recordsUnwritten === 0 },
       p50: finite(percentile(recordSorted, 0.5)),
       p99: judged(recordP99, t.recordP99Ms),
+      byEndReason: recordP99ByEndReason,
     },
     backlog: {
       what:
@@ -265,6 +309,7 @@ export async function capacityProbe(factor: number, minutes = CAPACITY_MINUTES):
       calls: run.stats.connectCalls,
       perContact: { total: round(connectTotal / contacts, 3), ...connectPerContact },
       overQuota: run.stats.faults.connectOverQuota,
+      overQuotaByApi: run.stats.faults.connectOverQuotaByApi,
     },
     dynamodb: {
       requests: handlerDynamoRequests,
@@ -355,6 +400,13 @@ export async function capacityProbe(factor: number, minutes = CAPACITY_MINUTES):
         .join(', '),
     },
     {
+      name: 'Connect calls refused over their API quota',
+      value:
+        Object.entries(results.connect.overQuotaByApi)
+          .map(([name, n]) => `${name} ${n}`)
+          .join(', ') || 'none',
+    },
+    {
       name: 'DynamoDB requests per wrap-up',
       value: `${round(dynamoPerWrapUp, 2)} (${handlerDynamoRequests} for ${wrapUps})`,
       target: `<= ${t.dynamoRequestsPerWrapUp}`,
@@ -373,10 +425,17 @@ export async function capacityProbe(factor: number, minutes = CAPACITY_MINUTES):
     results,
     title:
       `capacity ${factor} x Q/2 = ${contactsPerMinute} contacts/min evenly, ${minutes} simulated minutes, ` +
-      `${agents} agents, ${contacts} contacts, PutUserStatus quota ${QUOTA_PER_SECOND}/s (every API), ` +
-      `with the agent event stream; simulated in ${simulationSeconds} s`,
+      `${agents} agents, ${contacts} contacts, quota ${QUOTA_PER_SECOND}/s per API, ` +
+      `configuration ${configuration.name} (${configuration.what}); simulated in ${simulationSeconds} s`,
     figures,
   };
+}
+
+/** The configuration named. */
+export function configurationOf(name: ConfigurationName): (typeof CONFIGURATIONS)[number] {
+  const configuration = CONFIGURATIONS.find((candidate) => candidate.name === name);
+  if (configuration === undefined) throw new Error(`unknown bench configuration ${String(name)}`);
+  return configuration;
 }
 
 /** When the wrap-up record reached the contact (R17), if it did. */

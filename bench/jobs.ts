@@ -9,14 +9,22 @@
  *   UpdateContactAttributes (the wrap-up record on the contact, R17) per wrap-up.
  * - `faults`: a simulated hour of 200 agents with every fault the simulator injects at once
  *   (bench/generate-faults.ts): sessions lost, agents stuck, restores later than 2 s (R14, R15).
- * - `capacity-<factor>`: issue 11's probes, 30 simulated minutes each at 0.3-1.2 x the full load
- *   of a PutUserStatus quota of 2/s (bench/capacity.ts). They replace the former quota search
- *   (5-minute runs judged by restores only: too short for a backlog to show).
+ * - `capacity-<factor>-<configuration>`: issue 11's probes, 30 simulated minutes each at 0.3-1.2 x
+ *   the full load of a PutUserStatus quota of 2/s (bench/capacity.ts), each factor in both
+ *   configurations: `stream` (the agent event stream) and `default` (no stream, GetCurrentUserData
+ *   before each restore). They replace the former quota search (5-minute runs judged by restores
+ *   only: too short for a backlog to show).
  */
 import type { Session } from '../lambda/core/session';
 import { runSimulation, type SimulationRun } from '../sim/engine';
 import type { Faults } from '../sim/faults';
-import { CAPACITY_FACTORS, capacityProbe } from './capacity';
+import {
+  CAPACITY_FACTORS,
+  CAPACITY_MINUTES,
+  CONFIGURATIONS,
+  type ConfigurationName,
+  capacityProbe,
+} from './capacity';
 import { generateWorkload } from './generate';
 import { type FaultWorkload, generateFaultWorkload } from './generate-faults';
 import { percentile } from './measure';
@@ -64,20 +72,55 @@ export const FAULT_RUN_FAULTS: Faults = {
 /** Steady arrivals that keep 200 agents about 85 % busy (a contact takes them ~6.7 min with its wrap-up). */
 const FAULT_RUN_CONTACTS_PER_MINUTE = 25;
 
-/** The jobs by name: the fault-free hour, the fault hour, and one per capacity probe (bench/capacity.ts). */
+/**
+ * The jobs by name: the fault-free hour, the fault hour, and one per capacity probe
+ * (bench/capacity.ts) and configuration.
+ */
 export const JOBS: Readonly<Record<string, () => Promise<JobResult>>> = {
   baseline: baselineJob,
   faults: faultJob,
   ...Object.fromEntries(
-    CAPACITY_FACTORS.map((factor) => [capacityJobName(factor), () => capacityProbe(factor)]),
+    CAPACITY_FACTORS.flatMap((factor) =>
+      CONFIGURATIONS.map(({ name }) => [
+        capacityJobName(factor, name),
+        () => capacityProbe(factor, CAPACITY_MINUTES, name),
+      ]),
+    ),
   ),
 };
 
 export type JobName = string;
 
-/** `capacity-0.9`: the job of the probe at 0.9 x the full load. */
-export function capacityJobName(factor: number): string {
+/** `capacity-0.9-stream`: the job of the probe at 0.9 x the full load in the `stream` configuration. */
+export function capacityJobName(factor: number, configuration: ConfigurationName): string {
+  return `${capacityFactorName(factor)}-${configuration}`;
+}
+
+/** `capacity-0.9`: the probes at 0.9 x the full load, in every configuration. */
+export function capacityFactorName(factor: number): string {
   return `capacity-${factor.toFixed(1)}`;
+}
+
+/**
+ * The jobs the names on the command line ask for: a job's name, or `capacity-<factor>` for that
+ * factor's probes in every configuration.
+ * @throws Error naming the first name that is neither.
+ */
+export function jobsAsked(names: readonly string[]): JobName[] {
+  const asked: JobName[] = [];
+  for (const name of names) {
+    const expanded =
+      name in JOBS
+        ? [name]
+        : CAPACITY_FACTORS.filter((factor) => capacityFactorName(factor) === name).flatMap((factor) =>
+            CONFIGURATIONS.map((configuration) => capacityJobName(factor, configuration.name)),
+          );
+    if (expanded.length === 0) {
+      throw new Error(`unknown bench job ${name}: ${Object.keys(JOBS).join(', ')}, or capacity-<factor>`);
+    }
+    for (const job of expanded) if (!asked.includes(job)) asked.push(job);
+  }
+  return asked;
 }
 
 /** The fault-free hour: what the rules promise when nothing goes wrong. */

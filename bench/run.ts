@@ -6,9 +6,11 @@
  *    the fault-free hour (R13, Connect calls and DynamoDB writes per wrap-up), the hour with every
  *    fault the simulator injects at once (sim/faults.ts; it counts sessions lost, agents stuck and
  *    late restores: R14, R15), and the capacity probes (bench/capacity.ts): 30 simulated minutes
- *    each from 0.3 to 1.2 x the load a PutUserStatus quota of 2/s carries, judged by hold time,
- *    restore lateness, records, backlog, lost, stuck and cost per 1,000 contacts.
- *    `npm run bench -- capacity-0.9 baseline` runs only the jobs named (results.json says which ran).
+ *    each from 0.3 to 1.2 x the load a PutUserStatus quota of 2/s carries, each in both
+ *    configurations (`stream`, `default`), judged by hold time, restore lateness, records,
+ *    backlog, lost, stuck and cost per 1,000 contacts.
+ *    `npm run bench -- capacity-0.9 baseline` runs only the jobs named (`capacity-0.9`: both
+ *    configurations; `capacity-0.9-default`: one); results.json says which ran.
  * Cold start side by side with a one-client function is not measured yet.
  * 2. The bundled size of each Lambda function (esbuild, as the stack bundles them).
  * 3. The core's decision time per event: resolvePolicy + openSession + planTimer.
@@ -29,11 +31,12 @@ import {
   CONFIGURATIONS,
   FULL_LOAD_PER_MINUTE,
   JUDGED_FACTOR,
+  QUOTA_APPLIES_TO,
   QUOTA_PER_SECOND,
 } from './capacity';
 import { PRICES } from './cost';
 import { BENCH_CONFIG } from './generate';
-import { capacityJobName, type Figure, JOBS, type JobName, type JobResult, round } from './jobs';
+import { capacityJobName, type Figure, JOBS, type JobName, type JobResult, jobsAsked, round } from './jobs';
 
 const HANDLERS = [
   'contact-events',
@@ -45,24 +48,25 @@ const HANDLERS = [
 ] as const;
 const BUNDLE_TARGET_KB = 250;
 const DECISION_ITERATIONS = 200_000;
-/** The full-load probe first (the headline), then the longest, so that the others fill the other cores meanwhile. */
+/** A factor's probes, one per configuration. */
+const probesAt = (factor: number): JobName[] =>
+  CONFIGURATIONS.map((configuration) => capacityJobName(factor, configuration.name));
+/** The full-load probes first (the headline), then the longest, so that the others fill the other cores meanwhile. */
 const JOB_ORDER: readonly JobName[] = [
-  capacityJobName(JUDGED_FACTOR),
-  capacityJobName(1.2),
+  ...probesAt(JUDGED_FACTOR),
+  ...probesAt(1.2),
   'faults',
-  capacityJobName(1.0),
-  capacityJobName(0.6),
+  ...probesAt(1.0),
+  ...probesAt(0.6),
   'baseline',
-  capacityJobName(0.3),
+  ...probesAt(0.3),
 ];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 async function main(): Promise<void> {
   const wallStart = performance.now();
-  const asked = process.argv.slice(2);
-  for (const name of asked)
-    if (!(name in JOBS)) throw new Error(`unknown bench job ${name}: ${Object.keys(JOBS).join(', ')}`);
+  const asked = jobsAsked(process.argv.slice(2));
   const order = asked.length === 0 ? JOB_ORDER : JOB_ORDER.filter((name) => asked.includes(name));
   const parallel = Math.max(1, Math.min(availableParallelism(), order.length));
   process.stderr.write(`bench: ${order.join(', ')} simulations, ${parallel} at a time...\n`);
@@ -127,10 +131,6 @@ async function main(): Promise<void> {
     {
       title: 'not measured yet',
       figures: [
-        ...CONFIGURATIONS.filter((configuration) => !configuration.simulated).map((configuration) => ({
-          name: `configuration ${configuration.name}`,
-          value: `${configuration.what}: ${configuration.why}`,
-        })),
         { name: 'cold start', value: 'side by side with a one-client function: a later step of issue 11' },
       ],
     },
@@ -153,9 +153,13 @@ function resultsOf(
     const fresh = jobs[name]?.results;
     return fresh === undefined ? carried[name] : { measuredAt: generatedAt, ...fresh };
   };
-  const probes = CAPACITY_FACTORS.map((factor) => resultOf(capacityJobName(factor)))
+  const configurationOrder = (probe: Record<string, unknown>) =>
+    CONFIGURATIONS.findIndex((configuration) => configuration.name === probe.configuration);
+  const probes = CAPACITY_FACTORS.flatMap((factor) =>
+    CONFIGURATIONS.map((configuration) => resultOf(capacityJobName(factor, configuration.name))),
+  )
     .filter((probe) => probe !== undefined)
-    .sort((a, b) => Number(a.factor) - Number(b.factor));
+    .sort((a, b) => Number(a.factor) - Number(b.factor) || configurationOrder(a) - configurationOrder(b));
   return {
     generatedAt,
     jobsRun: order,
@@ -164,10 +168,11 @@ function resultsOf(
     capacity: {
       what:
         'issue 11: each probe 30 simulated minutes of evenly paced contacts at factor x Q/2 contacts/s, ' +
-        'Q the PutUserStatus quota; the simulated Connect refuses calls over Q per second (faults.connectRatePerSecond)',
+        'Q the PutUserStatus quota; the simulated Connect refuses calls over Q per second of each API ' +
+        '(faults.connectRatePerSecond, one bucket per API); every factor in both configurations',
       quota: {
         putUserStatusPerSecond: QUOTA_PER_SECOND,
-        appliesTo: 'every Connect API (one bucket in the simulator today)',
+        appliesTo: QUOTA_APPLIES_TO,
       },
       fullLoadContactsPerMinute: FULL_LOAD_PER_MINUTE,
       judgedAtFactor: JUDGED_FACTOR,
@@ -181,7 +186,6 @@ function resultsOf(
     faults: resultOf('faults') ?? null,
     ...(build === undefined ? {} : { build }),
     notMeasured: {
-      defaultConfiguration: CONFIGURATIONS.find((configuration) => !configuration.simulated),
       coldStart: 'side by side with a one-client function in the same run: a later step of issue 11',
     },
     runtime: rest,
@@ -218,7 +222,12 @@ async function previousResults(
     kept[name] = { measuredAt: entry.measuredAt ?? at, ...entry };
   };
   const capacity = previous.capacity as { probes?: Array<Record<string, unknown>> } | undefined;
-  for (const probe of capacity?.probes ?? []) keep(capacityJobName(Number(probe.factor)), probe);
+  // A probe is kept under its job's name (`capacity-0.9-default`): those of a results.json from
+  // before the configurations were jobs (`capacity-0.9`) are not listed as finished, so not kept.
+  for (const probe of capacity?.probes ?? []) {
+    const configuration = CONFIGURATIONS.find(({ name }) => name === probe.configuration);
+    if (configuration !== undefined) keep(capacityJobName(Number(probe.factor), configuration.name), probe);
+  }
   keep('baseline', previous.baseline);
   keep('faults', previous.faults);
   return kept;

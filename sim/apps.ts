@@ -53,6 +53,12 @@ export interface SimServices {
   readonly log: (fn: FunctionName) => Log;
   /** Who the API's callers are. @default - SearchUsers on the simulated Connect */
   readonly users?: ConnectUsers | undefined;
+  /**
+   * R8, R11: the agent event stream is configured and consumed; without it the handlers read the
+   * agent's status with GetCurrentUserData before each restore (the deployed default).
+   * @default true
+   */
+  readonly agentEventStream?: boolean | undefined;
 }
 
 /** The wiring of the simulated account, for `composeApp` and `composeFunctions`. */
@@ -61,8 +67,8 @@ export function simWiring(services: SimServices): Wiring {
   return {
     config,
     instanceArn: config.connectInstanceArn,
-    // The simulated account always has the agent event stream configured (R8, R11).
-    agentEventStream: true,
+    // R8, R11: the simulated account has the agent event stream unless told otherwise.
+    agentEventStream: services.agentEventStream ?? true,
     clients: {
       connect: connect.client(),
       connectDirectory: connect.client(),

@@ -8,8 +8,9 @@
  * in progress (from the scenario's contact events, at their step time).
  *
  * Faults (a scenario's `faults`): every call may be throttled at random (`connectThrottleRate`),
- * and every call takes a token from the account's quota (`connectRatePerSecond`); either way it
- * fails with the SDK's ThrottlingException (429). As deployed, the client makes one attempt per
+ * and every call takes a token from its own API's quota (`connectRatePerSecond`: one bucket per
+ * operation, as Connect's quotas are per API); either way it fails with the SDK's
+ * ThrottlingException (429). As deployed, the client makes one attempt per
  * call: the system's quota gate (lambda/core/quota.ts) does the retrying.
  */
 import {
@@ -36,7 +37,7 @@ import {
 import type { StatusRef } from '../lambda/core/config';
 import { lastArnSegment } from '../lambda/core/contact';
 import type { VirtualClock } from './clock';
-import { type Chance, strikes, type TokenBucket } from './faults';
+import { type ApiQuotas, type Chance, strikes } from './faults';
 import { stableUuid } from './ids';
 import type { Latency } from './latency';
 import { DEFAULT_AGENT_STATUS, type ScenarioAgent } from './scenario';
@@ -68,8 +69,8 @@ export interface SimConnectProps {
   readonly onStatusChange?: (change: StatusChange) => void;
   /** `connectThrottleRate`: each call is throttled with this probability, drawn from `random`. */
   readonly throttle?: Chance;
-  /** `connectRatePerSecond`: the account's quota, over every call. */
-  readonly quota?: TokenBucket;
+  /** `connectRatePerSecond`: the account's quotas, one bucket per API (operation). */
+  readonly quota?: ApiQuotas;
 }
 
 /** A contact an agent has in progress (connected to them, or an outbound one they started). */
@@ -85,8 +86,10 @@ export interface ContactInProgress {
 export interface ConnectFaultCounts {
   /** Throttled at random (`connectThrottleRate`). */
   throttled: number;
-  /** Refused by the account quota (`connectRatePerSecond`). */
+  /** Refused by their API's quota (`connectRatePerSecond`), all APIs together. */
   overQuota: number;
+  /** The same, by API (operation name, `PutUserStatus`). */
+  readonly overQuotaByApi: Record<string, number>;
 }
 
 const BAD_REQUEST = { httpStatusCode: 400 } as const;
@@ -100,7 +103,7 @@ export class SimConnect {
   /** Each agent's current status name. */
   readonly agentStatus = new Map<string, string>();
   /** Calls refused by a fault. */
-  readonly faultCounts: ConnectFaultCounts = { throttled: 0, overQuota: 0 };
+  readonly faultCounts: ConnectFaultCounts = { throttled: 0, overQuota: 0, overQuotaByApi: {} };
   /** When each agent entered their current status (epoch ms; absent: before the run). */
   private readonly statusSince = new Map<string, number>();
   /** Each agent's contacts in progress, by contact id. */
@@ -180,7 +183,7 @@ export class SimConnect {
     const name = commandName(command);
     this.calls[name] = (this.calls[name] ?? 0) + 1;
     return this.props.latency.around('connect', () => {
-      this.admit();
+      this.admit(operationOf(name));
       if (command instanceof ListAgentStatusesCommand) return this.listAgentStatuses(command);
       if (command instanceof SearchAgentStatusesCommand) return this.searchAgentStatuses(command);
       if (command instanceof PutUserStatusCommand) return this.putUserStatus(command);
@@ -190,11 +193,12 @@ export class SimConnect {
     });
   }
 
-  /** The account quota, then the random throttling: either refuses the call with a 429. */
-  private admit(): void {
+  /** The API's own quota, then the random throttling: either refuses the call with a 429. */
+  private admit(api: string): void {
     const { quota, throttle, clock } = this.props;
-    if (quota !== undefined && !quota.take(clock.nowMs())) {
+    if (quota !== undefined && !quota.take(api, clock.nowMs())) {
       this.faultCounts.overQuota++;
+      this.faultCounts.overQuotaByApi[api] = (this.faultCounts.overQuotaByApi[api] ?? 0) + 1;
       throw throttled();
     }
     if (strikes(throttle)) {
@@ -399,6 +403,11 @@ export class SimConnect {
 /** What Connect answers a call over its quota. */
 function throttled(): ThrottlingException {
   return new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
+}
+
+/** The Connect operation a command calls: `PutUserStatus` for `PutUserStatusCommand`. */
+export function operationOf(commandName: string): string {
+  return commandName.replace(/Command$/, '');
 }
 
 /** `PutUserStatusCommand`, or the class name of whatever was sent. */

@@ -6,8 +6,9 @@
  * 1. Validate the scenario (errors name the field).
  * 2. Start dynalite and build one App per Lambda function, as deployed: each has its own adapters
  *    (so its own status-id cache); only the intake, agent-event and API functions arm (and
- *    cancel) schedules. The agent event stream is always configured; records a handler refuses
- *    as malformed (R16) are kept by the simulator's dead-letter sink and listed in `errors`.
+ *    cancel) schedules. The agent event stream is configured unless `options.agentEventStream`
+ *    is false; records a handler refuses as malformed (R16) are kept by the simulator's
+ *    dead-letter sink and listed in `errors`.
  * 3. Queue every step at its time, and the sweep every minute from the first step to `until`
  *    (the deployed EventBridge schedule); run the event queue until `until` (nothing due later
  *    runs). Contact and agent events change the world's truth (the agents' contacts and statuses)
@@ -39,7 +40,7 @@ import { type HandlerLogLine, SIM_RESOURCES, simWiring } from './apps';
 import { VirtualClock } from './clock';
 import { type ConnectFaultCounts, SimConnect, type StatusChange } from './connect';
 import { type DynamoCounts, type SimDynamo, startDynamo } from './dynamo';
-import { type Chance, type Faults, strikes, TokenBucket } from './faults';
+import { ApiQuotas, type Chance, type Faults, strikes } from './faults';
 import { SimStream } from './kinesis';
 import { CallLatency, NO_LATENCY } from './latency';
 import { Random } from './random';
@@ -69,6 +70,15 @@ export interface SimulationOptions {
    * `faults.duplicateRate` if it sets one, else 0.1: Scheduler is at least once).
    */
   readonly duplicateFireProbability?: number;
+  /**
+   * R8, R11: whether the account has the agent event stream configured (`acw.agentEventStream`).
+   * With it (the default), agent events reach the agent-event function and status checks read its
+   * reports. Without it (the deployed default configuration), Connect writes no stream: agent
+   * events still change the agent's status in Connect, but no function sees them, and the
+   * handlers read the agent's status with GetCurrentUserData before each restore.
+   * @default true
+   */
+  readonly agentEventStream?: boolean;
 }
 
 /** One log line of a handler, at the virtual time it was written. */
@@ -210,8 +220,10 @@ export interface SimulationResult {
 export interface FaultStats {
   /** Connect calls throttled at random (`connectThrottleRate`). */
   readonly connectThrottled: number;
-  /** Connect calls refused by the account quota (`connectRatePerSecond`). */
+  /** Connect calls refused by their API's quota (`connectRatePerSecond`), all APIs together... */
   readonly connectOverQuota: number;
+  /** ...and by API (operation name, `PutUserStatus`). */
+  readonly connectOverQuotaByApi: Readonly<Record<string, number>>;
   /** DynamoDB attempts failed (`dynamoErrorRate`), and the SDK retries they caused. */
   readonly dynamoErrors: number;
   readonly dynamoRetries: number;
@@ -376,6 +388,8 @@ class World {
   private readonly apiDeps: Deps;
   private readonly handlers: ReturnType<typeof composeFunctions>;
 
+  /** R8, R11: the agent event stream is configured (`SimulationOptions.agentEventStream`). */
+  private readonly agentEventStream: boolean;
   /** Agents the scenario's events named (contact events' agentInfo, agent events' AgentARN). */
   private readonly namedAgents = new Set<string>();
   /** How events are delivered under `reorderWindowSeconds` and `duplicateRate`. */
@@ -393,6 +407,7 @@ class World {
     private readonly options: SimulationOptions,
   ) {
     this.clock = clock;
+    this.agentEventStream = options.agentEventStream ?? true;
     const config = scenario.config;
     const faults: Faults = scenario.faults;
     // Each fault draws from its own stream, so that one fault's draws never shift another's.
@@ -425,7 +440,7 @@ class World {
       onStatusChange: (change) => this.running()?.statusChanges.push(change),
       throttle: chance(faults.connectThrottleRate, 'connect-throttle'),
       quota:
-        faults.connectRatePerSecond === undefined ? undefined : new TokenBucket(faults.connectRatePerSecond),
+        faults.connectRatePerSecond === undefined ? undefined : new ApiQuotas(faults.connectRatePerSecond),
     });
     this.scheduler = new SimScheduler({
       clock: this.clock,
@@ -487,6 +502,7 @@ class World {
       random,
       deadLetters: { keep: async (letter: RefusedRecord) => this.keepRefused(letter) },
       log: (fn) => this.log(fn),
+      agentEventStream: this.agentEventStream,
     });
     // The agents' actions go through the API function's app, as the widget's calls would.
     this.apiDeps = composeApp(wiring, 'api').deps;
@@ -519,6 +535,7 @@ class World {
       faults: {
         connectThrottled: connectFaults.throttled,
         connectOverQuota: connectFaults.overQuota,
+        connectOverQuotaByApi: { ...connectFaults.overQuotaByApi },
         dynamoErrors: this.dynamo.counts.injectedErrors,
         dynamoRetries: this.dynamo.counts.retries,
         lostSchedules: this.scheduler.lost,
@@ -550,7 +567,8 @@ class World {
   /**
    * An agent event at its step time: the agent's status in Connect becomes the one the record
    * reports (they chose it); the record reaches the stream's consumer now, or later and maybe
-   * twice under the delivery faults.
+   * twice under the delivery faults. Without the agent event stream, Connect writes no record:
+   * only the agent's status changes.
    */
   async agentEvent(event: Record<string, unknown>, stepIndex: number): Promise<void> {
     const agentArn = stringAt(event, ['AgentARN']);
@@ -560,6 +578,7 @@ class World {
       const status = stringAt(event, ['CurrentAgentSnapshot', 'AgentStatus', 'Name']);
       if (status !== undefined) this.connect.agentChoseStatus(agentId, status);
     }
+    if (!this.agentEventStream) return;
     const data = JSON.stringify(event);
     const partitionKey = agentArn ?? 'unknown-agent';
     const at = this.deliveryTime();

@@ -1,6 +1,6 @@
 /**
  * What can go wrong in the simulated account (a scenario's `faults`), and the machinery the
- * simulated services use to apply it: Connect's account quota (a token bucket on the virtual
+ * simulated services use to apply it: Connect's quotas (a token bucket per API on the virtual
  * clock) and the AWS SDK's retries (as the deployed DynamoDB client is configured), whose backoff
  * is slept on the virtual clock so that a faulty run is no slower in real time.
  *
@@ -14,7 +14,10 @@ import type { Random } from './random';
 export interface Faults {
   /** Probability that a Connect API call fails with ThrottlingException (429). */
   readonly connectThrottleRate?: number | undefined;
-  /** Connect's account quota: requests per second over every Connect call, burst ceil(2.5 × rate). */
+  /**
+   * Connect's account quotas: requests per second of each Connect API (operation), each API with
+   * its own bucket, burst ceil(2.5 × rate).
+   */
   readonly connectRatePerSecond?: number | undefined;
   /** Probability that one DynamoDB request attempt fails with a retryable error. */
   readonly dynamoErrorRate?: number | undefined;
@@ -72,6 +75,36 @@ export class TokenBucket {
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;
+  }
+}
+
+/**
+ * Connect's quotas, one token bucket per API: Connect sets its API quotas per API, per account
+ * and Region (API reference, best practices), so a call of one operation never spends another's
+ * budget. Every API gets the same rate and burst here (`faults.connectRatePerSecond`); a bucket is
+ * made, full, at its API's first call.
+ */
+export class ApiQuotas {
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(
+    readonly ratePerSecond: number,
+    readonly burst: number = burstOf(ratePerSecond),
+  ) {}
+
+  /** Takes a token of `api` (an operation name, `PutUserStatus`) at `atMs`; false when it has none. */
+  take(api: string, atMs: number): boolean {
+    let bucket = this.buckets.get(api);
+    if (bucket === undefined) {
+      bucket = new TokenBucket(this.ratePerSecond, this.burst);
+      this.buckets.set(api, bucket);
+    }
+    return bucket.take(atMs);
+  }
+
+  /** The APIs called so far, each with its own bucket. */
+  get apis(): string[] {
+    return [...this.buckets.keys()];
   }
 }
 

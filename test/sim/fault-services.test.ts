@@ -10,6 +10,7 @@ import {
   ListAgentStatusesCommand,
   PutUserStatusCommand,
   ThrottlingException,
+  UpdateContactAttributesCommand,
 } from '@aws-sdk/client-connect';
 import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
@@ -18,7 +19,7 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../sim/clock';
 import { SimConnect } from '../../sim/connect';
 import { startDynamo } from '../../sim/dynamo';
-import { burstOf, retryErrorTypeOf, TokenBucket, VirtualRetryStrategy } from '../../sim/faults';
+import { ApiQuotas, burstOf, retryErrorTypeOf, TokenBucket, VirtualRetryStrategy } from '../../sim/faults';
 import { SimStream } from '../../sim/kinesis';
 import { NO_LATENCY } from '../../sim/latency';
 import { Random } from '../../sim/random';
@@ -29,7 +30,7 @@ const T0 = Date.parse('2026-03-02T09:00:05Z');
 const INSTANCE_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 const INSTANCE = `arn:aws:connect:us-east-1:111122223333:instance/${INSTANCE_ID}`;
 
-describe("Connect's account quota: a token bucket on the virtual clock", () => {
+describe("Connect's quotas: a token bucket per API on the virtual clock", () => {
   it('burst = ceil(2.5 × rate): Connect documents 2 requests/s, burst 5', () => {
     expect(burstOf(2)).toBe(5);
     expect(burstOf(1)).toBe(3);
@@ -59,10 +60,34 @@ describe("Connect's account quota: a token bucket on the virtual clock", () => {
     expect(bucket.take(T0 + 5_000)).toBe(false);
     expect(bucket.take(T0 + 11_000)).toBe(true);
   });
+
+  it('R15: each API has its own bucket at the same rate and burst: one API spent leaves the others full', () => {
+    const quotas = new ApiQuotas(2);
+    expect(quotas.burst).toBe(5);
+    expect(Array.from({ length: 6 }, () => quotas.take('PutUserStatus', T0))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
+    expect(Array.from({ length: 6 }, () => quotas.take('UpdateContactAttributes', T0))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
+    expect(quotas.take('PutUserStatus', T0 + 499)).toBe(false);
+    expect(quotas.take('PutUserStatus', T0 + 500)).toBe(true);
+    expect(quotas.apis).toEqual(['PutUserStatus', 'UpdateContactAttributes']);
+  });
 });
 
 describe('simulated Amazon Connect under faults', () => {
-  const connect = (faults: { quota?: TokenBucket; throttleRate?: number } = {}) => {
+  const connect = (faults: { quota?: ApiQuotas; throttleRate?: number } = {}) => {
     const clock = new VirtualClock(T0);
     const sim = new SimConnect({
       clock,
@@ -85,7 +110,7 @@ describe('simulated Amazon Connect under faults', () => {
   };
 
   it('a call over the quota fails with the SDK ThrottlingException, HTTP 429, and changes nothing', async () => {
-    const { client, sim, put } = connect({ quota: new TokenBucket(1, 1) });
+    const { client, sim, put } = connect({ quota: new ApiQuotas(1, 1) });
     await client.send(put('Wrap Up'));
     const refused = client.send(put('Available'));
     await expect(refused).rejects.toBeInstanceOf(ThrottlingException);
@@ -94,19 +119,55 @@ describe('simulated Amazon Connect under faults', () => {
       $metadata: { httpStatusCode: 429 },
     });
     expect(sim.statusChanges.map((change) => change.status)).toEqual(['Wrap Up']);
-    expect(sim.faultCounts).toEqual({ throttled: 0, overQuota: 1 });
+    expect(sim.faultCounts).toEqual({ throttled: 0, overQuota: 1, overQuotaByApi: { PutUserStatus: 1 } });
     expect(sim.calls.PutUserStatusCommand).toBe(2);
   });
 
-  it('the quota counts every Connect call, not only PutUserStatus', async () => {
-    const { client, sim } = connect({ quota: new TokenBucket(1, 1) });
-    await client.send(new ListAgentStatusesCommand({ InstanceId: INSTANCE_ID }));
-    await expect(
+  it('R15: the quota is per API: each operation spends only its own bucket', async () => {
+    const { client, sim } = connect({ quota: new ApiQuotas(1, 1) });
+    const userData = () =>
       client.send(
         new GetCurrentUserDataCommand({ InstanceId: INSTANCE_ID, Filters: { Agents: ['agent-1'] } }),
-      ),
+      );
+    await client.send(new ListAgentStatusesCommand({ InstanceId: INSTANCE_ID }));
+    // GetCurrentUserData has a bucket of its own: ListAgentStatuses did not spend it.
+    await userData();
+    await expect(userData()).rejects.toBeInstanceOf(ThrottlingException);
+    await expect(
+      client.send(new ListAgentStatusesCommand({ InstanceId: INSTANCE_ID })),
     ).rejects.toBeInstanceOf(ThrottlingException);
-    expect(sim.faultCounts.overQuota).toBe(1);
+    expect(sim.faultCounts.overQuotaByApi).toEqual({ GetCurrentUserData: 1, ListAgentStatuses: 1 });
+    expect(sim.faultCounts.overQuota).toBe(2);
+  });
+
+  it("R15, R17: record writes (UpdateContactAttributes) do not spend PutUserStatus's budget", async () => {
+    const { client, sim, put } = connect({ quota: new ApiQuotas(2) });
+    const record = (contact: string) =>
+      client.send(
+        new UpdateContactAttributesCommand({
+          InstanceId: INSTANCE_ID,
+          InitialContactId: contact,
+          Attributes: { acwDisposition: 'Resolved' },
+        }),
+      );
+    // Five records spend UpdateContactAttributes' whole burst...
+    for (let index = 0; index < 5; index++) await record(`c-${index}`);
+    await expect(record('c-5')).rejects.toBeInstanceOf(ThrottlingException);
+    // ...and PutUserStatus still has all of its own: five status changes at the same instant.
+    for (let index = 0; index < 5; index++) await client.send(put(index % 2 === 0 ? 'Wrap Up' : 'Available'));
+    await expect(client.send(put())).rejects.toBeInstanceOf(ThrottlingException);
+    expect(sim.statusChanges).toHaveLength(5);
+    expect(sim.contactAttributes.size).toBe(5);
+    expect(sim.faultCounts.overQuotaByApi).toEqual({ UpdateContactAttributes: 1, PutUserStatus: 1 });
+  });
+
+  it('connectThrottleRate applies to each call of every API independently', async () => {
+    const { client, sim, put } = connect({ throttleRate: 1 });
+    await expect(client.send(put())).rejects.toBeInstanceOf(ThrottlingException);
+    await expect(
+      client.send(new ListAgentStatusesCommand({ InstanceId: INSTANCE_ID })),
+    ).rejects.toBeInstanceOf(ThrottlingException);
+    expect(sim.faultCounts).toEqual({ throttled: 2, overQuota: 0, overQuotaByApi: {} });
   });
 
   it('connectThrottleRate 1 throttles every call; 0 none', async () => {
