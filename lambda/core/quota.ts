@@ -8,11 +8,16 @@
  * A budget is kept in memory by each function instance: a token bucket at the API's configured
  * rate, with a queue of waiting calls served restores first, then holds, then the rest, each in
  * arrival order. Nothing is polled: a waiting call sleeps until its token is due. Instances do not
- * count each other's calls; Connect does, and says so by throttling. A throttled call empties its
- * instance's bucket and slows the rate it paces at by a quarter, down to half the configured rate
- * (then the rate climbs back a little with each success), so instances that together ask too much slow down together until Connect stops
- * refusing them, whoever else (another tool) shares the quota. The throttled call is retried at
- * the head of its queue. Nothing is dropped: a call that waits too long or keeps being refused
+ * count each other's calls; Connect does, and says so by throttling. A throttle slows the pace of
+ * the instance whose call it refused (a restore's by an eighth, down to three quarters of the
+ * configured rate; any other call's by a quarter, down to half; then the pace climbs back a little
+ * with each success), so instances that together ask too much slow down until Connect stops
+ * refusing them, whoever else (another tool) shares the quota. A throttled restore asks again after
+ * 50-150 ms and a hold after 200-500 ms, at the head of their line: Connect's bucket refills within
+ * half a second, and of the instances of different functions sharing PutUserStatus, the restores
+ * get the token first, then the holds (both wait a few seconds at most: an agent not held by the
+ * end of Connect's own ACW is routable). A record or a status check empties its instance's bucket
+ * and waits for the next token instead. Nothing is dropped: a call that waits too long or keeps being refused
  * throws, and its event or timer is retried by its queue, then kept in its DLQ.
  */
 import type {
@@ -79,13 +84,18 @@ function isTransient(error: unknown): boolean {
 }
 
 /**
- * Lowest pace after throttles, as a share of the configured rate: enough for two instances that
- * both think they own the quota to fit in it, without starving one when Connect throttles at
- * random (another tool's bursts).
+ * How an instance slows down when Connect throttles one of its calls, by the call's priority: its
+ * pace is multiplied by `keep`, down to `floor` x the configured rate. Holds and other calls give
+ * way more than restores, so that where instances of the hold's function and of the restore's
+ * share PutUserStatus's quota, the restores keep their pace and the holds wait (R15: restores
+ * first, across instances as within one). The floors leave every caller enough to go on when
+ * Connect throttles at random (another tool's bursts).
  */
-const MIN_RATE_SHARE = 1 / 2;
-/** Pace kept after each throttle. */
-const DECREASE = 3 / 4;
+const ON_THROTTLE: Readonly<Record<CallPriority, { keep: number; floor: number }>> = {
+  RESTORE: { keep: 7 / 8, floor: 3 / 4 },
+  HOLD: { keep: 3 / 4, floor: 1 / 2 },
+  OTHER: { keep: 3 / 4, floor: 1 / 2 },
+};
 /** Rate regained per successful call, as a share of the configured rate. */
 const RECOVERY_SHARE = 1 / 16;
 const PRIORITY_RANK: Readonly<Record<CallPriority, number>> = { RESTORE: 0, HOLD: 1, OTHER: 2 };
@@ -143,11 +153,14 @@ export class ApiBudget {
     return first ? untilToken : untilToken + Math.ceil(1000 / this.rate);
   }
 
-  /** Connect refused a call for the rate: nothing left now, and a slower pace. */
-  throttled(nowMs: number): void {
+  /** Connect refused a call of `priority` for the rate: nothing left now, and a slower pace. */
+  throttled(nowMs: number, priority: CallPriority = 'OTHER'): void {
     this.refill(nowMs);
-    this.tokens = 0;
-    this.rate = Math.max(this.settings.requestsPerSecond * MIN_RATE_SHARE, this.rate * DECREASE);
+    // A restore keeps what is left: it is retried after a short wait instead (RESTORE_RETRY_MS).
+    if (priority === 'OTHER') this.tokens = 0;
+    const { keep, floor } = ON_THROTTLE[priority];
+    // Never faster than before: a restore's higher floor does not undo the holds' slowing down.
+    this.rate = Math.min(this.rate, Math.max(this.settings.requestsPerSecond * floor, this.rate * keep));
   }
 
   /** A call went through: the pace climbs back towards the configured rate. */
@@ -185,6 +198,15 @@ export interface ConnectGateProps {
 /** Below every calling function's timeout (API 15 s, due 20 s), so a wait ends in a retry, not a timeout. */
 const DEFAULT_MAX_WAIT_MS: Record<CallPriority, number> = { RESTORE: 12_000, HOLD: 10_000, OTHER: 8_000 };
 const BACKOFF_BASE_MS = 100;
+/**
+ * How long a throttled restore or hold waits before it asks again (ms, uniform; the restore
+ * sooner). Other calls wait for their instance's emptied bucket instead.
+ */
+const RETRY_AFTER_THROTTLE_MS: Readonly<Record<CallPriority, readonly [number, number] | undefined>> = {
+  RESTORE: [50, 150],
+  HOLD: [200, 500],
+  OTHER: undefined,
+};
 const BACKOFF_CAP_MS = 2_000;
 
 /** Runs Connect calls within each API's quota, restores first (see the module comment). */
@@ -220,8 +242,12 @@ export class ConnectGate {
       } catch (error) {
         if (!isTransient(error) || attempt >= attempts) throw error;
         if (isThrottle(error)) {
-          budget.throttled(clock.now().getTime());
+          budget.throttled(clock.now().getTime(), priority);
           this.props.onThrottle?.(api);
+          // A restore tries again soon: Connect's bucket refills within half a second, and the
+          // holds that took it slow down (they empty their bucket), so the restore gets the next token.
+          const retry = RETRY_AFTER_THROTTLE_MS[priority];
+          if (retry !== undefined) await clock.sleep(retry[0] + Math.floor(random() * (retry[1] - retry[0])));
         } else {
           // Full jitter on a 5xx: a random wait up to the exponential bound.
           const bound = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);

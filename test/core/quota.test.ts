@@ -94,16 +94,35 @@ describe('ApiBudget (R15: one API in one instance)', () => {
     expect(budget.take(hold, T0 + 1_000)).toBe(0);
   });
 
-  it('R15: a throttle empties the bucket and slows the pace by a quarter, down to half; successes climb back', () => {
+  it('R15: a throttled record or check empties the bucket and slows the pace by a quarter, down to half; successes climb back', () => {
     const budget = new ApiBudget(SETTINGS);
-    budget.throttled(T0);
+    budget.throttled(T0, 'OTHER');
     expect(budget.pace).toBe(1.5);
-    const waiter = budget.enqueue('RESTORE', 0);
+    const waiter = budget.enqueue('OTHER', 0);
     expect(budget.take(waiter, T0)).toBe(667);
-    for (let i = 0; i < 10; i++) budget.throttled(T0);
+    for (let i = 0; i < 10; i++) budget.throttled(T0, 'OTHER');
     expect(budget.pace).toBe(1);
     for (let i = 0; i < 100; i++) budget.succeeded();
     expect(budget.pace).toBe(2);
+  });
+
+  it('R15: a throttled hold slows the pace by a quarter and keeps the tokens left (it retries after a short wait)', () => {
+    const budget = new ApiBudget(SETTINGS);
+    budget.throttled(T0, 'HOLD');
+    expect(budget.pace).toBe(1.5);
+    expect(budget.take(budget.enqueue('HOLD', 0), T0)).toBe(0);
+  });
+
+  it('R15: a throttled restore slows the pace by an eighth only, down to three quarters, and never speeds up a slowed one', () => {
+    const budget = new ApiBudget(SETTINGS);
+    budget.throttled(T0, 'RESTORE');
+    expect(budget.pace).toBe(1.75);
+    for (let i = 0; i < 10; i++) budget.throttled(T0, 'RESTORE');
+    expect(budget.pace).toBe(1.5);
+    budget.throttled(T0, 'HOLD');
+    expect(budget.pace).toBe(1.125);
+    budget.throttled(T0, 'RESTORE');
+    expect(budget.pace).toBe(1.125);
   });
 });
 
@@ -285,8 +304,9 @@ describe('ConnectGate (R15: every Connect call within its API quota, restores fi
     expect(await g.call('RESTORE', 'PutUserStatus', call.send)).toBe('ok');
 
     expect(call.calls).toBe(2);
-    // The bucket was emptied and the pace slowed (1.5/s): one token's time at the new pace.
-    expect(elapsed()).toBeGreaterThanOrEqual(667);
+    // A restore asks again after 50-150 ms (its instance's tokens kept), at a pace slowed by an eighth.
+    expect(elapsed()).toBeGreaterThanOrEqual(50);
+    expect(elapsed()).toBeLessThan(200);
     expect(throttled).toEqual(['PutUserStatus']);
     expect(g.budget('PutUserStatus').pace).toBeLessThan(SETTINGS.requestsPerSecond);
     expect(g.budget('UpdateContactAttributes').pace).toBe(SETTINGS.requestsPerSecond);
