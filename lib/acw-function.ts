@@ -14,7 +14,7 @@ import type { IGrantable, IPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-ia
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type IDestination, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { AcwConfig } from '../lambda/config/acw-config';
@@ -55,6 +55,28 @@ export function configEnvironmentValue(config: AcwConfig): string {
   }
   return value;
 }
+
+/**
+ * How every handler is bundled (issue 11: cold start). bench/cold-start.ts bundles with these same
+ * options to measure each function's init against a one-client function's.
+ *
+ * - The AWS SDK is bundled, not left to the runtime's copy: from its ES modules (`mainFields`),
+ *   which mark themselves free of side effects, so esbuild keeps only the clients and commands a
+ *   function's adapters use (lambda/handlers/runtime.ts). The runtime's copy is one CommonJS file
+ *   per client holding every command (Connect's alone is about 700 KB): loading the five
+ *   clients took the functions' init to about 3.5 times a one-client function's.
+ * - No source map, and no `--enable-source-maps`: measured (`npm run bench -- cold-start`), they
+ *   add about a sixth to the init of a function that bundles the SDK (its map is 4 MB), and buy
+ *   little: errors are logged by name and message, which say what went wrong, not by stack.
+ */
+export const BUNDLING = {
+  minify: true,
+  sourceMap: false,
+  target: 'node22',
+  externalModules: [],
+  mainFields: ['module', 'main'],
+  forceDockerBundling: false,
+} as const satisfies BundlingOptions;
 
 /** What every ACW function is built with. */
 export interface AcwFunctionSettings {
@@ -156,12 +178,9 @@ export class AcwFunction extends Construct implements IGrantable {
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        // The Node.js 22 runtime ships AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
-        forceDockerBundling: false,
+        ...BUNDLING,
+        externalModules: [...BUNDLING.externalModules],
+        mainFields: [...BUNDLING.mainFields],
       },
       environment: {
         [ENV.config]: configEnvironmentValue(settings.config),
@@ -169,7 +188,6 @@ export class AcwFunction extends Construct implements IGrantable {
         [ENV.defaultDuration]: settings.defaultDurationSeconds,
         POWERTOOLS_SERVICE_NAME: settings.serviceName ?? 'connect-acw',
         POWERTOOLS_LOG_LEVEL: settings.logLevel ?? 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
       },
       ...(props.retryAttempts === undefined ? {} : { retryAttempts: props.retryAttempts }),
       ...(props.onFailure === undefined ? {} : { onFailure: props.onFailure }),

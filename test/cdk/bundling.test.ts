@@ -1,0 +1,108 @@
+/**
+ * Issue 11: the functions keep the bundling lib/acw-function.ts chose for their cold start (the
+ * SDK bundled from its ES modules, tree-shaken; no source map): the settings on every function, and
+ * one real bundle.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { esbuildOptionsOf, sdkClientsIn } from '../../bench/cold-start';
+import { FUNCTION_NAMES, type FunctionName } from '../../lambda/app/compose';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
+import { AcwFunction, BUNDLING, handlerEntry, REPO_ROOT } from '../../lib/acw-function';
+import { EXAMPLE_ACW, featureFlags, logicalId, propertiesOf, synth } from './support';
+
+describe('ACW functions are bundled for a short cold start', () => {
+  it('bundle the AWS SDK from its ES modules, minified, without a source map', () => {
+    expect(BUNDLING).toEqual({
+      minify: true,
+      sourceMap: false,
+      target: 'node22',
+      externalModules: [],
+      mainFields: ['module', 'main'],
+      forceDockerBundling: false,
+    });
+  });
+
+  it('run without --enable-source-maps', () => {
+    const { stack, template } = synth();
+
+    for (const fn of [stack.intake.function, ...stack.timers.functions, stack.sweep.function]) {
+      const variables = (
+        propertiesOf(template, logicalId(fn.function)).Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+
+      expect(variables, fn.node.path).not.toHaveProperty('NODE_OPTIONS');
+    }
+  });
+
+  it('a real bundle holds the SDK clients its function uses and no other, and no source map', () => {
+    const app = new App({ context: { ...featureFlags(), 'aws:cdk:enable-asset-metadata': true } });
+    const stack = new Stack(app, 'Bundled');
+    const fn = new AcwFunction(stack, 'ContactFlow', {
+      settings: {
+        config: parseAcwConfig(EXAMPLE_ACW),
+        instanceArn: String(EXAMPLE_ACW.connectInstanceArn),
+        defaultDurationSeconds: '90',
+      },
+      entry: handlerEntry('contact-flow'),
+      description: 'contact flow choices',
+    });
+
+    const assembly = app.synth();
+    const resource = assembly.getStackByName('Bundled').template.Resources[logicalId(fn.function)];
+    const assetDir = join(assembly.directory, String(resource.Metadata['aws:asset:path']));
+    const code = readFileSync(join(assetDir, 'index.js'), 'utf8');
+
+    // Bundled, not left to the runtime's copy: no require of an SDK client, its DynamoDB client
+    // inside. (The SDK's optional CRT signer is still tried with a require, inside a try.)
+    expect(code).not.toMatch(/require\("@aws-sdk\/(client|lib)-/);
+    expect(code).toContain('DynamoDB_20120810');
+    // Only the client contact-flow uses (the sessions kit): no Connect, Scheduler, SQS or SSM.
+    expect(code).not.toContain('AmazonConnectService');
+    expect(code).not.toContain('AWSChronosService');
+    expect(code).not.toContain('AmazonSQS');
+    expect(code).not.toContain('AmazonSSM');
+    expect(existsSync(join(assetDir, 'index.js.map'))).toBe(false);
+    expect(code).not.toContain('sourceMappingURL');
+  }, 60_000);
+
+  /**
+   * The SDK clients in each bundle: those of the kits its entry point names. The timer functions
+   * and the sweep never arm schedules, but lambda/adapters/timers.ts imports Scheduler's two
+   * commands (a few KB of its schemas; no Scheduler client is made or bundled).
+   */
+  const CLIENTS: Record<FunctionName, string[]> = {
+    'contact-events': ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs', 'client-ssm'],
+    'agent-events': ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs'],
+    'timer-fired': ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs'],
+    'timer-due': ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs'],
+    sweep: ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs', 'client-ssm'],
+    api: ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs'],
+    'contact-flow': ['client-dynamodb'],
+  };
+
+  it.each(FUNCTION_NAMES)(
+    '%s bundles only the SDK clients of the kits it names',
+    async (name) => {
+      const result = await build({
+        ...esbuildOptionsOf(BUNDLING),
+        entryPoints: [handlerEntry(name)],
+        absWorkingDir: REPO_ROOT,
+        outfile: join(REPO_ROOT, 'cdk.out', 'bundling-test', name, 'index.js'),
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+      });
+      const output = Object.values(result.metafile.outputs)[0];
+      if (output === undefined) throw new Error(`esbuild wrote nothing for ${name}`);
+
+      expect(sdkClientsIn(output)).toEqual(CLIENTS[name]);
+    },
+    60_000,
+  );
+});
