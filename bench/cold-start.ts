@@ -18,7 +18,7 @@
  * parse) on its first invocation, not at import; the reference makes its client at import.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -33,8 +33,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Issue 11: a function's init at most this many times the one-client function's. */
 export const INIT_RATIO_TARGET = 1.3;
-/** Rounds counted; each runs every bundle once in a fresh process. */
-const ROUNDS = Number(process.env.COLD_ROUNDS ?? 30);
+/** Rounds counted; each runs every bundle once in a fresh process. `COLD_START_ROUNDS` to try fewer. */
+const ROUNDS = Number(process.env.COLD_START_ROUNDS ?? 30);
 /** Rounds run first and not counted: they warm the file cache. */
 const WARM_UP_ROUNDS = 1;
 /** The handler measured with and without a source map. */
@@ -194,9 +194,13 @@ async function bundle(
 
 /** Requires the bundle in a fresh process, as the Lambda runtime loads a handler: ms. */
 async function initTime(target: Bundle): Promise<number> {
+  // The time first, then a check that what was loaded is a handler (a bundle loaded the wrong way
+  // can load and export nothing).
   const child =
-    'const started = performance.now(); require(process.argv[1]); ' +
-    'process.stdout.write(String(performance.now() - started));';
+    'const started = performance.now(); const loaded = require(process.argv[1]); ' +
+    'const ms = performance.now() - started; ' +
+    "if (typeof loaded.handler !== 'function') throw new Error('no handler exported'); " +
+    'process.stdout.write(String(ms));';
   const { stdout } = await execFileAsync(process.execPath, [...target.nodeFlags, '-e', child, target.file], {
     cwd: root,
     // Nothing of the caller's environment: no credentials, no proxy. The SDK's warning about
@@ -217,6 +221,9 @@ export async function coldStartJob(): Promise<JobResult> {
   const outdir = join(root, 'cdk.out', 'bench-cold-start');
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
+  // The repository is an ES-module package: without this, node would load the bundles as ES
+  // modules. A function's asset has no package.json, so Lambda loads its index.js as CommonJS.
+  await writeFile(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
   const handler = (name: string) => ({ entry: join(root, 'lambda', 'handlers', `${name}.ts`) });
   const functions = await Promise.all(
     FUNCTION_NAMES.map((name) => bundle(name, handler(name), BUNDLING, outdir)),

@@ -9,8 +9,9 @@
  *    each from 0.3 to 1.2 x the load a PutUserStatus quota of 2/s carries, judged by hold time,
  *    restore lateness, records, backlog, lost, stuck and cost per 1,000 contacts.
  *    `npm run bench -- capacity-0.9 baseline` runs only the jobs named (results.json says which ran).
- * Cold start side by side with a one-client function is not measured yet.
- * 2. The bundled size of each Lambda function (esbuild, as the stack bundles them).
+ *    And `cold-start` (bench/cold-start.ts): each function's init beside a one-client function's.
+ * 2. The bundled size of each Lambda function's own code (esbuild, the AWS SDK left out; the stack
+ *    bundles the SDK too: `cold-start` reports those bundles' sizes).
  * 3. The core's decision time per event: resolvePolicy + openSession + planTimer.
  */
 import { spawn } from 'node:child_process';
@@ -54,6 +55,7 @@ const JOB_ORDER: readonly JobName[] = [
   capacityJobName(0.6),
   'baseline',
   capacityJobName(0.3),
+  'cold-start',
 ];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -131,7 +133,6 @@ async function main(): Promise<void> {
           name: `configuration ${configuration.name}`,
           value: `${configuration.what}: ${configuration.why}`,
         })),
-        { name: 'cold start', value: 'side by side with a one-client function: a later step of issue 11' },
       ],
     },
   ];
@@ -179,10 +180,10 @@ function resultsOf(
     },
     baseline: resultOf('baseline') ?? null,
     faults: resultOf('faults') ?? null,
+    coldStart: resultOf('cold-start') ?? null,
     ...(build === undefined ? {} : { build }),
     notMeasured: {
       defaultConfiguration: CONFIGURATIONS.find((configuration) => !configuration.simulated),
-      coldStart: 'side by side with a one-client function in the same run: a later step of issue 11',
     },
     runtime: rest,
   };
@@ -221,6 +222,7 @@ async function previousResults(
   for (const probe of capacity?.probes ?? []) keep(capacityJobName(Number(probe.factor)), probe);
   keep('baseline', previous.baseline);
   keep('faults', previous.faults);
+  keep('cold-start', previous.coldStart);
   return kept;
 }
 

@@ -3,15 +3,26 @@
  * SDK bundled from its ES modules, tree-shaken; no source map): the settings on every function, and
  * one real bundle.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { App, Stack } from 'aws-cdk-lib';
 import { build } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { esbuildOptionsOf, sdkClientsIn } from '../../bench/cold-start';
 import { FUNCTION_NAMES, type FunctionName } from '../../lambda/app/compose';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
-import { AcwFunction, BUNDLING, handlerEntry, REPO_ROOT } from '../../lib/acw-function';
+import { ENV } from '../../lambda/handlers/env';
+import {
+  AcwFunction,
+  BUNDLING,
+  configEnvironmentValue,
+  handlerEntry,
+  REPO_ROOT,
+} from '../../lib/acw-function';
+import { startDynamo, type TestDynamo } from '../support/dynamo';
 import { EXAMPLE_ACW, featureFlags, logicalId, propertiesOf, synth } from './support';
 
 describe('ACW functions are bundled for a short cold start', () => {
@@ -105,4 +116,61 @@ describe('ACW functions are bundled for a short cold start', () => {
     },
     60_000,
   );
+});
+
+describe('a bundle as deployed runs', () => {
+  let dynamo: TestDynamo | undefined;
+  beforeAll(async () => {
+    dynamo = await startDynamo();
+  });
+  afterAll(() => dynamo?.close());
+
+  it('R3: the contact-flow bundle writes the flow choice to DynamoDB through the bundled SDK', async () => {
+    if (dynamo === undefined) throw new Error('dynalite did not start');
+    const { store, tableName } = await dynamo.newStore();
+    const endpoint = await dynamo.client.config.endpoint?.();
+    if (endpoint === undefined) throw new Error('dynalite has no endpoint');
+    const file = join(REPO_ROOT, 'cdk.out', 'bundling-test', 'run', 'contact-flow.js');
+    // CommonJS, as Lambda loads an asset without a package.json (the repository's says ES modules).
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(join(dirname(file), 'package.json'), '{ "type": "commonjs" }\n');
+    await build({
+      ...esbuildOptionsOf(BUNDLING),
+      entryPoints: [handlerEntry('contact-flow')],
+      outfile: file,
+      logLevel: 'silent',
+    });
+    const event = {
+      Name: 'ContactFlowEvent',
+      Details: {
+        ContactData: { ContactId: 'c-bundled', Channel: 'VOICE' },
+        Parameters: { durationSeconds: '45' },
+      },
+    };
+    const run = `require(process.argv[1]).handler(${JSON.stringify(event)}).then((r) => process.stdout.write(JSON.stringify(r)))`;
+
+    // A child process, as Lambda runs it (and so that dynalite, in this one, keeps answering).
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', run, file], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_ENDPOINT_URL_DYNAMODB: `http://${endpoint.hostname}:${String(endpoint.port)}`,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+        [ENV.config]: configEnvironmentValue(parseAcwConfig(EXAMPLE_ACW)),
+        [ENV.instanceArn]: String(EXAMPLE_ACW.connectInstanceArn),
+        [ENV.defaultDuration]: '90',
+        [ENV.tableName]: tableName,
+        [ENV.dueQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/111122223333/due',
+      },
+    });
+
+    expect(JSON.parse(stdout)).toMatchObject({ acwSeconds: '45' });
+    expect(await store.getOverride('c-bundled')).toMatchObject({
+      contactId: 'c-bundled',
+      durationSeconds: 45,
+    });
+  }, 60_000);
 });
