@@ -32,7 +32,8 @@ import {
   ssmKillSwitch,
   type Wiring,
 } from '../app/compose';
-import { parseAcwConfig } from '../config/acw-config';
+import type { AcwConfig } from '../config/acw-config';
+import { MAX_DURATION_SECONDS } from '../core/config';
 import type { Log } from '../core/ports';
 import { ENV, requireEnv } from './env';
 
@@ -154,15 +155,7 @@ export function fromKits(
 
 /** What the deployed composition is given: clients and names from the environment. */
 export function wiringFromEnvironment(env: NodeJS.ProcessEnv, clients: Clients): Wiring {
-  const parsed = parseAcwConfig(JSON.parse(requireEnv(ENV.config, env)));
-  const defaultDuration = Number(requireEnv(ENV.defaultDuration, env));
-  const config = parseAcwConfig({
-    ...parsed,
-    policies: {
-      ...parsed.policies,
-      default: { ...parsed.policies.default, durationSeconds: defaultDuration },
-    },
-  });
+  const config = configFromEnvironment(env);
   const wrapUpStatusId = env[ENV.wrapUpStatusId];
   const log = powertoolsLog(logger);
   return {
@@ -198,6 +191,44 @@ export function wiringFromEnvironment(env: NodeJS.ProcessEnv, clients: Clients):
   };
 }
 
+/**
+ * The configuration as the stack wrote it (lib/acw-function.ts `configEnvironmentValue`), with
+ * the stack's default duration (the `DefaultDurationSeconds` parameter) on the default policy.
+ *
+ * Not parsed again: the stack validated it at synth, where a bad field is named, and wrote the
+ * parsed result, defaults filled in (test/handlers/runtime.test.ts checks that parsing it again
+ * changes nothing). Measured, that first zod parse was 6-9 ms of every function's init
+ * (bench/cold-start.ts). Only what the stack did not check is: that the value is a configuration
+ * at all, and the duration, which CloudFormation bounds but the console can change.
+ */
+export function configFromEnvironment(env: NodeJS.ProcessEnv): AcwConfig {
+  const value: unknown = JSON.parse(requireEnv(ENV.config, env));
+  if (!hasDefaultPolicy(value)) {
+    throw new Error(
+      `${ENV.config} is not a configuration the stack wrote (no policies.default): deploy the stack again`,
+    );
+  }
+  // Trusted past its root: the stack's own output (see above).
+  const written = value as AcwConfig;
+  const raw = requireEnv(ENV.defaultDuration, env);
+  const durationSeconds = Number(raw);
+  if (!Number.isInteger(durationSeconds) || durationSeconds < 0 || durationSeconds > MAX_DURATION_SECONDS) {
+    throw new Error(
+      `acw.policies.default.durationSeconds must be an integer 0-${MAX_DURATION_SECONDS}, got ${raw}`,
+    );
+  }
+  return {
+    ...written,
+    policies: { ...written.policies, default: { ...written.policies.default, durationSeconds } },
+  };
+}
+
+function hasDefaultPolicy(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || !('policies' in value)) return false;
+  const policies: unknown = value.policies;
+  return typeof policies === 'object' && policies !== null && 'default' in policies;
+}
+
 /** Builds the deployed App of a function from the environment, with the kits given (all: tests). */
 export function appFromEnvironment(env: NodeJS.ProcessEnv, kits: readonly Kit[] = ALL_KITS): App {
   return appOf(env, kits);
@@ -209,25 +240,37 @@ function appOf(env: NodeJS.ProcessEnv, kits: readonly Kit[]): App {
 }
 
 /**
- * The deployed App of a function using `kits`, built on first use and kept for the container's
- * life. (Not `appFromEnvironment`: its default would put every kit in every bundle.)
+ * Lambda sets it in every function's environment. There the app is composed at init, before the
+ * first event (AWS's advice for SDK clients: made once, outside the handler, and timed with the
+ * init); elsewhere (a test or the simulator importing a handler's module) only on first use.
+ */
+const IN_LAMBDA = process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
+
+/**
+ * The deployed App of a function using `kits`, built once and kept for the container's life: at
+ * init in Lambda, else on first use. (Not `appFromEnvironment`: its default would put every kit
+ * in every bundle.)
  */
 export function deployedApp(...kits: Kit[]): () => App {
   let app: App | undefined;
-  return () => {
+  const get = () => {
     app ??= appOf(process.env, kits);
     return app;
   };
+  if (IN_LAMBDA) get();
+  return get;
 }
 
-/** The deployed API function's parts, built on first use and kept for the container's life. */
+/** The deployed API function's parts, built once and kept for the container's life (as `deployedApp`). */
 export function deployedApi(...kits: Kit[]): () => ApiParts {
   let parts: ApiParts | undefined;
-  return () => {
+  const get = () => {
     if (parts === undefined) {
       const { clients, adapters } = fromKits(kits, { region: process.env.AWS_REGION });
       parts = composeApiWith(adapters, wiringFromEnvironment(process.env, clients));
     }
     return parts;
   };
+  if (IN_LAMBDA) get();
+  return get;
 }

@@ -23,7 +23,7 @@ import {
   REPO_ROOT,
 } from '../../lib/acw-function';
 import { startDynamo, type TestDynamo } from '../support/dynamo';
-import { EXAMPLE_ACW, featureFlags, logicalId, propertiesOf, synth } from './support';
+import { EXAMPLE_ACW, exampleWith, featureFlags, logicalId, propertiesOf, synth } from './support';
 
 describe('ACW functions are bundled for a short cold start', () => {
   it('bundle the AWS SDK from its ES modules, minified, without a source map', () => {
@@ -118,19 +118,21 @@ describe('ACW functions are bundled for a short cold start', () => {
   );
 });
 
+describe('the configuration the functions read', () => {
+  it('is written parsed, defaults filled in: parsing it again at run time would change nothing', () => {
+    for (const acw of [EXAMPLE_ACW, exampleWith({ policies: undefined, connectQuota: undefined })]) {
+      const written = JSON.parse(configEnvironmentValue(parseAcwConfig(acw)));
+
+      expect(parseAcwConfig(written)).toEqual(written);
+    }
+  });
+});
+
 describe('a bundle as deployed runs', () => {
+  const file = join(REPO_ROOT, 'cdk.out', 'bundling-test', 'run', 'contact-flow.js');
   let dynamo: TestDynamo | undefined;
   beforeAll(async () => {
     dynamo = await startDynamo();
-  });
-  afterAll(() => dynamo?.close());
-
-  it('R3: the contact-flow bundle writes the flow choice to DynamoDB through the bundled SDK', async () => {
-    if (dynamo === undefined) throw new Error('dynalite did not start');
-    const { store, tableName } = await dynamo.newStore();
-    const endpoint = await dynamo.client.config.endpoint?.();
-    if (endpoint === undefined) throw new Error('dynalite has no endpoint');
-    const file = join(REPO_ROOT, 'cdk.out', 'bundling-test', 'run', 'contact-flow.js');
     // CommonJS, as Lambda loads an asset without a package.json (the repository's says ES modules).
     await mkdir(dirname(file), { recursive: true });
     await writeFile(join(dirname(file), 'package.json'), '{ "type": "commonjs" }\n');
@@ -140,6 +142,14 @@ describe('a bundle as deployed runs', () => {
       outfile: file,
       logLevel: 'silent',
     });
+  }, 60_000);
+  afterAll(() => dynamo?.close());
+
+  it('R3: the contact-flow bundle writes the flow choice to DynamoDB through the bundled SDK', async () => {
+    if (dynamo === undefined) throw new Error('dynalite did not start');
+    const { store, tableName } = await dynamo.newStore();
+    const endpoint = await dynamo.client.config.endpoint?.();
+    if (endpoint === undefined) throw new Error('dynalite has no endpoint');
     const event = {
       Name: 'ContactFlowEvent',
       Details: {
@@ -153,6 +163,8 @@ describe('a bundle as deployed runs', () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['-e', run, file], {
       env: {
         PATH: process.env.PATH ?? '',
+        // As in Lambda: the app is composed at init.
+        AWS_LAMBDA_FUNCTION_NAME: 'contact-flow',
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'test',
         AWS_SECRET_ACCESS_KEY: 'test',
@@ -172,5 +184,18 @@ describe('a bundle as deployed runs', () => {
       contactId: 'c-bundled',
       durationSeconds: 45,
     });
+  }, 60_000);
+
+  it('in Lambda, composes its app at init: a missing variable fails the load, naming it', async () => {
+    const load = `try { require(process.argv[1]); process.stdout.write('loaded') } catch (e) { process.stdout.write(e.message) }`;
+    const env = { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'ERROR' };
+
+    const inLambda = await promisify(execFile)(process.execPath, ['-e', load, file], {
+      env: { ...env, AWS_LAMBDA_FUNCTION_NAME: 'contact-flow' },
+    });
+    const elsewhere = await promisify(execFile)(process.execPath, ['-e', load, file], { env });
+
+    expect(inLambda.stdout).toBe(`Environment variable ${ENV.config} is not set`);
+    expect(elsewhere.stdout).toBe('loaded');
   }, 60_000);
 });

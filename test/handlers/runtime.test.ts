@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SqsDeadLetterSink } from '../../lambda/adapters/sqs-dead-letters';
 import { SsmKillSwitch } from '../../lambda/adapters/ssm-kill-switch';
 import { PortUnavailable } from '../../lambda/app/compose';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
 import {
   ALL_KITS,
   appFromEnvironment,
@@ -16,9 +17,12 @@ import {
 } from '../../lambda/handlers/runtime';
 
 const base = {
-  [ENV.config]: JSON.stringify({
-    policies: { default: { durationSeconds: 90 }, channels: { CHAT: { durationSeconds: 60 } } },
-  }),
+  // As the stack writes it (lib/acw-function.ts `configEnvironmentValue`): the parsed configuration.
+  [ENV.config]: JSON.stringify(
+    parseAcwConfig({
+      policies: { default: { durationSeconds: 90 }, channels: { CHAT: { durationSeconds: 60 } } },
+    }),
+  ),
   [ENV.instanceArn]: 'arn:aws:connect:us-east-1:111122223333:instance/12345678-1234-1234-1234-123456789012',
   [ENV.defaultDuration]: '120',
   [ENV.tableName]: 'sessions',
@@ -45,6 +49,19 @@ describe('deployed wiring', () => {
   it('refuses a default duration outside the policy rule, naming the field', () => {
     expect(() => appFromEnvironment({ ...base, [ENV.defaultDuration]: '-5' })).toThrow(
       'acw.policies.default.durationSeconds must be an integer 0-86400, got -5',
+    );
+  });
+
+  it('refuses a value that is not a configuration the stack wrote, saying so', () => {
+    expect(() => appFromEnvironment({ ...base, [ENV.config]: '{"widget":{}}' })).toThrow(
+      'ACW_CONFIG is not a configuration the stack wrote (no policies.default): deploy the stack again',
+    );
+    expect(() => appFromEnvironment({ ...base, [ENV.config]: '[]' })).toThrow('deploy the stack again');
+  });
+
+  it.each(['1.5', 'ninety', '86401'])('refuses the default duration %s, naming the field', (value) => {
+    expect(() => appFromEnvironment({ ...base, [ENV.defaultDuration]: value })).toThrow(
+      `acw.policies.default.durationSeconds must be an integer 0-86400, got ${value}`,
     );
   });
 
