@@ -15,19 +15,22 @@
  * reason `BUNDLING` has none); and what each bundle holds: its size and the SDK clients in it.
  *
  * In Lambda a function composes its app at init (lambda/handlers/runtime.ts: its SDK clients
- * made, its configuration parsed), as the reference makes its client: each bundle is loaded with
- * the environment the stack gives that function (names made up), so its figure includes that.
+ * made, its configuration read), as the reference makes its client: each bundle is loaded with
+ * the environment the stack gives that function (`stackEnvironments`), so its figure includes
+ * that, and a function whose environment lacks what it needs fails here as it would in Lambda.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { App } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
-import { ARMS_SCHEDULES, FUNCTION_NAMES, type FunctionName } from '../lambda/app/compose';
+import { FUNCTION_NAMES, type FunctionName } from '../lambda/app/compose';
 import { parseAcwConfig } from '../lambda/config/acw-config';
-import { ENV } from '../lambda/handlers/env';
-import { BUNDLING, configEnvironmentValue } from '../lib/acw-function';
+import { type AcwFunction, BUNDLING } from '../lib/acw-function';
+import { ConnectAcwStack } from '../lib/connect-acw-stack';
 import { BENCH_CONFIG } from './generate';
 import type { Figure, JobResult } from './jobs';
 import { percentile } from './measure';
@@ -157,36 +160,67 @@ export function judgeInit(
   });
 }
 
-const ACCOUNT = 'us-east-1:111122223333';
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/111122223333/bench';
+/** An agent event stream, so that the stack has its consumer (agent-events). */
+const STREAM_ARN = 'arn:aws:kinesis:us-east-1:111122223333:stream/bench-agent-events';
 
 /**
- * The environment the stack gives a function (lib/: the grants set the names), with made-up
- * names: every function has the configuration, the table and the due queue; those of
- * `ARMS_SCHEDULES` the schedules, the intake and the sweep the kill switch, the event consumers
- * their dead-letter queue.
+ * Each function's environment as the stack sets it (its grants name the variables): the bench's
+ * configuration with an agent event stream, synthesized without bundling; a value the template
+ * leaves to CloudFormation (a reference) becomes its parameter's default, or a made-up name.
  */
-export function functionEnvironment(name: FunctionName): Record<string, string> {
-  const arn = (service: string, resource: string) => `arn:aws:${service}:${ACCOUNT}:${resource}`;
-  return {
-    [ENV.config]: configEnvironmentValue(parseAcwConfig(BENCH_CONFIG)),
-    [ENV.instanceArn]: arn('connect', 'instance/12345678-1234-1234-1234-123456789012'),
-    [ENV.defaultDuration]: '120',
-    [ENV.tableName]: 'bench-sessions',
-    [ENV.dueQueueUrl]: QUEUE_URL,
-    ...(ARMS_SCHEDULES.has(name)
-      ? {
-          [ENV.scheduleGroup]: 'bench',
-          [ENV.scheduleTargetArn]: arn('lambda', 'function:bench-timer-fired'),
-          [ENV.scheduleRoleArn]: 'arn:aws:iam::111122223333:role/bench-scheduler',
-          [ENV.scheduleDlqArn]: arn('sqs', 'bench-timers-dlq'),
-        }
-      : {}),
-    ...(name === 'contact-events' || name === 'sweep' ? { [ENV.switchParameter]: '/bench/switch' } : {}),
-    ...(['contact-events', 'agent-events', 'timer-fired', 'timer-due'].includes(name)
-      ? { [ENV.deadLetterQueueUrl]: QUEUE_URL }
-      : {}),
+export function stackEnvironments(): Record<FunctionName, Record<string, string>> {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const config = parseAcwConfig({ ...BENCH_CONFIG, agentEventStream: { streamArn: STREAM_ARN } });
+  const stack = new ConnectAcwStack(app, 'ColdStartBench', { config });
+  const template = app.synth().getStackByName(stack.stackName).template as StackTemplate;
+  const functions: Record<FunctionName, AcwFunction | undefined> = {
+    'contact-events': stack.intake.function,
+    'agent-events': stack.agentEvents?.function,
+    'timer-fired': stack.timers.firedFunction,
+    'timer-due': stack.timers.dueFunction,
+    sweep: stack.sweep.function,
+    api: stack.agentApi.function,
+    'contact-flow': stack.contactFlow.function,
   };
+  return Object.fromEntries(
+    FUNCTION_NAMES.map((name) => {
+      const fn = functions[name];
+      if (fn === undefined) throw new Error(`the stack has no ${name} function`);
+      const id = stack.resolve((fn.function.node.defaultChild as CfnFunction).logicalId) as string;
+      const variables = template.Resources[id]?.Properties.Environment?.Variables ?? {};
+      return [name, environmentOf(variables, template.Parameters ?? {})];
+    }),
+  ) as Record<FunctionName, Record<string, string>>;
+}
+
+/** The parts of a synthesized template read here. */
+interface StackTemplate {
+  readonly Parameters?: Record<string, { readonly Default?: unknown }>;
+  readonly Resources: Record<
+    string,
+    { readonly Properties: { readonly Environment?: { readonly Variables?: Record<string, unknown> } } }
+  >;
+}
+
+/** Literal values as they are; a parameter's reference as its default; any other reference made up. */
+export function environmentOf(
+  variables: Readonly<Record<string, unknown>>,
+  parameters: Readonly<Record<string, { readonly Default?: unknown }>>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(variables).map(([name, value]) => {
+      if (typeof value === 'string') return [name, value];
+      const ref =
+        typeof value === 'object' && value !== null && 'Ref' in value ? String(value.Ref) : undefined;
+      const fallback = ref === undefined ? undefined : parameters[ref]?.Default;
+      if (fallback !== undefined) return [name, String(fallback)];
+      return [
+        name,
+        name.endsWith('_URL') ? `${QUEUE_URL}-${name.toLowerCase()}` : `bench-${name.toLowerCase()}`,
+      ];
+    }),
+  );
 }
 
 /** A bundle to measure: where it is and the `node` flags its function runs with. */
@@ -266,9 +300,10 @@ export async function coldStartJob(): Promise<JobResult> {
   // The repository is an ES-module package: without this, node would load the bundles as ES
   // modules. A function's asset has no package.json, so Lambda loads its index.js as CommonJS.
   await writeFile(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
+  const environments = stackEnvironments();
   const handler = (name: FunctionName) => ({
     entry: join(root, 'lambda', 'handlers', `${name}.ts`),
-    environment: functionEnvironment(name),
+    environment: environments[name],
   });
   const functions = await Promise.all(
     FUNCTION_NAMES.map((name) => bundle(name, handler(name), BUNDLING, outdir)),

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { App, Stack } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { esbuildOptionsOf, sdkClientsIn } from '../../bench/cold-start';
+import { esbuildOptionsOf, sdkClientsIn, stackEnvironments } from '../../bench/cold-start';
 import { FUNCTION_NAMES, type FunctionName } from '../../lambda/app/compose';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { ENV } from '../../lambda/handlers/env';
@@ -82,6 +82,15 @@ describe('ACW functions are bundled for a short cold start', () => {
     expect(code).not.toContain('sourceMappingURL');
   }, 60_000);
 
+  /** CommonJS, as Lambda loads an asset without a package.json (the repository's says ES modules). */
+  const COMMONJS = '{ "type": "commonjs" }\n';
+  const LAMBDA = { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'ERROR' };
+  let stack: ReturnType<typeof stackEnvironments> | undefined;
+  const environments = () => {
+    stack ??= stackEnvironments();
+    return stack;
+  };
+
   /**
    * The SDK clients in each bundle: those of the kits its entry point names. The timer functions
    * and the sweep never arm schedules, but lambda/adapters/timers.ts imports Scheduler's two
@@ -98,21 +107,29 @@ describe('ACW functions are bundled for a short cold start', () => {
   };
 
   it.each(FUNCTION_NAMES)(
-    '%s bundles only the SDK clients of the kits it names',
+    '%s bundles only the SDK clients of the kits it names, and composes at init with the environment the stack gives it',
     async (name) => {
+      const file = join(REPO_ROOT, 'cdk.out', 'bundling-test', 'functions', name, 'index.js');
       const result = await build({
         ...esbuildOptionsOf(BUNDLING),
         entryPoints: [handlerEntry(name)],
         absWorkingDir: REPO_ROOT,
-        outfile: join(REPO_ROOT, 'cdk.out', 'bundling-test', name, 'index.js'),
-        write: false,
+        outfile: file,
         metafile: true,
         logLevel: 'silent',
       });
-      const output = Object.values(result.metafile.outputs)[0];
+      const output = Object.values(result.metafile.outputs).find((entry) => entry.entryPoint !== undefined);
       if (output === undefined) throw new Error(`esbuild wrote nothing for ${name}`);
+      await writeFile(join(REPO_ROOT, 'cdk.out', 'bundling-test', 'functions', 'package.json'), COMMONJS);
+      const load = `try { require(process.argv[1]); process.stdout.write('composed') } catch (e) { process.stdout.write(e.message) }`;
+
+      const loaded = await promisify(execFile)(process.execPath, ['-e', load, file], {
+        env: { ...LAMBDA, AWS_LAMBDA_FUNCTION_NAME: name, ...environments()[name] },
+      });
 
       expect(sdkClientsIn(output)).toEqual(CLIENTS[name]);
+      // agent-events once lacked DUE_QUEUE_URL: it failed at every event.
+      expect(loaded.stdout).toBe('composed');
     },
     60_000,
   );
