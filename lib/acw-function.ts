@@ -67,12 +67,11 @@ export function configEnvironmentValue(config: AcwConfig): string {
  *   one CommonJS file per client holding every command (Connect's is 700 KB): the functions'
  *   init was about 3.4 times a one-client function's, contact-flow's as much as the others'.
  * - No source map, and no `--enable-source-maps`: measured (`npm run bench -- cold-start`), they
- *   add a quarter to two fifths to contact-events' init (its map is 4 MB: node reads and parses it
- *   at load), and buy little: errors are logged by name and message, which say what went wrong,
- *   not by stack.
- * - The configuration is still validated at run time (`parseAcwConfig`), although the stack
- *   validated it at synth: measured, leaving its schemas out of a bundle saves nothing visible
- *   (7 KB of 860; zod stays for the event schemas).
+ *   add 15-40 % to contact-events' init (its map is 4 MB: node reads and parses it at load), and
+ *   buy little: errors are logged by name and message, which say what went wrong, not by stack.
+ * - The functions do not parse the configuration again (lambda/handlers/runtime.ts
+ *   `configFromEnvironment`): the stack validated it at synth. Its first parse was 6-9 ms of
+ *   every init; its schemas, 7 KB of a bundle, were not (zod stays for the event schemas).
  */
 export const BUNDLING = {
   minify: true,

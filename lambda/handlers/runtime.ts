@@ -1,6 +1,7 @@
 /**
  * The deployed wiring: the real SDK clients and the names the stack sets in the environment,
- * handed to the composition root (lambda/app/compose.ts), built once per container on first use.
+ * handed to the composition root (lambda/app/compose.ts), built once per container: at init in
+ * Lambda, else on first use.
  * Tests and the simulator compose their own apps instead and never read the environment.
  *
  * Each function's entry point names the kits it uses (`deployedApp(sessions, connect, ...)`): a
