@@ -79,6 +79,7 @@ const FAULT_RUN_CONTACTS_PER_MINUTE = 25;
 export const JOBS: Readonly<Record<string, () => Promise<JobResult>>> = {
   baseline: baselineJob,
   faults: faultJob,
+  'cold-start': async () => (await import('./cold-start')).coldStartJob(),
   ...Object.fromEntries(
     CAPACITY_FACTORS.flatMap((factor) =>
       CONFIGURATIONS.map(({ name }) => [

@@ -11,8 +11,9 @@
  *    backlog, lost, stuck and cost per 1,000 contacts.
  *    `npm run bench -- capacity-0.9 baseline` runs only the jobs named (`capacity-0.9`: both
  *    configurations; `capacity-0.9-default`: one); results.json says which ran.
- * Cold start side by side with a one-client function is not measured yet.
- * 2. The bundled size of each Lambda function (esbuild, as the stack bundles them).
+ *    And `cold-start` (bench/cold-start.ts): each function's init beside a one-client function's.
+ * 2. The bundled size of each Lambda function's own code (esbuild, the AWS SDK left out; the stack
+ *    bundles the SDK too: `cold-start` reports those bundles' sizes).
  * 3. The core's decision time per event: resolvePolicy + openSession + planTimer.
  */
 import { spawn } from 'node:child_process';
@@ -60,6 +61,7 @@ const JOB_ORDER: readonly JobName[] = [
   ...probesAt(0.6),
   'baseline',
   ...probesAt(0.3),
+  'cold-start',
 ];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -128,12 +130,6 @@ async function main(): Promise<void> {
             })),
           },
         ]),
-    {
-      title: 'not measured yet',
-      figures: [
-        { name: 'cold start', value: 'side by side with a one-client function: a later step of issue 11' },
-      ],
-    },
   ];
   process.stdout.write(report(sections, wallSeconds));
   await write({ wallSeconds, finished: true, build });
@@ -184,10 +180,8 @@ function resultsOf(
     },
     baseline: resultOf('baseline') ?? null,
     faults: resultOf('faults') ?? null,
+    coldStart: resultOf('cold-start') ?? null,
     ...(build === undefined ? {} : { build }),
-    notMeasured: {
-      coldStart: 'side by side with a one-client function in the same run: a later step of issue 11',
-    },
     runtime: rest,
   };
 }
@@ -230,6 +224,7 @@ async function previousResults(
   }
   keep('baseline', previous.baseline);
   keep('faults', previous.faults);
+  keep('cold-start', previous.coldStart);
   return kept;
 }
 

@@ -14,7 +14,7 @@ import type { IGrantable, IPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-ia
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type IDestination, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { AcwConfig } from '../lambda/config/acw-config';
@@ -55,6 +55,32 @@ export function configEnvironmentValue(config: AcwConfig): string {
   }
   return value;
 }
+
+/**
+ * How every handler is bundled (issue 11: cold start). bench/cold-start.ts bundles with these same
+ * options to measure each function's init against a one-client function's.
+ *
+ * - The AWS SDK is bundled, not left to the runtime's copy: from its ES modules (`mainFields`),
+ *   which mark themselves free of side effects, so esbuild keeps only the clients and commands a
+ *   function's adapters use (lambda/handlers/runtime.ts). Left external, every SDK import of a
+ *   bundled module stays a `require` even when esbuild drops the module, and the runtime's copy is
+ *   one CommonJS file per client holding every command (Connect's is 700 KB): the functions'
+ *   init was about 3.4 times a one-client function's, contact-flow's as much as the others'.
+ * - No source map, and no `--enable-source-maps`: measured (`npm run bench -- cold-start`), they
+ *   add 15-40 % to contact-events' init (its map is 4 MB: node reads and parses it at load), and
+ *   buy little: errors are logged by name and message, which say what went wrong, not by stack.
+ * - The functions do not parse the configuration again (lambda/handlers/runtime.ts
+ *   `configFromEnvironment`): the stack validated it at synth. Its first parse was 6-9 ms of
+ *   every init; its schemas, 7 KB of a bundle, were not (zod stays for the event schemas).
+ */
+export const BUNDLING = {
+  minify: true,
+  sourceMap: false,
+  target: 'node22',
+  externalModules: [],
+  mainFields: ['module', 'main'],
+  forceDockerBundling: false,
+} as const satisfies BundlingOptions;
 
 /** What every ACW function is built with. */
 export interface AcwFunctionSettings {
@@ -156,12 +182,9 @@ export class AcwFunction extends Construct implements IGrantable {
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        // The Node.js 22 runtime ships AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
-        forceDockerBundling: false,
+        ...BUNDLING,
+        externalModules: [...BUNDLING.externalModules],
+        mainFields: [...BUNDLING.mainFields],
       },
       environment: {
         [ENV.config]: configEnvironmentValue(settings.config),
@@ -169,7 +192,6 @@ export class AcwFunction extends Construct implements IGrantable {
         [ENV.defaultDuration]: settings.defaultDurationSeconds,
         POWERTOOLS_SERVICE_NAME: settings.serviceName ?? 'connect-acw',
         POWERTOOLS_LOG_LEVEL: settings.logLevel ?? 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
       },
       ...(props.retryAttempts === undefined ? {} : { retryAttempts: props.retryAttempts }),
       ...(props.onFailure === undefined ? {} : { onFailure: props.onFailure }),

@@ -5,6 +5,11 @@
  * environment; the simulator (sim/apps.ts) and the local server (server/world.ts) pass simulated
  * services. A new port is wired here, once, for all of them.
  *
+ * Each port is made by one adapter builder (`Adapters`). The simulator and the local server use
+ * them all (`composeApp`); a deployed function names only the ones it uses (`composeWith`), so its
+ * bundle holds only those adapters and the SDK clients they call: esbuild drops the rest, as the
+ * SDK is bundled and marks itself free of side effects (lib/acw-function.ts, bench/cold-start.ts).
+ *
  * No handler is imported here (the handlers import the deployed root, which imports this): the
  * handlers are made from these apps in lambda/app/functions.ts.
  */
@@ -14,7 +19,7 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { connectPorts } from '../adapters/connect-ports';
+import { type ConnectPorts, connectPorts } from '../adapters/connect-ports';
 import { ConnectStatusDirectory } from '../adapters/connect-status-directory';
 import { ConnectUserDirectory, type ConnectUsers } from '../adapters/connect-users';
 import { DynamoSessionStore } from '../adapters/dynamo-session-store';
@@ -26,7 +31,17 @@ import type { StatusRef } from '../core/config';
 import type { DeadLetterSink } from '../core/dead-letter-port';
 import type { LifecycleConfig } from '../core/lifecycle';
 import { indexPolicies } from '../core/policy';
-import type { Clock, Deps, Log } from '../core/ports';
+import type {
+  AgentStatus,
+  Clock,
+  ContactRecords,
+  Deps,
+  KillSwitch,
+  Log,
+  SessionStore,
+  StatusDirectory,
+  Timers,
+} from '../core/ports';
 
 /** The functions of the stack, by the names their handlers have (`lambda/handlers/<name>.ts`). */
 export const FUNCTION_NAMES = [
@@ -62,18 +77,24 @@ export interface App {
   readonly deadLetters?: DeadLetterSink | undefined;
 }
 
-/** The clients the ports are built on: the AWS SDK's, or the simulator's stand-ins. */
+/**
+ * The clients the ports are built on: the AWS SDK's, or the simulator's stand-ins. A deployed
+ * function is given only the clients of the adapters it names; an adapter whose client is
+ * missing fails with an error naming it.
+ */
 export interface Clients {
   /** PutUserStatus, UpdateContactAttributes, GetCurrentUserData: through the quota gate, each on its own quota (R15). */
-  readonly connect: ConnectClient;
+  readonly connect?: ConnectClient | undefined;
   /**
    * SearchUsers and SearchAgentStatuses (the API): they have their own quotas, not
    * PutUserStatus's, so they go outside the gate.
    */
-  readonly connectDirectory: ConnectClient;
+  readonly connectDirectory?: ConnectClient | undefined;
   readonly dynamo: DynamoDBDocumentClient;
-  readonly sqs: SQSClient;
-  readonly scheduler: SchedulerClient;
+  /** The due queue (`Resources.dueQueueUrl`) and the dead-letter queue. */
+  readonly sqs?: SQSClient | undefined;
+  /** Needed only by the functions that arm schedules (`ARMS_SCHEDULES`). */
+  readonly scheduler?: SchedulerClient | undefined;
   /** Needed only with `Resources.switchParameter`. */
   readonly ssm?: SSMClient | undefined;
 }
@@ -131,31 +152,62 @@ export interface ApiParts {
   readonly api: AcwConfig['api'];
 }
 
+/** The Connect ports made together (one gate for them all). */
+type ConnectSide = Pick<ConnectPorts, 'agents' | 'contacts' | 'presence'>;
+
 /**
- * The App of one function. `fn` names it: only the functions of `ARMS_SCHEDULES` get the
- * schedules. Deployed, a container runs one function and passes no name: the environment already
- * holds only what the stack granted that function.
+ * How each port is made from the wiring: one builder per adapter. A function without a builder
+ * never uses that port: its required ports (timers, agents, contacts) then refuse every call
+ * with `PortUnavailable`, its optional ones are absent.
+ */
+export interface Adapters {
+  /** The session store (DynamoDB). */
+  readonly sessions: (wiring: Wiring) => SessionStore;
+  /** PutUserStatus, the contact record and the status check, through the quota gate (R15). */
+  readonly connect?:
+    | ((wiring: Wiring, store: SessionStore, fn: FunctionName | undefined) => ConnectSide)
+    | undefined;
+  /** R19: the statuses an agent may choose (SearchAgentStatuses). */
+  readonly statuses?: ((wiring: Wiring) => StatusDirectory) | undefined;
+  /** Who a signed-in caller is (SearchUsers): the API. */
+  readonly users?: ((wiring: Wiring) => ConnectUsers) | undefined;
+  /** Wrap-up timers: the due queue, and schedules for the functions of `ARMS_SCHEDULES`. */
+  readonly timers?: ((wiring: Wiring, fn: FunctionName | undefined) => Timers) | undefined;
+  /** R16: where refused records are kept (the queue `Resources.deadLetterQueueUrl` names). */
+  readonly deadLetters?: ((wiring: Wiring) => DeadLetterSink | undefined) | undefined;
+  /** R18: the kill switch (SSM), when `Resources.switchParameter` names one. */
+  readonly killSwitch?: ((wiring: Wiring, log: Log) => KillSwitch | undefined) | undefined;
+}
+
+/** A port the function was composed without was called: a wiring mistake, never a retryable failure. */
+export class PortUnavailable extends Error {
+  constructor(
+    readonly port: string,
+    readonly fn: FunctionName | undefined,
+  ) {
+    super(
+      `The ${port} port is not wired in ${fn ?? 'this function'}: add its adapter to the function's wiring`,
+    );
+    this.name = 'PortUnavailable';
+  }
+}
+
+/**
+ * The App of one function, with every adapter. `fn` names it: only the functions of
+ * `ARMS_SCHEDULES` get the schedules. Deployed, a container runs one function and passes no
+ * name: the environment already holds only what the stack granted that function.
  */
 export function composeApp(wiring: Wiring, fn?: FunctionName): App {
-  const { config, clients, resources, clock } = wiring;
+  return composeWith(ALL_ADAPTERS, wiring, fn);
+}
+
+/** The App of one function, with the adapters given (see `Adapters`). */
+export function composeWith(adapters: Adapters, wiring: Wiring, fn?: FunctionName): App {
+  const { config, clock } = wiring;
   const wrapUpStatus = wrapUpStatusOf(wiring);
-  const store = new DynamoSessionStore({
-    client: clients.dynamo,
-    tableName: resources.tableName,
-    retentionDays: config.sessionRetentionDays,
-  });
-  const connectSide = connectPorts({
-    client: clients.connect,
-    quota: config.connectQuota,
-    clock,
-    random: wiring.random(fn === undefined ? 'connect-gate' : `connect-gate:${fn}`),
-    wrapUpStatus,
-    routableStatus: config.routableStatus,
-    store,
-    agentEventStream: wiring.agentEventStream,
-  });
+  const store = adapters.sessions(wiring);
+  const connectSide = adapters.connect?.(wiring, store, fn);
   const log = wiring.log(fn);
-  const armsSchedules = fn === undefined || ARMS_SCHEDULES.has(fn);
   return {
     config: {
       policies: indexPolicies(config.policies),
@@ -164,66 +216,159 @@ export function composeApp(wiring: Wiring, fn?: FunctionName): App {
       statuses: { wrapUp: wrapUpStatus, routable: config.routableStatus },
     },
     metrics: wiring.metrics,
-    deadLetters: wiring.keepRefused ?? deadLetterQueue(clients, resources),
+    deadLetters: wiring.keepRefused ?? adapters.deadLetters?.(wiring),
     deps: {
       store,
-      timers: new SchedulerTimers({
-        scheduler:
-          armsSchedules && resources.schedules !== undefined
-            ? { client: clients.scheduler, ...resources.schedules }
-            : undefined,
-        sqs: clients.sqs,
-        dueQueueUrl: resources.dueQueueUrl,
-      }),
-      agents: connectSide.agents,
-      contacts: connectSide.contacts,
-      presence: connectSide.presence,
+      timers: adapters.timers?.(wiring, fn) ?? unavailableTimers(fn),
+      agents: connectSide?.agents ?? unavailableAgents(fn),
+      contacts: connectSide?.contacts ?? unavailableContacts(fn),
+      presence: connectSide?.presence,
       // R19: the statuses an agent may choose, outside the PutUserStatus gate.
-      statuses: new ConnectStatusDirectory({
-        client: clients.connectDirectory,
-        wrapUpStatus,
-        now: () => clock.now().getTime(),
-      }),
+      statuses: adapters.statuses?.(wiring),
       clock,
       log,
-      killSwitch: killSwitch(clients, resources, log),
+      killSwitch: adapters.killSwitch?.(wiring, log),
     },
   };
 }
 
-/** The API function's app, and who its callers are. */
+/** The API function's app, and who its callers are, with every adapter. */
 export function composeApi(wiring: Wiring): ApiParts {
+  return composeApiWith(ALL_ADAPTERS, wiring);
+}
+
+/** The API function's app, and who its callers are, with the adapters given. */
+export function composeApiWith(adapters: Adapters, wiring: Wiring): ApiParts {
+  const users = wiring.users ?? adapters.users?.(wiring);
+  if (users === undefined) throw new PortUnavailable('users', 'api');
   return {
-    app: composeApp(wiring, 'api'),
-    users: wiring.users ?? connectUsers(wiring),
+    app: composeWith(adapters, wiring, 'api'),
+    users,
     clock: wiring.clock,
     api: wiring.config.api,
   };
 }
 
-function wrapUpStatusOf(wiring: Wiring): StatusRef {
-  return wiring.wrapUpStatus ?? wiring.config.wrapUpStatus;
+/** The session store on DynamoDB. */
+export function dynamoSessions(wiring: Wiring): SessionStore {
+  return new DynamoSessionStore({
+    client: wiring.clients.dynamo,
+    tableName: wiring.resources.tableName,
+    retentionDays: wiring.config.sessionRetentionDays,
+  });
 }
 
-function connectUsers(wiring: Wiring): ConnectUsers {
+/** The Connect ports on `clients.connect`, behind one quota gate (R15). */
+export function connectSide(wiring: Wiring, store: SessionStore, fn: FunctionName | undefined): ConnectSide {
+  const { config, clock } = wiring;
+  return connectPorts({
+    client: required(wiring.clients.connect, 'clients.connect', 'the Connect ports'),
+    quota: config.connectQuota,
+    clock,
+    random: wiring.random(fn === undefined ? 'connect-gate' : `connect-gate:${fn}`),
+    wrapUpStatus: wrapUpStatusOf(wiring),
+    routableStatus: config.routableStatus,
+    store,
+    agentEventStream: wiring.agentEventStream,
+  });
+}
+
+/** R19: the statuses an agent may choose, on `clients.connectDirectory`. */
+export function connectStatuses(wiring: Wiring): StatusDirectory {
+  return new ConnectStatusDirectory({
+    client: required(wiring.clients.connectDirectory, 'clients.connectDirectory', 'the status directory'),
+    wrapUpStatus: wrapUpStatusOf(wiring),
+    now: () => wiring.clock.now().getTime(),
+  });
+}
+
+/** Who a signed-in caller is in Connect: SearchUsers on `clients.connectDirectory`. */
+export function connectUsers(wiring: Wiring): ConnectUsers {
   if (wiring.instanceArn === undefined) throw new Error('The API needs the Connect instance ARN');
   return new ConnectUserDirectory({
-    client: wiring.clients.connectDirectory,
+    client: required(wiring.clients.connectDirectory, 'clients.connectDirectory', 'the user directory'),
     instanceArn: wiring.instanceArn,
     now: () => wiring.clock.now().getTime(),
   });
 }
 
-function deadLetterQueue(clients: Clients, resources: Resources): DeadLetterSink | undefined {
-  const queueUrl = resources.deadLetterQueueUrl;
-  return queueUrl === undefined || queueUrl === ''
-    ? undefined
-    : new SqsDeadLetterSink({ client: clients.sqs, queueUrl });
+/** Wrap-up timers: the due queue on `clients.sqs`, schedules on `clients.scheduler` for `ARMS_SCHEDULES`. */
+export function schedulerTimers(wiring: Wiring, fn: FunctionName | undefined): Timers {
+  const { clients, resources } = wiring;
+  const armsSchedules = fn === undefined || ARMS_SCHEDULES.has(fn);
+  return new SchedulerTimers({
+    scheduler:
+      armsSchedules && resources.schedules !== undefined
+        ? {
+            client: required(
+              clients.scheduler,
+              'clients.scheduler',
+              `the schedules of ${resources.schedules.groupName}`,
+            ),
+            ...resources.schedules,
+          }
+        : undefined,
+    sqs: required(clients.sqs, 'clients.sqs', 'the due queue'),
+    dueQueueUrl: resources.dueQueueUrl,
+  });
 }
 
-function killSwitch(clients: Clients, resources: Resources, log: Log): SsmKillSwitch | undefined {
-  const parameterName = resources.switchParameter;
+/** R16: the dead-letter queue `resources.deadLetterQueueUrl` names, on `clients.sqs`; none without it. */
+export function sqsDeadLetters(wiring: Wiring): DeadLetterSink | undefined {
+  const queueUrl = wiring.resources.deadLetterQueueUrl;
+  return queueUrl === undefined || queueUrl === ''
+    ? undefined
+    : new SqsDeadLetterSink({ client: required(wiring.clients.sqs, 'clients.sqs', queueUrl), queueUrl });
+}
+
+/** R18: the kill switch `resources.switchParameter` names, on `clients.ssm`; always on without it. */
+export function ssmKillSwitch(wiring: Wiring, log: Log): KillSwitch | undefined {
+  const parameterName = wiring.resources.switchParameter;
   if (parameterName === undefined) return undefined;
-  if (clients.ssm === undefined) throw new Error(`The kill switch ${parameterName} needs an SSM client`);
-  return new SsmKillSwitch({ client: clients.ssm, parameterName, log });
+  if (wiring.clients.ssm === undefined)
+    throw new Error(`The kill switch ${parameterName} needs an SSM client`);
+  return new SsmKillSwitch({ client: wiring.clients.ssm, parameterName, log });
+}
+
+/** Every adapter: what the simulator and the local server compose with. */
+export const ALL_ADAPTERS: Adapters = {
+  sessions: dynamoSessions,
+  connect: connectSide,
+  statuses: connectStatuses,
+  users: connectUsers,
+  timers: schedulerTimers,
+  deadLetters: sqsDeadLetters,
+  killSwitch: ssmKillSwitch,
+};
+
+function wrapUpStatusOf(wiring: Wiring): StatusRef {
+  return wiring.wrapUpStatus ?? wiring.config.wrapUpStatus;
+}
+
+function required<T>(client: T | undefined, name: string, forWhat: string): T {
+  if (client === undefined) throw new Error(`${forWhat} needs ${name}, which this wiring does not give`);
+  return client;
+}
+
+function unavailableTimers(fn: FunctionName | undefined): Timers {
+  const refuse = async (): Promise<never> => {
+    throw new PortUnavailable('timers', fn);
+  };
+  return { arm: refuse, defer: refuse, cancel: refuse };
+}
+
+function unavailableAgents(fn: FunctionName | undefined): AgentStatus {
+  return {
+    set: async () => {
+      throw new PortUnavailable('agents', fn);
+    },
+  };
+}
+
+function unavailableContacts(fn: FunctionName | undefined): ContactRecords {
+  return {
+    write: async () => {
+      throw new PortUnavailable('contacts', fn);
+    },
+  };
 }

@@ -13,7 +13,7 @@ import { onAgentEvent } from '../core/agent-events';
 import { runRecord } from './batch';
 import { readAgentEvent } from './events';
 import { report } from './outcome';
-import { type App, deployedApp } from './runtime';
+import { type App, connect, deadLetters, deployedApp, dueQueue, schedules, sessions } from './runtime';
 
 export function makeAgentEventsHandler(app: App) {
   return async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
@@ -49,5 +49,7 @@ export function makeAgentEventsHandler(app: App) {
   };
 }
 
+const app = deployedApp(sessions, connect, dueQueue, schedules, deadLetters);
+
 export const handler = (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> =>
-  makeAgentEventsHandler(deployedApp())(event);
+  makeAgentEventsHandler(app())(event);

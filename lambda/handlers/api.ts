@@ -34,7 +34,7 @@ import { type ClaimSettings, callerOf } from './api-claims';
 import { HttpError } from './api-errors';
 import { API_ROUTES, type ApiRoute, MAX_REQUEST_BODY_BYTES, type RouteKey, routeKeyOf } from './api-routes';
 import { view } from './api-views';
-import { type App, deployedApi } from './runtime';
+import { type App, connect, deployedApi, directory, dueQueue, schedules, sessions } from './runtime';
 
 /** What the API handler is built from; tests pass fakes. */
 export interface ApiHandlerDeps {
@@ -339,10 +339,11 @@ function failure(error: unknown, event: Event, log: App['deps']['log']): Result 
   });
 }
 
+const parts = deployedApi(sessions, connect, directory, dueQueue, schedules);
 let deployed: ((event: Event) => Promise<Result>) | undefined;
 
 /** The deployed handler: dependencies built on first use and kept for the container's life. */
 export const handler = (event: Event): Promise<Result> => {
-  deployed ??= makeApiHandler(deployedApi());
+  deployed ??= makeApiHandler(parts());
   return deployed(event);
 };

@@ -10,7 +10,16 @@ import { onContactEvent } from '../core/contact-events';
 import { eachRecord } from './batch';
 import { readContactEvent } from './events';
 import { report } from './outcome';
-import { type App, deployedApp } from './runtime';
+import {
+  type App,
+  connect,
+  deadLetters,
+  deployedApp,
+  dueQueue,
+  killSwitch,
+  schedules,
+  sessions,
+} from './runtime';
 
 export function makeContactEventsHandler(app: App) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -39,5 +48,6 @@ export function makeContactEventsHandler(app: App) {
   };
 }
 
-export const handler = (event: SQSEvent): Promise<SQSBatchResponse> =>
-  makeContactEventsHandler(deployedApp())(event);
+const app = deployedApp(sessions, connect, dueQueue, schedules, deadLetters, killSwitch);
+
+export const handler = (event: SQSEvent): Promise<SQSBatchResponse> => makeContactEventsHandler(app())(event);

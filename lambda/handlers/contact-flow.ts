@@ -15,7 +15,7 @@ import { lacksTimeoutDisposition, MAX_DURATION_SECONDS, MODES } from '../core/co
 import { STANDARD_QUEUE_ARN_IN_EVENT } from '../core/connect-arns';
 import { lastArnSegment, normaliseChannel } from '../core/contact';
 import { type FlowChoice, resolveContactPolicy } from '../core/policy';
-import { type App, deployedApp } from './runtime';
+import { type App, deployedApp, sessions } from './runtime';
 
 /** How long a flow's choice is kept for a contact that has not ended yet. */
 export const FLOW_CHOICE_TTL_SECONDS = 7 * 86_400;
@@ -132,5 +132,7 @@ function refuseWith(app: App, message: string, contactId?: string): FlowResponse
   return { error: message };
 }
 
-export const handler = (event: unknown): Promise<FlowResponse> =>
-  makeContactFlowHandler(deployedApp())(event);
+// One DynamoDB write: no Connect, no timers (a call to them fails with PortUnavailable).
+const app = deployedApp(sessions);
+
+export const handler = (event: unknown): Promise<FlowResponse> => makeContactFlowHandler(app())(event);

@@ -1,7 +1,13 @@
 /**
  * The deployed wiring: the real SDK clients and the names the stack sets in the environment,
- * handed to the composition root (lambda/app/compose.ts), built once per container on first use.
+ * handed to the composition root (lambda/app/compose.ts), built once per container: at init in
+ * Lambda, else on first use.
  * Tests and the simulator compose their own apps instead and never read the environment.
+ *
+ * Each function's entry point names the kits it uses (`deployedApp(sessions, connect, ...)`): a
+ * kit is an outside system's SDK client and the adapter built on it. Only those are constructed,
+ * and, since the SDK is bundled and free of side effects, only those are in the function's bundle:
+ * a client it does not name is never loaded at init (issue 11, bench/cold-start.ts).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -11,8 +17,24 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type ApiParts, type App, composeApi, composeApp, type Wiring } from '../app/compose';
-import { parseAcwConfig } from '../config/acw-config';
+import {
+  type Adapters,
+  type ApiParts,
+  type App,
+  type Clients,
+  composeApiWith,
+  composeWith,
+  connectSide,
+  connectStatuses,
+  connectUsers,
+  dynamoSessions,
+  schedulerTimers,
+  sqsDeadLetters,
+  ssmKillSwitch,
+  type Wiring,
+} from '../app/compose';
+import type { AcwConfig } from '../config/acw-config';
+import { MAX_DURATION_SECONDS } from '../core/config';
 import type { Log } from '../core/ports';
 import { ENV, requireEnv } from './env';
 
@@ -31,37 +53,118 @@ export function powertoolsLog(logger: Logger): Log {
 /** Shared by every handler in a container. */
 export const logger = new Logger({ serviceName: 'connect-acw' });
 
+/** The SDK clients' settings from the environment. */
+interface ClientSettings {
+  readonly region: string | undefined;
+}
+
+/** Makes one SDK client. */
+type ClientFactories = {
+  readonly [Name in keyof Clients]?: (settings: ClientSettings) => NonNullable<Clients[Name]>;
+};
+
+/** One outside system as a deployed function uses it: its SDK clients and the adapters built on them. */
+export interface Kit {
+  /** Each client it needs; one client of a name is made for all the kits that name it. */
+  readonly clients: ClientFactories;
+  readonly adapters: Partial<Adapters>;
+}
+
+/** Adaptive retries for the calls outside the quota gate. */
+const retrying = (region: string | undefined) => ({ region, retryMode: 'adaptive', maxAttempts: 5 }) as const;
+
+/** The session table (DynamoDB): every function. */
+export const sessions: Kit = {
+  clients: {
+    dynamo: ({ region }) =>
+      DynamoDBDocumentClient.from(new DynamoDBClient(retrying(region)), {
+        marshallOptions: { removeUndefinedValues: true },
+      }),
+  },
+  adapters: { sessions: dynamoSessions },
+};
+
+/** PutUserStatus, the contact record and the status check (Connect), through the quota gate. */
+export const connect: Kit = {
+  // One attempt per call: the quota gate owns retries (backoff with jitter, restores first, R15).
+  clients: { connect: ({ region }) => new ConnectClient({ region, maxAttempts: 1 }) },
+  adapters: { connect: connectSide },
+};
+
+/** SearchUsers and SearchAgentStatuses (Connect), outside the gate: the API. */
+export const directory: Kit = {
+  clients: {
+    connectDirectory: ({ region }) => new ConnectClient({ region, retryMode: 'adaptive', maxAttempts: 3 }),
+  },
+  adapters: { statuses: connectStatuses, users: connectUsers },
+};
+
+/** Wrap-up timers handed to the due queue (SQS). */
+export const dueQueue: Kit = {
+  clients: { sqs: ({ region }) => new SQSClient(retrying(region)) },
+  adapters: { timers: schedulerTimers },
+};
+
+/** Wrap-up timers armed as schedules (EventBridge Scheduler): with `dueQueue`, for `ARMS_SCHEDULES`. */
+export const schedules: Kit = {
+  clients: { scheduler: ({ region }) => new SchedulerClient(retrying(region)) },
+  adapters: {},
+};
+
+/** R16: refused records kept in the function's dead-letter queue (SQS). */
+export const deadLetters: Kit = {
+  clients: { sqs: ({ region }) => new SQSClient(retrying(region)) },
+  adapters: { deadLetters: sqsDeadLetters },
+};
+
+/** R18: the kill switch (SSM). */
+export const killSwitch: Kit = {
+  clients: { ssm: ({ region }) => new SSMClient(retrying(region)) },
+  adapters: { killSwitch: ssmKillSwitch },
+};
+
+/** Every kit: what `appFromEnvironment` composes with. */
+export const ALL_KITS: readonly Kit[] = [
+  sessions,
+  connect,
+  directory,
+  dueQueue,
+  schedules,
+  deadLetters,
+  killSwitch,
+];
+
+/** The clients and adapters of the kits given, each client made once. */
+export function fromKits(
+  kits: readonly Kit[],
+  settings: ClientSettings,
+): { clients: Clients; adapters: Adapters } {
+  const clients: Record<string, unknown> = {};
+  let adapters: Partial<Adapters> = {};
+  for (const kit of kits) {
+    for (const [name, make] of Object.entries(kit.clients)) clients[name] ??= make(settings);
+    adapters = { ...adapters, ...kit.adapters };
+  }
+  const made = clients as Partial<Clients>;
+  const { dynamo } = made;
+  const { sessions: store } = adapters;
+  if (dynamo === undefined || store === undefined) {
+    throw new Error('Every deployed function needs the sessions kit (the DynamoDB session table)');
+  }
+  return { clients: { ...made, dynamo }, adapters: { ...adapters, sessions: store } };
+}
+
 /** What the deployed composition is given: clients and names from the environment. */
-export function wiringFromEnvironment(env: NodeJS.ProcessEnv = process.env): Wiring {
-  const parsed = parseAcwConfig(JSON.parse(requireEnv(ENV.config, env)));
-  const defaultDuration = Number(requireEnv(ENV.defaultDuration, env));
-  const config = parseAcwConfig({
-    ...parsed,
-    policies: {
-      ...parsed.policies,
-      default: { ...parsed.policies.default, durationSeconds: defaultDuration },
-    },
-  });
+export function wiringFromEnvironment(env: NodeJS.ProcessEnv, clients: Clients): Wiring {
+  const config = configFromEnvironment(env);
   const wrapUpStatusId = env[ENV.wrapUpStatusId];
-  const region = env.AWS_REGION;
-  const clientConfig = { region, retryMode: 'adaptive', maxAttempts: 5 } as const;
   const log = powertoolsLog(logger);
   return {
     config,
     instanceArn: requireEnv(ENV.instanceArn, env),
     wrapUpStatus: wrapUpStatusId ? { id: wrapUpStatusId } : undefined,
     agentEventStream: config.agentEventStream !== undefined,
-    clients: {
-      // One attempt per call: the quota gate owns retries (backoff with jitter, restores first, R15).
-      connect: new ConnectClient({ region, maxAttempts: 1 }),
-      connectDirectory: new ConnectClient({ region, retryMode: 'adaptive', maxAttempts: 3 }),
-      dynamo: DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig), {
-        marshallOptions: { removeUndefinedValues: true },
-      }),
-      sqs: new SQSClient(clientConfig),
-      scheduler: new SchedulerClient(clientConfig),
-      ssm: new SSMClient(clientConfig),
-    },
+    clients,
     resources: {
       tableName: requireEnv(ENV.tableName, env),
       dueQueueUrl: requireEnv(ENV.dueQueueUrl, env),
@@ -89,27 +192,86 @@ export function wiringFromEnvironment(env: NodeJS.ProcessEnv = process.env): Wir
   };
 }
 
-/** Builds the deployed App of this container's function from the environment. */
-export function appFromEnvironment(env: NodeJS.ProcessEnv = process.env): App {
-  return composeApp(wiringFromEnvironment(env));
+/**
+ * The configuration as the stack wrote it (lib/acw-function.ts `configEnvironmentValue`), with
+ * the stack's default duration (the `DefaultDurationSeconds` parameter) on the default policy.
+ *
+ * Not parsed again: the stack validated it at synth, where a bad field is named, and wrote the
+ * parsed result, defaults filled in (test/handlers/runtime.test.ts checks that parsing it again
+ * changes nothing). Measured, that first zod parse was 6-9 ms of every function's init
+ * (bench/cold-start.ts). Only what the stack did not check is: that the value is a configuration
+ * at all, and the duration, which CloudFormation bounds but the console can change.
+ */
+export function configFromEnvironment(env: NodeJS.ProcessEnv): AcwConfig {
+  const value: unknown = JSON.parse(requireEnv(ENV.config, env));
+  if (!hasDefaultPolicy(value)) {
+    throw new Error(
+      `${ENV.config} is not a configuration the stack wrote (no policies.default): deploy the stack again`,
+    );
+  }
+  // Trusted past its root: the stack's own output (see above).
+  const written = value as AcwConfig;
+  const raw = requireEnv(ENV.defaultDuration, env);
+  const durationSeconds = Number(raw);
+  if (!Number.isInteger(durationSeconds) || durationSeconds < 0 || durationSeconds > MAX_DURATION_SECONDS) {
+    throw new Error(
+      `acw.policies.default.durationSeconds must be an integer 0-${MAX_DURATION_SECONDS}, got ${raw}`,
+    );
+  }
+  return {
+    ...written,
+    policies: { ...written.policies, default: { ...written.policies.default, durationSeconds } },
+  };
 }
 
-let cached: Wiring | undefined;
-
-function deployedWiring(): Wiring {
-  cached ??= wiringFromEnvironment();
-  return cached;
+function hasDefaultPolicy(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || !('policies' in value)) return false;
+  const policies: unknown = value.policies;
+  return typeof policies === 'object' && policies !== null && 'default' in policies;
 }
 
-let app: App | undefined;
-
-/** The deployed App, built on first use and kept for the container's life. */
-export function deployedApp(): App {
-  app ??= composeApp(deployedWiring());
-  return app;
+/** Builds the deployed App of a function from the environment, with the kits given (all: tests). */
+export function appFromEnvironment(env: NodeJS.ProcessEnv, kits: readonly Kit[] = ALL_KITS): App {
+  return appOf(env, kits);
 }
 
-/** The deployed API function's parts, built on first use and kept for the container's life. */
-export function deployedApi(): ApiParts {
-  return composeApi(deployedWiring());
+function appOf(env: NodeJS.ProcessEnv, kits: readonly Kit[]): App {
+  const { clients, adapters } = fromKits(kits, { region: env.AWS_REGION });
+  return composeWith(adapters, wiringFromEnvironment(env, clients));
+}
+
+/**
+ * Lambda sets it in every function's environment. There the app is composed at init, before the
+ * first event (AWS's advice for SDK clients: made once, outside the handler, and timed with the
+ * init); elsewhere (a test or the simulator importing a handler's module) only on first use.
+ */
+const IN_LAMBDA = process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
+
+/**
+ * The deployed App of a function using `kits`, built once and kept for the container's life: at
+ * init in Lambda, else on first use. (Not `appFromEnvironment`: its default would put every kit
+ * in every bundle.)
+ */
+export function deployedApp(...kits: Kit[]): () => App {
+  let app: App | undefined;
+  const get = () => {
+    app ??= appOf(process.env, kits);
+    return app;
+  };
+  if (IN_LAMBDA) get();
+  return get;
+}
+
+/** The deployed API function's parts, built once and kept for the container's life (as `deployedApp`). */
+export function deployedApi(...kits: Kit[]): () => ApiParts {
+  let parts: ApiParts | undefined;
+  const get = () => {
+    if (parts === undefined) {
+      const { clients, adapters } = fromKits(kits, { region: process.env.AWS_REGION });
+      parts = composeApiWith(adapters, wiringFromEnvironment(process.env, clients));
+    }
+    return parts;
+  };
+  if (IN_LAMBDA) get();
+  return get;
 }

@@ -4,7 +4,7 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { sweepOverdue } from '../core/sweep';
-import { type App, deployedApp } from './runtime';
+import { type App, connect, deployedApp, dueQueue, killSwitch, sessions } from './runtime';
 
 export function makeSweepHandler(app: App) {
   return async (): Promise<{ overdue: number; ended: number; failed: number }> => {
@@ -19,5 +19,7 @@ export function makeSweepHandler(app: App) {
   };
 }
 
+const app = deployedApp(sessions, connect, dueQueue, killSwitch);
+
 export const handler = (): Promise<{ overdue: number; ended: number; failed: number }> =>
-  makeSweepHandler(deployedApp())();
+  makeSweepHandler(app())();

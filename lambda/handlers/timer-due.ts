@@ -8,7 +8,7 @@ import { endOnTimer } from '../core/end-on-time';
 import { eachRecord } from './batch';
 import { parseTimerPayload } from './events';
 import { report } from './outcome';
-import { type App, deployedApp } from './runtime';
+import { type App, connect, deadLetters, deployedApp, dueQueue, sessions } from './runtime';
 
 export function makeTimerDueHandler(app: App) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -27,5 +27,6 @@ export function makeTimerDueHandler(app: App) {
   };
 }
 
-export const handler = (event: SQSEvent): Promise<SQSBatchResponse> =>
-  makeTimerDueHandler(deployedApp())(event);
+const app = deployedApp(sessions, connect, dueQueue, deadLetters);
+
+export const handler = (event: SQSEvent): Promise<SQSBatchResponse> => makeTimerDueHandler(app())(event);

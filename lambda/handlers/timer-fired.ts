@@ -11,7 +11,7 @@ import { endOnTimer } from '../core/end-on-time';
 import { runRecord } from './batch';
 import { parseTimerPayload } from './events';
 import { report } from './outcome';
-import { type App, deployedApp } from './runtime';
+import { type App, connect, deadLetters, deployedApp, dueQueue, sessions } from './runtime';
 
 export function makeTimerFiredHandler(app: App) {
   return async (event: unknown, context?: { readonly awsRequestId?: string }): Promise<void> => {
@@ -45,5 +45,7 @@ function jsonText(event: unknown): string {
   }
 }
 
+const app = deployedApp(sessions, connect, dueQueue, deadLetters);
+
 export const handler = (event: unknown, context?: { readonly awsRequestId?: string }): Promise<void> =>
-  makeTimerFiredHandler(deployedApp())(event, context);
+  makeTimerFiredHandler(app())(event, context);

@@ -1,11 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { SqsDeadLetterSink } from '../../lambda/adapters/sqs-dead-letters';
-import { appFromEnvironment, ENV, requireEnv } from '../../lambda/handlers/runtime';
+import { SsmKillSwitch } from '../../lambda/adapters/ssm-kill-switch';
+import { PortUnavailable } from '../../lambda/app/compose';
+import { parseAcwConfig } from '../../lambda/config/acw-config';
+import {
+  ALL_KITS,
+  appFromEnvironment,
+  connect,
+  deadLetters,
+  dueQueue,
+  ENV,
+  fromKits,
+  killSwitch,
+  requireEnv,
+  sessions,
+} from '../../lambda/handlers/runtime';
 
 const base = {
-  [ENV.config]: JSON.stringify({
-    policies: { default: { durationSeconds: 90 }, channels: { CHAT: { durationSeconds: 60 } } },
-  }),
+  // As the stack writes it (lib/acw-function.ts `configEnvironmentValue`): the parsed configuration.
+  [ENV.config]: JSON.stringify(
+    parseAcwConfig({
+      policies: { default: { durationSeconds: 90 }, channels: { CHAT: { durationSeconds: 60 } } },
+    }),
+  ),
   [ENV.instanceArn]: 'arn:aws:connect:us-east-1:111122223333:instance/12345678-1234-1234-1234-123456789012',
   [ENV.defaultDuration]: '120',
   [ENV.tableName]: 'sessions',
@@ -35,6 +52,19 @@ describe('deployed wiring', () => {
     );
   });
 
+  it('refuses a value that is not a configuration the stack wrote, saying so', () => {
+    expect(() => appFromEnvironment({ ...base, [ENV.config]: '{"widget":{}}' })).toThrow(
+      'ACW_CONFIG is not a configuration the stack wrote (no policies.default): deploy the stack again',
+    );
+    expect(() => appFromEnvironment({ ...base, [ENV.config]: '[]' })).toThrow('deploy the stack again');
+  });
+
+  it.each(['1.5', 'ninety', '86401'])('refuses the default duration %s, naming the field', (value) => {
+    expect(() => appFromEnvironment({ ...base, [ENV.defaultDuration]: value })).toThrow(
+      `acw.policies.default.durationSeconds must be an integer 0-86400, got ${value}`,
+    );
+  });
+
   it('needs every Scheduler variable once the schedule group is given', () => {
     expect(() => appFromEnvironment({ ...base, [ENV.scheduleGroup]: 'group' })).toThrow(
       ENV.scheduleTargetArn,
@@ -53,5 +83,49 @@ describe('deployed wiring', () => {
   it('requireEnv treats an empty value as missing', () => {
     expect(() => requireEnv('X', { X: '' })).toThrow('Environment variable X is not set');
     expect(requireEnv('X', { X: 'y' })).toBe('y');
+  });
+});
+
+describe('deployed wiring: each function makes only the clients of the kits it names (issue 11)', () => {
+  it('makes one client per name, however many kits name it, and none for the kits not named', () => {
+    const { clients, adapters } = fromKits([sessions, dueQueue, deadLetters], { region: 'us-east-1' });
+
+    expect(Object.keys(clients).sort()).toEqual(['dynamo', 'sqs']);
+    expect(Object.keys(adapters).sort()).toEqual(['deadLetters', 'sessions', 'timers']);
+  });
+
+  it('every kit together makes every client: what appFromEnvironment composes with by default', () => {
+    const { clients } = fromKits(ALL_KITS, { region: 'us-east-1' });
+
+    expect(Object.keys(clients).sort()).toEqual([
+      'connect',
+      'connectDirectory',
+      'dynamo',
+      'scheduler',
+      'sqs',
+      'ssm',
+    ]);
+  });
+
+  it('refuses a function without the sessions kit', () => {
+    expect(() => fromKits([connect], { region: 'us-east-1' })).toThrow('needs the sessions kit');
+  });
+
+  it('a function composed with the sessions kit alone refuses Connect and timer calls, naming the port', async () => {
+    const app = appFromEnvironment(base, [sessions]);
+    const timer = { contactId: 'c-1', agentId: 'a-1', deadline: '2026-03-02T09:10:00.000Z' };
+
+    await expect(app.deps.agents.set('arn', 'a-1', 'WRAP_UP')).rejects.toThrow(PortUnavailable);
+    await expect(app.deps.contacts.write('arn', 'c-1', {})).rejects.toThrow('The contacts port is not wired');
+    await expect(app.deps.timers.defer(timer, 5)).rejects.toThrow('The timers port is not wired');
+    expect(app.deps.killSwitch).toBeUndefined();
+    expect(app.deps.statuses).toBeUndefined();
+  });
+
+  it('R18: the kill switch is read only by the functions given the killSwitch kit', () => {
+    const env = { ...base, [ENV.switchParameter]: '/acw/switch' };
+
+    expect(appFromEnvironment(env, [sessions, killSwitch]).deps.killSwitch).toBeInstanceOf(SsmKillSwitch);
+    expect(appFromEnvironment(env, [sessions, connect, dueQueue]).deps.killSwitch).toBeUndefined();
   });
 });

@@ -1,0 +1,378 @@
+/**
+ * The `cold-start` bench job (issue 11): each function's init beside a one-client function's,
+ * measured side by side in the same run.
+ *
+ * 1. Bundles each handler with esbuild exactly as the stack does (lib/acw-function.ts `BUNDLING`,
+ *    translated as aws-cdk-lib's NodejsFunction translates it), and a reference function that
+ *    imports only the SQS client and sends one message, with the same options.
+ * 2. Measures init: the time to `require` a bundle in a fresh `node` process, as the Lambda runtime
+ *    loads a handler. Rounds are interleaved (each round runs every bundle once, starting one
+ *    further along each time), so that a busy machine slows them all alike; the first round warms
+ *    the file cache and is not counted.
+ * 3. Judges each function's median init against the reference's: <= 1.3 times.
+ *
+ * Also measured: the same handler with a source map and `--enable-source-maps`, beside it (the
+ * reason `BUNDLING` has none); and what each bundle holds: its size and the SDK clients in it.
+ *
+ * In Lambda a function composes its app at init (lambda/handlers/runtime.ts: its SDK clients
+ * made, its configuration read), as the reference makes its client: each bundle is loaded with
+ * the environment the stack gives that function (`stackEnvironments`), so its figure includes
+ * that, and a function whose environment lacks what it needs fails here as it would in Lambda.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { App } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { FUNCTION_NAMES, type FunctionName } from '../lambda/app/compose';
+import { parseAcwConfig } from '../lambda/config/acw-config';
+import { type AcwFunction, BUNDLING } from '../lib/acw-function';
+import { ConnectAcwStack } from '../lib/connect-acw-stack';
+import { BENCH_CONFIG } from './generate';
+import type { Figure, JobResult } from './jobs';
+import { percentile } from './measure';
+
+const execFileAsync = promisify(execFile);
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Issue 11: a function's init at most this many times the one-client function's. */
+export const INIT_RATIO_TARGET = 1.3;
+/** Rounds counted; each runs every bundle once in a fresh process. `COLD_START_ROUNDS` to try fewer. */
+const ROUNDS = Number(process.env.COLD_START_ROUNDS ?? 30);
+/** Rounds run first and not counted: they warm the file cache. */
+const WARM_UP_ROUNDS = 1;
+/** The handler measured with and without a source map. */
+const SOURCE_MAP_PROBE = 'contact-events';
+const REFERENCE = 'reference';
+
+/**
+ * The reference: a one-client function as the issue puts it, its client made at import (as
+ * handlers usually do), one SendMessage per invocation.
+ */
+const REFERENCE_SOURCE = `
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+const sqs = new SQSClient({});
+export const handler = async (event: { body: string }) => {
+  await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: event.body }));
+};
+`;
+
+/** The subset of NodejsFunction's bundling options the stack sets (lib/acw-function.ts). */
+export interface StackBundling {
+  readonly minify?: boolean;
+  readonly sourceMap?: boolean;
+  readonly target?: string;
+  readonly externalModules?: readonly string[];
+  readonly mainFields?: readonly string[];
+}
+
+/**
+ * The esbuild options NodejsFunction runs for `bundling` (aws-cdk-lib/aws-lambda-nodejs
+ * bundling.ts, `--bundle --platform=node ...`): CommonJS (its default format), one output file.
+ */
+export function esbuildOptionsOf(bundling: StackBundling): BuildOptions {
+  return {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: bundling.target,
+    minify: bundling.minify ?? false,
+    sourcemap: bundling.sourceMap ?? false,
+    external: [...(bundling.externalModules ?? [])],
+    ...(bundling.mainFields === undefined ? {} : { mainFields: [...bundling.mainFields] }),
+  };
+}
+
+/** The AWS SDK clients a bundle holds (`@aws-sdk/client-*` packages with bytes in it), sorted. */
+export function sdkClientsIn(output: Pick<Metafile['outputs'][string], 'inputs'>): string[] {
+  const clients = new Set<string>();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    if (bytesInOutput === 0) continue;
+    const match = /@aws-sdk\/(client-[a-z0-9-]+)\//.exec(input);
+    if (match?.[1] !== undefined) clients.add(match[1]);
+  }
+  return [...clients].sort();
+}
+
+/** What a bundle's bytes are made of: the AWS SDK, zod, Powertools, this project's code, the rest. */
+export function bytesByPart(output: Pick<Metafile['outputs'][string], 'inputs'>): Record<string, number> {
+  const parts: Record<string, number> = { sdk: 0, zod: 0, powertools: 0, project: 0, other: 0 };
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const part = /node_modules\/(@aws-sdk|@smithy|@aws)\//.test(input)
+      ? 'sdk'
+      : /node_modules\/zod\//.test(input)
+        ? 'zod'
+        : /node_modules\/@aws-lambda-powertools\//.test(input)
+          ? 'powertools'
+          : input.includes('node_modules/')
+            ? 'other'
+            : 'project';
+    parts[part] = (parts[part] ?? 0) + bytesInOutput;
+  }
+  return parts;
+}
+
+/** The order of the runs: every bundle once per round, each round starting one further along. */
+export function interleaved<T>(items: readonly T[], rounds: number): T[] {
+  return Array.from({ length: rounds }, (_, round) =>
+    items.map((_, index) => items[(round + index) % items.length] as T),
+  ).flat();
+}
+
+/** One bundle's init over the rounds, against the reference's. */
+export interface InitFigures {
+  readonly name: string;
+  readonly runs: number;
+  readonly medianMs: number;
+  readonly p90Ms: number;
+  /** Median init / the reference's median init: what is judged. */
+  readonly ratio: number;
+  /** p90 init / the reference's p90 init. */
+  readonly p90Ratio: number;
+  readonly pass: boolean;
+}
+
+/** Median and p90 of each bundle's init times, and its ratios to the reference's. */
+export function judgeInit(
+  samples: Readonly<Record<string, readonly number[]>>,
+  reference: string,
+  target = INIT_RATIO_TARGET,
+): InitFigures[] {
+  const stats = (values: readonly number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { runs: sorted.length, medianMs: percentile(sorted, 0.5), p90Ms: percentile(sorted, 0.9) };
+  };
+  const base = stats(samples[reference] ?? []);
+  if (base.runs === 0) throw new Error(`no init times of the reference ${reference}`);
+  return Object.entries(samples).map(([name, values]) => {
+    const own = stats(values);
+    const ratio = own.medianMs / base.medianMs;
+    return {
+      name,
+      ...own,
+      ratio,
+      p90Ratio: own.p90Ms / base.p90Ms,
+      pass: ratio <= target,
+    };
+  });
+}
+
+const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/111122223333/bench';
+/** An agent event stream, so that the stack has its consumer (agent-events). */
+const STREAM_ARN = 'arn:aws:kinesis:us-east-1:111122223333:stream/bench-agent-events';
+
+/**
+ * Each function's environment as the stack sets it (its grants name the variables): the bench's
+ * configuration with an agent event stream, synthesized without bundling; a value the template
+ * leaves to CloudFormation (a reference) becomes its parameter's default, or a made-up name.
+ */
+export function stackEnvironments(): Record<FunctionName, Record<string, string>> {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const config = parseAcwConfig({ ...BENCH_CONFIG, agentEventStream: { streamArn: STREAM_ARN } });
+  const stack = new ConnectAcwStack(app, 'ColdStartBench', { config });
+  const template = app.synth().getStackByName(stack.stackName).template as StackTemplate;
+  const functions: Record<FunctionName, AcwFunction | undefined> = {
+    'contact-events': stack.intake.function,
+    'agent-events': stack.agentEvents?.function,
+    'timer-fired': stack.timers.firedFunction,
+    'timer-due': stack.timers.dueFunction,
+    sweep: stack.sweep.function,
+    api: stack.agentApi.function,
+    'contact-flow': stack.contactFlow.function,
+  };
+  return Object.fromEntries(
+    FUNCTION_NAMES.map((name) => {
+      const fn = functions[name];
+      if (fn === undefined) throw new Error(`the stack has no ${name} function`);
+      const id = stack.resolve((fn.function.node.defaultChild as CfnFunction).logicalId) as string;
+      const variables = template.Resources[id]?.Properties.Environment?.Variables ?? {};
+      return [name, environmentOf(variables, template.Parameters ?? {})];
+    }),
+  ) as Record<FunctionName, Record<string, string>>;
+}
+
+/** The parts of a synthesized template read here. */
+interface StackTemplate {
+  readonly Parameters?: Record<string, { readonly Default?: unknown }>;
+  readonly Resources: Record<
+    string,
+    { readonly Properties: { readonly Environment?: { readonly Variables?: Record<string, unknown> } } }
+  >;
+}
+
+/** Literal values as they are; a parameter's reference as its default; any other reference made up. */
+export function environmentOf(
+  variables: Readonly<Record<string, unknown>>,
+  parameters: Readonly<Record<string, { readonly Default?: unknown }>>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(variables).map(([name, value]) => {
+      if (typeof value === 'string') return [name, value];
+      const ref =
+        typeof value === 'object' && value !== null && 'Ref' in value ? String(value.Ref) : undefined;
+      const fallback = ref === undefined ? undefined : parameters[ref]?.Default;
+      if (fallback !== undefined) return [name, String(fallback)];
+      return [
+        name,
+        name.endsWith('_URL') ? `${QUEUE_URL}-${name.toLowerCase()}` : `bench-${name.toLowerCase()}`,
+      ];
+    }),
+  );
+}
+
+/** A bundle to measure: where it is and the `node` flags its function runs with. */
+interface Bundle {
+  readonly name: string;
+  readonly file: string;
+  /** The function's own environment variables, as the stack sets them. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly nodeFlags: readonly string[];
+  readonly bytes: number;
+  readonly parts: Record<string, number>;
+  readonly clients: readonly string[];
+}
+
+async function bundle(
+  name: string,
+  source: { entry: string; environment: Readonly<Record<string, string>> } | { contents: string },
+  bundling: StackBundling,
+  outdir: string,
+): Promise<Bundle> {
+  const file = join(outdir, name, 'index.js');
+  const result = await build({
+    ...esbuildOptionsOf(bundling),
+    ...('entry' in source
+      ? { entryPoints: [source.entry] }
+      : { stdin: { contents: source.contents, resolveDir: root, loader: 'ts', sourcefile: `${name}.ts` } }),
+    absWorkingDir: root,
+    outfile: file,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith('.js'))?.[1];
+  if (output === undefined) throw new Error(`esbuild wrote no JavaScript for ${name}`);
+  return {
+    name,
+    file,
+    environment: 'entry' in source ? source.environment : { QUEUE_URL: QUEUE_URL },
+    nodeFlags: bundling.sourceMap === true ? ['--enable-source-maps'] : [],
+    bytes: output.bytes,
+    parts: bytesByPart(output),
+    clients: sdkClientsIn(output),
+  };
+}
+
+/** Requires the bundle in a fresh process, as the Lambda runtime loads a handler: ms. */
+async function initTime(target: Bundle): Promise<number> {
+  // The time first, then a check that what was loaded is a handler (a bundle loaded the wrong way
+  // can load and export nothing).
+  const child =
+    'const started = performance.now(); const loaded = require(process.argv[1]); ' +
+    'const ms = performance.now() - started; ' +
+    "if (typeof loaded.handler !== 'function') throw new Error('no handler exported'); " +
+    'process.stdout.write(String(ms));';
+  const { stdout } = await execFileAsync(process.execPath, [...target.nodeFlags, '-e', child, target.file], {
+    cwd: root,
+    // Nothing of the caller's environment: no credentials, no proxy. The SDK's warning about
+    // Node.js 20 would add its printing to the time; the functions run on Node.js 22.
+    env: {
+      PATH: process.env.PATH ?? '',
+      // What Lambda sets (the handlers compose their app at init when it is there).
+      AWS_LAMBDA_FUNCTION_NAME: target.name,
+      AWS_REGION: 'us-east-1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...target.environment,
+    },
+  });
+  const ms = Number(stdout.trim().split('\n').at(-1));
+  if (!Number.isFinite(ms)) throw new Error(`${target.name} printed no init time: ${stdout}`);
+  return ms;
+}
+
+/** The job: bundles, then the interleaved rounds, then the figures. */
+export async function coldStartJob(): Promise<JobResult> {
+  const outdir = join(root, 'cdk.out', 'bench-cold-start');
+  await rm(outdir, { recursive: true, force: true });
+  await mkdir(outdir, { recursive: true });
+  // The repository is an ES-module package: without this, node would load the bundles as ES
+  // modules. A function's asset has no package.json, so Lambda loads its index.js as CommonJS.
+  await writeFile(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
+  const environments = stackEnvironments();
+  const handler = (name: FunctionName) => ({
+    entry: join(root, 'lambda', 'handlers', `${name}.ts`),
+    environment: environments[name],
+  });
+  const functions = await Promise.all(
+    FUNCTION_NAMES.map((name) => bundle(name, handler(name), BUNDLING, outdir)),
+  );
+  const reference = await bundle(REFERENCE, { contents: REFERENCE_SOURCE }, BUNDLING, outdir);
+  const withSourceMap = await bundle(
+    `${SOURCE_MAP_PROBE}+source-map`,
+    handler(SOURCE_MAP_PROBE),
+    { ...BUNDLING, sourceMap: true },
+    outdir,
+  );
+  const bundles = [reference, ...functions, withSourceMap];
+
+  const samples: Record<string, number[]> = Object.fromEntries(bundles.map((b) => [b.name, []]));
+  const order = interleaved(bundles, WARM_UP_ROUNDS + ROUNDS);
+  const started = performance.now();
+  for (const [index, target] of order.entries()) {
+    const ms = await initTime(target);
+    if (index >= WARM_UP_ROUNDS * bundles.length) samples[target.name]?.push(ms);
+  }
+  const seconds = (performance.now() - started) / 1000;
+
+  const judged = judgeInit(samples, REFERENCE);
+  const byName = new Map(judged.map((figures) => [figures.name, figures]));
+  const rows = bundles.map((b) => {
+    const figures = byName.get(b.name);
+    if (figures === undefined) throw new Error(`no figures for ${b.name}`);
+    return { ...figures, bytes: b.bytes, bytesByPart: b.parts, clients: b.clients, nodeFlags: b.nodeFlags };
+  });
+  const probe = byName.get(SOURCE_MAP_PROBE);
+  const probed = byName.get(withSourceMap.name);
+  const sourceMapCost =
+    probe === undefined || probed === undefined ? Number.NaN : probed.medianMs / probe.medianMs - 1;
+  const deployed = rows.filter((row) => row.name !== REFERENCE && row.name !== withSourceMap.name);
+
+  return {
+    results: {
+      what:
+        'issue 11: init = time to require each bundle in a fresh node process (as the Lambda runtime loads a ' +
+        'handler), bundled with lib/acw-function.ts BUNDLING; the reference imports only the SQS client and ' +
+        'sends one message; rounds interleaved, the first not counted; judged: median init / the reference ' +
+        `median init <= ${INIT_RATIO_TARGET}. Each function loaded with its environment composes its app at init, ` +
+        'as in Lambda (its clients made, its configuration parsed): included',
+      bundling: BUNDLING,
+      rounds: ROUNDS,
+      warmUpRounds: WARM_UP_ROUNDS,
+      node: process.version,
+      measureSeconds: Math.round(seconds),
+      target: INIT_RATIO_TARGET,
+      bundles: rows,
+      sourceMaps: {
+        what: `${SOURCE_MAP_PROBE} with a source map and --enable-source-maps, median init beside it without`,
+        extraInit: sourceMapCost,
+      },
+      pass: deployed.every((row) => row.pass),
+    },
+    title:
+      `cold start: init (require in a fresh node ${process.version}) of each function beside a one-client (SQS) ` +
+      `function, ${ROUNDS} interleaved rounds, bundled as the stack bundles them`,
+    figures: rows.map((row): Figure => {
+      const line = {
+        name: `init ${row.name}`,
+        value:
+          `median ${row.medianMs.toFixed(0)} ms (${row.ratio.toFixed(2)}x), p90 ${row.p90Ms.toFixed(0)} ms ` +
+          `(${row.p90Ratio.toFixed(2)}x); ${(row.bytes / 1024).toFixed(0)} KB, ${row.clients.join(' ') || 'no SDK client'}`,
+      };
+      return deployed.includes(row)
+        ? { ...line, target: `median <= ${INIT_RATIO_TARGET}x reference`, pass: row.pass }
+        : line;
+    }),
+  };
+}
