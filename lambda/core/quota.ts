@@ -7,7 +7,9 @@
  *
  * A budget is kept in memory by each function instance: a token bucket at the API's configured
  * rate, with a queue of waiting calls served restores first, then holds, then the rest, each in
- * arrival order. Nothing is polled: a waiting call sleeps until its token is due. Instances do not
+ * arrival order; two fifths of the burst are kept for restores (holds and the rest leave them in
+ * the bucket, which also keeps an instance that only holds from emptying Connect's shared bucket
+ * in one burst). Nothing is polled: a waiting call sleeps until its token is due. Instances do not
  * count each other's calls; Connect does, and says so by throttling. A throttle slows the pace of
  * the instance whose call it refused (a restore's by an eighth, down to three quarters of the
  * configured rate; any other call's by a quarter, down to half; then the pace climbs back a little
@@ -99,6 +101,12 @@ const ON_THROTTLE: Readonly<Record<CallPriority, { keep: number; floor: number }
 /** Rate regained per successful call, as a share of the configured rate. */
 const RECOVERY_SHARE = 1 / 16;
 const PRIORITY_RANK: Readonly<Record<CallPriority, number>> = { RESTORE: 0, HOLD: 1, OTHER: 2 };
+/**
+ * The share of an instance's burst that only restores may spend: holds and the rest leave it in
+ * the bucket. An instance that makes holds then bursts less into Connect's shared bucket, so that
+ * the restores of another instance (the due function's) find a token there.
+ */
+const RESTORE_RESERVE_SHARE = 2 / 5;
 
 interface Waiter {
   readonly rank: number;
@@ -115,7 +123,11 @@ export class ApiBudget {
   private rate: number;
   private readonly waiting: Waiter[] = [];
 
+  /** Tokens of the burst only restores may take (RESTORE_RESERVE_SHARE of it, rounded down). */
+  private readonly reserve: number;
+
   constructor(readonly settings: QuotaSettings) {
+    this.reserve = Math.floor(settings.burst * RESTORE_RESERVE_SHARE);
     this.tokens = settings.burst;
     this.rate = settings.requestsPerSecond;
   }
@@ -143,12 +155,14 @@ export class ApiBudget {
   take(waiter: Waiter, nowMs: number): number {
     this.refill(nowMs);
     const first = this.waiting[0] === waiter;
-    if (first && this.tokens >= 1) {
+    // Restores may spend the whole bucket; the others leave its reserve for them.
+    const need = 1 + (waiter.rank === PRIORITY_RANK.RESTORE ? 0 : this.reserve);
+    if (first && this.tokens >= need) {
       this.tokens -= 1;
       this.waiting.shift();
       return 0;
     }
-    const untilToken = Math.max(1, Math.ceil(((1 - this.tokens) / this.rate) * 1000));
+    const untilToken = Math.max(1, Math.ceil(((need - this.tokens) / this.rate) * 1000));
     // Not first: look again when the token after the first one's is due.
     return first ? untilToken : untilToken + Math.ceil(1000 / this.rate);
   }

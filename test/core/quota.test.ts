@@ -76,12 +76,24 @@ describe('quota settings (R15: one quota per API)', () => {
 });
 
 describe('ApiBudget (R15: one API in one instance)', () => {
-  it('R15: a full bucket serves `burst` calls at once, then one every 1/rate s', () => {
+  it('R15: a full bucket serves `burst` restores at once, then one every 1/rate s', () => {
     const budget = new ApiBudget(SETTINGS);
-    for (let i = 0; i < 5; i++) expect(budget.take(budget.enqueue('HOLD', i), T0)).toBe(0);
-    const sixth = budget.enqueue('HOLD', 5);
+    for (let i = 0; i < 5; i++) expect(budget.take(budget.enqueue('RESTORE', i), T0)).toBe(0);
+    const sixth = budget.enqueue('RESTORE', 5);
     expect(budget.take(sixth, T0)).toBe(500);
     expect(budget.take(sixth, T0 + 500)).toBe(0);
+  });
+
+  it('R15: holds and the other calls leave two fifths of the burst to restores', () => {
+    const budget = new ApiBudget(SETTINGS);
+    for (let i = 0; i < 3; i++) expect(budget.take(budget.enqueue('HOLD', i), T0)).toBe(0);
+    const fourth = budget.enqueue('HOLD', 3);
+    // Two tokens are left, the reserve: the hold waits for a third.
+    expect(budget.take(fourth, T0)).toBe(500);
+    budget.leave(fourth);
+    expect(budget.take(budget.enqueue('RESTORE', 4), T0)).toBe(0);
+    expect(budget.take(budget.enqueue('RESTORE', 5), T0)).toBe(0);
+    expect(budget.take(budget.enqueue('OTHER', 6), T0 + 1_000)).toBe(500);
   });
 
   it('R15: only the first in line is served: a RESTORE queued after a HOLD goes first', () => {
@@ -98,7 +110,8 @@ describe('ApiBudget (R15: one API in one instance)', () => {
     const budget = new ApiBudget(SETTINGS);
     budget.throttled(T0, 'OTHER');
     expect(budget.pace).toBe(1.5);
-    const waiter = budget.enqueue('OTHER', 0);
+    // Empty: even a restore waits for the next token, at the slower pace.
+    const waiter = budget.enqueue('RESTORE', 0);
     expect(budget.take(waiter, T0)).toBe(667);
     for (let i = 0; i < 10; i++) budget.throttled(T0, 'OTHER');
     expect(budget.pace).toBe(1);
@@ -214,7 +227,7 @@ describe('ConnectGate (R15: every Connect call within its API quota, restores fi
     const g = gate();
     const call = connectCall();
     for (let i = 0; i < SETTINGS.burst; i++) {
-      expect(await g.call('HOLD', 'PutUserStatus', call.send)).toBe('ok');
+      expect(await g.call(i < 3 ? 'HOLD' : 'RESTORE', 'PutUserStatus', call.send)).toBe('ok');
     }
     expect(call.calls).toBe(5);
     expect(elapsed()).toBe(0);
@@ -241,7 +254,7 @@ describe('ConnectGate (R15: every Connect call within its API quota, restores fi
     expect(recordsTook).toBeGreaterThan(7_000);
 
     const before = elapsed();
-    for (let i = 0; i < SETTINGS.burst; i++) await g.call('HOLD', 'PutUserStatus', call.send);
+    for (let i = 0; i < SETTINGS.burst; i++) await g.call('RESTORE', 'PutUserStatus', call.send);
     expect(elapsed() - before).toBe(0);
   });
 
@@ -369,7 +382,7 @@ describe('ConnectGate (R15: every Connect call within its API quota, restores fi
     expect(call.calls).toBe(5);
     // It left the line: the next call is served when the token comes.
     await clock.sleep(500);
-    await g.call('HOLD', 'PutUserStatus', call.send);
+    await g.call('RESTORE', 'PutUserStatus', call.send);
     expect(call.calls).toBe(6);
   });
 
