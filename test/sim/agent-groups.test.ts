@@ -112,6 +112,29 @@ describe('R3/R20: agent groups in a simulated contact center', () => {
     expect(result.stuck).toEqual([]);
   });
 
+  it("R20: after a transfer, the next agent's own groups apply, not the first agent's", async () => {
+    const transferred = disconnectOf(OTHER_AGENT_ID, 'c-second-leg', []);
+    const detail = transferred.detail as Record<string, unknown>;
+    detail.previousContactId = 'c-first-leg';
+    detail.initialContactId = 'c-first-leg';
+    detail.disconnectTimestamp = '2021-08-04T17:48:37.000Z';
+
+    const { storedSessions } = await runSimulation(
+      scenarioOf(
+        [
+          { at: ARRIVES, contactEvent: disconnectOf(AGENT_ID, 'c-first-leg', [TRAINEES]) },
+          { at: '2021-08-04T17:48:40Z', contactEvent: transferred },
+        ],
+        { config },
+      ),
+      { quiet: true },
+    );
+
+    expect(
+      Object.fromEntries(storedSessions.map((session) => [session.contactId, session.policySource])),
+    ).toEqual({ 'c-first-leg': `agentGroup:${TRAINEES}`, 'c-second-leg': `queue:${QUEUE_ID}` });
+  });
+
   it('R20: the simulator builds contact events with the hierarchy groups in the shape Connect sends', () => {
     const event = contactEvent({
       instanceArn: INSTANCE_ARN,
