@@ -5,8 +5,9 @@
  * test/sim/fixtures/contact-event-disconnected.json (the cleaned documentation sample): inbound
  * contacts carry `queueInfo` (a standard queue, or an agent's own queue for a quick-connect
  * transfer to that agent), agent-initiated outbound ones do not, an outbound call the customer
- * never answered has no `connectedToSystemTimestamp`, and a contact that never reached an agent
- * has no `agentInfo`.
+ * never answered has no `connectedToSystemTimestamp`, a contact that never reached an agent
+ * has no `agentInfo`, and an agent in hierarchy groups carries them in
+ * `agentInfo.hierarchyGroups` (`level1`-`level5`, each `{ "arn": ".../agent-group/ID" }`).
  */
 import type { Channel } from '../lambda/core/config';
 import { stableUuid } from './ids';
@@ -38,6 +39,11 @@ export interface ContactEventSpec {
   /** Absent for a contact that never reached an agent. */
   readonly agentId?: string | undefined;
   readonly connectedToAgentAt?: number | undefined;
+  /**
+   * The agent's hierarchy group ids, level 1 first (at most 5): `agentInfo.hierarchyGroups`
+   * (R3, R20). Only with `agentId`.
+   */
+  readonly agentGroupIds?: readonly string[] | undefined;
   readonly disconnectedAt?: number | undefined;
   readonly initialContactId?: string | undefined;
   readonly previousContactId?: string | undefined;
@@ -107,6 +113,9 @@ export function contactEvent(spec: ContactEventSpec): ContactEventJson {
       ...(spec.connectedToAgentAt === undefined
         ? {}
         : { connectedToAgentTimestamp: iso(spec.connectedToAgentAt) }),
+      ...(spec.agentGroupIds === undefined || spec.agentGroupIds.length === 0
+        ? {}
+        : { hierarchyGroups: hierarchyGroups(spec.instanceArn, spec.agentGroupIds) }),
     };
   }
   detail.tags = { 'aws:connect:instanceId': instanceId, ...(spec.tags ?? {}) };
@@ -123,6 +132,14 @@ export function contactEvent(spec: ContactEventSpec): ContactEventJson {
     resources: [spec.instanceArn, `${spec.instanceArn}/contact/${spec.contactId}`],
     detail,
   };
+}
+
+/** `{ level1: { arn }, level2: { arn }, ... }`, as Connect writes an agent's hierarchy path. */
+function hierarchyGroups(instanceArn: string, ids: readonly string[]): Record<string, { arn: string }> {
+  if (ids.length > 5) throw new Error(`an agent hierarchy has at most 5 levels, got ${ids.length} groups`);
+  return Object.fromEntries(
+    ids.map((id, index) => [`level${index + 1}`, { arn: `${instanceArn}/agent-group/${id}` }]),
+  );
 }
 
 function iso(ms: number): string {

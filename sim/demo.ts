@@ -293,6 +293,7 @@ function policyText(session: Session): string {
   if (level === 'queue' && name !== undefined) return `queue ${queueName(name)} policy, ${seconds}`;
   if (level === 'channel') return `channel ${name} policy, ${seconds}`;
   if (level === 'profile') return `profile ${name}, ${seconds}`;
+  if (level === 'agentGroup') return `agent group ${name} policy, ${seconds}`;
   if (level === 'flow') return `contact flow's choice, ${seconds}`;
   return `default policy, ${seconds}`;
 }
@@ -314,6 +315,8 @@ function policiesText(run: SimulationRun): string {
     parts.push(`queue ${queueName(queue)} ${overrideText(policy)}`);
   for (const [profile, policy] of Object.entries(policies.profiles))
     parts.push(`profile ${profile} ${overrideText(policy)}`);
+  for (const [group, policy] of Object.entries(policies.agentGroups))
+    parts.push(`agent group ${group} ${overrideText(policy)}`);
   return parts.join(' · ');
 }
 

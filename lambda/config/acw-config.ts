@@ -111,7 +111,7 @@ export function parseAcwConfig(input: unknown, root = 'acw'): AcwConfig {
   throw new ConfigError(result.error.issues.map((issue) => describeIssue(issue, root)));
 }
 
-const RECORDS = new Set(['channels', 'queues', 'profiles']);
+const RECORDS = new Set(['channels', 'queues', 'profiles', 'agentGroups']);
 
 function describeIssue(issue: z.core.$ZodIssue, root: string): string {
   const path = formatPath(root, issue.path);

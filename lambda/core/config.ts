@@ -185,12 +185,27 @@ const profileKey = z.string().regex(PROFILE_NAME, {
   error: 'must be a profile name of 1-64 letters, digits, "_", "-" or "."',
 });
 
+/**
+ * An agent hierarchy group's id, the last segment of its ARN (`.../agent-group/ID`): what the
+ * DISCONNECTED event's `agentInfo.hierarchyGroups` names the agent's groups by (R3, R20).
+ */
+const agentGroupKey = z.string().superRefine((key, ctx) => {
+  if (CONNECT_ID.test(key)) return;
+  ctx.addIssue({
+    code: 'custom',
+    message: key.includes('/agent-group/')
+      ? 'must be the hierarchy group id, the last segment of its ARN (.../agent-group/ID), not the ARN'
+      : 'must be an agent hierarchy group id (1-256 letters, digits or "-")',
+  });
+});
+
 const policiesSchema = z
   .strictObject({
     default: defaultPolicySchema.default({ ...POLICY_DEFAULTS, dispositionCodes: [] }),
     channels: z.partialRecord(channelKey, policyOverrideSchema).default({}),
     queues: z.record(queueKey, policyOverrideSchema).default({}),
     profiles: z.record(profileKey, policyOverrideSchema).default({}),
+    agentGroups: z.record(agentGroupKey, policyOverrideSchema).default({}),
   })
   .superRefine((value, ctx) => {
     const seen = new Map<string, string>();
@@ -208,7 +223,7 @@ const policiesSchema = z
     }
     // Cross-field rules hold for every level as it applies on top of the default.
     checkPolicy(value.default, value.default, ['default'], ctx);
-    for (const group of ['channels', 'queues', 'profiles'] as const) {
+    for (const group of ['channels', 'queues', 'profiles', 'agentGroups'] as const) {
       for (const [key, override] of Object.entries(value[group])) {
         if (override !== undefined) checkPolicy(value.default, override, [group, key], ctx);
       }
@@ -278,6 +293,7 @@ export const POLICY_CONFIG_FIELDS = {
     channels: {},
     queues: {},
     profiles: {},
+    agentGroups: {},
   }),
 };
 

@@ -36,3 +36,9 @@ export const STANDARD_QUEUE_ARN_IN_EVENT = /^arn:[^/]+\/[^/]+\/queue\/([^/]+)$/;
 
 /** In an event: an agent's own queue, the agent id captured. */
 export const AGENT_QUEUE_ARN_IN_EVENT = /^arn:[^/]+\/[^/]+\/queue\/agent\/([^/]+)$/;
+
+/**
+ * In an event: an agent hierarchy group's ARN (`agentInfo.hierarchyGroups.levelN.arn`,
+ * `...:instance/ID/agent-group/GROUP_ID`), the group id captured.
+ */
+export const AGENT_GROUP_ARN_IN_EVENT = /^arn:[^/]+\/[^/]+\/agent-group\/([^/]+)$/;

@@ -21,6 +21,12 @@ export interface ContactEvent {
   readonly agentQueueOf?: string | undefined;
   /** Last segment of `agentInfo.agentArn`. */
   readonly agentId?: string | undefined;
+  /**
+   * R3, R20: the agent's hierarchy groups (`agentInfo.hierarchyGroups.level1`-`level5`, the last
+   * segment of each `arn`), shallowest level first; levels the event does not carry (or carries
+   * unreadably) are left out. Undefined when it carries none.
+   */
+  readonly agentGroupIds?: readonly string[] | undefined;
   readonly connectedToAgentAt?: Date | undefined;
   /**
    * R2: the event carries `agentInfo.connectedToAgentTimestamp`, readable or not. Undefined means

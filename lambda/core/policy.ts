@@ -1,8 +1,11 @@
 /**
  * R3: which wrap-up a contact gets. Most specific first: the contact's profile (a contact flow
- * tags the contact `acwProfile=NAME`) > its queue > its channel > the default. Each level
- * overrides only the fields it sets, so `queues.billing: { durationSeconds: 300 }` keeps every
- * other field of the channel or default policy.
+ * tags the contact `acwProfile=NAME`) > the agent's hierarchy groups (R20) > its queue > its
+ * channel > the default. Each level overrides only the fields it sets, so
+ * `queues.billing: { durationSeconds: 300 }` keeps every other field of the channel or default
+ * policy. The agent's groups cascade the same way among themselves: level 1's policy, then level
+ * 2's over it, down to level 5's, so a team under "trainees" can change the extensions and keep
+ * the trainees' duration. No Connect call: the DISCONNECTED event names the agent's groups.
  */
 import { definedFields, type Policy, type PolicyConfig, type PolicyOverride, queueIdOf } from './config';
 
@@ -14,12 +17,17 @@ export interface PolicySubject {
   readonly channel: string;
   readonly queueId?: string | undefined;
   readonly profile?: string | undefined;
+  /** The agent's hierarchy group ids, shallowest level first (`ContactEvent.agentGroupIds`). */
+  readonly agentGroupIds?: readonly string[] | undefined;
 }
 
 /** A whole policy and the levels it was built from, most specific first (for the record and logs). */
 export interface ResolvedPolicy {
   readonly policy: Policy;
-  /** e.g. `profile:tier3`, `queue:<id>`, `channel:CHAT` or `default`. */
+  /**
+   * The most specific level that set anything: `flow`, `profile:tier3`, `agentGroup:<id>` (the
+   * deepest of the agent's groups that has a policy), `queue:<id>`, `channel:CHAT` or `default`.
+   */
   readonly source: string;
   /** A profile named by the contact that the configuration does not define. */
   readonly unknownProfile?: string | undefined;
@@ -31,6 +39,8 @@ export interface PolicyIndex {
   readonly channels: ReadonlyMap<string, PolicyOverride>;
   readonly queues: ReadonlyMap<string, PolicyOverride>;
   readonly profiles: ReadonlyMap<string, PolicyOverride>;
+  /** By agent hierarchy group id (R3, R20). */
+  readonly agentGroups: ReadonlyMap<string, PolicyOverride>;
 }
 
 /** Builds the lookup index from validated policies. */
@@ -40,6 +50,7 @@ export function indexPolicies(policies: PolicyConfig): PolicyIndex {
     channels: new Map(Object.entries(policies.channels)),
     queues: new Map(Object.entries(policies.queues).map(([key, value]) => [queueIdOf(key), value])),
     profiles: new Map(Object.entries(policies.profiles)),
+    agentGroups: new Map(Object.entries(policies.agentGroups)),
   };
 }
 
@@ -50,6 +61,11 @@ export function resolvePolicy(index: PolicyIndex, subject: PolicySubject): Resol
   if (channel) layers.push([`channel:${subject.channel}`, channel]);
   const queue = subject.queueId === undefined ? undefined : index.queues.get(subject.queueId);
   if (queue) layers.push([`queue:${subject.queueId}`, queue]);
+  // Shallowest first, so that a deeper group overrides only the fields it sets.
+  for (const groupId of subject.agentGroupIds ?? []) {
+    const group = index.agentGroups.get(groupId);
+    if (group) layers.push([`agentGroup:${groupId}`, group]);
+  }
   const profile = subject.profile === undefined ? undefined : index.profiles.get(subject.profile);
   if (profile) layers.push([`profile:${subject.profile}`, profile]);
 

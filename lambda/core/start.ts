@@ -74,7 +74,7 @@ async function startAgentWrapUp(
   const profileTag = event.tags[PROFILE_TAG];
   const resolved = resolveContactPolicy(
     config.policies,
-    { channel: event.channel, queueId: leg.queueId, profile: profileTag },
+    { channel: event.channel, queueId: leg.queueId, profile: profileTag, agentGroupIds: event.agentGroupIds },
     leg.choice,
   );
   if (resolved.unknownProfile !== undefined) {

@@ -8,6 +8,7 @@ import * as z from 'zod';
 import type { AgentEvent } from '../core/agent-events';
 import {
   AGENT_ARN_IN_EVENT,
+  AGENT_GROUP_ARN_IN_EVENT,
   AGENT_QUEUE_ARN_IN_EVENT,
   STANDARD_QUEUE_ARN_IN_EVENT,
 } from '../core/connect-arns';
@@ -55,6 +56,13 @@ const AGENT_EVENT_TYPES: ReadonlySet<string> = new Set(['DISCONNECTED', 'CONNECT
  *   (R10); any other shape falls back to the channel or default policy. `queueInfo.queueType` is
  *   not read: the ARN says which kind of queue it is.
  * - `tags`: a profile (`acwProfile`, R3); a tag whose value is not a string is left out, that tag only.
+ * - `agentInfo.hierarchyGroups.level1`-`level5`, each `{ arn: ".../agent-group/ID" }`: the agent's
+ *   groups, whose policies apply between the queue's and the profile's (R3, R20). A level that is
+ *   absent, null or has no `arn` is simply not there (Connect leaves out the levels an agent's
+ *   hierarchy does not have); a level that is not an object, or whose `arn` is not a hierarchy
+ *   group ARN, is left out with a warning, that level only: the agent's other groups still apply,
+ *   and the event gets its wrap-up from the levels below (R16: a group only refines the policy).
+ *   Other keys of `hierarchyGroups` are ignored.
  * - `initiationMethod`: tells outbound contacts (R9, R21) and monitoring legs; any string is kept.
  * - `initiationTimestamp`: the interruption time of an outbound contact (R9).
  * - `agentInfo.connectedToAgentTimestamp`: R2 reads its presence (the agent was connected) and
@@ -205,6 +213,7 @@ export function readContactEvent(input: unknown): ReadContactEvent {
     queueId: queue.queueId,
     agentQueueOf: queue.agentQueueOf,
     agentId: agent.agentId,
+    agentGroupIds: agent.groupIds,
     connectedToAgentAt: agent.connectedAt,
     connectedToAgent: agent.connected,
     connectedToSystem: connectedToSystem.present,
@@ -249,7 +258,7 @@ function readAgent(
   value: unknown,
   needed: boolean,
   warn: Warn,
-): { agentId?: string; connectedAt?: Date; connected: boolean } {
+): { agentId?: string; groupIds?: string[]; connectedAt?: Date; connected: boolean } {
   if (value === undefined || value === null) return { connected: false };
   if (!isRecord(value)) {
     // Only reachable for event types that do not need the agent: the schema refuses the others.
@@ -261,7 +270,42 @@ function readAgent(
   if (typeof arn === 'string' && AGENT_ARN_IN_EVENT.test(arn)) agentId = lastArnSegment(arn);
   else if (!needed) warn('agentInfo.agentArn', `${AGENT_ARN_MESSAGE}: left out`);
   const presence = readPresence(value.connectedToAgentTimestamp, 'agentInfo.connectedToAgentTimestamp', warn);
-  return { agentId, connectedAt: presence.at, connected: presence.present };
+  const groupIds = readHierarchyGroups(value.hierarchyGroups, warn);
+  return { agentId, groupIds, connectedAt: presence.at, connected: presence.present };
+}
+
+/** Connect's agent hierarchy has at most five levels, `level1` the shallowest. */
+const HIERARCHY_LEVELS = ['level1', 'level2', 'level3', 'level4', 'level5'] as const;
+
+/** R3, R20: the ids of the agent's hierarchy groups, shallowest first; undefined when there are none. */
+function readHierarchyGroups(value: unknown, warn: Warn): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const path = 'agentInfo.hierarchyGroups';
+  if (!isRecord(value)) {
+    warn(path, 'is not an object: left out (no agent group policy)');
+    return undefined;
+  }
+  const ids: string[] = [];
+  for (const level of HIERARCHY_LEVELS) {
+    const group = value[level];
+    if (group === undefined || group === null) continue;
+    if (!isRecord(group)) {
+      warn(`${path}.${level}`, 'is not an object: that group is left out');
+      continue;
+    }
+    const arn = group.arn;
+    if (arn === undefined || arn === null) continue;
+    const id = typeof arn === 'string' ? AGENT_GROUP_ARN_IN_EVENT.exec(arn)?.[1] : undefined;
+    if (id === undefined) {
+      warn(
+        `${path}.${level}.arn`,
+        'is not an agent hierarchy group ARN (.../agent-group/ID): that group is left out',
+      );
+      continue;
+    }
+    ids.push(id);
+  }
+  return ids.length === 0 ? undefined : ids;
 }
 
 /** A timestamp whose presence is what a rule reads (R2, R21); its time only when readable. */

@@ -31,6 +31,7 @@ describe('R3: configuration', () => {
       channels: {},
       queues: {},
       profiles: {},
+      agentGroups: {},
     });
     expect(config.sessionRetentionDays).toBe(90);
     expect(config.connectInstanceArn).toBeUndefined();
@@ -175,5 +176,59 @@ describe('R3: configuration', () => {
     expect(() =>
       parseAcwConfig({ sessionRetentionDays: -1, policies: { default: { durationSeconds: -1 } } }),
     ).toThrow(/sessionRetentionDays[\s\S]*durationSeconds|durationSeconds[\s\S]*sessionRetentionDays/);
+  });
+});
+
+describe('R3/R20: agent group policies in the configuration', () => {
+  const TRAINEES = 'aaaaaaaa-1111-2222-3333-444444444444';
+
+  it('R20: accepts policies keyed by hierarchy group id, partial like the other levels', () => {
+    const config = parseAcwConfig({
+      policies: { agentGroups: { [TRAINEES]: { durationSeconds: 240 }, team: { maxExtensions: 3 } } },
+    });
+    expect(config.policies.agentGroups).toEqual({
+      [TRAINEES]: { durationSeconds: 240 },
+      team: { maxExtensions: 3 },
+    });
+  });
+
+  it.each([
+    [
+      { [TRAINEES]: { durationSeconds: -1 } },
+      `acw.policies.agentGroups["${TRAINEES}"].durationSeconds must be an integer 0-86400, got -1`,
+    ],
+    [
+      { [TRAINEES]: { mode: 'slow' } },
+      `acw.policies.agentGroups["${TRAINEES}"].mode must be one of timed, untimed, forced, got "slow"`,
+    ],
+    [
+      { [TRAINEES]: { duration: 240 } },
+      `acw.policies.agentGroups["${TRAINEES}"] has unknown field "duration"`,
+    ],
+    [
+      { [TRAINEES]: { requireDisposition: true } },
+      `acw.policies.agentGroups["${TRAINEES}"].requireDisposition needs dispositionCodes to choose from`,
+    ],
+  ])('R20: refuses the agent group policy %j with a message naming the field', (agentGroups, message) => {
+    expect(problemsOf({ policies: { agentGroups } })).toContain(message);
+  });
+
+  it('R20: refuses a group named by its ARN, saying to use the id', () => {
+    const arn = `${INSTANCE}/agent-group/${TRAINEES}`;
+    expect(problemsOf({ policies: { agentGroups: { [arn]: { durationSeconds: 240 } } } })).toEqual([
+      `acw.policies.agentGroups[${JSON.stringify(arn)}] key ${JSON.stringify(arn)} must be the hierarchy group id, the last segment of its ARN (.../agent-group/ID), not the ARN`,
+    ]);
+  });
+
+  it('R20: refuses a key that is no hierarchy group id', () => {
+    expect(problemsOf({ policies: { agentGroups: { 'trainees team': {} } } })).toEqual([
+      'acw.policies.agentGroups["trainees team"] key "trainees team" must be an agent hierarchy group id (1-256 letters, digits or "-")',
+    ]);
+  });
+
+  it('R20: a policy that is not an object is refused naming the group', () => {
+    expect(problemsOf({ policies: { agentGroups: { [TRAINEES]: 240 } } })[0]).toMatch(
+      new RegExp(`^acw\\.policies\\.agentGroups\\["${TRAINEES}"\\] `),
+    );
   });
 });

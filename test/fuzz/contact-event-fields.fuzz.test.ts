@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readContactEvent } from '../../lambda/handlers/events';
-import { INSTANCE_ARN, rawDisconnect } from '../support/events';
+import { fixture, INSTANCE_ARN, rawDisconnect } from '../support/events';
 import { applyMutation, dotted, type Mutation, mutation, onTheLineOf, type Path, runs } from './support';
 
 /** What a rule needs: damage there may be refused (the other fuzz suite covers it). */
@@ -45,6 +45,8 @@ const FIXTURES = [
     event.detail.queueInfo = { queueArn: `${INSTANCE_ARN}/queue/agent/agent-x`, queueType: 'AGENT' };
     return event;
   })(),
+  // R20: the agent's hierarchy groups, levels 1-3.
+  fixture('contact-event-disconnected-hierarchy-groups.json'),
 ];
 
 describe('readContactEvent (R16 fuzz: refining fields)', () => {

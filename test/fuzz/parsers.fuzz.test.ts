@@ -137,6 +137,7 @@ const contactEvents: ParserCase<ContactEvent> = {
   valid: [
     fixture('contact-event-disconnected.json'),
     fixture('contact-event-completed.json'),
+    fixture('contact-event-disconnected-hierarchy-groups.json'),
     rawDisconnect({ queueId: null, agentId: null, channel: 'CHAT', tags: { acwProfile: 'tier3' } }),
     rawDisconnect({ eventType: 'CONNECTED_TO_AGENT', connected: true }),
     // R16: an agent's own queue (a quick-connect transfer), a field Connect may add later.
@@ -161,6 +162,12 @@ const contactEvents: ParserCase<ContactEvent> = {
     if (event.agentId !== undefined) expectId(event.agentId);
     if (event.queueId !== undefined) expectId(event.queueId);
     if (event.agentQueueOf !== undefined) expectId(event.agentQueueOf);
+    // R20: at most one group per hierarchy level, none empty; absent rather than an empty list.
+    if (event.agentGroupIds !== undefined) {
+      expect(event.agentGroupIds.length).toBeGreaterThan(0);
+      expect(event.agentGroupIds.length).toBeLessThanOrEqual(5);
+      for (const id of event.agentGroupIds) expect(id).toMatch(/^[^/]+$/);
+    }
     if (event.previousContactId !== undefined) expectId(event.previousContactId);
     if (event.initialContactId !== undefined) expectId(event.initialContactId);
     // R16: a DISCONNECTED is read only with its disconnect time (R1).

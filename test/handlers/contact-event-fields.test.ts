@@ -12,7 +12,7 @@ import { makeContactEventsHandler } from '../../lambda/handlers/contact-events';
 import { BadInput, readContactEvent } from '../../lambda/handlers/events';
 import type { App } from '../../lambda/handlers/runtime';
 import { RecordingDeadLetters } from '../support/dead-letters';
-import { INSTANCE_ARN, rawDisconnect } from '../support/events';
+import { fixture, INSTANCE_ARN, rawDisconnect } from '../support/events';
 import { type RecordingLog, testDeps } from '../support/fakes';
 import { MemorySessionStore } from '../support/memory-store';
 
@@ -120,6 +120,96 @@ describe('R16: every shape Connect sends parses', () => {
       }),
     );
     expect(event).toMatchObject({ previousContactId: 'c-previous', initialContactId: 'c-initial' });
+  });
+});
+
+describe("R3/R20: the agent's hierarchy groups are read from agentInfo.hierarchyGroups", () => {
+  const L1 = 'aaaaaaaa-1111-2222-3333-444444444444';
+  const L2 = 'bbbbbbbb-1111-2222-3333-444444444444';
+  const L3 = 'cccccccc-1111-2222-3333-444444444444';
+  const groupArn = (id: string) => `${INSTANCE_ARN}/agent-group/${id}`;
+
+  /** The DISCONNECTED fixture whose agentInfo carries `hierarchyGroups`. */
+  function withGroups(hierarchyGroups: unknown): Record<string, unknown> {
+    return withDetail((detail) => {
+      detail.agentInfo = { ...(detail.agentInfo as object), hierarchyGroups };
+    });
+  }
+
+  it('R20: the fixture shape (level1-level3, each { arn }) gives the group ids, shallowest first', () => {
+    const { event, warnings } = readContactEvent(fixture('contact-event-disconnected-hierarchy-groups.json'));
+    expect(event.agentGroupIds).toEqual([L1, L2, L3]);
+    expect(event.agentId).toBe(AGENT);
+    expect(warnings).toEqual([]);
+  });
+
+  it('R20: the levels are read in level order, whatever their order in the JSON, all five', () => {
+    const { event } = readContactEvent(
+      withGroups({
+        level5: { arn: groupArn('g5') },
+        level3: { arn: groupArn('g3') },
+        level1: { arn: groupArn('g1') },
+        level4: { arn: groupArn('g4') },
+        level2: { arn: groupArn('g2') },
+      }),
+    );
+    expect(event.agentGroupIds).toEqual(['g1', 'g2', 'g3', 'g4', 'g5']);
+  });
+
+  it('R20: missing, null and arn-less levels are simply not there, without a warning', () => {
+    const { event, warnings } = readContactEvent(
+      withGroups({ level1: { arn: groupArn(L1) }, level2: null, level3: {}, level4: { arn: groupArn(L3) } }),
+    );
+    expect(event.agentGroupIds).toEqual([L1, L3]);
+    expect(warnings).toEqual([]);
+  });
+
+  it.each([
+    ['absent', undefined],
+    ['null', null],
+    ['empty', {}],
+    ['all levels null', { level1: null, level2: null }],
+  ])('R20: hierarchyGroups %s: no groups, no warning', (_name, hierarchyGroups) => {
+    const { event, warnings } = readContactEvent(withGroups(hierarchyGroups));
+    expect(event.agentGroupIds).toBeUndefined();
+    expect('agentGroupIds' in event).toBe(false);
+    expect(warnings).toEqual([]);
+  });
+
+  it('R16/R20: an unparseable group ARN leaves that level out with a warning naming its path, never its value; the other levels still apply', () => {
+    const { event, warnings } = readContactEvent(
+      withGroups({
+        level1: { arn: groupArn(L1) },
+        level2: { arn: `${INSTANCE_ARN}/queue/not-a-group` },
+        level3: { arn: 7 },
+        level4: 'level-4',
+        level5: { arn: groupArn(L3) },
+      }),
+    );
+    expect(event.agentGroupIds).toEqual([L1, L3]);
+    expect(warnings).toEqual([
+      'detail.agentInfo.hierarchyGroups.level2.arn is not an agent hierarchy group ARN (.../agent-group/ID): that group is left out',
+      'detail.agentInfo.hierarchyGroups.level3.arn is not an agent hierarchy group ARN (.../agent-group/ID): that group is left out',
+      'detail.agentInfo.hierarchyGroups.level4 is not an object: that group is left out',
+    ]);
+    expect(warnings.join(' ')).not.toContain('not-a-group');
+  });
+
+  it('R16/R20: a hierarchyGroups that is not an object is left out with a warning; the event is not refused', () => {
+    const { event, warnings } = readContactEvent(withGroups([groupArn(L1)]));
+    expect(event.agentGroupIds).toBeUndefined();
+    expect(event.agentId).toBe(AGENT);
+    expect(warnings).toEqual([
+      'detail.agentInfo.hierarchyGroups is not an object: left out (no agent group policy)',
+    ]);
+  });
+
+  it('R20: keys Connect may add beside level1-level5 are ignored', () => {
+    const { event, warnings } = readContactEvent(
+      withGroups({ level1: { arn: groupArn(L1), name: 'x' }, level6: { arn: 'odd' }, path: 'p' }),
+    );
+    expect(event.agentGroupIds).toEqual([L1]);
+    expect(warnings).toEqual([]);
   });
 });
 
@@ -342,5 +432,52 @@ describe('R16: the intake handler logs the fields it left out, and handles the e
       ],
     });
     expect(JSON.stringify(log.lines)).not.toContain('1234567890');
+  });
+
+  it("R3/R20: the agent's groups choose the wrap-up; an unparseable level is warned about and the event still gets it", async () => {
+    app = {
+      ...app,
+      config: {
+        instanceArn: INSTANCE_ARN,
+        policies: indexPolicies(
+          parseAcwConfig({
+            policies: {
+              queues: { '12345678-1234-1234-1234-123456789012': { durationSeconds: 120 } },
+              agentGroups: {
+                trainees: { durationSeconds: 300, maxExtensions: 3 },
+                team: { maxExtensions: 2 },
+              },
+            },
+          }).policies,
+        ),
+      },
+    };
+    const body = withDetail((detail) => {
+      detail.contactId = 'c-trainee';
+      detail.disconnectTimestamp = '2026-03-02T09:00:00.000Z';
+      detail.agentInfo = {
+        ...(detail.agentInfo as object),
+        hierarchyGroups: {
+          level1: { arn: `${INSTANCE_ARN}/agent-group/trainees` },
+          level2: { arn: 'agent-group/team' },
+        },
+      };
+    });
+
+    const response = await makeContactEventsHandler(app)({ Records: [record(body)] });
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(deadLetters.kept).toEqual([]);
+    const session = await store.get('c-trainee', AGENT);
+    expect(session).toMatchObject({
+      state: 'WRAP_UP',
+      policySource: 'agentGroup:trainees',
+      policy: { durationSeconds: 300, maxExtensions: 3 },
+      deadline: '2026-03-02T09:05:00.000Z',
+    });
+    const warned = log.lines.filter((line) => line.message === 'Contact event fields left out');
+    expect(warned.map((line) => line.fields?.fields)).toEqual([
+      [expect.stringMatching(/^detail\.agentInfo\.hierarchyGroups\.level2\.arn /)],
+    ]);
   });
 });
