@@ -42,6 +42,7 @@ import type {
   StatusDirectory,
   Timers,
 } from '../core/ports';
+import { type MetricsFactory, throttleMetric, WrapUpMetrics } from '../handlers/wrap-up-metrics';
 
 /** The functions of the stack, by the names their handlers have (`lambda/handlers/<name>.ts`). */
 export const FUNCTION_NAMES = [
@@ -132,6 +133,12 @@ export interface Wiring {
   /** The log of a function (undefined: the one function of a deployed container). */
   readonly log: (fn: FunctionName | undefined) => Log;
   readonly metrics?: Metrics | undefined;
+  /**
+   * R17, R22: a Metrics object for one EMF document of its own (its own dimensions): the metrics
+   * of each completed wrap-up, and Connect's throttles by API.
+   * @default - none published
+   */
+  readonly metricsDocument?: MetricsFactory | undefined;
   /**
    * R16: where refused records are kept, instead of `resources.deadLetterQueueUrl` (the
    * simulators list them).
@@ -228,6 +235,7 @@ export function composeWith(adapters: Adapters, wiring: Wiring, fn?: FunctionNam
       clock,
       log,
       killSwitch: adapters.killSwitch?.(wiring, log),
+      observer: wiring.metricsDocument === undefined ? undefined : new WrapUpMetrics(wiring.metricsDocument),
     },
   };
 }
@@ -270,6 +278,7 @@ export function connectSide(wiring: Wiring, store: SessionStore, fn: FunctionNam
     routableStatus: config.routableStatus,
     store,
     agentEventStream: wiring.agentEventStream,
+    onThrottle: wiring.metricsDocument === undefined ? undefined : throttleMetric(wiring.metricsDocument),
   });
 }
 

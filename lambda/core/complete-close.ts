@@ -13,6 +13,7 @@ import { StatusUnavailable } from './ports';
 import { restoreVerdict } from './presence';
 import {
   chooseNextStatus,
+  closeIsPending,
   contactAttributesOf,
   hasLaterChoice,
   heldSince,
@@ -81,13 +82,18 @@ export async function completeClose(
     }
   }
   if (restored === undefined && written === undefined) return session;
-  return saveStep(deps, session, (s) => {
+  // The write that completes the session (of the last attempt: a conflict re-reads and decides again).
+  let completing: Session | undefined;
+  const saved = await saveStep(deps, session, (s) => {
     let next = s;
     if (restored !== undefined && next.restore === 'PENDING') next = restored(next);
     if (written !== undefined && next.contactRecord === 'PENDING')
       next = markContactRecordWritten(next, written);
+    completing = next !== s && closeIsPending(s) && !closeIsPending(next) ? next : undefined;
     return next === s ? undefined : next;
   });
+  if (completing !== undefined) deps.observer?.completed(saved);
+  return saved;
 }
 
 /**

@@ -233,6 +233,14 @@ export interface KillSwitch {
 }
 
 /** Everything a use case needs. */
+/**
+ * R17, R22: what is told of each wrap-up once nothing more will happen to it (closed, its restore
+ * done or skipped, its record written): exactly once per session, by the write that completed it.
+ */
+export interface WrapUpObserver {
+  completed(session: Session): void;
+}
+
 export interface Deps {
   readonly store: SessionStore;
   readonly timers: Timers;
@@ -242,6 +250,8 @@ export interface Deps {
   readonly log: Log;
   /** R18: absent means ACW is always on (tests, the simulator). */
   readonly killSwitch?: KillSwitch | undefined;
+  /** R17, R22: told of each wrap-up once it is complete (metrics); absent, nobody is told. */
+  readonly observer?: WrapUpObserver | undefined;
   /** R8, R11: absent means every restore goes ahead (the agent's choices are not checked). */
   readonly presence?: AgentPresence | undefined;
   /** R19: the statuses an agent may choose to land in; absent, a choice is refused. */

@@ -13,6 +13,8 @@ export const SWEEP_MARGIN_MS = 60_000;
 
 /** What one sweep found and did. */
 export interface SweepResult {
+  /** Open wrap-ups when the sweep looked (R22: the open sessions metric). */
+  readonly open: number;
   /** Open wrap-ups past deadline + margin when the sweep looked. */
   readonly overdue: number;
   /** Of those, ended by this sweep. */
@@ -72,7 +74,8 @@ export async function sweepOverdue(deps: Deps, marginMs = SWEEP_MARGIN_MS): Prom
       });
     }
   }
-  return { overdue: overdue.length + unfinished.length, ended, failed };
+  const open = listed.filter((session) => session.state === 'WRAP_UP').length;
+  return { open, overdue: overdue.length + unfinished.length, ended, failed };
 }
 
 /**

@@ -39,6 +39,9 @@ import type { Log } from '../core/ports';
 import { ENV, requireEnv } from './env';
 
 export type { App } from '../app/compose';
+
+/** The CloudWatch namespace of every metric the functions publish (lib/monitoring.ts reads it). */
+export const METRICS_NAMESPACE = 'ConnectAcw';
 export { ENV, requireEnv } from './env';
 
 /** Adapts Powertools Logger to the core's Log port. */
@@ -188,7 +191,8 @@ export function wiringFromEnvironment(env: NodeJS.ProcessEnv, clients: Clients):
     },
     random: () => Math.random,
     log: () => log,
-    metrics: new Metrics({ namespace: 'ConnectAcw', serviceName: 'connect-acw' }),
+    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'connect-acw' }),
+    metricsDocument: () => new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'connect-acw' }),
   };
 }
 

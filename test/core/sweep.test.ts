@@ -44,7 +44,7 @@ describe('R15: the sweep ends what its timer did not', () => {
 
     const result = await sweepOverdue(deps);
 
-    expect(result).toEqual({ overdue: 1, ended: 1, failed: 0 });
+    expect(result).toEqual({ open: 1, overdue: 1, ended: 1, failed: 0 });
     expect(await db.store.get('lost', 'agent-1')).toMatchObject({
       state: 'CLOSED_COMPLETE',
       endReason: 'SWEEP',
@@ -63,7 +63,7 @@ describe('R15: the sweep ends what its timer did not', () => {
     await finishWrapUp(deps, { contactId: 'done', agentId: 'agent-3', by: 'agent:agent-3' });
     clock.set(Date.parse('2026-03-02T09:01:30.000Z') + SWEEP_MARGIN_MS);
 
-    expect(await sweepOverdue(deps)).toEqual({ overdue: 0, ended: 0, failed: 0 });
+    expect(await sweepOverdue(deps)).toEqual({ open: 2, overdue: 0, ended: 0, failed: 0 });
     expect((await db.store.get('recent', 'agent-1'))?.state).toBe('WRAP_UP');
     expect((await db.store.get('untimed', 'agent-2'))?.state).toBe('WRAP_UP');
   });
@@ -76,7 +76,7 @@ describe('R15: the sweep ends what its timer did not', () => {
 
     const result = await sweepOverdue(deps);
 
-    expect(result).toEqual({ overdue: 2, ended: 1, failed: 1 });
+    expect(result).toEqual({ open: 2, overdue: 2, ended: 1, failed: 1 });
     // The failed one is closed with its restore pending: a later sweep or timer retry finishes it.
     const states = [await db.store.get('a', 'agent-1'), await db.store.get('b', 'agent-2')].map(
       (s) => s?.restore,
@@ -85,7 +85,7 @@ describe('R15: the sweep ends what its timer did not', () => {
 
     // R15: the next sweep finishes the close that failed: the agent is not left in wrap-up.
     clock.set('2026-03-02T09:06:00.000Z');
-    expect(await sweepOverdue(deps)).toEqual({ overdue: 1, ended: 1, failed: 0 });
+    expect(await sweepOverdue(deps)).toEqual({ open: 0, overdue: 1, ended: 1, failed: 0 });
     const after = [await db.store.get('a', 'agent-1'), await db.store.get('b', 'agent-2')];
     expect(after.map((s) => s?.restore)).toEqual(['DONE', 'DONE']);
     expect(agents.calls.filter((c) => c.status === 'ROUTABLE')).toHaveLength(2);
@@ -95,6 +95,6 @@ describe('R15: the sweep ends what its timer did not', () => {
     await open('h', 'agent-1');
     clock.set('2026-03-02T09:05:00.000Z');
     const result = await makeSweepHandler({ deps, config })();
-    expect(result).toEqual({ overdue: 1, ended: 1, failed: 0 });
+    expect(result).toEqual({ open: 1, overdue: 1, ended: 1, failed: 0 });
   });
 });
