@@ -13,8 +13,8 @@
  * 2. Per queue and channel, the Kaplan-Meier estimate of the share still wrapping up after t
  *    seconds (the survival curve), which uses censored times as the lower bounds they are.
  * 3. Its median and 80th percentile; a quantile the curve never falls to cannot be estimated.
- * 4. The recommendation is withheld below a minimum sample, when more than half the wrap-ups were
- *    censored, or when the median cannot be estimated.
+ * 4. The recommendation is withheld below a minimum sample, or when more than half the wrap-ups
+ *    were censored: only then can the median fail to be estimated.
  * 5. The change in agent hours a day if the window were set to the median (see agentHoursPerDay).
  */
 import type { EndReason } from './session';
