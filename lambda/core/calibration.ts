@@ -50,9 +50,9 @@ export interface WrapUpRecord {
 export interface Recommendation {
   readonly queueId: string | null;
   readonly channel: string;
-  /** Ended wrap-ups that entered the estimate (observed plus censored). */
+  /** Every session of the queue and channel (issue 13's contract), whatever its end. */
   readonly sampleSize: number;
-  /** Of those, the ones the system ended before the agent was done. */
+  /** Of those, the ones the timer ended (`TIMER`). */
   readonly censored: number;
   /** Seconds by which half the agents had finished; null when withheld. */
   readonly medianSeconds: number | null;
@@ -236,8 +236,13 @@ function recommendFor(
     const seconds = (Date.parse(record.endedAt) - Date.parse(record.startedAt)) / 1000;
     ends.push({ seconds, observed: outcome === 'observed' });
   }
-  const sampleSize = ends.length;
-  const censored = ends.filter((end) => !end.observed).length;
+  // The contract's counts: every session, and those the timer ended. The estimate uses `ends`: the
+  // sessions whose time says something, observed or censored (the sweep's and the kill switch's
+  // ends, and interruptions, are censored too).
+  const sampleSize = records.length;
+  const censored = records.filter((record) => record.endReason === 'TIMER').length;
+  const usable = ends.length;
+  const censoredEnds = ends.filter((end) => !end.observed).length;
   const currentSeconds = currentWindow(records);
   const withheldAs = (reason: string): Recommendation => ({
     queueId,
@@ -252,17 +257,19 @@ function recommendFor(
     reason,
   });
 
-  if (sampleSize < minSample) {
-    return withheldAs(`only ${sampleSize} ended wrap-ups; at least ${minSample} are needed`);
+  if (usable < minSample) {
+    return withheldAs(
+      `only ${usable} ended wrap-ups say how long the agent needed (of ${sampleSize} sessions); at least ${minSample} are needed`,
+    );
   }
   const curve = kaplanMeier(ends);
   // With at most half censored the curve always falls to one half (each censored wrap-up passes
   // its weight on to the later ones, never past the last), so "more than half censored" and "the
   // median cannot be estimated" are one condition; the null check keeps the type honest.
-  const medianSeconds = censored * 2 > sampleSize ? null : quantileOf(curve, 0.5);
+  const medianSeconds = censoredEnds * 2 > usable ? null : quantileOf(curve, 0.5);
   if (medianSeconds === null) {
     return withheldAs(
-      `${censored} of ${sampleSize} wrap-ups were ended by the system before the agent was done: with more than half censored, the median time needed cannot be estimated`,
+      `${censoredEnds} of ${usable} wrap-ups were ended by the system before the agent was done: with more than half censored, the median time needed cannot be estimated`,
     );
   }
   return {
@@ -276,7 +283,7 @@ function recommendFor(
     agentHoursPerDayChange:
       currentSeconds === null
         ? null
-        : roundHours(agentHoursPerDay(curve, currentSeconds, medianSeconds, sampleSize / periodDays)),
+        : roundHours(agentHoursPerDay(curve, currentSeconds, medianSeconds, usable / periodDays)),
     withheld: false,
     reason: null,
   };

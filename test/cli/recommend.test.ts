@@ -245,7 +245,7 @@ describe('R22: npm run recommend -- --sessions FILE', () => {
     const code = await main(['--sessions', file, '--min-sample', '1'], { stdout, stderr: sink() });
 
     expect(code).toBe(0);
-    expect(JSON.parse(stdout.text()).recommendations[0]).toMatchObject({ sampleSize: 1, medianSeconds: 40 });
+    expect(JSON.parse(stdout.text()).recommendations[0]).toMatchObject({ sampleSize: 2, medianSeconds: 40 });
   });
 
   it.each([
