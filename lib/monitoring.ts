@@ -1,10 +1,22 @@
 /**
  * Alarms (R15, R16): every dead-letter queue that holds a message, every function error, and holds
  * that come after Connect's own ACW has ended notify an encrypted SNS topic (and an email address
- * when `acw.alarmEmail` is set).
+ * when `acw.alarmEmail` is set). And the operations dashboard (R17, R22): wrap-up time by queue
+ * and channel, the share the system ended, time to hold and restore lateness at p99, errors,
+ * dead-letter depth, open sessions, Connect's throttles, and the alarms.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  Metric,
+  Stats,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -61,6 +73,8 @@ export class Monitoring extends Construct {
   readonly topic: Topic;
   /** The alarms, by name. */
   readonly alarms: ReadonlyMap<string, Alarm>;
+  /** The operations dashboard (R17, R22). */
+  readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -119,6 +133,127 @@ export class Monitoring extends Construct {
     toHold.addAlarmAction(action);
     alarms.set(TIME_TO_HOLD, toHold);
     this.alarms = alarms;
+    this.dashboard = this.operationsDashboard(
+      props,
+      props.nativeAcwSeconds ?? 10,
+      props.serviceName ?? 'connect-acw',
+    );
+  }
+
+  /**
+   * R17, R22: one dashboard for the contact center's operations. The wrap-up metrics are published
+   * per queue, channel and end reason (lambda/handlers/wrap-up-metrics.ts): SEARCH expressions
+   * draw every queue and channel there is, and sum them for the share the system ended.
+   */
+  private operationsDashboard(
+    props: MonitoringProps,
+    nativeAcwSeconds: number,
+    serviceName: string,
+  ): Dashboard {
+    const period = Duration.minutes(5);
+    const wrapUps = (metricName: string, statistic: string) =>
+      `SEARCH('{${NAMESPACE},channel,endReason,queue,service} MetricName="${metricName}" service="${serviceName}"', '${statistic}', ${period.toSeconds()})`;
+    const service = (metricName: string, statistic: string) =>
+      new Metric({
+        namespace: NAMESPACE,
+        metricName,
+        dimensionsMap: { service: serviceName },
+        statistic,
+        period,
+      });
+    const width = 12;
+    const height = 6;
+    return new Dashboard(this, 'Dashboard', {
+      widgets: [
+        [
+          new GraphWidget({
+            title: 'Wrap-up seconds by queue, channel and end reason (average)',
+            width,
+            height,
+            left: [
+              new MathExpression({ expression: wrapUps('WrapUpSeconds', 'Average'), label: '', period }),
+            ],
+          }),
+          new GraphWidget({
+            title: 'Share of wrap-ups the system ended (%)',
+            width,
+            height,
+            left: [
+              new MathExpression({
+                expression: '100 * SUM(bySystem) / (SUM(bySystem) + SUM(byAgent))',
+                label: 'ended by the system',
+                period,
+                usingMetrics: {
+                  bySystem: new MathExpression({ expression: wrapUps('EndedBySystem', 'Sum'), period }),
+                  byAgent: new MathExpression({ expression: wrapUps('EndedByAgent', 'Sum'), period }),
+                },
+              }),
+            ],
+          }),
+        ],
+        [
+          new GraphWidget({
+            title: 'Time to hold and restore lateness, p99 (ms)',
+            width,
+            height,
+            left: [service('TimeToHoldMs', Stats.p(99)), service('RestoreLatenessMs', Stats.p(99))],
+            leftAnnotations: [
+              { value: nativeAcwSeconds * 1000, label: "Connect's own ACW (nativeAcwSeconds)" },
+            ],
+          }),
+          new GraphWidget({
+            title: 'Open wrap-ups, and extensions used',
+            width,
+            height,
+            left: [service('OpenSessions', Stats.MAXIMUM)],
+            right: [
+              new MathExpression({
+                expression: `SUM(${wrapUps('ExtensionsUsed', 'Sum')})`,
+                label: 'extensions',
+                period,
+              }),
+            ],
+          }),
+        ],
+        [
+          new GraphWidget({
+            title: 'Function errors',
+            width,
+            height,
+            left: props.functions.map(({ name, fn }) =>
+              fn.function.metricErrors({ period, statistic: Stats.SUM, label: name }),
+            ),
+          }),
+          new GraphWidget({
+            title: 'Dead-letter queue depth',
+            width,
+            height,
+            left: props.deadLetterQueues.map(({ name, queue }) =>
+              queue.metricApproximateNumberOfMessagesVisible({
+                period,
+                statistic: Stats.MAXIMUM,
+                label: name,
+              }),
+            ),
+          }),
+        ],
+        [
+          new GraphWidget({
+            title: "Connect's throttles by API",
+            width,
+            height,
+            left: [
+              new MathExpression({
+                expression: `SEARCH('{${NAMESPACE},api,service} MetricName="ConnectThrottles" service="${serviceName}"', 'Sum', ${period.toSeconds()})`,
+                label: '',
+                period,
+              }),
+            ],
+          }),
+          new AlarmStatusWidget({ title: 'Alarms', width, height, alarms: [...this.alarms.values()] }),
+        ],
+      ],
+    });
   }
 
   /**

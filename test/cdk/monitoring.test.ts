@@ -136,3 +136,47 @@ describe('Monitoring', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 5 + 6 + 1 + 1);
   });
 });
+
+describe('R17, R22: the operations dashboard', () => {
+  /** The dashboard body with its tokens resolved to their logical ids (enough to read it). */
+  function dashboardBody(): string {
+    const { stack, template } = synth();
+    const body = propertiesOf(template, logicalId(stack.monitoring.dashboard)).DashboardBody as {
+      'Fn::Join': [string, unknown[]];
+    };
+    return body['Fn::Join'][1]
+      .map((part) => (typeof part === 'string' ? part : JSON.stringify(part)))
+      .join('');
+  }
+
+  it('R22: shows wrap-up time by queue and channel, the share the system ended, and the extensions', () => {
+    const body = dashboardBody();
+    expect(body).toContain('MetricName=\\"WrapUpSeconds\\"');
+    expect(body).toContain('{ConnectAcw,channel,endReason,queue,service}');
+    expect(body).toContain('100 * SUM(bySystem) / (SUM(bySystem) + SUM(byAgent))');
+    expect(body).toContain('MetricName=\\"EndedBySystem\\"');
+    expect(body).toContain('MetricName=\\"EndedByAgent\\"');
+    expect(body).toContain('MetricName=\\"ExtensionsUsed\\"');
+  });
+
+  it('R13, R15: shows time to hold and restore lateness at p99, with the native ACW line, open sessions and throttles', () => {
+    const body = dashboardBody();
+    expect(body).toContain('"TimeToHoldMs"');
+    expect(body).toContain('"RestoreLatenessMs"');
+    expect(body).toContain('"stat":"p99"');
+    expect(body).toContain('"value":10000');
+    expect(body).toContain('"OpenSessions"');
+    expect(body).toContain('MetricName=\\"ConnectThrottles\\"');
+  });
+
+  it("R15, R16: shows every function's errors, every dead-letter queue's depth and every alarm", () => {
+    const { stack } = synth();
+    const body = dashboardBody();
+    expect(body.match(/"Errors"/g)?.length).toBe((stack.agentEvents === undefined ? 0 : 1) + 6);
+    expect(body).toContain('"ApproximateNumberOfMessagesVisible"');
+    expect(body).toContain('"type":"alarm"');
+    for (const alarm of stack.monitoring.alarms.values()) {
+      expect(body).toContain(logicalId(alarm));
+    }
+  });
+});
