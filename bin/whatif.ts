@@ -46,6 +46,7 @@ export interface Output {
   readonly columns?: number | undefined;
 }
 
+/** What the CLI reads and writes besides its files: `processIo()` when run, fakes in tests. */
 export interface Io {
   readonly stdout: Output;
   readonly stderr: Output;

@@ -227,6 +227,34 @@ describe('npm run whatif (bin/whatif.ts)', () => {
     return file;
   }
 
+  it('writes progress lines on standard error while it reads, and nothing but the result on stdout', async () => {
+    const file = join(dir, 'long.jsonl');
+    const day = Array.from({ length: 1_500 }, (_, index) => ({
+      contactId: `long-${index}`,
+      queueId: HAND_DAY[0]?.queueId,
+      minute: index,
+      needed: 30,
+    }));
+    await writeFile(file, jsonl(eventsOf(day)));
+    // Each reading of the clock is 3 s later: a progress line is due at the second reading after 5 s.
+    const clock = { ms: 0 };
+    const { io, out } = memoryIo(dir, { clock });
+    const ticking: Io = {
+      ...io,
+      now: () => {
+        clock.ms += 3_000;
+        return clock.ms;
+      },
+    };
+
+    expect(await main(['--events', file, '--config', proposed, '--baseline', baseline], ticking)).toBe(0);
+
+    expect(out.stderr).toMatch(
+      /^whatif: \d+% of the file, 2048 lines, 2048 events used, 0 bad, \d+ contacts held\n/,
+    );
+    expect(JSON.parse(out.stdout).queues[0].baseline.wrapUps).toBe(1_500);
+  });
+
   it('with WHATIF_REPORT_MAX_RSS=1, ends standard error with its peak resident set size', async () => {
     const { code, stderr } = await whatif(
       ['--events', events, '--config', proposed, '--baseline', baseline],
