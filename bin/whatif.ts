@@ -5,7 +5,8 @@
  * JSON on standard output (nothing else goes there). The model is lambda/insight/whatif.ts's.
  *
  * 1. Reads both configurations (whole `acw` objects, validated by `parseAcwConfig`); the baseline
- *    defaults to `context.acw` of `cdk.json` in the current directory, as the CDK app reads it.
+ *    defaults to `context.acw` of `cdk.json` in the current directory (the project's, under
+ *    `npm run`), as the CDK app reads it. Relative paths are from where npm was run (INIT_CWD).
  * 2. Streams FILE line by line (`.gz` is gunzipped on the way): one EventBridge contact event a
  *    line, read by the intake's parser (`readContactEvent`). A line that is not one is counted,
  *    and the first few are named on standard error by line number and reason (never their text:
@@ -18,7 +19,7 @@
  * last line, `{"maxRssKiB":N}`, for the bench.
  */
 import { open, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -63,7 +64,9 @@ class UsageError extends Error {
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   try {
-    const args = parseCommandLine(argv);
+    // `npm run` starts the script in the project's directory: a relative path is the user's, from
+    // where they ran npm (INIT_CWD).
+    const args = resolvedPaths(parseCommandLine(argv), io.env.INIT_CWD ?? io.cwd);
     const proposed = await configFile(args.config);
     const baseline =
       args.baseline === undefined ? await cdkJsonBaseline(io.cwd) : await configFile(args.baseline);
@@ -116,6 +119,15 @@ function parseCommandLine(argv: readonly string[]): Args {
     throw new UsageError(`missing ${missing.map((name) => `--${name}`).join(' and ')}\n${USAGE}`);
   }
   return { events: values.events ?? '', config: values.config ?? '', baseline: values.baseline };
+}
+
+function resolvedPaths(args: Args, from: string): Args {
+  const at = (file: string) => resolve(from, file);
+  return {
+    events: at(args.events),
+    config: at(args.config),
+    baseline: args.baseline === undefined ? undefined : at(args.baseline),
+  };
 }
 
 /** A whole `acw` object from a JSON file, validated. */

@@ -113,6 +113,21 @@ describe('npm run whatif (bin/whatif.ts)', () => {
     expect(JSON.parse(out.stdout)).toEqual(HAND_COMPUTED);
   });
 
+  it('takes relative paths from where npm was run (INIT_CWD), not from the project', async () => {
+    const { io, out } = memoryIo(repoRoot);
+
+    const code = await main(
+      ['--events', 'events.jsonl', '--config', 'proposed.json', '--baseline', 'current.json'],
+      {
+        ...io,
+        env: { INIT_CWD: dir },
+      },
+    );
+
+    expect(code).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual(HAND_COMPUTED);
+  });
+
   it('reads a gzipped file (.gz) as the delivery stream may write it', async () => {
     const gz = join(dir, 'events.jsonl.gz');
     await writeFile(gz, gzipSync(jsonl(eventsOf(HAND_DAY))));
