@@ -64,6 +64,10 @@ class UsageError extends Error {
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   try {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.stderr.write(`${USAGE}\n`);
+      return 0;
+    }
     // `npm run` starts the script in the project's directory: a relative path is the user's, from
     // where they ran npm (INIT_CWD).
     const args = resolvedPaths(parseCommandLine(argv), io.env.INIT_CWD ?? io.cwd);

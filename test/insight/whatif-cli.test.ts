@@ -270,6 +270,14 @@ describe('npm run whatif (bin/whatif.ts)', () => {
     expect(JSON.parse(out.stdout).queues[0].baseline.wrapUps).toBe(1_500);
   });
 
+  it('--help prints the usage on standard error and exits 0', async () => {
+    const { io, out } = memoryIo(dir);
+
+    expect(await main(['--help'], io)).toBe(0);
+    expect(out.stderr).toMatch(/^usage: npm run --silent whatif -- --events FILE/);
+    expect(out.stdout).toBe('');
+  });
+
   it('with WHATIF_REPORT_MAX_RSS=1, ends standard error with its peak resident set size', async () => {
     const { code, stderr } = await whatif(
       ['--events', events, '--config', proposed, '--baseline', baseline],
