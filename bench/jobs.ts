@@ -80,6 +80,7 @@ export const JOBS: Readonly<Record<string, () => Promise<JobResult>>> = {
   baseline: baselineJob,
   faults: faultJob,
   'cold-start': async () => (await import('./cold-start')).coldStartJob(),
+  whatif: async () => (await import('./whatif')).whatIfJob(),
   ...Object.fromEntries(
     CAPACITY_FACTORS.flatMap((factor) =>
       CONFIGURATIONS.map(({ name }) => [

@@ -11,7 +11,8 @@
  *    backlog, lost, stuck and cost per 1,000 contacts.
  *    `npm run bench -- capacity-0.9 baseline` runs only the jobs named (`capacity-0.9`: both
  *    configurations; `capacity-0.9-default`: one); results.json says which ran.
- *    And `cold-start` (bench/cold-start.ts): each function's init beside a one-client function's.
+ *    And `cold-start` (bench/cold-start.ts): each function's init beside a one-client function's;
+ *    and `whatif` (bench/whatif.ts): `npm run whatif` on a generated week, in a bounded heap.
  * 2. The bundled size of each Lambda function's own code (esbuild, the AWS SDK left out; the stack
  *    bundles the SDK too: `cold-start` reports those bundles' sizes).
  * 3. The core's decision time per event: resolvePolicy + openSession + planTimer.
@@ -62,6 +63,7 @@ const JOB_ORDER: readonly JobName[] = [
   'baseline',
   ...probesAt(0.3),
   'cold-start',
+  'whatif',
 ];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -181,6 +183,7 @@ function resultsOf(
     baseline: resultOf('baseline') ?? null,
     faults: resultOf('faults') ?? null,
     coldStart: resultOf('cold-start') ?? null,
+    whatif: resultOf('whatif') ?? null,
     ...(build === undefined ? {} : { build }),
     runtime: rest,
   };
@@ -225,6 +228,7 @@ async function previousResults(
   keep('baseline', previous.baseline);
   keep('faults', previous.faults);
   keep('cold-start', previous.coldStart);
+  keep('whatif', previous.whatif);
   return kept;
 }
 
