@@ -32,7 +32,7 @@ export const QUOTA_PER_SECOND = 2;
 /** Full load: Q/2 contacts a second (two PutUserStatus a contact), per minute. */
 export const FULL_LOAD_PER_MINUTE = (QUOTA_PER_SECOND / 2) * 60;
 /** The curve, as fractions of the full load; 0.9 is the load the targets are judged at. */
-export const CAPACITY_FACTORS = [0.9, 1.2, 1.0, 0.6, 0.3] as const;
+export const CAPACITY_FACTORS = [0.9, 1.2, 1.0, 0.8, 0.6, 0.3] as const;
 export const JUDGED_FACTOR = 0.9;
 export const CAPACITY_MINUTES = 30;
 const CAPACITY_SEED = 1;

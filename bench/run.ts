@@ -59,6 +59,7 @@ const JOB_ORDER: readonly JobName[] = [
   ...probesAt(1.2),
   'faults',
   ...probesAt(1.0),
+  ...probesAt(0.8),
   ...probesAt(0.6),
   'baseline',
   ...probesAt(0.3),

@@ -3,7 +3,7 @@
  * the adapter expects it (same keys and indexes as the CDK construct).
  */
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
@@ -35,6 +35,15 @@ export async function startDynamo(): Promise<TestDynamo> {
       tables += 1;
       const tableName = `sessions-${process.pid}-${tables}`;
       await raw.send(new CreateTableCommand(sessionTableDefinition(tableName)));
+      // dynalite answers CreateTable while the table is still CREATING (as DynamoDB does), and
+      // refuses requests to it until it is ACTIVE: wait for that, as a deployed stack would.
+      for (let attempt = 0; ; attempt++) {
+        const { Table } = await raw.send(new DescribeTableCommand({ TableName: tableName }));
+        if (Table?.TableStatus === 'ACTIVE') break;
+        if (attempt >= 100)
+          throw new Error(`Table ${tableName} is still ${Table?.TableStatus} after 100 checks`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
       return { store: new DynamoSessionStore({ client, tableName, retentionDays }), tableName };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
