@@ -27,6 +27,8 @@ import { defineConfig } from 'vitest/config';
 const UNIT = [
   /^test\/(core|handlers|api|web|adapters)\//,
   /^test\/sim\/(scenario|services|fault-services)\.test\.ts$/,
+  // The what-if replay's model (its command line is spawned: not here).
+  /^test\/insight\/whatif\.test\.ts$/,
 ];
 /** ...less what is slow in them. */
 const NOT_UNIT = [
