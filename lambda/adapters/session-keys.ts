@@ -151,3 +151,17 @@ export function historyOf(stored: unknown): HistoryEntry[] {
     };
   });
 }
+
+/**
+ * R20: the run-time policy overrides: one document item and one audit item per change, all under
+ * one partition no contact id can take (`#`). Audit sort keys are `#CHANGE#` + the version,
+ * zero-padded, so that a query reads them in order.
+ */
+export const POLICY_PARTITION_KEY = '#POLICIES';
+export const POLICY_DOCUMENT_SORT_KEY = '#LIVE';
+export const POLICY_CHANGE_SORT_PREFIX = '#CHANGE#';
+
+/** The audit item's sort key of a version: `#CHANGE#0000000042`. */
+export function policyChangeSortKey(version: number): string {
+  return `${POLICY_CHANGE_SORT_PREFIX}${version.toString().padStart(10, '0')}`;
+}

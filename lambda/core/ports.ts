@@ -2,7 +2,8 @@
  * The outside systems the core needs, named by what it asks of them. Adapters implement them
  * against AWS; tests and the simulator give their own.
  */
-import type { Mode } from './config';
+import type { Mode, PolicyOverride } from './config';
+import type { PolicyIndex } from './policy';
 import type { Session } from './session';
 
 /** Raised by a store when a conditional write lost to a concurrent one. */
@@ -256,4 +257,89 @@ export interface Deps {
   readonly presence?: AgentPresence | undefined;
   /** R19: the statuses an agent may choose to land in; absent, a choice is refused. */
   readonly statuses?: StatusDirectory | undefined;
+  /** R20: the live policies; absent, the deploy-time ones (`LifecycleConfig.policies`) apply. */
+  readonly policies?: PolicySource | undefined;
+}
+
+/** R20: the levels an administrator overrides at run time, as the admin API names them. */
+export const POLICY_LEVELS = ['default', 'channel', 'queue', 'profile', 'agentGroup'] as const;
+export type PolicyLevel = (typeof POLICY_LEVELS)[number];
+
+/** R20: one level's run-time override as stored: the policy as set, and which change set it. */
+export interface StoredOverride {
+  readonly policy: PolicyOverride;
+  readonly version: number;
+  readonly at: string;
+  readonly by: string;
+}
+
+/**
+ * R20: the live overrides document: one version for the whole document (every change increments
+ * it), and per level each key's whole override as an administrator set it. Version 0 and empty
+ * levels: nothing was ever changed.
+ */
+export interface PolicyOverrides {
+  readonly version: number;
+  readonly default?: StoredOverride | undefined;
+  readonly channels: Readonly<Record<string, StoredOverride>>;
+  readonly queues: Readonly<Record<string, StoredOverride>>;
+  readonly profiles: Readonly<Record<string, StoredOverride>>;
+  readonly agentGroups: Readonly<Record<string, StoredOverride>>;
+}
+
+/** R20: one accepted change, as audited (kept for good). */
+export interface PolicyChangeRecord {
+  /** The document's version this change made. */
+  readonly version: number;
+  readonly at: string;
+  readonly by: string;
+  readonly reason: string;
+  readonly level: PolicyLevel;
+  /** The channel, queue id, profile name or hierarchy group id; `-` for the default. */
+  readonly key: string;
+  /** The override before the change (absent: none, the baseline applied). */
+  readonly before?: PolicyOverride | undefined;
+  /** The override after it (absent: removed, the baseline applies again). */
+  readonly after?: PolicyOverride | undefined;
+}
+
+/** R20: a change made on a version another change already replaced (the admin API answers 409). */
+export class PolicyVersionConflict extends Error {
+  constructor(readonly expectedVersion: number) {
+    super(
+      `The policies changed since version ${expectedVersion}: read them again and make the change on the current version`,
+    );
+    this.name = 'PolicyVersionConflict';
+  }
+}
+
+/** What a store is asked to write: an already validated change on `expectedVersion`. */
+export interface PolicyWrite {
+  readonly level: PolicyLevel;
+  readonly key: string;
+  /** The level's whole override; null removes it (the baseline applies again). */
+  readonly policy: PolicyOverride | null;
+  readonly expectedVersion: number;
+  readonly by: string;
+  readonly reason: string;
+  readonly at: string;
+}
+
+/** R20: the run-time policy overrides, beside the sessions (DynamoDB). */
+export interface PolicyStore {
+  /** The live overrides (strongly consistent); version 0 when none was ever set. */
+  read(): Promise<PolicyOverrides>;
+  /**
+   * Replaces (or removes) one level's override and audits it, atomically, if the document is
+   * still at `change.expectedVersion`; returns the audit record (its version is the new one).
+   * @throws PolicyVersionConflict when another change came first.
+   */
+  write(change: PolicyWrite): Promise<PolicyChangeRecord>;
+  /** The audited changes, newest first. */
+  history(limit: number): Promise<PolicyChangeRecord[]>;
+}
+
+/** R3, R20: the policies in force now (deploy-time baseline with the run-time overrides). */
+export interface PolicySource {
+  index(): Promise<PolicyIndex>;
 }

@@ -39,10 +39,16 @@ import {
   storedHistory,
   UNTIMED,
 } from '../../lambda/adapters/session-keys';
+import { NO_OVERRIDES, nextDocument } from '../../lambda/core/policy-overrides';
 import {
   type ContactOverride,
   type LegRead,
   type ObservedStatus,
+  type PolicyChangeRecord,
+  type PolicyOverrides,
+  type PolicyStore,
+  PolicyVersionConflict,
+  type PolicyWrite,
   type SessionStore,
   VersionConflict,
 } from '../../lambda/core/ports';
@@ -456,4 +462,37 @@ export function useMemorySessionStore(): { readonly store: MemorySessionStore } 
     handle.store = new MemorySessionStore();
   });
   return handle;
+}
+
+/**
+ * A model of `DynamoPolicyStore` (R20), held to it by test/adapters/policy-store-contract.test.ts:
+ * the document and the audit records, replaced together or not at all (the adapter's transaction),
+ * values copied in and out as they round-trip through DynamoDB.
+ */
+export class MemoryPolicyStore implements PolicyStore {
+  private doc: PolicyOverrides = NO_OVERRIDES;
+  private readonly changes: PolicyChangeRecord[] = [];
+  /** How many times the document was read (R20: at most once a minute per instance). */
+  reads = 0;
+
+  async read(): Promise<PolicyOverrides> {
+    this.reads += 1;
+    return roundTrip(this.doc);
+  }
+
+  async write(change: PolicyWrite): Promise<PolicyChangeRecord> {
+    if (this.doc.version !== change.expectedVersion) throw new PolicyVersionConflict(change.expectedVersion);
+    const { doc, record } = nextDocument(this.doc, roundTrip(change));
+    this.doc = roundTrip(doc);
+    this.changes.push(roundTrip(record));
+    return roundTrip(record);
+  }
+
+  async history(limit: number): Promise<PolicyChangeRecord[]> {
+    return roundTrip([...this.changes].reverse().slice(0, limit));
+  }
+}
+
+function roundTrip<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }

@@ -1,0 +1,62 @@
+/**
+ * moto's DynamoDB, for what dynalite lacks (TransactWriteItems): a `moto_server` child process on
+ * a free local port, started once per test file, with a fresh session table per test.
+ * Never blocks the event loop while it starts (spawn, then polling with async requests).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { sessionTableDefinition } from '../../lambda/adapters/session-keys';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A fresh session table on moto for every test of the file; `client` and `tableName` are the current test's. */
+export function useMotoTable(): { client: DynamoDBDocumentClient; tableName: string } {
+  const handle = {} as { client: DynamoDBDocumentClient; tableName: string };
+  let child: ChildProcess | undefined;
+  let raw: DynamoDBClient | undefined;
+  let tables = 0;
+  beforeAll(async () => {
+    const port = await freePort();
+    child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+    raw = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await raw.send(new ListTablesCommand({}));
+        break;
+      } catch (error) {
+        if (attempt >= 200) throw new Error(`moto_server did not answer on port ${port}: ${String(error)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    handle.client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  }, 30_000);
+  beforeEach(async () => {
+    if (raw === undefined) throw new Error('moto_server did not start');
+    tables += 1;
+    handle.tableName = `sessions-${process.pid}-${tables}`;
+    await raw.send(new CreateTableCommand(sessionTableDefinition(handle.tableName)));
+  });
+  afterAll(() => {
+    raw?.destroy();
+    child?.kill();
+  });
+  return handle;
+}
