@@ -22,6 +22,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ConnectPorts, connectPorts } from '../adapters/connect-ports';
 import { ConnectStatusDirectory } from '../adapters/connect-status-directory';
 import { ConnectUserDirectory, type ConnectUsers } from '../adapters/connect-users';
+import { DynamoPolicyStore } from '../adapters/dynamo-policy-store';
 import { DynamoSessionStore } from '../adapters/dynamo-session-store';
 import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters';
 import { SsmKillSwitch } from '../adapters/ssm-kill-switch';
@@ -31,6 +32,7 @@ import type { StatusRef } from '../core/config';
 import type { DeadLetterSink } from '../core/dead-letter-port';
 import type { LifecycleConfig } from '../core/lifecycle';
 import { indexPolicies } from '../core/policy';
+import { LivePolicies } from '../core/policy-live';
 import type {
   AgentStatus,
   Clock,
@@ -38,6 +40,7 @@ import type {
   Deps,
   KillSwitch,
   Log,
+  PolicySource,
   SessionStore,
   StatusDirectory,
   Timers,
@@ -184,6 +187,8 @@ export interface Adapters {
   readonly deadLetters?: ((wiring: Wiring) => DeadLetterSink | undefined) | undefined;
   /** R18: the kill switch (SSM), when `Resources.switchParameter` names one. */
   readonly killSwitch?: ((wiring: Wiring, log: Log) => KillSwitch | undefined) | undefined;
+  /** R20: the live policies (the baseline with run-time overrides); without it, the baseline alone. */
+  readonly policies?: ((wiring: Wiring, log: Log) => PolicySource) | undefined;
 }
 
 /** A port the function was composed without was called: a wiring mistake, never a retryable failure. */
@@ -235,6 +240,7 @@ export function composeWith(adapters: Adapters, wiring: Wiring, fn?: FunctionNam
       clock,
       log,
       killSwitch: adapters.killSwitch?.(wiring, log),
+      policies: adapters.policies?.(wiring, log),
       observer: wiring.metricsDocument === undefined ? undefined : new WrapUpMetrics(wiring.metricsDocument),
     },
   };
@@ -330,6 +336,19 @@ export function sqsDeadLetters(wiring: Wiring): DeadLetterSink | undefined {
     : new SqsDeadLetterSink({ client: required(wiring.clients.sqs, 'clients.sqs', queueUrl), queueUrl });
 }
 
+/**
+ * R20: the baseline with the overrides in the session table, read at most once a minute per
+ * instance. Nothing is read until a contact's policy is resolved.
+ */
+export function dynamoLivePolicies(wiring: Wiring, log: Log): PolicySource {
+  return new LivePolicies({
+    store: new DynamoPolicyStore({ client: wiring.clients.dynamo, tableName: wiring.resources.tableName }),
+    baseline: wiring.config.policies,
+    clock: wiring.clock,
+    log,
+  });
+}
+
 /** R18: the kill switch `resources.switchParameter` names, on `clients.ssm`; always on without it. */
 export function ssmKillSwitch(wiring: Wiring, log: Log): KillSwitch | undefined {
   const parameterName = wiring.resources.switchParameter;
@@ -348,6 +367,7 @@ export const ALL_ADAPTERS: Adapters = {
   timers: schedulerTimers,
   deadLetters: sqsDeadLetters,
   killSwitch: ssmKillSwitch,
+  policies: dynamoLivePolicies,
 };
 
 function wrapUpStatusOf(wiring: Wiring): StatusRef {

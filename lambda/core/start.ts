@@ -72,8 +72,10 @@ async function startAgentWrapUp(
   leg: LegChoice,
 ): Promise<Outcome> {
   const profileTag = event.tags[PROFILE_TAG];
+  // R20: the live policies (the baseline with administrators' changes) when the function has them.
+  const policies = deps.policies === undefined ? config.policies : await deps.policies.index();
   const resolved = resolveContactPolicy(
-    config.policies,
+    policies,
     { channel: event.channel, queueId: leg.queueId, profile: profileTag, agentGroupIds: event.agentGroupIds },
     leg.choice,
   );

@@ -27,6 +27,7 @@ import {
   connectSide,
   connectStatuses,
   connectUsers,
+  dynamoLivePolicies,
   dynamoSessions,
   schedulerTimers,
   sqsDeadLetters,
@@ -84,7 +85,8 @@ export const sessions: Kit = {
         marshallOptions: { removeUndefinedValues: true },
       }),
   },
-  adapters: { sessions: dynamoSessions },
+  // R20: the live policies are in the same table; read only where a contact's policy is resolved.
+  adapters: { sessions: dynamoSessions, policies: dynamoLivePolicies },
 };
 
 /** PutUserStatus, the contact record and the status check (Connect), through the quota gate. */

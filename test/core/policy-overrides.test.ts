@@ -5,13 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { resolvePolicy } from '../../lambda/core/policy';
-import {
-  applyPolicyChange,
-  indexLivePolicies,
-  NO_OVERRIDES,
-  PolicyChangeInvalid,
-  type PolicyChangeRequest,
-} from '../../lambda/core/policy-overrides';
+import { applyPolicyChange, type PolicyChangeRequest } from '../../lambda/core/policy-change';
+import { indexLivePolicies, NO_OVERRIDES, PolicyChangeInvalid } from '../../lambda/core/policy-overrides';
 import { PolicyVersionConflict } from '../../lambda/core/ports';
 import { INSTANCE_ARN } from '../support/events';
 import { MemoryPolicyStore } from '../support/memory-store';

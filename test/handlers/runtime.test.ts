@@ -91,7 +91,7 @@ describe('deployed wiring: each function makes only the clients of the kits it n
     const { clients, adapters } = fromKits([sessions, dueQueue, deadLetters], { region: 'us-east-1' });
 
     expect(Object.keys(clients).sort()).toEqual(['dynamo', 'sqs']);
-    expect(Object.keys(adapters).sort()).toEqual(['deadLetters', 'sessions', 'timers']);
+    expect(Object.keys(adapters).sort()).toEqual(['deadLetters', 'policies', 'sessions', 'timers']);
   });
 
   it('every kit together makes every client: what appFromEnvironment composes with by default', () => {
