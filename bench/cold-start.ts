@@ -21,7 +21,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
@@ -29,7 +29,7 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { FUNCTION_NAMES, type FunctionName } from '../lambda/app/compose';
 import { parseAcwConfig } from '../lambda/config/acw-config';
-import { type AcwFunction, BUNDLING } from '../lib/acw-function';
+import { type AcwFunction, BUNDLING, policiesBundleFile } from '../lib/acw-function';
 import { ConnectAcwStack } from '../lib/connect-acw-stack';
 import { BENCH_CONFIG } from './generate';
 import type { Figure, JobResult } from './jobs';
@@ -189,7 +189,13 @@ export function stackEnvironments(): Record<FunctionName, Record<string, string>
       if (fn === undefined) throw new Error(`the stack has no ${name} function`);
       const id = stack.resolve((fn.function.node.defaultChild as CfnFunction).logicalId) as string;
       const variables = template.Resources[id]?.Properties.Environment?.Variables ?? {};
-      return [name, environmentOf(variables, template.Parameters ?? {})];
+      // Issue 12: the policies are in the bundle, read from LAMBDA_TASK_ROOT at init.
+      const taskRoot = dirname(policiesBundleFile(config));
+      const environment: Record<string, string> = {
+        ...environmentOf(variables, template.Parameters ?? {}),
+        LAMBDA_TASK_ROOT: taskRoot,
+      };
+      return [name, environment];
     }),
   ) as Record<FunctionName, Record<string, string>>;
 }

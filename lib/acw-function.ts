@@ -6,7 +6,9 @@
  * environment variable and the IAM grant together (`SessionTable.grantSessions(fn)`, ...), so the
  * two cannot drift apart.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -18,6 +20,7 @@ import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nod
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { AcwConfig } from '../lambda/config/acw-config';
+import { POLICIES_FILE } from '../lambda/core/policy-bundle';
 import { ENV } from '../lambda/handlers/env';
 import { acknowledgeRule } from './nag';
 
@@ -31,29 +34,59 @@ export function handlerEntry(name: string): string {
 
 /**
  * Lambda allows 4 KB of environment in all; the rest of the variables (ARNs, URLs, names) take
- * about 500 bytes, so the configuration gets what is left.
+ * about 500 bytes, so the configuration gets what is left. The policies are not in it (they
+ * travel in the code bundle: `policiesBundleFile`), so a center's size does not count here.
  */
 export const MAX_CONFIG_ENV_BYTES = 3_500;
 
 /**
- * The `ACW_CONFIG` value: the validated configuration without `connectInstanceArn`, which the
- * functions read from `CONNECT_INSTANCE_ARN` (the CloudFormation parameter) instead, and without
- * `alarmEmail`, which they do not need.
- * @throws Error naming `acw.policies` when the result does not fit in a Lambda environment.
+ * The `ACW_CONFIG` value: the validated configuration without the policies (in the bundle, see
+ * `policiesBundleFile`), without `connectInstanceArn`, which the functions read from
+ * `CONNECT_INSTANCE_ARN` (the CloudFormation parameter) instead, and without `alarmEmail`, which
+ * they do not need.
+ * @throws Error when the result does not fit in a Lambda environment.
  */
 export function configEnvironmentValue(config: AcwConfig): string {
   // The alarm address is the stack's business, not the functions': keep it out of their environment.
-  const { connectInstanceArn: _instance, alarmEmail: _email, ...rest } = config;
+  const { connectInstanceArn: _instance, alarmEmail: _email, policies: _policies, ...rest } = config;
   const value = JSON.stringify(rest);
   const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes > MAX_CONFIG_ENV_BYTES) {
     throw new Error(
-      `acw configuration is ${bytes} bytes as JSON, more than the ${MAX_CONFIG_ENV_BYTES} bytes a Lambda ` +
-        'environment variable can hold here: shorten acw.policies (name queues by queue id, not by queue ARN, ' +
-        'and drop policies that repeat the default)',
+      `acw configuration (without its policies) is ${bytes} bytes as JSON, more than the ${MAX_CONFIG_ENV_BYTES} ` +
+        'bytes a Lambda environment variable can hold here',
     );
   }
   return value;
+}
+
+/**
+ * R20, issue 12: the deploy-time policies as the functions read them (`POLICIES_FILE` in their
+ * bundle), written once per content to a file of the machine's temporary directory and copied
+ * into every function's bundle after esbuild (`commandHooks.afterBundling`).
+ *
+ * Why a file in the bundle and not esbuild's `define`: `define` goes to esbuild on its command
+ * line, where one argument is limited to 128 KiB; 2,000 queue policies are more. Why not a
+ * separate S3 asset read at init: one more request and permission per cold start for what is
+ * known at synth. The bundle's asset hash is its output's, so a policy change redeploys the code.
+ */
+export function policiesBundleFile(config: AcwConfig): string {
+  const value = JSON.stringify(config.policies);
+  const hash = createHash('sha256').update(value).digest('hex').slice(0, 16);
+  // A directory per content holding the file under its bundled name: a function's
+  // `LAMBDA_TASK_ROOT` as far as the policies go (the bench and the tests run bundles with it).
+  const dir = join(tmpdir(), 'connect-acw-policies', hash);
+  const file = join(dir, POLICIES_FILE);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, value);
+  }
+  return file;
+}
+
+/** The shell command that puts `file` into a bundle's output directory as `POLICIES_FILE`. */
+export function copyPoliciesCommand(file: string, outputDir: string): string {
+  return `cp ${JSON.stringify(file)} ${JSON.stringify(join(outputDir, POLICIES_FILE))}`;
 }
 
 /**
@@ -84,7 +117,10 @@ export const BUNDLING = {
 
 /** What every ACW function is built with. */
 export interface AcwFunctionSettings {
-  /** The validated configuration; becomes `ACW_CONFIG` (without the instance ARN). */
+  /**
+   * The validated configuration; becomes `ACW_CONFIG` (without the instance ARN and the
+   * policies) and `POLICIES_FILE` in the bundle (the policies).
+   */
   readonly config: AcwConfig;
   /** The Amazon Connect instance ARN (a token: the `ConnectInstanceArn` parameter). */
   readonly instanceArn: string;
@@ -185,6 +221,13 @@ export class AcwFunction extends Construct implements IGrantable {
         ...BUNDLING,
         externalModules: [...BUNDLING.externalModules],
         mainFields: [...BUNDLING.mainFields],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) => [
+            copyPoliciesCommand(policiesBundleFile(settings.config), outputDir),
+          ],
+        },
       },
       environment: {
         [ENV.config]: configEnvironmentValue(settings.config),

@@ -9,6 +9,8 @@
  * and, since the SDK is bundled and free of side effects, only those are in the function's bundle:
  * a client it does not name is never loaded at init (issue 11, bench/cold-start.ts).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ConnectClient } from '@aws-sdk/client-connect';
@@ -36,6 +38,7 @@ import {
 } from '../app/compose';
 import type { AcwConfig } from '../config/acw-config';
 import { MAX_DURATION_SECONDS } from '../core/config';
+import { POLICIES_FILE } from '../core/policy-bundle';
 import type { Log } from '../core/ports';
 import { ENV, requireEnv } from './env';
 
@@ -199,24 +202,33 @@ export function wiringFromEnvironment(env: NodeJS.ProcessEnv, clients: Clients):
 }
 
 /**
- * The configuration as the stack wrote it (lib/acw-function.ts `configEnvironmentValue`), with
- * the stack's default duration (the `DefaultDurationSeconds` parameter) on the default policy.
+ * The configuration as the stack wrote it: `ACW_CONFIG` (lib/acw-function.ts
+ * `configEnvironmentValue`) and the policies from the bundle (`POLICIES_FILE` beside the handler,
+ * in `LAMBDA_TASK_ROOT`: no policy in the environment, issue 12), with the stack's default duration
+ * (the `DefaultDurationSeconds` parameter) on the default policy.
  *
  * Not parsed again: the stack validated it at synth, where a bad field is named, and wrote the
  * parsed result, defaults filled in (test/handlers/runtime.test.ts checks that parsing it again
  * changes nothing). Measured, that first zod parse was 6-9 ms of every function's init
- * (bench/cold-start.ts). Only what the stack did not check is: that the value is a configuration
+ * (bench/cold-start.ts). Only what the stack did not check is: that the values are what it wrote
  * at all, and the duration, which CloudFormation bounds but the console can change.
  */
-export function configFromEnvironment(env: NodeJS.ProcessEnv): AcwConfig {
+export function configFromEnvironment(
+  env: NodeJS.ProcessEnv,
+  readPolicies: (env: NodeJS.ProcessEnv) => string = readBundledPolicies,
+): AcwConfig {
   const value: unknown = JSON.parse(requireEnv(ENV.config, env));
-  if (!hasDefaultPolicy(value)) {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(`${ENV.config} is not a configuration the stack wrote: deploy the stack again`);
+  }
+  const policies: unknown = JSON.parse(readPolicies(env));
+  if (!hasDefault(policies)) {
     throw new Error(
-      `${ENV.config} is not a configuration the stack wrote (no policies.default): deploy the stack again`,
+      `${POLICIES_FILE} holds no policies the stack wrote (no default): deploy the stack again`,
     );
   }
-  // Trusted past its root: the stack's own output (see above).
-  const written = value as AcwConfig;
+  // Trusted past their roots: the stack's own output (see above).
+  const written = { ...value, policies } as AcwConfig;
   const raw = requireEnv(ENV.defaultDuration, env);
   const durationSeconds = Number(raw);
   if (!Number.isInteger(durationSeconds) || durationSeconds < 0 || durationSeconds > MAX_DURATION_SECONDS) {
@@ -230,10 +242,20 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): AcwConfig {
   };
 }
 
-function hasDefaultPolicy(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null || !('policies' in value)) return false;
-  const policies: unknown = value.policies;
-  return typeof policies === 'object' && policies !== null && 'default' in policies;
+/** The policies file of the bundle: in `LAMBDA_TASK_ROOT`, where Lambda unpacks the code. */
+export function readBundledPolicies(env: NodeJS.ProcessEnv): string {
+  const file = join(requireEnv('LAMBDA_TASK_ROOT', env), POLICIES_FILE);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `${file} cannot be read (${error instanceof Error ? error.message : String(error)}): the bundle lacks the policies the stack writes into it; deploy the stack again`,
+    );
+  }
+}
+
+function hasDefault(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'default' in value;
 }
 
 /** Builds the deployed App of a function from the environment, with the kits given (all: tests). */

@@ -14,12 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { esbuildOptionsOf, sdkClientsIn, stackEnvironments } from '../../bench/cold-start';
 import { FUNCTION_NAMES, type FunctionName } from '../../lambda/app/compose';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
+import { POLICIES_FILE } from '../../lambda/core/policy-bundle';
 import { ENV } from '../../lambda/handlers/env';
 import {
   AcwFunction,
   BUNDLING,
   configEnvironmentValue,
   handlerEntry,
+  policiesBundleFile,
   REPO_ROOT,
 } from '../../lib/acw-function';
 import { startDynamo, type TestDynamo } from '../support/dynamo';
@@ -80,6 +82,10 @@ describe('ACW functions are bundled for a short cold start', () => {
     expect(code).not.toContain('AmazonSSM');
     expect(existsSync(join(assetDir, 'index.js.map'))).toBe(false);
     expect(code).not.toContain('sourceMappingURL');
+    // Issue 12: the policies travel in the bundle, beside the handler, not in the environment.
+    expect(JSON.parse(readFileSync(join(assetDir, POLICIES_FILE), 'utf8'))).toEqual(
+      parseAcwConfig(EXAMPLE_ACW).policies,
+    );
   }, 60_000);
 
   /** CommonJS, as Lambda loads an asset without a package.json (the repository's says ES modules). */
@@ -138,7 +144,11 @@ describe('ACW functions are bundled for a short cold start', () => {
 describe('the configuration the functions read', () => {
   it('is written parsed, defaults filled in: parsing it again at run time would change nothing', () => {
     for (const acw of [EXAMPLE_ACW, exampleWith({ policies: undefined, connectQuota: undefined })]) {
-      const written = JSON.parse(configEnvironmentValue(parseAcwConfig(acw)));
+      const config = parseAcwConfig(acw);
+      const written = {
+        ...JSON.parse(configEnvironmentValue(config)),
+        policies: JSON.parse(readFileSync(policiesBundleFile(config), 'utf8')),
+      };
 
       expect(parseAcwConfig(written)).toEqual(written);
     }
@@ -189,6 +199,7 @@ describe('a bundle as deployed runs', () => {
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         POWERTOOLS_LOG_LEVEL: 'ERROR',
         [ENV.config]: configEnvironmentValue(parseAcwConfig(EXAMPLE_ACW)),
+        LAMBDA_TASK_ROOT: dirname(policiesBundleFile(parseAcwConfig(EXAMPLE_ACW))),
         [ENV.instanceArn]: String(EXAMPLE_ACW.connectInstanceArn),
         [ENV.defaultDuration]: '90',
         [ENV.tableName]: tableName,

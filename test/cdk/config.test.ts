@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../lambda/config/acw-config';
-import { MAX_CONFIG_ENV_BYTES } from '../../lib/acw-function';
+import { ConfigError, parseAcwConfig } from '../../lambda/config/acw-config';
+import { configEnvironmentValue, MAX_CONFIG_ENV_BYTES } from '../../lib/acw-function';
 import { acwConfigFromContext } from '../../lib/config-context';
 import { ConnectAcwStack } from '../../lib/connect-acw-stack';
 import { EXAMPLE_ACW, exampleWith, synth, testApp } from './support';
@@ -94,16 +94,41 @@ describe('acw configuration from context', () => {
     expect(template.toJSON().Parameters.ConnectInstanceArn).not.toHaveProperty('Default');
   });
 
-  it(`refuses a configuration over ${MAX_CONFIG_ENV_BYTES} bytes, pointing at acw.policies and queue ids`, () => {
+  it('issue 12: 2,000 queue policies (by ARN) and 200 profiles synthesize, none of them in an environment variable', () => {
     const arn = String(EXAMPLE_ACW.connectInstanceArn);
     const queues = Object.fromEntries(
-      Array.from({ length: 40 }, (_, i) => [
+      Array.from({ length: 2_000 }, (_, i) => [
         `${arn}/queue/${String(i).padStart(36, '0')}`,
-        { durationSeconds: i },
+        { durationSeconds: i % 600, maxExtensions: i % 3 },
       ]),
     );
-    const acw = exampleWith({ policies: { queues } });
+    const profiles = Object.fromEntries(
+      Array.from({ length: 200 }, (_, i) => [`profile-${i}`, { durationSeconds: 60 + i }]),
+    );
+    const acw = exampleWith({ policies: { queues, profiles } });
 
-    expect(() => build(acw)).toThrow(/acw\.policies.*queue id/);
+    const { template } = synth(acw);
+
+    const variables = Object.values(template.findResources('AWS::Lambda::Function')).map(
+      (fn) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+    );
+    expect(variables.length).toBeGreaterThan(0);
+    for (const env of variables) {
+      const bytes = Buffer.byteLength(JSON.stringify(env), 'utf8');
+      expect(bytes).toBeLessThan(4_096);
+      expect(JSON.stringify(env)).not.toContain('profile-199');
+    }
+  });
+
+  it(`still bounds the rest of the configuration to ${MAX_CONFIG_ENV_BYTES} bytes of environment`, () => {
+    const config = parseAcwConfig(EXAMPLE_ACW);
+    const big = {
+      ...config,
+      widget: {
+        ...config.widget,
+        frameAncestors: Array.from({ length: 200 }, (_, i) => `https://site-${i}.example.com`),
+      },
+    };
+    expect(() => configEnvironmentValue(big)).toThrow(/without its policies\) is \d+ bytes/);
   });
 });

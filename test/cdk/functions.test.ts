@@ -87,16 +87,17 @@ describe('ACW functions', () => {
     }
   });
 
-  it('ACW_CONFIG is the validated configuration without connectInstanceArn, and the runtime accepts it', () => {
+  it('ACW_CONFIG is the validated configuration without connectInstanceArn and without the policies (issue 12: they are in the bundle)', () => {
     const { stack, template } = synth();
-    const { connectInstanceArn: _arn, ...expected } = parseAcwConfig(EXAMPLE_ACW);
+    const { connectInstanceArn: _arn, policies, ...expected } = parseAcwConfig(EXAMPLE_ACW);
 
     for (const fn of allFunctions(stack)) {
-      const config: unknown = JSON.parse(String(environmentOf(template, fn)[ENV.config]));
+      const config = JSON.parse(String(environmentOf(template, fn)[ENV.config])) as Record<string, unknown>;
 
       expect(config, fn.node.path).not.toHaveProperty('connectInstanceArn');
+      expect(config, fn.node.path).not.toHaveProperty('policies');
       expect(config, fn.node.path).toEqual(expected);
-      expect(parseAcwConfig(config), fn.node.path).toEqual(expected);
+      expect(parseAcwConfig({ ...config, policies }), fn.node.path).toEqual({ ...expected, policies });
     }
   });
 

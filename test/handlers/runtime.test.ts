@@ -1,8 +1,12 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqsDeadLetterSink } from '../../lambda/adapters/sqs-dead-letters';
 import { SsmKillSwitch } from '../../lambda/adapters/ssm-kill-switch';
 import { PortUnavailable } from '../../lambda/app/compose';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
+import { POLICIES_FILE } from '../../lambda/core/policy-bundle';
 import {
   ALL_KITS,
   appFromEnvironment,
@@ -15,14 +19,18 @@ import {
   requireEnv,
   sessions,
 } from '../../lambda/handlers/runtime';
+import { configEnvironmentValue } from '../../lib/acw-function';
 
+const written = parseAcwConfig({
+  policies: { default: { durationSeconds: 90 }, channels: { CHAT: { durationSeconds: 60 } } },
+});
+// As the stack writes them (lib/acw-function.ts): the policies in the bundle, the rest in ACW_CONFIG.
+const taskRoot = mkdtempSync(join(tmpdir(), 'acw-task-'));
+writeFileSync(join(taskRoot, POLICIES_FILE), JSON.stringify(written.policies));
+const emptyRoot = mkdtempSync(join(tmpdir(), 'acw-task-'));
 const base = {
-  // As the stack writes it (lib/acw-function.ts `configEnvironmentValue`): the parsed configuration.
-  [ENV.config]: JSON.stringify(
-    parseAcwConfig({
-      policies: { default: { durationSeconds: 90 }, channels: { CHAT: { durationSeconds: 60 } } },
-    }),
-  ),
+  [ENV.config]: configEnvironmentValue(written),
+  LAMBDA_TASK_ROOT: taskRoot,
   [ENV.instanceArn]: 'arn:aws:connect:us-east-1:111122223333:instance/12345678-1234-1234-1234-123456789012',
   [ENV.defaultDuration]: '120',
   [ENV.tableName]: 'sessions',
@@ -38,13 +46,17 @@ describe('deployed wiring', () => {
     expect(app.config.instanceArn).toBe(base[ENV.instanceArn]);
   });
 
-  it.each([ENV.config, ENV.instanceArn, ENV.tableName, ENV.dueQueueUrl, ENV.defaultDuration])(
-    'fails fast naming a missing variable (%s)',
-    (name) => {
-      const env: Record<string, string | undefined> = { ...base, [name]: undefined };
-      expect(() => appFromEnvironment(env)).toThrow(name);
-    },
-  );
+  it.each([
+    ENV.config,
+    ENV.instanceArn,
+    ENV.tableName,
+    ENV.dueQueueUrl,
+    ENV.defaultDuration,
+    'LAMBDA_TASK_ROOT',
+  ])('fails fast naming a missing variable (%s)', (name) => {
+    const env: Record<string, string | undefined> = { ...base, [name]: undefined };
+    expect(() => appFromEnvironment(env)).toThrow(name);
+  });
 
   it('refuses a default duration outside the policy rule, naming the field', () => {
     expect(() => appFromEnvironment({ ...base, [ENV.defaultDuration]: '-5' })).toThrow(
@@ -53,10 +65,20 @@ describe('deployed wiring', () => {
   });
 
   it('refuses a value that is not a configuration the stack wrote, saying so', () => {
-    expect(() => appFromEnvironment({ ...base, [ENV.config]: '{"widget":{}}' })).toThrow(
-      'ACW_CONFIG is not a configuration the stack wrote (no policies.default): deploy the stack again',
+    expect(() => appFromEnvironment({ ...base, [ENV.config]: '[]' })).toThrow(
+      'ACW_CONFIG is not a configuration the stack wrote: deploy the stack again',
     );
-    expect(() => appFromEnvironment({ ...base, [ENV.config]: '[]' })).toThrow('deploy the stack again');
+  });
+
+  it('issue 12: reads the policies from the bundle, none from the environment', () => {
+    expect(base[ENV.config]).not.toContain('policies');
+    expect(() => appFromEnvironment({ ...base, LAMBDA_TASK_ROOT: emptyRoot })).toThrow(
+      `${join(emptyRoot, POLICIES_FILE)} cannot be read`,
+    );
+    writeFileSync(join(emptyRoot, POLICIES_FILE), '{"queues":{}}');
+    expect(() => appFromEnvironment({ ...base, LAMBDA_TASK_ROOT: emptyRoot })).toThrow(
+      `${POLICIES_FILE} holds no policies the stack wrote (no default): deploy the stack again`,
+    );
   });
 
   it.each(['1.5', 'ninety', '86401'])('refuses the default duration %s, naming the field', (value) => {
