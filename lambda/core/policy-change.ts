@@ -5,7 +5,13 @@
  */
 import { ConfigError, parseAcwConfig } from '../config/acw-config';
 import { definedFields, type PolicyConfig, type PolicyOverride, queueIdOf } from './config';
-import { effectivePolicies, LEVEL_FIELDS, PolicyChangeInvalid, storedKey } from './policy-overrides';
+import {
+  effectivePolicies,
+  LEVEL_FIELDS,
+  nextDocument,
+  PolicyChangeInvalid,
+  storedKey,
+} from './policy-overrides';
 import {
   type PolicyChangeRecord,
   type PolicyLevel,
@@ -41,7 +47,21 @@ export function validatePolicyChange(
   const key = storedKey(request.level, request.key);
   if (request.reason.trim() === '') throw new PolicyChangeInvalid(['reason must say why the policy changes']);
   if (request.by.trim() === '') throw new PolicyChangeInvalid(['by must name who changes the policy']);
-  if (request.policy === null) return null;
+  if (request.policy === null) {
+    // A removal brings the baseline's policy back, which must still hold with the other overrides
+    // (a queue override may rely on the default override's disposition codes).
+    const { doc: after } = nextDocument(doc, {
+      level: request.level,
+      key,
+      policy: null,
+      expectedVersion: doc.version,
+      by: request.by,
+      reason: request.reason,
+      at: new Date(0).toISOString(),
+    });
+    checkPolicies(effectivePolicies(baseline, after));
+    return null;
+  }
   const current = effectivePolicies(baseline, doc);
   const field = request.level === 'default' ? undefined : LEVEL_FIELDS[request.level];
   const input: Record<string, unknown> = { ...current };
@@ -64,6 +84,16 @@ export function validatePolicyChange(
     }
     const policy = parsed[field][key as keyof (typeof parsed)[typeof field]];
     return policy === undefined ? {} : definedFields(policy);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new PolicyChangeInvalid(error.problems);
+    throw error;
+  }
+}
+
+/** The deploy-time schema over whole policies; its problems as PolicyChangeInvalid. */
+function checkPolicies(policies: unknown): void {
+  try {
+    parseAcwConfig({ policies });
   } catch (error) {
     if (error instanceof ConfigError) throw new PolicyChangeInvalid(error.problems);
     throw error;

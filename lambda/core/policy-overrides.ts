@@ -52,8 +52,27 @@ export function overrideAt(
 }
 
 /**
+ * The largest overrides document a change may leave, as JSON: DynamoDB refuses items over 400 KB
+ * (its own measure differs a little from JSON's, hence the margin). About 2,000 overrides of a few
+ * fields, or fewer with long disposition-code lists.
+ */
+export const MAX_DOCUMENT_BYTES = 350_000;
+
+/** R20: a change would make the overrides document larger than one DynamoDB item can be. */
+export class PolicyDocumentTooLarge extends Error {
+  constructor(readonly bytes: number) {
+    super(
+      `The policy overrides would take ${bytes} bytes, more than the ${MAX_DOCUMENT_BYTES} one item holds: ` +
+        'remove overrides that repeat the baseline, or move them into the deploy-time policies (cdk.json)',
+    );
+    this.name = 'PolicyDocumentTooLarge';
+  }
+}
+
+/**
  * The document after `change` (already checked to be on `doc.version`), and its audit record.
  * The store writes both in one transaction.
+ * @throws PolicyDocumentTooLarge when the document would not fit in one item.
  */
 export function nextDocument(
   doc: PolicyOverrides,
@@ -75,6 +94,8 @@ export function nextDocument(
     const { [key]: _replaced, ...others } = doc[field];
     next = { ...doc, version, [field]: entry === undefined ? others : { ...others, [key]: entry } };
   }
+  const bytes = new TextEncoder().encode(JSON.stringify(next)).length;
+  if (bytes > MAX_DOCUMENT_BYTES) throw new PolicyDocumentTooLarge(bytes);
   const record: PolicyChangeRecord = {
     version,
     at: change.at,

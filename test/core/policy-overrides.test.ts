@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { resolvePolicy } from '../../lambda/core/policy';
 import { applyPolicyChange, type PolicyChangeRequest } from '../../lambda/core/policy-change';
-import { indexLivePolicies, NO_OVERRIDES, PolicyChangeInvalid } from '../../lambda/core/policy-overrides';
+import {
+  indexLivePolicies,
+  MAX_DOCUMENT_BYTES,
+  NO_OVERRIDES,
+  PolicyChangeInvalid,
+  PolicyDocumentTooLarge,
+} from '../../lambda/core/policy-overrides';
 import { PolicyVersionConflict } from '../../lambda/core/ports';
 import { INSTANCE_ARN } from '../support/events';
 import { MemoryPolicyStore } from '../support/memory-store';
@@ -77,6 +83,35 @@ describe('R20 policy changes', () => {
     );
   });
 
+  it('R20: removing an override that another one relies on is refused, naming the field', async () => {
+    const store = new MemoryPolicyStore();
+    const codes = [{ code: 'sale', label: 'Sale' }];
+    await applyPolicyChange(
+      store,
+      BASELINE,
+      request({ level: 'default', key: undefined, policy: { dispositionCodes: codes } }),
+      NOW,
+    );
+    await applyPolicyChange(
+      store,
+      BASELINE,
+      request({ policy: { requireDisposition: true, mode: 'untimed' }, expectedVersion: 1 }),
+      NOW,
+    );
+    const error = await refusal(
+      applyPolicyChange(
+        store,
+        BASELINE,
+        request({ level: 'default', key: undefined, policy: null, expectedVersion: 2 }),
+        NOW,
+      ),
+    );
+    expect(error.problems).toEqual([
+      'acw.policies.queues["q-billing"].requireDisposition needs dispositionCodes to choose from',
+    ]);
+    expect((await store.read()).version).toBe(2);
+  });
+
   it('R20: a change without a reason is refused', async () => {
     const error = await refusal(
       applyPolicyChange(new MemoryPolicyStore(), BASELINE, request({ reason: ' ' }), NOW),
@@ -105,6 +140,34 @@ describe('R20 policy changes', () => {
       after: { durationSeconds: 120 },
     });
     expect(await store.history(5)).toEqual([record]);
+  });
+
+  it('R20: a change that would make the overrides outgrow one DynamoDB item is refused, naming the size', async () => {
+    const store = new MemoryPolicyStore();
+    const codes = Array.from({ length: 100 }, (_, i) => ({ code: `code-${i}`, label: 'x'.repeat(128) }));
+    let version = 0;
+    const attempt = () =>
+      applyPolicyChange(
+        store,
+        BASELINE,
+        request({ key: `q-${version}`, policy: { dispositionCodes: codes }, expectedVersion: version }),
+        NOW,
+      );
+    let refused: unknown;
+    while (refused === undefined) {
+      try {
+        await attempt();
+        version += 1;
+      } catch (error) {
+        refused = error;
+      }
+    }
+    expect(refused).toBeInstanceOf(PolicyDocumentTooLarge);
+    expect((refused as PolicyDocumentTooLarge).bytes).toBeGreaterThan(MAX_DOCUMENT_BYTES);
+    expect(version).toBeGreaterThan(10);
+    // Nothing of the refused change was kept.
+    expect((await store.read()).version).toBe(version);
+    expect(await store.history(100)).toHaveLength(version);
   });
 });
 
