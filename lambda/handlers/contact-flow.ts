@@ -70,8 +70,10 @@ export function makeContactFlowHandler(app: App) {
     if (!parameters.success) return refuse(app, 'bad parameters', parameters.error, contact.ContactId);
 
     const choice: FlowChoice = parameters.data;
-    if (choice.profile !== undefined && !app.config.policies.profiles.has(choice.profile)) {
-      const known = [...app.config.policies.profiles.keys()].join(', ') || 'none';
+    // R20: the live policies (a profile an administrator added at run time is configured too).
+    const policies = app.deps.policies === undefined ? app.config.policies : await app.deps.policies.index();
+    if (choice.profile !== undefined && !policies.profiles.has(choice.profile)) {
+      const known = [...policies.profiles.keys()].join(', ') || 'none';
       return refuseWith(
         app,
         `profile "${choice.profile}" is not configured (configured: ${known})`,
@@ -87,7 +89,7 @@ export function makeContactFlowHandler(app: App) {
         ? lastArnSegment(queueArn)
         : undefined;
     const resolved = resolveContactPolicy(
-      app.config.policies,
+      policies,
       { channel: normaliseChannel(contact.Channel ?? 'VOICE'), queueId },
       choice,
     );

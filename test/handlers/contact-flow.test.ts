@@ -1,12 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { indexPolicies } from '../../lambda/core/policy';
+import { applyPolicyChange } from '../../lambda/core/policy-change';
+import { LivePolicies } from '../../lambda/core/policy-live';
 import { startWrapUp } from '../../lambda/core/start';
 import { makeContactFlowHandler } from '../../lambda/handlers/contact-flow';
 import type { App } from '../../lambda/handlers/runtime';
 import { useSessionStore } from '../support/dynamo';
 import { disconnect, fixture, INSTANCE_ARN } from '../support/events';
-import { testDeps } from '../support/fakes';
+import { RecordingLog, testDeps } from '../support/fakes';
+import { MemoryPolicyStore } from '../support/memory-store';
 
 const db = useSessionStore();
 let app: App;
@@ -52,6 +55,30 @@ describe('contact flow Lambda (R3: the flow chooses the contact wrap-up)', () =>
   it('R3: a profile parameter answers the flat map Connect expects', async () => {
     const response = await makeContactFlowHandler(app)(flowEvent({ profile: 'tier3' }));
     expect(response).toEqual({ acwProfile: 'tier3', acwSeconds: '600', acwMode: 'timed' });
+  });
+
+  it('R20: a profile an administrator added at run time is configured for the flow', async () => {
+    const baseline = parseAcwConfig({ policies: { profiles: { tier3: { durationSeconds: 600 } } } }).policies;
+    const store = new MemoryPolicyStore();
+    await applyPolicyChange(
+      store,
+      baseline,
+      {
+        level: 'profile',
+        key: 'tier9',
+        policy: { durationSeconds: 900 },
+        expectedVersion: 0,
+        by: 'admin-1',
+        reason: 'vip',
+      },
+      new Date('2026-03-02T08:58:00.000Z'),
+    );
+    const live = new LivePolicies({ store, baseline, clock: app.deps.clock, log: new RecordingLog() });
+    const withLive: App = { ...app, deps: { ...app.deps, policies: live } };
+
+    const response = await makeContactFlowHandler(withLive)(flowEvent({ profile: 'tier9' }));
+
+    expect(response).toEqual({ acwProfile: 'tier9', acwSeconds: '900', acwMode: 'timed' });
   });
 
   it('R3: the flow choice wins over the contact tag and the queue when the contact ends', async () => {
