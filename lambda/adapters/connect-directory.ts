@@ -11,7 +11,10 @@
  * does not know is a miss: the queue listing is read again, or the user described, at most once
  * every `missRefreshMs` (60 s) per listing or per user id, so ids Connect cannot name (a deleted
  * user, a queue of another instance) do not turn every request into Connect calls.
- * The cache is in memory only (per Lambda container), not kept in the session table.
+ * With `snapshots` (the session table, one item per listing), a container without a listing of
+ * its own reads the last one saved, if younger than the TTL, before listing Connect; each listing
+ * from Connect is saved there. There is no scheduled refresh: a listing is refreshed when a
+ * request finds it expired or missing an id.
  *
  * These calls have their own API quotas, not PutUserStatus's: they go on the `connectDirectory`
  * client, outside the quota gate (R15).
@@ -24,7 +27,8 @@ import {
   SearchUsersCommand,
 } from '@aws-sdk/client-connect';
 import { lastArnSegment } from '../core/contact';
-import type { Directory, DirectoryNames } from '../core/ports';
+import type { Directory, DirectoryNames, Log } from '../core/ports';
+import type { DirectoryKind, DirectorySnapshots } from './dynamo-directory-snapshots';
 
 export interface ConnectDirectoryProps {
   readonly client: ConnectClient;
@@ -45,6 +49,10 @@ export interface ConnectDirectoryProps {
   readonly maxDescribesPerCall?: number;
   /** Milliseconds since the epoch; the clock the cache expires on. @default Date.now */
   readonly now?: () => number;
+  /** Where listings are kept between containers. @default - in memory only */
+  readonly snapshots?: DirectorySnapshots | undefined;
+  /** Told when a snapshot cannot be read or saved (names still come from Connect). */
+  readonly log?: Pick<Log, 'warn'> | undefined;
 }
 
 /** Default time a listing is kept: a queue or agent renamed in Connect shows within this long. */
@@ -53,14 +61,15 @@ export const DIRECTORY_CACHE_TTL_MS = 5 * 60 * 1000;
 export const DIRECTORY_MISS_REFRESH_MS = 60 * 1000;
 
 interface Listing {
-  readonly names: Promise<Map<string, string>>;
+  readonly names: Map<string, string>;
+  /** When it was listed from Connect (epoch ms). */
   readonly loadedAt: number;
 }
 
 /** Directory on ListQueues, SearchUsers and DescribeUser, cached per instance. */
 export class ConnectDirectory implements Directory {
-  private readonly queues = new Map<string, Listing>();
-  private readonly agents = new Map<string, Listing>();
+  private readonly queues = new Map<string, Promise<Listing>>();
+  private readonly agents = new Map<string, Promise<Listing>>();
   /** `instanceId/userId` to when DescribeUser last failed to name it. */
   private readonly unnamed = new Map<string, number>();
   private readonly ttlMs: number;
@@ -83,7 +92,7 @@ export class ConnectDirectory implements Directory {
     const [queues, agents] = await Promise.all([
       ids.queueIds.length === 0
         ? new Map<string, string>()
-        : this.listing(this.queues, instanceId, ids.queueIds, () => this.listQueues(instanceId)),
+        : this.listing('queues', instanceId, ids.queueIds, () => this.listQueues(instanceId)),
       ids.agentIds.length === 0 ? new Map<string, string>() : this.agentNames(instanceId, ids.agentIds),
     ]);
     return { queues: pick(queues, ids.queueIds), agents: pick(agents, ids.agentIds) };
@@ -94,34 +103,71 @@ export class ConnectDirectory implements Directory {
    * and is older than `missRefreshMs`. A failed read is not kept: the next request tries again.
    */
   private async listing(
-    cache: Map<string, Listing>,
+    kind: DirectoryKind,
     instanceId: string,
     ids: readonly string[],
-    load: () => Promise<Map<string, string>>,
+    fromConnect: () => Promise<Map<string, string>>,
   ): Promise<Map<string, string>> {
+    const cache = kind === 'queues' ? this.queues : this.agents;
     const cached = cache.get(instanceId);
-    const now = this.now();
-    if (cached !== undefined && now - cached.loadedAt < this.ttlMs) {
-      const names = await cached.names;
-      const missing = ids.some((id) => !names.has(id));
-      if (!missing || now - cached.loadedAt < this.missRefreshMs) return names;
+    if (cached !== undefined) {
+      const listing = await cached;
+      const age = this.now() - listing.loadedAt;
+      const missing = ids.some((id) => !listing.names.has(id));
+      if (age < this.ttlMs && (!missing || age < this.missRefreshMs)) return listing.names;
+      // Another request may have started the refresh while this one waited.
+      const current = cache.get(instanceId);
+      if (current !== undefined && current !== cached) return (await current).names;
     }
-    // The cache may have been replaced while this request waited.
-    const current = cache.get(instanceId);
-    if (current !== undefined && current !== cached) return current.names;
-    const names = load();
-    const listing = { names, loadedAt: now };
-    cache.set(instanceId, listing);
-    names.catch(() => {
-      if (cache.get(instanceId) === listing) cache.delete(instanceId);
+    const loading = this.load(kind, instanceId, cached === undefined, fromConnect);
+    cache.set(instanceId, loading);
+    loading.catch(() => {
+      if (cache.get(instanceId) === loading) cache.delete(instanceId);
     });
-    return names;
+    return (await loading).names;
+  }
+
+  /**
+   * A listing: a container without one of its own (`cold`) takes the saved snapshot when it is
+   * younger than the TTL; else Connect's, then saved.
+   */
+  private async load(
+    kind: DirectoryKind,
+    instanceId: string,
+    cold: boolean,
+    fromConnect: () => Promise<Map<string, string>>,
+  ): Promise<Listing> {
+    const snapshots = this.props.snapshots;
+    if (cold && snapshots !== undefined) {
+      const saved = await snapshots.read(instanceId, kind).catch((error: unknown) => {
+        this.warn('Could not read the saved names', kind, error);
+        return undefined;
+      });
+      if (saved !== undefined && this.now() - saved.savedAt < this.ttlMs) {
+        return { names: saved.names, loadedAt: saved.savedAt };
+      }
+    }
+    const names = await fromConnect();
+    const loadedAt = this.now();
+    await snapshots
+      ?.write(instanceId, kind, { names: new Map(names), savedAt: loadedAt })
+      .catch((error: unknown) => {
+        this.warn('Could not save the names', kind, error);
+      });
+    return { names, loadedAt };
+  }
+
+  private warn(message: string, kind: DirectoryKind, error: unknown): void {
+    this.props.log?.warn(message, {
+      kind,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
   }
 
   /** The user listing, and DescribeUser for the agents it lacks (each at most once per `missRefreshMs`). */
   private async agentNames(instanceId: string, agentIds: readonly string[]): Promise<Map<string, string>> {
     // No id is a miss of the listing itself: the agents it lacks are described one by one.
-    const names = await this.listing(this.agents, instanceId, [], () => this.searchUsers(instanceId));
+    const names = await this.listing('agents', instanceId, [], () => this.searchUsers(instanceId));
     const now = this.now();
     const toDescribe = [...new Set(agentIds)]
       .filter((id) => !names.has(id))

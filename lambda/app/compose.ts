@@ -23,6 +23,7 @@ import { ConnectDirectory } from '../adapters/connect-directory';
 import { type ConnectPorts, connectPorts } from '../adapters/connect-ports';
 import { ConnectStatusDirectory } from '../adapters/connect-status-directory';
 import { ConnectUserDirectory, type ConnectUsers } from '../adapters/connect-users';
+import { DynamoDirectorySnapshots } from '../adapters/dynamo-directory-snapshots';
 import { DynamoSessionStore } from '../adapters/dynamo-session-store';
 import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters';
 import { SsmKillSwitch } from '../adapters/ssm-kill-switch';
@@ -297,11 +298,19 @@ export function connectStatuses(wiring: Wiring): StatusDirectory {
   });
 }
 
-/** R20: names of queues and agents (ListQueues, SearchUsers, DescribeUser) on `clients.connectDirectory`. */
+/**
+ * R20: names of queues and agents (ListQueues, SearchUsers, DescribeUser) on
+ * `clients.connectDirectory`, each listing saved in the session table for the next containers.
+ */
 export function connectNames(wiring: Wiring): Directory {
   return new ConnectDirectory({
     client: required(wiring.clients.connectDirectory, 'clients.connectDirectory', 'the directory of names'),
     now: () => wiring.clock.now().getTime(),
+    snapshots: new DynamoDirectorySnapshots({
+      client: wiring.clients.dynamo,
+      tableName: wiring.resources.tableName,
+    }),
+    log: wiring.log('api'),
   });
 }
 
