@@ -64,6 +64,8 @@ interface Listing {
   readonly names: Map<string, string>;
   /** When it was listed from Connect (epoch ms). */
   readonly loadedAt: number;
+  /** A refresh failed: this (older) listing is served until then (epoch ms) before trying again. */
+  readonly retryAt?: number | undefined;
 }
 
 /** Directory on ListQueues, SearchUsers and DescribeUser, cached per instance. */
@@ -100,7 +102,10 @@ export class ConnectDirectory implements Directory {
 
   /**
    * The cached listing, read again when it is older than the TTL, or when it lacks one of `ids`
-   * and is older than `missRefreshMs`. A failed read is not kept: the next request tries again.
+   * and is older than `missRefreshMs`. When a refresh fails, the older listing is served for
+   * `missRefreshMs` more (a warning logged) rather than calling Connect on every request while it
+   * throttles; a first listing that fails is not kept: the error reaches the caller, and the next
+   * request tries again.
    */
   private async listing(
     kind: DirectoryKind,
@@ -112,14 +117,23 @@ export class ConnectDirectory implements Directory {
     const cached = cache.get(instanceId);
     if (cached !== undefined) {
       const listing = await cached;
-      const age = this.now() - listing.loadedAt;
+      const now = this.now();
+      const age = now - listing.loadedAt;
       const missing = ids.some((id) => !listing.names.has(id));
+      if (listing.retryAt !== undefined && now < listing.retryAt) return listing.names;
       if (age < this.ttlMs && (!missing || age < this.missRefreshMs)) return listing.names;
       // Another request may have started the refresh while this one waited.
       const current = cache.get(instanceId);
       if (current !== undefined && current !== cached) return (await current).names;
     }
-    const loading = this.load(kind, instanceId, cached === undefined, fromConnect);
+    const previous = cached === undefined ? undefined : await cached;
+    const loading = this.load(kind, instanceId, cached === undefined, fromConnect).catch(
+      (error: unknown): Listing => {
+        if (previous === undefined) throw error;
+        this.warn('Could not refresh the names: the older ones are kept', kind, error);
+        return { ...previous, retryAt: this.now() + this.missRefreshMs };
+      },
+    );
     cache.set(instanceId, loading);
     loading.catch(() => {
       if (cache.get(instanceId) === loading) cache.delete(instanceId);

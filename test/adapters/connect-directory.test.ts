@@ -151,6 +151,28 @@ describe('ConnectDirectory', () => {
     expect(retried.queues.get('q-billing')).toBe('Billing');
   });
 
+  it('R20: a refresh that fails keeps the older names for the miss interval, then tries again', async () => {
+    let now = 0;
+    const names = directory(() => now);
+    await names.names(INSTANCE_ARN, { queueIds: ['q-billing'], agentIds: [] });
+    connect
+      .on(ListQueuesCommand, { InstanceId: INSTANCE_ID, NextToken: undefined })
+      .rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } }));
+
+    now = DIRECTORY_CACHE_TTL_MS;
+    const stale = await names.names(INSTANCE_ARN, { queueIds: ['q-billing'], agentIds: [] });
+    now += DIRECTORY_MISS_REFRESH_MS - 1;
+    await names.names(INSTANCE_ARN, { queueIds: ['q-billing'], agentIds: [] });
+
+    expect(stale.queues.get('q-billing')).toBe('Billing');
+    // Two pages at first, one failed refresh, none while the older names are kept.
+    expect(connect.commandCalls(ListQueuesCommand)).toHaveLength(3);
+
+    now += 1;
+    await names.names(INSTANCE_ARN, { queueIds: ['q-billing'], agentIds: [] });
+    expect(connect.commandCalls(ListQueuesCommand)).toHaveLength(4);
+  });
+
   it('R20: an agent is named by first and last name, either alone, else by login', () => {
     expect(agentName({ FirstName: ' Ana ', LastName: 'Lima' }, 'alima')).toBe('Ana Lima');
     expect(agentName({ LastName: 'Lima' }, 'alima')).toBe('Lima');
