@@ -203,6 +203,25 @@ export interface StatusDirectory {
   choosable(instanceArn: string): Promise<readonly ChoosableStatus[]>;
 }
 
+/** Names of an instance's queues and agents, by id (`Directory.names`). */
+export interface DirectoryNames {
+  readonly queues: ReadonlyMap<string, string>;
+  readonly agents: ReadonlyMap<string, string>;
+}
+
+/**
+ * The names of an instance's queues and agents, so that people see "Billing" and "Ana Lima"
+ * rather than ids. Adapters cache them (they change rarely) and look again when asked for an id
+ * they do not know.
+ */
+export interface Directory {
+  /** The names of the queues and agents given, by id; an id the instance cannot name is left out. */
+  names(
+    instanceArn: string,
+    ids: { readonly queueIds: readonly string[]; readonly agentIds: readonly string[] },
+  ): Promise<DirectoryNames>;
+}
+
 /**
  * R8, R11: the agent's current status, read before a restore so that the system never overrides a
  * status the agent chose, nor makes an offline agent routable. From the agent event stream when
@@ -256,4 +275,6 @@ export interface Deps {
   readonly presence?: AgentPresence | undefined;
   /** R19: the statuses an agent may choose to land in; absent, a choice is refused. */
   readonly statuses?: StatusDirectory | undefined;
+  /** Names of queues and agents for the views; absent, views carry none. */
+  readonly directory?: Directory | undefined;
 }
