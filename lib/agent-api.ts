@@ -113,6 +113,8 @@ export class AgentApi extends Construct {
     props.connectInstance.grantWriteContactRecord(this.function);
     props.connectInstance.grantUserLookup(this.function);
     props.connectInstance.grantStatusSearch(this.function);
+    // R20: names of queues and agents for the views.
+    props.connectInstance.grantNames(this.function);
 
     this.authorizer = new HttpJwtAuthorizer('Jwt', identity.issuer, {
       jwtAudience: identity.audience,

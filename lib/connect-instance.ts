@@ -2,7 +2,8 @@
  * The Amazon Connect instance as the functions use it: the wrap-up status (created here when
  * asked), and the grants on the instance's resources, each on this instance only: agents' statuses
  * (PutUserStatus, ListAgentStatuses, GetCurrentUserData), the contacts' wrap-up record
- * (UpdateContactAttributes), and the API's look-ups (SearchUsers, SearchAgentStatuses).
+ * (UpdateContactAttributes), and the API's look-ups (SearchUsers, SearchAgentStatuses, and (R20) the
+ * names of queues and agents: ListQueues, DescribeUser).
  */
 import { Fn, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { CfnAgentStatus } from 'aws-cdk-lib/aws-connect';
@@ -112,6 +113,26 @@ export class ConnectInstance extends Construct {
         actions: ['connect:SearchUsers'],
         resources: [this.instanceArn, `${this.instanceArn}/agent/*`],
       }),
+    );
+  }
+
+  /**
+   * R20: lets `fn` name the instance's queues and agents (see lambda/adapters/connect-directory.ts):
+   * ListQueues on this instance and its queues, `instance/ID/queue/*`, and DescribeUser on its
+   * users, `instance/ID/agent/*` (SearchUsers comes with `grantUserLookup`). As for SearchUsers,
+   * the instance and the resource type listed; the Service Authorization Reference's rows could
+   * not be read offline: check them before the first deploy. The wildcards are acknowledged by
+   * `grantSetStatus`, which the stack gives the same function.
+   */
+  grantNames(fn: AcwFunction): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['connect:ListQueues'],
+        resources: [this.instanceArn, `${this.instanceArn}/queue/*`],
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['connect:DescribeUser'], resources: [`${this.instanceArn}/agent/*`] }),
     );
   }
 

@@ -44,6 +44,7 @@ import {
   LOCAL_CONFIG,
   LOCAL_INSTANCE_ARN,
   type LocalAgent,
+  QUEUES,
   SUPERVISOR,
 } from './floor';
 import { RealTimeClock } from './realtime';
@@ -140,6 +141,13 @@ export class LocalWorld {
       clock,
       instanceArns: [LOCAL_INSTANCE_ARN],
       agents: AGENTS.map((agent) => ({ id: agent.id, status: ROUTABLE })),
+      // R20: the board and the widget show these names.
+      queues: Object.values(QUEUES),
+      users: [...AGENTS, SUPERVISOR].map((user) => ({
+        id: user.id,
+        username: user.login,
+        firstName: user.name,
+      })),
       wrapUpStatus: config.wrapUpStatus,
       routableStatus: config.routableStatus,
       latency: NO_LATENCY,

@@ -1,6 +1,7 @@
 /**
  * A simulated Amazon Connect instance behind the SDK's `send(command)`: just the API the adapters
- * call (agent statuses, the agent's current data, contact attributes), validated as Connect does,
+ * call (agent statuses, the agent's current data, contact attributes, and (R20) the names of its
+ * queues and users: ListQueues, SearchUsers, DescribeUser), validated as Connect does,
  * recording every status the system sets at the virtual time of the call.
  *
  * It is also the world's truth about agents: the status each is in (set by the system through
@@ -20,16 +21,22 @@ import {
   type Channel,
   type ConnectClient,
   type ContactInitiationMethod,
+  DescribeUserCommand,
+  type DescribeUserCommandOutput,
   GetCurrentUserDataCommand,
   type GetCurrentUserDataCommandOutput,
   InvalidParameterException,
   ListAgentStatusesCommand,
   type ListAgentStatusesCommandOutput,
+  ListQueuesCommand,
+  type ListQueuesCommandOutput,
   PutUserStatusCommand,
   type PutUserStatusCommandOutput,
   ResourceNotFoundException,
   SearchAgentStatusesCommand,
   type SearchAgentStatusesCommandOutput,
+  SearchUsersCommand,
+  type SearchUsersCommandOutput,
   ThrottlingException,
   UpdateContactAttributesCommand,
   type UpdateContactAttributesCommandOutput,
@@ -48,6 +55,21 @@ export const ROUTABLE_NAME_FOR_ID = 'Available';
 
 /** The instance's own CUSTOM statuses besides the wrap-up status (R19: agents may choose them). */
 export const SIM_CUSTOM_STATUSES = ['Lunch', 'Break', 'Training'] as const;
+
+/** A standard queue of the simulated instance (R20: named by ListQueues). */
+export interface SimQueueName {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** A user of the simulated instance (R20: named by SearchUsers and DescribeUser). */
+export interface SimUser {
+  readonly id: string;
+  /** The Connect login. */
+  readonly username: string;
+  readonly firstName?: string | undefined;
+  readonly lastName?: string | undefined;
+}
 
 /** A status the system set, when it took effect. */
 export interface StatusChange {
@@ -71,6 +93,13 @@ export interface SimConnectProps {
   readonly throttle?: Chance;
   /** `connectRatePerSecond`: the account's quotas, one bucket per API (operation). */
   readonly quota?: ApiQuotas;
+  /** R20: the instance's standard queues, by name. @default - none: no queue can be named */
+  readonly queues?: readonly SimQueueName[];
+  /**
+   * R20: the instance's users. @default - each of `agents`, with the login `agent-N` (its place
+   *   in the list) and no first or last name
+   */
+  readonly users?: readonly SimUser[];
 }
 
 /** A contact an agent has in progress (connected to them, or an outbound one they started). */
@@ -110,9 +139,12 @@ export class SimConnect {
   private readonly contacts = new Map<string, Map<string, ContactInProgress>>();
   private readonly statuses: Array<{ id: string; name: string; type: AgentStatusType }> = [];
   private readonly instances = new Map<string, string>();
+  private readonly users: readonly SimUser[];
 
   constructor(private readonly props: SimConnectProps) {
     for (const arn of props.instanceArns) this.instances.set(lastArnSegment(arn), arn);
+    this.users =
+      props.users ?? props.agents.map((agent, index) => ({ id: agent.id, username: `agent-${index + 1}` }));
     const { wrapUpStatus, routableStatus } = props;
     if (routableStatus.id !== undefined) this.addStatus(ROUTABLE_NAME_FOR_ID, 'ROUTABLE', routableStatus.id);
     else this.addStatus(routableStatus.name ?? ROUTABLE_NAME_FOR_ID, 'ROUTABLE');
@@ -189,6 +221,9 @@ export class SimConnect {
       if (command instanceof PutUserStatusCommand) return this.putUserStatus(command);
       if (command instanceof GetCurrentUserDataCommand) return this.getCurrentUserData(command);
       if (command instanceof UpdateContactAttributesCommand) return this.updateContactAttributes(command);
+      if (command instanceof ListQueuesCommand) return this.listQueues(command);
+      if (command instanceof SearchUsersCommand) return this.searchUsers(command);
+      if (command instanceof DescribeUserCommand) return this.describeUser(command);
       throw new Error(`The simulated Amazon Connect does not implement ${name}`);
     });
   }
@@ -394,10 +429,111 @@ export class SimConnect {
     return arn;
   }
 
+  /** R20: ListQueues: every simulated queue is STANDARD; pages of `MaxResults` (1-1000). */
+  private listQueues(command: ListQueuesCommand): ListQueuesCommandOutput {
+    const { InstanceId, MaxResults, NextToken, QueueTypes } = command.input;
+    const arn = this.instanceArn(InstanceId);
+    const queues =
+      QueueTypes === undefined || QueueTypes.includes('STANDARD') ? (this.props.queues ?? []) : [];
+    const { page, next } = pageOf(queues, MaxResults ?? 100, 1000, NextToken);
+    return {
+      QueueSummaryList: page.map((queue) => ({
+        Id: queue.id,
+        Arn: `${arn}/queue/${queue.id}`,
+        Name: queue.name,
+        QueueType: 'STANDARD',
+      })),
+      NextToken: next,
+      $metadata: { httpStatusCode: 200 },
+    };
+  }
+
+  /**
+   * R20: SearchUsers with no criteria (every user) or one `StringCondition` on `Username` (EXACT,
+   * case-insensitive): the searches the system makes; pages of `MaxResults` (1-100).
+   */
+  private searchUsers(command: SearchUsersCommand): SearchUsersCommandOutput {
+    const { InstanceId, MaxResults, NextToken, SearchCriteria, SearchFilter } = command.input;
+    const arn = this.instanceArn(InstanceId);
+    const condition = SearchCriteria?.StringCondition;
+    const simple =
+      SearchFilter === undefined &&
+      SearchCriteria?.AndConditions === undefined &&
+      SearchCriteria?.OrConditions === undefined &&
+      SearchCriteria?.HierarchyGroupCondition === undefined &&
+      (condition === undefined ||
+        (condition.FieldName === 'Username' && condition.ComparisonType === 'EXACT'));
+    if (!simple) {
+      throw new InvalidParameterException({
+        message: 'The simulator implements only a StringCondition on Username (EXACT), or no criteria',
+        $metadata: BAD_REQUEST,
+      });
+    }
+    const login = condition?.Value?.toLowerCase();
+    const matching = this.users.filter(
+      (user) => login === undefined || user.username.toLowerCase() === login,
+    );
+    const { page, next } = pageOf(matching, MaxResults ?? 100, 100, NextToken);
+    return {
+      Users: page.map((user) => ({
+        Id: user.id,
+        Arn: `${arn}/agent/${user.id}`,
+        Username: user.username,
+        IdentityInfo: { FirstName: user.firstName, LastName: user.lastName },
+      })),
+      NextToken: next,
+      ApproximateTotalCount: matching.length,
+      $metadata: { httpStatusCode: 200 },
+    };
+  }
+
+  /** R20: DescribeUser; a user the instance does not have is ResourceNotFoundException (404). */
+  private describeUser(command: DescribeUserCommand): DescribeUserCommandOutput {
+    const { InstanceId, UserId } = command.input;
+    const arn = this.instanceArn(InstanceId);
+    const user = this.users.find((candidate) => candidate.id === UserId);
+    if (user === undefined) {
+      throw new ResourceNotFoundException({
+        message: `User ${String(UserId)} not found in instance ${String(InstanceId)}`,
+        $metadata: NOT_FOUND,
+      });
+    }
+    return {
+      User: {
+        Id: user.id,
+        Arn: `${arn}/agent/${user.id}`,
+        Username: user.username,
+        IdentityInfo: { FirstName: user.firstName, LastName: user.lastName },
+      },
+      $metadata: { httpStatusCode: 200 },
+    };
+  }
+
   private addStatus(name: string, type: AgentStatusType, id = stableUuid(`agent-status:${name}`)): void {
     if (this.statuses.some((status) => status.name === name || status.id === id)) return;
     this.statuses.push({ id, name, type });
   }
+}
+
+/** One page of `items` from the index `token` names, as Connect's list and search calls page. */
+function pageOf<T>(
+  items: readonly T[],
+  pageSize: number,
+  maxPageSize: number,
+  token: string | undefined,
+): { page: T[]; next: string | undefined } {
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxPageSize) {
+    throw new InvalidParameterException({
+      message: `MaxResults must be 1-${maxPageSize}`,
+      $metadata: BAD_REQUEST,
+    });
+  }
+  const start = token === undefined ? 0 : Number(token);
+  if (!Number.isInteger(start) || start < 0 || start > items.length) {
+    throw new InvalidParameterException({ message: 'NextToken is not valid', $metadata: BAD_REQUEST });
+  }
+  const next = start + pageSize;
+  return { page: items.slice(start, next), next: next < items.length ? String(next) : undefined };
 }
 
 /** What Connect answers a call over its quota. */

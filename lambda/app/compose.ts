@@ -19,9 +19,11 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConnectDirectory } from '../adapters/connect-directory';
 import { type ConnectPorts, connectPorts } from '../adapters/connect-ports';
 import { ConnectStatusDirectory } from '../adapters/connect-status-directory';
 import { ConnectUserDirectory, type ConnectUsers } from '../adapters/connect-users';
+import { DynamoDirectorySnapshots } from '../adapters/dynamo-directory-snapshots';
 import { DynamoPolicyStore } from '../adapters/dynamo-policy-store';
 import { DynamoSessionStore } from '../adapters/dynamo-session-store';
 import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters';
@@ -38,6 +40,7 @@ import type {
   Clock,
   ContactRecords,
   Deps,
+  Directory,
   KillSwitch,
   Log,
   PolicySource,
@@ -90,7 +93,7 @@ export interface Clients {
   /** PutUserStatus, UpdateContactAttributes, GetCurrentUserData: through the quota gate, each on its own quota (R15). */
   readonly connect?: ConnectClient | undefined;
   /**
-   * SearchUsers and SearchAgentStatuses (the API): they have their own quotas, not
+   * SearchUsers, SearchAgentStatuses, ListQueues and DescribeUser (the API): they have their own quotas, not
    * PutUserStatus's, so they go outside the gate.
    */
   readonly connectDirectory?: ConnectClient | undefined;
@@ -179,6 +182,8 @@ export interface Adapters {
     | undefined;
   /** R19: the statuses an agent may choose (SearchAgentStatuses). */
   readonly statuses?: ((wiring: Wiring) => StatusDirectory) | undefined;
+  /** R20: names of queues and agents for the API's views (ListQueues, SearchUsers, DescribeUser). */
+  readonly directory?: ((wiring: Wiring) => Directory) | undefined;
   /** Who a signed-in caller is (SearchUsers): the API. */
   readonly users?: ((wiring: Wiring) => ConnectUsers) | undefined;
   /** Wrap-up timers: the due queue, and schedules for the functions of `ARMS_SCHEDULES`. */
@@ -237,6 +242,8 @@ export function composeWith(adapters: Adapters, wiring: Wiring, fn?: FunctionNam
       presence: connectSide?.presence,
       // R19: the statuses an agent may choose, outside the PutUserStatus gate.
       statuses: adapters.statuses?.(wiring),
+      // R20: names for the views, outside the PutUserStatus gate too.
+      directory: adapters.directory?.(wiring),
       clock,
       log,
       killSwitch: adapters.killSwitch?.(wiring, log),
@@ -294,6 +301,22 @@ export function connectStatuses(wiring: Wiring): StatusDirectory {
     client: required(wiring.clients.connectDirectory, 'clients.connectDirectory', 'the status directory'),
     wrapUpStatus: wrapUpStatusOf(wiring),
     now: () => wiring.clock.now().getTime(),
+  });
+}
+
+/**
+ * R20: names of queues and agents (ListQueues, SearchUsers, DescribeUser) on
+ * `clients.connectDirectory`, each listing saved in the session table for the next containers.
+ */
+export function connectNames(wiring: Wiring): Directory {
+  return new ConnectDirectory({
+    client: required(wiring.clients.connectDirectory, 'clients.connectDirectory', 'the directory of names'),
+    now: () => wiring.clock.now().getTime(),
+    snapshots: new DynamoDirectorySnapshots({
+      client: wiring.clients.dynamo,
+      tableName: wiring.resources.tableName,
+    }),
+    log: wiring.log('api'),
   });
 }
 
@@ -363,6 +386,7 @@ export const ALL_ADAPTERS: Adapters = {
   sessions: dynamoSessions,
   connect: connectSide,
   statuses: connectStatuses,
+  directory: connectNames,
   users: connectUsers,
   timers: schedulerTimers,
   deadLetters: sqsDeadLetters,

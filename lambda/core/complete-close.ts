@@ -82,17 +82,17 @@ export async function completeClose(
     }
   }
   if (restored === undefined && written === undefined) return session;
-  // The write that completes the session (of the last attempt: a conflict re-reads and decides again).
-  let completing: Session | undefined;
+  // Whether this write completes the session (the last attempt's: a conflict re-reads and decides again).
+  let completes = false;
   const saved = await saveStep(deps, session, (s) => {
     let next = s;
     if (restored !== undefined && next.restore === 'PENDING') next = restored(next);
     if (written !== undefined && next.contactRecord === 'PENDING')
       next = markContactRecordWritten(next, written);
-    completing = next !== s && closeIsPending(s) && !closeIsPending(next) ? next : undefined;
+    completes = next !== s && closeIsPending(s) && !closeIsPending(next);
     return next === s ? undefined : next;
   });
-  if (completing !== undefined) deps.observer?.completed(saved);
+  if (completes) deps.observer?.completed(saved);
   return saved;
 }
 
@@ -154,9 +154,9 @@ async function handOverChoice(deps: Deps, closing: Session): Promise<void> {
 
 /**
  * R12: how many wrap-ups of the agent (but `except`) are still open. The index lists candidates (it
- * lags a little; `listed`: listed already, by the caller); each is confirmed with a consistent read, so of two sessions closing at the same
- * moment the later check always sees the other closed and restores: the agent is never left in
- * wrap-up with nothing open.
+ * lags a little; `listed`: as the caller listed them); each is confirmed with a consistent read,
+ * so of two sessions closing at the same moment the later check always sees the other closed and
+ * restores: the agent is never left in wrap-up with nothing open.
  */
 export async function openSessionsOf(
   deps: Deps,

@@ -204,6 +204,25 @@ export interface StatusDirectory {
   choosable(instanceArn: string): Promise<readonly ChoosableStatus[]>;
 }
 
+/** Names of an instance's queues and agents, by id (`Directory.names`). */
+export interface DirectoryNames {
+  readonly queues: ReadonlyMap<string, string>;
+  readonly agents: ReadonlyMap<string, string>;
+}
+
+/**
+ * The names of an instance's queues and agents, so that people see "Billing" and "Ana Lima"
+ * rather than ids. Adapters cache them (they change rarely) and look again when asked for an id
+ * they do not know.
+ */
+export interface Directory {
+  /** The names of the queues and agents given, by id; an id the instance cannot name is left out. */
+  names(
+    instanceArn: string,
+    ids: { readonly queueIds: readonly string[]; readonly agentIds: readonly string[] },
+  ): Promise<DirectoryNames>;
+}
+
 /**
  * R8, R11: the agent's current status, read before a restore so that the system never overrides a
  * status the agent chose, nor makes an offline agent routable. From the agent event stream when
@@ -259,6 +278,8 @@ export interface Deps {
   readonly statuses?: StatusDirectory | undefined;
   /** R20: the live policies; absent, the deploy-time ones (`LifecycleConfig.policies`) apply. */
   readonly policies?: PolicySource | undefined;
+  /** Names of queues and agents for the views; absent, views carry none. */
+  readonly directory?: Directory | undefined;
 }
 
 /** R20: the levels an administrator overrides at run time, as the admin API names them. */

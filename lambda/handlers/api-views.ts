@@ -1,15 +1,24 @@
 /** What the API answers with: a session as the agent desktop and the supervisor board show it. */
+import type { DirectoryNames } from '../core/ports';
 import type { Session } from '../core/session';
 
-/** One wrap-up as the agent desktop shows it. */
-export function view(session: Session, now: Date) {
+/** No names known: every view's `agentName` and `queueName` are null. */
+export const NO_NAMES: DirectoryNames = { queues: new Map(), agents: new Map() };
+
+/**
+ * One wrap-up as the agent desktop shows it. R20: `agentName` and `queueName` from the instance's
+ * directory, null when it cannot name them (the clients then show the id).
+ */
+export function view(session: Session, now: Date, names: DirectoryNames = NO_NAMES) {
   const policy = session.policy;
   const deadline = session.deadline;
   return {
     contactId: session.contactId,
     agentId: session.agentId,
+    agentName: names.agents.get(session.agentId) ?? null,
     channel: session.channel,
     queueId: session.queueId ?? null,
+    queueName: session.queueId === undefined ? null : (names.queues.get(session.queueId) ?? null),
     state: session.state,
     mode: policy.mode,
     startedAt: session.startedAt,

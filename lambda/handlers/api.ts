@@ -28,12 +28,12 @@ import {
 } from '../core/actions';
 import { DISPOSITION_CODE, MAX_STATUS_NAME_LENGTH, QUEUE_ID } from '../core/config';
 import { CONNECT_ID } from '../core/connect-arns';
-import { type Clock, type Deps, VersionConflict } from '../core/ports';
+import { type Clock, type Deps, type DirectoryNames, VersionConflict } from '../core/ports';
 import type { Actor, Session } from '../core/session';
 import { type ClaimSettings, callerOf } from './api-claims';
 import { HttpError } from './api-errors';
 import { API_ROUTES, type ApiRoute, MAX_REQUEST_BODY_BYTES, type RouteKey, routeKeyOf } from './api-routes';
-import { view } from './api-views';
+import { NO_NAMES, view } from './api-views';
 import { type App, connect, deployedApi, directory, dueQueue, schedules, sessions } from './runtime';
 
 /** What the API handler is built from; tests pass fakes. */
@@ -156,7 +156,8 @@ const ROUTES = new Map(
 async function listOwnWrapUps({ deps, userId }: RouteRequest) {
   const serverTime = deps.clock.now().toISOString();
   const sessions = await openWrapUpsOf(deps.app.deps, userId);
-  return { serverTime, wrapUps: sessions.map((s) => view(s, deps.clock.now())) };
+  const names = await namesOf(deps, sessions);
+  return { serverTime, wrapUps: sessions.map((s) => view(s, deps.clock.now(), names)) };
 }
 
 /** R19: what the "After wrap-up" picker offers; from the instance, cached by the adapter. */
@@ -176,8 +177,9 @@ async function listAllWrapUps({ deps, event }: RouteRequest) {
     deps.app.deps,
     query.queueId === undefined ? {} : { queueId: query.queueId },
   );
+  const names = await namesOf(deps, sessions);
   const now = deps.clock.now();
-  return { serverTime: now.toISOString(), wrapUps: sessions.map((s) => view(s, now)) };
+  return { serverTime: now.toISOString(), wrapUps: sessions.map((s) => view(s, now, names)) };
 }
 
 /**
@@ -196,9 +198,31 @@ function onWrapUp(action: SessionAction): RouteHandler {
     const agentId = route.audience === 'agent' ? userId : parse(idParam('agentId'), params.agentId);
     const by: Actor = route.audience === 'agent' ? `agent:${userId}` : `supervisor:${userId}`;
     const session = await action(core, { contactId, agentId, by }, event);
+    const names = await namesOf(deps, [session]);
     const now = deps.clock.now();
-    return { serverTime: now.toISOString(), wrapUp: view(session, now) };
+    return { serverTime: now.toISOString(), wrapUp: view(session, now, names) };
   };
+}
+
+/**
+ * R20: the names of the sessions' agents and queues. Names are a convenience: when the directory
+ * fails (Connect throttles, a missing permission) the answer carries none, with a warning logged,
+ * rather than failing a request the agent needs to wrap up.
+ */
+async function namesOf(deps: ApiHandlerDeps, sessions: readonly Session[]): Promise<DirectoryNames> {
+  const { directory, log } = deps.app.deps;
+  const instanceArn = deps.app.config.instanceArn;
+  if (directory === undefined || instanceArn === undefined || sessions.length === 0) return NO_NAMES;
+  const queueIds = [...new Set(sessions.flatMap((s) => (s.queueId === undefined ? [] : [s.queueId])))];
+  const agentIds = [...new Set(sessions.map((s) => s.agentId))];
+  try {
+    return await directory.names(instanceArn, { queueIds, agentIds });
+  } catch (error) {
+    log.warn('Names of queues and agents unavailable: the answer carries ids only', {
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
+    return NO_NAMES;
+  }
 }
 
 function extend(core: Deps, request: ActionRequest, event: Event): Promise<Session> {

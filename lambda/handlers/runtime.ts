@@ -26,6 +26,7 @@ import {
   type Clients,
   composeApiWith,
   composeWith,
+  connectNames,
   connectSide,
   connectStatuses,
   connectUsers,
@@ -99,12 +100,12 @@ export const connect: Kit = {
   adapters: { connect: connectSide },
 };
 
-/** SearchUsers and SearchAgentStatuses (Connect), outside the gate: the API. */
+/** SearchUsers, SearchAgentStatuses, ListQueues and DescribeUser (Connect), outside the gate: the API. */
 export const directory: Kit = {
   clients: {
     connectDirectory: ({ region }) => new ConnectClient({ region, retryMode: 'adaptive', maxAttempts: 3 }),
   },
-  adapters: { statuses: connectStatuses, users: connectUsers },
+  adapters: { statuses: connectStatuses, directory: connectNames, users: connectUsers },
 };
 
 /** Wrap-up timers handed to the due queue (SQS). */

@@ -88,6 +88,8 @@ describe('the local contact center in Chromium', () => {
       .toContain('Wrap Up');
     expect(await card.getAttribute('data-mode')).toBe('timed');
     expect(await page.getByTestId('queue').textContent()).toBe('general');
+    // R20: the agent by name (from the API's agentName), not "Agent 00000000-...".
+    expect(await page.getByTestId('agent-status').textContent()).toContain(`Agent ${ANA.name}.`);
 
     // The countdown goes down.
     const first = await secondsLeft(page);
@@ -162,6 +164,9 @@ describe('the local contact center in Chromium', () => {
 
     // A timed wrap-up: End.
     const ben = page.locator(`[data-testid="board-row"][data-agent-id="${BEN.id}"]`);
+    // R20: agents and queues by name.
+    expect(await ben.getByTestId('agent').textContent()).toBe(BEN.name);
+    expect(await ben.getByTestId('queue').textContent()).toBe(BEN.queue.name);
     await ben.getByTestId('done-button').click();
     await expect.poll(() => ben.count(), { timeout: UI_TIMEOUT }).toBe(0);
     expect(await wrapUpsOf(BEN)).toEqual([]);

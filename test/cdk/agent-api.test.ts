@@ -230,6 +230,25 @@ describe('AgentApi', () => {
       expect(resourcesAllowed(template, other, 'connect:SearchAgentStatuses')).toEqual([]);
   });
 
+  it('R20: lets the API function name queues and agents of this instance only (ListQueues, DescribeUser), and no other function', () => {
+    const { stack, template } = synth();
+    const role = logicalId(stack.agentApi.function.role);
+
+    const queues = resourcesAllowed(template, role, 'connect:ListQueues');
+    const users = resourcesAllowed(template, role, 'connect:DescribeUser');
+
+    expect(queues).toHaveLength(2);
+    expect(queues).toEqual(
+      expect.arrayContaining([{ Ref: 'ConnectInstanceArn' }, underInstance('/queue/*')]),
+    );
+    expect(users).toEqual([underInstance('/agent/*')]);
+    const others = [stack.sweep.function.role, stack.intake.function.role].map(logicalId);
+    for (const other of others) {
+      expect(resourcesAllowed(template, other, 'connect:ListQueues')).toEqual([]);
+      expect(resourcesAllowed(template, other, 'connect:DescribeUser')).toEqual([]);
+    }
+  });
+
   it('outputs the API URL, the user pool id and the app client id', () => {
     const { template } = synth();
 

@@ -6,6 +6,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ConnectDirectory } from '../../lambda/adapters/connect-directory';
 import { ConnectUserDirectory } from '../../lambda/adapters/connect-users';
 import { SqsDeadLetterSink } from '../../lambda/adapters/sqs-dead-letters';
 import { SsmKillSwitch } from '../../lambda/adapters/ssm-kill-switch';
@@ -136,6 +137,10 @@ describe('composition root', () => {
     expect(app.config.statuses?.wrapUp).toEqual({ id: 'status-1' });
     expect(app.config.instanceArn).toBe(INSTANCE_ARN);
     expect(app.config.agentEventStream).toBe(true);
+  });
+
+  it('R20: every app gets the Connect directory of names (its own client, outside the quota gate)', () => {
+    expect(composeApp(wiring(), 'api').deps.directory).toBeInstanceOf(ConnectDirectory);
   });
 
   it('the API resolves its callers with SearchUsers unless given its users, and needs the instance', () => {

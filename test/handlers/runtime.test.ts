@@ -12,6 +12,7 @@ import {
   appFromEnvironment,
   connect,
   deadLetters,
+  directory,
   dueQueue,
   ENV,
   fromKits,
@@ -142,6 +143,14 @@ describe('deployed wiring: each function makes only the clients of the kits it n
     await expect(app.deps.timers.defer(timer, 5)).rejects.toThrow('The timers port is not wired');
     expect(app.deps.killSwitch).toBeUndefined();
     expect(app.deps.statuses).toBeUndefined();
+    expect(app.deps.directory).toBeUndefined();
+  });
+
+  it('R20: the directory kit gives the names of queues and agents on the directory client, not the gated one', () => {
+    const { clients, adapters } = fromKits([sessions, directory], { region: 'us-east-1' });
+
+    expect(Object.keys(clients).sort()).toEqual(['connectDirectory', 'dynamo']);
+    expect(Object.keys(adapters)).toContain('directory');
   });
 
   it('R18: the kill switch is read only by the functions given the killSwitch kit', () => {

@@ -225,6 +225,8 @@ describe("local server: the browser agent's wrap-up end to end", () => {
         return list.find((wrapUp) => wrapUp.contactId === contactId);
       });
       expect(open).toMatchObject({ agentId: ANA.id, mode: 'timed', extensionsLeft: 1, extensionSeconds: 30 });
+      // R20: the local instance names its agents and queues, as Connect's directory calls do.
+      expect(open).toMatchObject({ agentName: ANA.name, queueName: QUEUES.general.name });
 
       const extended = await api(server, token, 'POST', `/v1/me/wrap-ups/${contactId}/extend`);
       const again = await api(server, token, 'POST', `/v1/me/wrap-ups/${contactId}/extend`);

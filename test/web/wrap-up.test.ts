@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
+import type { DirectoryNames } from '../../lambda/core/ports';
 import { openSession } from '../../lambda/core/session';
 import { view } from '../../lambda/handlers/api-views';
 import {
+  agentLabel,
   channelLabel,
   MalformedAnswer,
   parseWrapUpList,
@@ -13,7 +15,7 @@ import { wrapUpJson } from './fixtures';
 
 const STARTED = new Date('2026-03-02T09:00:00.000Z');
 
-function apiView(policy: Record<string, unknown>) {
+function apiView(policy: Record<string, unknown>, names?: DirectoryNames) {
   const session = openSession({
     contactId: 'contact-1',
     agentId: 'agent-a',
@@ -25,7 +27,7 @@ function apiView(policy: Record<string, unknown>) {
     startedAt: STARTED,
     now: STARTED,
   });
-  return view(session, new Date(STARTED.getTime() + 30_000));
+  return view(session, new Date(STARTED.getTime() + 30_000), names);
 }
 
 describe('the wrap-up as the API sends it', () => {
@@ -88,6 +90,26 @@ describe('the wrap-up as the API sends it', () => {
     const list = parseWrapUpList({ serverTime: '2026-03-02T09:00:00Z', wrapUps: [withoutUsed] });
 
     expect(list.wrapUps[0]?.extensionsUsed).toBeNull();
+  });
+
+  it('R20: shows the agent and queue by the names the real view() carries, else by their ids', () => {
+    const named = parseWrapUpResult(
+      JSON.parse(
+        JSON.stringify({
+          serverTime: '2026-03-02T09:00:30.000Z',
+          wrapUp: apiView(
+            {},
+            { agents: new Map([['agent-a', 'Ana Lima']]), queues: new Map([['q-sales', 'Sales']]) },
+          ),
+        }),
+      ),
+    ).wrapUp;
+    const unnamed = parseWrapUpResult(
+      JSON.parse(JSON.stringify({ serverTime: '2026-03-02T09:00:30.000Z', wrapUp: apiView({}) })),
+    ).wrapUp;
+
+    expect([agentLabel(named), queueLabel(named)]).toEqual(['Ana Lima', 'Sales']);
+    expect([agentLabel(unnamed), queueLabel(unnamed)]).toEqual(['agent-a', 'q-sales']);
   });
 
   it('shows the queue by name when known, else by id', () => {

@@ -251,6 +251,11 @@ export function keyOf(wrapUp: Pick<WrapUp, 'contactId' | 'agentId'>): string {
   return `${wrapUp.contactId}/${wrapUp.agentId}`;
 }
 
+/** R20: what the pages show for an agent: their name when the API sends it, else their Connect user id. */
+export function agentLabel(wrapUp: Pick<WrapUp, 'agentId' | 'agentName'>): string {
+  return wrapUp.agentName ?? wrapUp.agentId;
+}
+
 /** What the pages show for a queue: its name when known, else its id, else a dash. */
 export function queueLabel(
   wrapUp: Pick<WrapUp, 'queueId' | 'queueName'>,

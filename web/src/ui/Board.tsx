@@ -13,7 +13,15 @@ import { type ActionContext, doneState, extendState, isExpired } from '../logic/
 import { formatClock, secondsLeft as secondsLeftOn, spokenDuration } from '../logic/clock';
 import { failureOf, failureWords } from '../logic/errors';
 import { REFRESH } from '../logic/refresh';
-import { channelLabel, keyOf, modeLabel, nextStatusLabel, queueLabel, type WrapUp } from '../logic/wrap-up';
+import {
+  agentLabel,
+  channelLabel,
+  keyOf,
+  modeLabel,
+  nextStatusLabel,
+  queueLabel,
+  type WrapUp,
+} from '../logic/wrap-up';
 import { LiveRegion, SignInPanel, useAnnouncer, useAuthStatus, useFeed, useNow } from './common';
 
 interface RowMessage {
@@ -334,11 +342,6 @@ function TimeLeft({ wrapUp, secondsLeft }: { wrapUp: WrapUp; secondsLeft: number
       {!expired && secondsLeft <= 30 ? ' (ending soon)' : ''}
     </span>
   );
-}
-
-/** The agent as shown: their name when the API sends it, else their Connect user id. */
-function agentLabel(wrapUp: WrapUp): string {
-  return wrapUp.agentName ?? wrapUp.agentId;
 }
 
 function labelOf(wrapUp: WrapUp, code: string): string {

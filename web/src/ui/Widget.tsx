@@ -294,7 +294,7 @@ function SignedInWidget({
       <header class="page-header">
         <h1 id="widget-title">Wrap-up</h1>
         <p class="status-line" data-testid="agent-status">
-          {statusText(port, status, localAgent)}
+          {statusText(port, status, state.wrapUps.find((w) => w.agentName !== null)?.agentName ?? localAgent)}
         </p>
       </header>
       <LiveRegion text={announcement} />
@@ -357,13 +357,16 @@ function SignedInWidget({
   );
 }
 
-/** The status line: who the desktop says is logged in, and their status in words. */
+/**
+ * The status line: who the desktop says is logged in, and their status in words. Without the
+ * desktop's name, `fallback`: the name the API gives their wrap-ups (R20), else the local agent's id.
+ */
 function statusText(
   port: AgentPort | undefined,
   status: AgentStatus | undefined,
-  localAgent: string | undefined,
+  fallback: string | undefined,
 ): string {
-  const who = port?.agentName() ?? localAgent;
+  const who = port?.agentName() ?? fallback;
   const state = status === undefined ? 'unknown' : status.name;
   return `${who === undefined ? '' : `Agent ${who}. `}Status: ${state}`;
 }
