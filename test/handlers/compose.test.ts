@@ -18,6 +18,7 @@ import {
   type Wiring,
 } from '../../lambda/app/compose';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
+import { LivePolicies } from '../../lambda/core/policy-live';
 import type { Log } from '../../lambda/core/ports';
 import { RecordingDeadLetters } from '../support/dead-letters';
 import { INSTANCE_ARN } from '../support/events';
@@ -141,6 +142,11 @@ describe('composition root', () => {
 
   it('R20: every app gets the Connect directory of names (its own client, outside the quota gate)', () => {
     expect(composeApp(wiring(), 'api').deps.directory).toBeInstanceOf(ConnectDirectory);
+  });
+
+  it('R20: every app resolves on the live policies (the baseline with the overrides in the table)', () => {
+    for (const name of FUNCTION_NAMES)
+      expect(composeApp(wiring(), name).deps.policies).toBeInstanceOf(LivePolicies);
   });
 
   it('the API resolves its callers with SearchUsers unless given its users, and needs the instance', () => {
