@@ -35,7 +35,7 @@ const NOT_UNIT = [
   // Thousands of generated histories each.
   /\.property\.test\.ts$/,
   // The DynamoDB adapters' own tests, on dynalite.
-  /^test\/adapters\/(dynamo-[^/]*|store-contract|agent-state-items)\.test\.ts$/,
+  /^test\/adapters\/(dynamo-[^/]*|store-contract|agent-state-items|policy-store-contract)\.test\.ts$/,
   // Runs esbuild over the pages.
   /^test\/web\/build\.test\.ts$/,
 ];

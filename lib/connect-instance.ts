@@ -134,6 +134,12 @@ export class ConnectInstance extends Construct {
     fn.addToRolePolicy(
       new PolicyStatement({ actions: ['connect:DescribeUser'], resources: [`${this.instanceArn}/agent/*`] }),
     );
+    acknowledgeWildcardResource(
+      fn,
+      `${this.instanceArn}/queue/*`,
+      'ListQueues is authorised on the instance and its queue resources, instance/ID/queue/ID; it lists every ' +
+        'queue of this one instance to show them by name, so the grant covers the queues of this instance only.',
+    );
   }
 
   /**

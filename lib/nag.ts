@@ -30,8 +30,17 @@ export function acknowledgeWildcardResource(scope: IConstruct, resource: string,
   if (!flat.includes('*')) {
     throw new Error(`acknowledgeWildcardResource: ${flat} has no wildcard to acknowledge`);
   }
+  // Two grants may cover the same wildcard on one function (GetCurrentUserData and ListQueues on
+  // queues): the finding is acknowledged once, with the first grant's reason.
+  const done = acknowledged.get(scope) ?? new Set<string>();
+  if (done.has(flat)) return;
+  done.add(flat);
+  acknowledged.set(scope, done);
   acknowledgeRule(scope, `IAM5[Resource::${flat}]`, reason);
 }
+
+/** The wildcard resources acknowledged so far, by construct. */
+const acknowledged = new WeakMap<IConstruct, Set<string>>();
 
 /** Renders a resolved CloudFormation value the way cdk-nag names it in a finding. */
 export function flattenReference(value: unknown): string {

@@ -57,10 +57,15 @@ describe('AgentEventStream (R8, R11)', () => {
       stack.sweep.function,
       stack.agentApi.function,
     ]) {
+      // The API's statement also lists its queues by name (ListQueues: the same resources, merged).
+      const actions =
+        fn === stack.agentApi.function
+          ? ['connect:GetCurrentUserData', 'connect:ListQueues']
+          : 'connect:GetCurrentUserData';
       expect(statementsAllowing(template, logicalId(fn.role), 'connect:GetCurrentUserData')).toEqual([
         {
           Effect: 'Allow',
-          Action: 'connect:GetCurrentUserData',
+          Action: actions,
           Resource: [
             { 'Fn::Join': ['', [{ Ref: 'ConnectInstanceArn' }, '/queue/*']] },
             { Ref: 'ConnectInstanceArn' },
