@@ -19,6 +19,7 @@ import { makeTimerFiredHandler } from '../../lambda/handlers/timer-fired';
 import { RecordingDeadLetters } from '../support/dead-letters';
 import { INSTANCE_ARN, rawDisconnect } from '../support/events';
 import { testDeps } from '../support/fakes';
+import { sqsRecord } from '../support/sqs';
 import { anyInput, mutated, runs, useFuzzTables } from './support';
 
 const tables = useFuzzTables();
@@ -32,25 +33,6 @@ async function world() {
   const deadLetters = new RecordingDeadLetters();
   const app: App = { deps: t.deps, config: { instanceArn: INSTANCE_ARN, policies: POLICIES }, deadLetters };
   return { ...t, store, scan, deadLetters, app };
-}
-
-function sqsRecord(id: string, body: string): SQSRecord {
-  return {
-    messageId: id,
-    receiptHandle: `rh-${id}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'events',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-west-2:111122223333:queue',
-    awsRegion: 'us-west-2',
-  };
 }
 
 /** Whether `parse` refuses `body` (a generated record is malformed only if it does). */

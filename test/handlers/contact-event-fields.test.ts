@@ -4,7 +4,6 @@
  * path (never its value), and the event is handled. Every queue type, channel and initiation
  * method Connect documents parses.
  */
-import type { SQSRecord } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { indexPolicies } from '../../lambda/core/policy';
@@ -15,6 +14,7 @@ import { RecordingDeadLetters } from '../support/dead-letters';
 import { fixture, INSTANCE_ARN, rawDisconnect } from '../support/events';
 import { type RecordingLog, testDeps } from '../support/fakes';
 import { MemorySessionStore } from '../support/memory-store';
+import { sqsRecord } from '../support/sqs';
 
 const AGENT = '87654321-4321-4321-4321-210987654321';
 const PHONE = '+11234567890';
@@ -387,25 +387,6 @@ describe('R16: the intake handler logs the fields it left out, and handles the e
     };
   });
 
-  function record(body: unknown): SQSRecord {
-    return {
-      messageId: 'm-1',
-      receiptHandle: 'rh-1',
-      body: JSON.stringify(body),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'events',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-west-2:111122223333:intake',
-      awsRegion: 'us-west-2',
-    };
-  }
-
   it('R16: an odd queue and a non-string phone tag: one warning naming both paths, no phone number, and the wrap-up starts on the default policy', async () => {
     const body = withDetail((detail) => {
       detail.contactId = 'c-odd';
@@ -414,7 +395,7 @@ describe('R16: the intake handler logs the fields it left out, and handles the e
       detail.tags = { 'aws:connect:systemEndpoint': [PHONE] };
     });
 
-    const response = await makeContactEventsHandler(app)({ Records: [record(body)] });
+    const response = await makeContactEventsHandler(app)({ Records: [sqsRecord('m-1', body)] });
 
     expect(response).toEqual({ batchItemFailures: [] });
     expect(deadLetters.kept).toEqual([]);
@@ -464,7 +445,7 @@ describe('R16: the intake handler logs the fields it left out, and handles the e
       };
     });
 
-    const response = await makeContactEventsHandler(app)({ Records: [record(body)] });
+    const response = await makeContactEventsHandler(app)({ Records: [sqsRecord('m-1', body)] });
 
     expect(response).toEqual({ batchItemFailures: [] });
     expect(deadLetters.kept).toEqual([]);

@@ -17,6 +17,7 @@ import {
   type RecordingTimers,
   testDeps,
 } from '../support/fakes';
+import { sqsRecord } from '../support/sqs';
 
 const AGENT = '87654321-4321-4321-4321-210987654321';
 let clock: FakeClock;
@@ -32,25 +33,6 @@ beforeEach(() => {
   app = { deps, config: { instanceArn: INSTANCE_ARN, policies: indexPolicies(parseAcwConfig({}).policies) } };
 });
 
-function record(id: string, body: unknown): SQSRecord {
-  return {
-    messageId: id,
-    receiptHandle: `rh-${id}`,
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'events',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-west-2:111122223333:intake',
-    awsRegion: 'us-west-2',
-  };
-}
-
 function batch(...records: SQSRecord[]): SQSEvent {
   return { Records: records };
 }
@@ -62,9 +44,9 @@ describe('contact-events handler', () => {
 
     const response = await makeContactEventsHandler({ ...app, deadLetters })(
       batch(
-        record('good-1', rawDisconnect({ contactId: 'h-1', disconnectedAt: '2026-03-02T09:00:00Z' })),
-        record('bad', body),
-        record('good-2', rawDisconnect({ contactId: 'h-2', disconnectedAt: '2026-03-02T09:00:00Z' })),
+        sqsRecord('good-1', rawDisconnect({ contactId: 'h-1', disconnectedAt: '2026-03-02T09:00:00Z' })),
+        sqsRecord('bad', body),
+        sqsRecord('good-2', rawDisconnect({ contactId: 'h-2', disconnectedAt: '2026-03-02T09:00:00Z' })),
       ),
     );
 
@@ -90,7 +72,7 @@ describe('contact-events handler', () => {
     const badTime = rawDisconnect({ contactId: 'h-y', disconnectedAt: 'yesterday' });
 
     const response = await makeContactEventsHandler({ ...app, deadLetters })(
-      batch(record('b-1', noContactId), record('b-2', badTime)),
+      batch(sqsRecord('b-1', noContactId), sqsRecord('b-2', badTime)),
     );
 
     expect(response.batchItemFailures).toEqual([]);
@@ -109,7 +91,7 @@ describe('contact-events handler', () => {
     const deadLetters = new RecordingDeadLetters();
     const event = rawDisconnect({ contactId: 'h-p', disconnectedAt: 'not a time' });
 
-    await makeContactEventsHandler({ ...app, deadLetters })(batch(record('p', event)));
+    await makeContactEventsHandler({ ...app, deadLetters })(batch(sqsRecord('p', event)));
 
     expect(deadLetters.kept[0]?.body).toContain('+11234567890');
     expect(JSON.stringify(log.lines)).not.toContain('+11234567890');
@@ -121,8 +103,8 @@ describe('contact-events handler', () => {
 
     const response = await makeContactEventsHandler({ ...app, deadLetters })(
       batch(
-        record('bad', 'nope'),
-        record('good', rawDisconnect({ contactId: 'h-k', disconnectedAt: '2026-03-02T09:00:00Z' })),
+        sqsRecord('bad', 'nope'),
+        sqsRecord('good', rawDisconnect({ contactId: 'h-k', disconnectedAt: '2026-03-02T09:00:00Z' })),
       ),
     );
 
@@ -139,7 +121,9 @@ describe('contact-events handler', () => {
     agents.failNext = 1;
 
     const response = await makeContactEventsHandler({ ...app, deadLetters })(
-      batch(record('throttled', rawDisconnect({ contactId: 'h-t', disconnectedAt: '2026-03-02T09:00:00Z' }))),
+      batch(
+        sqsRecord('throttled', rawDisconnect({ contactId: 'h-t', disconnectedAt: '2026-03-02T09:00:00Z' })),
+      ),
     );
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'throttled' }]);
@@ -150,9 +134,9 @@ describe('contact-events handler', () => {
     const handler = makeContactEventsHandler(app);
     const response = await handler(
       batch(
-        record('good-1', rawDisconnect({ contactId: 'h-1', disconnectedAt: '2026-03-02T09:00:00Z' })),
-        record('bad', '{"detail-type":"Amazon Connect Contact Event"}'),
-        record('good-2', rawDisconnect({ contactId: 'h-2', disconnectedAt: '2026-03-02T09:00:00Z' })),
+        sqsRecord('good-1', rawDisconnect({ contactId: 'h-1', disconnectedAt: '2026-03-02T09:00:00Z' })),
+        sqsRecord('bad', '{"detail-type":"Amazon Connect Contact Event"}'),
+        sqsRecord('good-2', rawDisconnect({ contactId: 'h-2', disconnectedAt: '2026-03-02T09:00:00Z' })),
       ),
     );
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
@@ -167,8 +151,8 @@ describe('contact-events handler', () => {
     agents.failNext = 1;
     const response = await makeContactEventsHandler(app)(
       batch(
-        record('throttled', rawDisconnect({ contactId: 'h-3', disconnectedAt: '2026-03-02T09:00:00Z' })),
-        record('fine', rawDisconnect({ contactId: 'h-4', disconnectedAt: '2026-03-02T09:00:00Z' })),
+        sqsRecord('throttled', rawDisconnect({ contactId: 'h-3', disconnectedAt: '2026-03-02T09:00:00Z' })),
+        sqsRecord('fine', rawDisconnect({ contactId: 'h-4', disconnectedAt: '2026-03-02T09:00:00Z' })),
       ),
     );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'throttled' }]);
@@ -177,7 +161,7 @@ describe('contact-events handler', () => {
 
   it('logs each outcome keyed by contactId and agentId, never the customer phone number', async () => {
     await makeContactEventsHandler(app)(
-      batch(record('m', rawDisconnect({ contactId: 'h-5', disconnectedAt: '2026-03-02T09:00:00Z' }))),
+      batch(sqsRecord('m', rawDisconnect({ contactId: 'h-5', disconnectedAt: '2026-03-02T09:00:00Z' }))),
     );
     const started = log.lines.find((l) => l.fields?.outcome === 'STARTED');
     expect(started?.fields).toMatchObject({ contactId: 'h-5', agentId: AGENT });
@@ -188,7 +172,7 @@ describe('contact-events handler', () => {
 describe('timer handlers', () => {
   it('R13: timer-fired, a minute early, hands the timer to the due queue', async () => {
     await makeContactEventsHandler(app)(
-      batch(record('m', rawDisconnect({ contactId: 'h-6', disconnectedAt: '2026-03-02T09:00:00Z' }))),
+      batch(sqsRecord('m', rawDisconnect({ contactId: 'h-6', disconnectedAt: '2026-03-02T09:00:00Z' }))),
     );
     clock.set('2026-03-02T09:00:41.000Z');
     const payload = { contactId: 'h-6', agentId: AGENT, deadline: '2026-03-02T09:01:30.000Z' };
@@ -227,7 +211,7 @@ describe('timer handlers', () => {
     const deadLetters = new RecordingDeadLetters();
 
     const response = await makeTimerDueHandler({ ...app, deadLetters })(
-      batch(record('t-bad', { contactId: 'c', agentId: AGENT, deadline: 'soon' })),
+      batch(sqsRecord('t-bad', { contactId: 'c', agentId: AGENT, deadline: 'soon' })),
     );
 
     expect(response.batchItemFailures).toEqual([]);
@@ -243,13 +227,13 @@ describe('timer handlers', () => {
 
   it('R7: timer-due at the deadline closes the session and restores the agent; bad records fail alone without a sink', async () => {
     await makeContactEventsHandler(app)(
-      batch(record('m', rawDisconnect({ contactId: 'h-7', disconnectedAt: '2026-03-02T09:00:00Z' }))),
+      batch(sqsRecord('m', rawDisconnect({ contactId: 'h-7', disconnectedAt: '2026-03-02T09:00:00Z' }))),
     );
     clock.set('2026-03-02T09:01:29.600Z');
     const response = await makeTimerDueHandler(app)(
       batch(
-        record('t-bad', 'nope'),
-        record('t-ok', { contactId: 'h-7', agentId: AGENT, deadline: '2026-03-02T09:01:30.000Z' }),
+        sqsRecord('t-bad', 'nope'),
+        sqsRecord('t-ok', { contactId: 'h-7', agentId: AGENT, deadline: '2026-03-02T09:01:30.000Z' }),
       ),
     );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 't-bad' }]);

@@ -16,6 +16,7 @@ import type { App } from '../../lambda/handlers/runtime';
 import { useSessionStore } from '../support/dynamo';
 import { INSTANCE_ARN, rawDisconnect } from '../support/events';
 import { type FakeClock, type RecordingAgents, testDeps } from '../support/fakes';
+import { sqsRecord } from '../support/sqs';
 
 type Emf = ReturnType<Metrics['serializeMetrics']>;
 
@@ -45,25 +46,6 @@ beforeEach(() => {
   };
 });
 
-function record(id: string, body: unknown): SQSRecord {
-  return {
-    messageId: id,
-    receiptHandle: `rh-${id}`,
-    body: JSON.stringify(body),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'events',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-west-2:111122223333:intake',
-    awsRegion: 'us-west-2',
-  };
-}
-
 function batch(...records: SQSRecord[]): SQSEvent {
   return { Records: records };
 }
@@ -82,7 +64,7 @@ describe('TimeToHoldMs (contact-events handler)', () => {
     const handler = makeContactEventsHandler(app);
 
     await handler(
-      batch(record('m-1', rawDisconnect({ contactId: 'h-1', disconnectedAt: '2026-03-02T09:00:00Z' }))),
+      batch(sqsRecord('m-1', rawDisconnect({ contactId: 'h-1', disconnectedAt: '2026-03-02T09:00:00Z' }))),
     );
 
     expect(agents.calls.map((call) => call.status)).toEqual(['WRAP_UP']);
@@ -93,7 +75,7 @@ describe('TimeToHoldMs (contact-events handler)', () => {
     const handler = makeContactEventsHandler(app);
 
     await handler(
-      batch(record('m-1', rawDisconnect({ contactId: 'h-1', disconnectedAt: '2026-03-02T09:00:00Z' }))),
+      batch(sqsRecord('m-1', rawDisconnect({ contactId: 'h-1', disconnectedAt: '2026-03-02T09:00:00Z' }))),
     );
 
     const [emf] = published;
@@ -111,8 +93,8 @@ describe('TimeToHoldMs (contact-events handler)', () => {
 
     await handler(
       batch(
-        record('m-1', rawDisconnect({ contactId: 'h-1', disconnectedAt: '2026-03-02T09:00:00Z' })),
-        record('m-2', rawDisconnect({ contactId: 'h-2', disconnectedAt: '2026-03-02T08:59:59.500Z' })),
+        sqsRecord('m-1', rawDisconnect({ contactId: 'h-1', disconnectedAt: '2026-03-02T09:00:00Z' })),
+        sqsRecord('m-2', rawDisconnect({ contactId: 'h-2', disconnectedAt: '2026-03-02T08:59:59.500Z' })),
       ),
     );
 
@@ -123,9 +105,9 @@ describe('TimeToHoldMs (contact-events handler)', () => {
     const handler = makeContactEventsHandler(app);
     const event = rawDisconnect({ contactId: 'h-1', disconnectedAt: '2026-03-02T09:00:00Z' });
 
-    await handler(batch(record('m-1', event)));
+    await handler(batch(sqsRecord('m-1', event)));
     clock.advance(5000);
-    await handler(batch(record('m-2', event)));
+    await handler(batch(sqsRecord('m-2', event)));
 
     expect(agents.calls).toHaveLength(1);
     expect(timesToHold()).toEqual([2000]);
@@ -136,10 +118,10 @@ describe('TimeToHoldMs (contact-events handler)', () => {
     const event = rawDisconnect({ contactId: 'h-1', disconnectedAt: '2026-03-02T09:00:00Z' });
     agents.failNext = 1;
 
-    const first = await handler(batch(record('m-1', event)));
+    const first = await handler(batch(sqsRecord('m-1', event)));
     const afterFailure = timesToHold();
     clock.advance(30_000);
-    await handler(batch(record('m-1', event)));
+    await handler(batch(sqsRecord('m-1', event)));
 
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
     expect(afterFailure).toEqual([]);
@@ -152,7 +134,7 @@ describe('TimeToHoldMs (contact-events handler)', () => {
     clock.set('2026-03-02T09:02:30.000Z');
 
     await handler(
-      batch(record('m-1', rawDisconnect({ contactId: 'h-1', disconnectedAt: '2026-03-02T09:00:00Z' }))),
+      batch(sqsRecord('m-1', rawDisconnect({ contactId: 'h-1', disconnectedAt: '2026-03-02T09:00:00Z' }))),
     );
 
     expect(agents.calls.filter((call) => call.status === 'WRAP_UP')).toEqual([]);
