@@ -232,7 +232,10 @@ export class ConnectAcwStack extends Stack {
       nativeAcwSeconds: config.monitoring.nativeAcwSeconds,
     });
 
-    this.sweep.alarmOverdue(this.monitoring.topic);
+    this.monitoring.showAlarm(
+      'Sweep: overdue wrap-ups (R15)',
+      this.sweep.alarmOverdue(this.monitoring.topic),
+    );
 
     this.widgetDeployment = new WidgetDeployment(this, 'WidgetFiles', {
       bucket: this.widgetHosting.bucket,

@@ -141,6 +141,14 @@ export class Monitoring extends Construct {
   }
 
   /**
+   * Shows an alarm made elsewhere (the sweep's `OverdueSessions`, which needs the topic first) on
+   * the dashboard, in a row of its own under the others.
+   */
+  showAlarm(title: string, alarm: Alarm): void {
+    this.dashboard.addWidgets(new AlarmStatusWidget({ title, width: 24, height: 3, alarms: [alarm] }));
+  }
+
+  /**
    * R17, R22: one dashboard for the contact center's operations. The wrap-up metrics are published
    * per queue, channel and end reason (lambda/handlers/wrap-up-metrics.ts): SEARCH expressions
    * draw every queue and channel there is, and sum them for the share the system ended.

@@ -178,5 +178,9 @@ describe('R17, R22: the operations dashboard', () => {
     for (const alarm of stack.monitoring.alarms.values()) {
       expect(body).toContain(logicalId(alarm));
     }
+    // The sweep's alarm, made after the monitoring (it needs the topic), is shown too.
+    const overdue = stack.node.findAll().find((c) => c.node.path.endsWith('/OverdueSessionsAlarm'));
+    if (overdue === undefined) throw new Error('no OverdueSessionsAlarm');
+    expect(body).toContain(logicalId(overdue));
   });
 });
