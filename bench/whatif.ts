@@ -16,20 +16,17 @@
  *    a contact holds them all); and that it used every event, counted every bad line, and gave
  *    every contact that reached an agent its wrap-up. The time taken is reported, not judged.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AcwConfigInput } from '../lambda/config/acw-config';
 import type { Channel } from '../lambda/core/config';
 import { DEFAULT_HORIZON_HOURS, type WhatIfQueue } from '../lambda/insight/whatif';
 import { contactEvent } from '../sim/contact-events';
 import { stableUuid } from '../sim/ids';
 import { Random } from '../sim/random';
+import { type ChildResult, runChild } from './child';
 import type { Figure, JobResult } from './jobs';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Issue 13: a generated week of this many contact events. */
 export const WEEK_EVENTS = 100_000;
@@ -233,7 +230,7 @@ export async function whatIfJob(): Promise<JobResult> {
     await writeFile(join(dir, 'current.json'), JSON.stringify(WEEK_BASELINE));
     await writeFile(join(dir, 'proposed.json'), JSON.stringify(WEEK_PROPOSED));
     const started = performance.now();
-    const child = await runChild([
+    const child = await runWhatIf([
       '--events',
       file,
       '--config',
@@ -292,23 +289,8 @@ export async function whatIfJob(): Promise<JobResult> {
   }
 }
 
-function runChild(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const node = [`--max-old-space-size=${HEAP_MIB}`, '--import', 'tsx', 'bin/whatif.ts'];
-    const child = spawn(process.execPath, [...node, ...args], {
-      cwd: root,
-      env: { ...process.env, WHATIF_REPORT_MAX_RSS: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** Runs `npm run whatif` as the bench measures it: in a capped heap, reporting its peak RSS. */
+function runWhatIf(args: readonly string[]): Promise<ChildResult> {
+  const node = [`--max-old-space-size=${HEAP_MIB}`, '--import', 'tsx', 'bin/whatif.ts'];
+  return runChild(process.execPath, [...node, ...args], { WHATIF_REPORT_MAX_RSS: '1' });
 }

@@ -2,49 +2,14 @@
  * R22: `npm run recommend` (bin/recommend.ts) on files: a real simulator output, its sessions
  * array, and files that are wrong in each way the message must name.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runChild as run, sink } from '../../bench/child';
 import { main } from '../../bin/recommend';
 import { runScenario, type SimulationResult } from '../../sim/engine';
 import { AGENT_ID, disconnected, OTHER_AGENT_ID, QUEUE_ID, scenarioOf } from '../sim/support';
-
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Runs a command in the repository (asynchronously: never block the event loop). */
-function run(
-  command: string,
-  args: readonly string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** A writable that keeps what is written. */
-function sink(): { write(text: string): boolean; text: () => string } {
-  let buffer = '';
-  return {
-    write(text: string) {
-      buffer += text;
-      return true;
-    },
-    text: () => buffer,
-  };
-}
 
 /**
  * Two wrap-ups of the default 90 s window on one queue: the fixture's agent presses All Done 23 s

@@ -1,39 +1,17 @@
 /** Issue 13's `npm run whatif` (bin/whatif.ts): files in, JSON out, progress and errors on stderr. */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChildResult, REPO_ROOT, runChild } from '../../bench/child';
 import { type Io, main, PROGRESS_LINE_MS, Progress } from '../../bin/whatif';
 import type { ReplayStats } from '../../lambda/insight/whatif';
 import { BASELINE, eventsOf, HAND_COMPUTED, HAND_DAY, PROPOSED } from './whatif-support';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Runs `node --import tsx bin/whatif.ts ...args` (asynchronously: never block the event loop). */
-function whatif(
-  args: readonly string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/whatif.ts', ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** Runs `node --import tsx bin/whatif.ts ...args`. */
+function whatif(args: readonly string[], env: Record<string, string> = {}): Promise<ChildResult> {
+  return runChild(process.execPath, ['--import', 'tsx', 'bin/whatif.ts', ...args], env);
 }
 
 /** An Io that keeps what is written, with a clock the test moves. */
@@ -114,7 +92,7 @@ describe('npm run whatif (bin/whatif.ts)', () => {
   });
 
   it('takes relative paths from where npm was run (INIT_CWD), not from the project', async () => {
-    const { io, out } = memoryIo(repoRoot);
+    const { io, out } = memoryIo(REPO_ROOT);
 
     const code = await main(
       ['--events', 'events.jsonl', '--config', 'proposed.json', '--baseline', 'current.json'],

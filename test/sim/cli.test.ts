@@ -1,44 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChildResult, runChild, sink } from '../../bench/child';
 import { main } from '../../sim/cli';
 import { disconnected, scenarioOf } from './support';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Runs `npx tsx sim/cli.ts ...args` (asynchronously: never block the event loop). */
-function simulate(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'sim/cli.ts', ...args], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** A writable that keeps what is written. */
-function sink(): { write(text: string): boolean; text: () => string } {
-  let buffer = '';
-  return {
-    write(text: string) {
-      buffer += text;
-      return true;
-    },
-    text: () => buffer,
-  };
+/** Runs `npx tsx sim/cli.ts ...args`. */
+function simulate(args: readonly string[]): Promise<ChildResult> {
+  return runChild('npx', ['tsx', 'sim/cli.ts', ...args]);
 }
 
 describe('npm run simulate (sim/cli.ts)', () => {
