@@ -1,6 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ConnectUsers, UnknownConnectUser } from '../../lambda/adapters/connect-users';
 import type { DynamoSessionStore } from '../../lambda/adapters/dynamo-session-store';
 import { type AcwConfigInput, parseAcwConfig } from '../../lambda/config/acw-config';
 import { MAX_NOTES_LENGTH } from '../../lambda/core/actions';
@@ -9,6 +8,7 @@ import { markHeld, openSession } from '../../lambda/core/session';
 import { makeApiHandler } from '../../lambda/handlers/api';
 import { groupsOf } from '../../lambda/handlers/api-claims';
 import type { App } from '../../lambda/handlers/runtime';
+import { AGENT_A, AGENT_B, BOSS, FakeUsers } from '../support/api-users';
 import { startDynamo, type TestDynamo } from '../support/dynamo';
 import { INSTANCE_ARN } from '../support/events';
 import {
@@ -19,20 +19,7 @@ import {
   RecordingTimers,
 } from '../support/fakes';
 
-const AGENT_A = 'aaaaaaaa-0000-0000-0000-00000000000a';
-const AGENT_B = 'bbbbbbbb-0000-0000-0000-00000000000b';
-const BOSS = 'cccccccc-0000-0000-0000-00000000000c';
-const USERS: Record<string, string> = { anna: AGENT_A, ben: AGENT_B, sue: BOSS };
 const STARTED = '2026-03-02T09:00:00.000Z';
-
-/** The Connect users of the instance, by login. */
-class FakeUsers implements ConnectUsers {
-  async userIdOf(username: string): Promise<string> {
-    const id = USERS[username];
-    if (id === undefined) throw new UnknownConnectUser('instance', username);
-    return id;
-  }
-}
 
 let dynamo: TestDynamo;
 let store: DynamoSessionStore;

@@ -5,13 +5,13 @@
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type ConnectUsers, UnknownConnectUser } from '../../lambda/adapters/connect-users';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { ChoosableStatus, StatusDirectory } from '../../lambda/core/ports';
 import { markHeld, openSession } from '../../lambda/core/session';
 import { makeApiHandler } from '../../lambda/handlers/api';
 import type { App } from '../../lambda/handlers/runtime';
+import { AGENT_A, AGENT_B, BOSS, FakeUsers } from '../support/api-users';
 import { INSTANCE_ARN } from '../support/events';
 import {
   FakeClock,
@@ -22,19 +22,7 @@ import {
 } from '../support/fakes';
 import { MemorySessionStore } from '../support/memory-store';
 
-const AGENT_A = 'aaaaaaaa-0000-0000-0000-00000000000a';
-const AGENT_B = 'bbbbbbbb-0000-0000-0000-00000000000b';
-const BOSS = 'cccccccc-0000-0000-0000-00000000000c';
-const USERS: Record<string, string> = { anna: AGENT_A, ben: AGENT_B, sue: BOSS };
 const STARTED = '2026-03-02T09:00:00.000Z';
-
-class FakeUsers implements ConnectUsers {
-  async userIdOf(username: string): Promise<string> {
-    const id = USERS[username];
-    if (id === undefined) throw new UnknownConnectUser('instance', username);
-    return id;
-  }
-}
 
 /** The instance's enabled statuses but the wrap-up status ("Meeting" is disabled: not listed). */
 class FakeDirectory implements StatusDirectory {

@@ -6,33 +6,21 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ConnectUsers, UnknownConnectUser } from '../../lambda/adapters/connect-users';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { indexPolicies } from '../../lambda/core/policy';
 import { markHeld, openSession } from '../../lambda/core/session';
 import { makeApiHandler } from '../../lambda/handlers/api';
 import { API_ROUTES, MAX_REQUEST_BODY_BYTES, routeKeyOf } from '../../lambda/handlers/api-routes';
+import { AGENT_A, AGENT_B, BOSS, FakeUsers } from '../support/api-users';
 import { INSTANCE_ARN } from '../support/events';
 import { testDeps } from '../support/fakes';
 import { oddValue, runs, useFuzzTables } from './support';
 
-const AGENT_A = 'aaaaaaaa-0000-0000-0000-00000000000a';
-const AGENT_B = 'bbbbbbbb-0000-0000-0000-00000000000b';
-const BOSS = 'cccccccc-0000-0000-0000-00000000000c';
-const USERS: Record<string, string> = { anna: AGENT_A, ben: AGENT_B, sue: BOSS };
 const STARTED = new Date('2026-03-02T09:00:00.000Z');
 const CODES = [
   { code: 'SALE', label: 'Sale' },
   { code: 'NO_SALE', label: 'No sale' },
 ];
-
-class FakeUsers implements ConnectUsers {
-  async userIdOf(username: string): Promise<string> {
-    const id = Object.hasOwn(USERS, username) ? USERS[username] : undefined;
-    if (id === undefined) throw new UnknownConnectUser('instance', username);
-    return id;
-  }
-}
 
 /** The wrap-ups the requests aim at: each policy shape the actions treat differently. */
 const WRAP_UPS = [
