@@ -1,5 +1,5 @@
 /**
- * Builds the agent widget, the supervisor board and the sign-in callback page into a directory
+ * Builds the agent widget, the supervisor board, the administrators' page and the sign-in callback page into a directory
  * (esbuild: bundled, ES2020, minified by default, code split so that the Connect SDK is fetched
  * only where it runs). The CDK construct calls it at synth into an asset directory, the local
  * server at start. Offline and well under 2 s.
@@ -8,9 +8,11 @@
  *
  * Output (names hashed by content, so everything but the HTML can be cached for good):
  *
- *     index.html, board.html, callback.html      the pages (cache: no-cache)
+ *     index.html, board.html, admin.html,
+ *     callback.html                              the pages (cache: no-cache)
  *     widget-HASH.js, widget-HASH.css            the widget
  *     board-HASH.js, board-HASH.css              the board
+ *     admin-HASH.js, admin-HASH.css              the administrators' page (R20)
  *     callback-HASH.js                           the callback page
  *     chunks/*-HASH.js                           shared code and the lazily loaded agent ports
  *     vendor/connect-streams-VERSION.min.js      amazon-connect-streams, loaded only with agentPort "ccp"
@@ -44,12 +46,13 @@ const SRC = path.join(WEB_DIR, 'src');
 const PAGES = [
   { html: 'index.html', entry: 'widget', source: 'widget.tsx' },
   { html: 'board.html', entry: 'board', source: 'board.tsx' },
+  { html: 'admin.html', entry: 'admin', source: 'admin.tsx' },
   { html: 'callback.html', entry: 'callback', source: 'callback.ts' },
 ] as const;
 
 /** What a previous build wrote; removed before building again, nothing else is touched. */
 const OWN_FILE =
-  /^(?:index\.html|board\.html|callback\.html|(?:widget|board|callback)-[A-Za-z0-9]+\.(?:js|css)(?:\.map)?)$/;
+  /^(?:index\.html|board\.html|admin\.html|callback\.html|(?:widget|board|admin|callback)-[A-Za-z0-9]+\.(?:js|css)(?:\.map)?)$/;
 const OWN_DIRS = ['chunks', 'vendor'];
 
 /**

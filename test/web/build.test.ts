@@ -45,10 +45,12 @@ const pageScripts = async (page: string) => {
 };
 
 describe('buildWeb (web/build.ts)', () => {
-  it('writes the three pages and their hashed bundles, and lists them', () => {
-    expect(files).toEqual(expect.arrayContaining(['index.html', 'board.html', 'callback.html']));
-    expect(files.filter((f) => /^(widget|board|callback)-[A-Z0-9]+\.js$/.test(f))).toHaveLength(3);
-    expect(files.filter((f) => /^(widget|board)-[A-Z0-9]+\.css$/.test(f))).toHaveLength(2);
+  it('writes the four pages and their hashed bundles, and lists them', () => {
+    expect(files).toEqual(
+      expect.arrayContaining(['index.html', 'board.html', 'admin.html', 'callback.html']),
+    );
+    expect(files.filter((f) => /^(widget|board|admin|callback)-[A-Z0-9]+\.js$/.test(f))).toHaveLength(4);
+    expect(files.filter((f) => /^(widget|board|admin)-[A-Z0-9]+\.css$/.test(f))).toHaveLength(3);
     expect(files.every((f) => existsSync(path.join(out, f)))).toBe(true);
   });
 
@@ -61,7 +63,12 @@ describe('buildWeb (web/build.ts)', () => {
       expect.stringMatching(/^board-[A-Z0-9]+\.css$/),
       expect.stringMatching(/^board-[A-Z0-9]+\.js$/),
     ]);
-    for (const page of ['index.html', 'board.html', 'callback.html']) {
+    // R20: the administrators' page.
+    expect(await pageScripts('admin.html')).toEqual([
+      expect.stringMatching(/^admin-[A-Z0-9]+\.css$/),
+      expect.stringMatching(/^admin-[A-Z0-9]+\.js$/),
+    ]);
+    for (const page of ['index.html', 'board.html', 'admin.html', 'callback.html']) {
       for (const ref of await pageScripts(page)) expect(files).toContain(ref);
     }
   });

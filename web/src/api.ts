@@ -206,7 +206,8 @@ function segment(value: string): string {
   return encodeURIComponent(value);
 }
 
-async function readJson(response: Response): Promise<unknown> {
+/** The body of an answer: JSON when it is, else its text (undefined when empty). */
+export async function readJson(response: Response): Promise<unknown> {
   const text = await response.text().catch(() => '');
   if (text === '') return undefined;
   try {
@@ -216,7 +217,8 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-function httpFailure(response: Response, body: unknown): Failure {
+/** A refused request as a Failure: the body's code and message, and Retry-After. */
+export function httpFailure(response: Response, body: unknown): Failure {
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const code =
     typeof fields.error === 'string'

@@ -53,7 +53,10 @@ export interface Auth extends TokenSource {
 }
 
 /** Who the local development token is for. */
-export type LocalIdentity = { readonly agentId: string } | { readonly supervisor: true };
+export type LocalIdentity =
+  | { readonly agentId: string }
+  | { readonly supervisor: true }
+  | { readonly admin: true };
 
 /** What sign-in needs besides its configuration. */
 export interface AuthOptions {

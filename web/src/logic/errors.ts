@@ -111,7 +111,7 @@ export function failureCode(failure: Failure): FailureCode {
 }
 
 /** Who reads the words: an agent about their own wrap-up, or a supervisor about someone's. */
-export type Audience = 'agent' | 'supervisor';
+export type Audience = 'agent' | 'supervisor' | 'admin';
 
 /** The failure in plain words. */
 export function failureWords(failure: Failure, audience: Audience = 'agent'): FailureWords {
@@ -140,6 +140,12 @@ export function failureWords(failure: Failure, audience: Audience = 'agent'): Fa
     case 'NOT_FOUND':
       return words('This wrap-up was not found: it has probably just ended.');
     case 'FORBIDDEN':
+      if (audience === 'admin') {
+        return words(
+          'Only administrators (and supervisors, to read) can use this page. Sign in with such an account.',
+          { signIn: true },
+        );
+      }
       return audience === 'supervisor'
         ? words('Only supervisors can use this board. Sign in with a supervisor account.', { signIn: true })
         : words('This sign-in is not an agent of this contact center. Sign in with your agent account.', {

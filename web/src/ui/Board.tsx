@@ -136,6 +136,11 @@ export function Board({ config }: { config: WebConfig }) {
     <main class="page board" aria-labelledby="board-title">
       <header class="page-header">
         <h1 id="board-title">Wrap-up board</h1>
+        <nav aria-label="Pages">
+          <a href="admin.html" data-testid="admin-link">
+            Wrap-up policies
+          </a>
+        </nav>
         <p class="hint" data-testid="board-summary">
           {state.loaded ? `${rows.length} in wrap-up` : 'Loading…'}
           {state.updatedAt !== undefined ? `, updated ${new Date(state.updatedAt).toLocaleTimeString()}` : ''}
