@@ -11,8 +11,9 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { NO_OVERRIDES, nextDocument } from '../core/policy-overrides';
+import { NO_OVERRIDES, nextDocument, nextKillSwitchDocument } from '../core/policy-overrides';
 import {
+  type KillSwitchWrite,
   type PolicyChangeRecord,
   type PolicyOverrides,
   type PolicyStore,
@@ -54,13 +55,27 @@ export class DynamoPolicyStore implements PolicyStore {
       queues: Item.queues ?? {},
       profiles: Item.profiles ?? {},
       agentGroups: Item.agentGroups ?? {},
+      ...(Item.killSwitch === undefined ? {} : { killSwitch: Item.killSwitch }),
     };
   }
 
   async write(change: PolicyWrite): Promise<PolicyChangeRecord> {
     const current = await this.read();
     if (current.version !== change.expectedVersion) throw new PolicyVersionConflict(change.expectedVersion);
-    const { doc, record } = nextDocument(current, change);
+    return this.commit(change.expectedVersion, nextDocument(current, change));
+  }
+
+  async writeKillSwitch(change: KillSwitchWrite): Promise<PolicyChangeRecord> {
+    const current = await this.read();
+    if (current.version !== change.expectedVersion) throw new PolicyVersionConflict(change.expectedVersion);
+    return this.commit(change.expectedVersion, nextKillSwitchDocument(current, change));
+  }
+
+  /** Writes the next document and its audit record in one transaction, conditional on the version. */
+  private async commit(
+    expectedVersion: number,
+    { doc, record }: { readonly doc: PolicyOverrides; readonly record: PolicyChangeRecord },
+  ): Promise<PolicyChangeRecord> {
     try {
       await this.props.client.send(
         new TransactWriteCommand({
@@ -74,11 +89,11 @@ export class DynamoPolicyStore implements PolicyStore {
                   ...doc,
                 },
                 ConditionExpression:
-                  change.expectedVersion === 0 ? 'attribute_not_exists(#version)' : '#version = :expected',
+                  expectedVersion === 0 ? 'attribute_not_exists(#version)' : '#version = :expected',
                 ExpressionAttributeNames: { '#version': 'version' },
-                ...(change.expectedVersion === 0
+                ...(expectedVersion === 0
                   ? {}
-                  : { ExpressionAttributeValues: { ':expected': change.expectedVersion } }),
+                  : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
               },
             },
             {
@@ -99,7 +114,7 @@ export class DynamoPolicyStore implements PolicyStore {
     } catch (error) {
       if (error instanceof TransactionCanceledException) {
         const failed = error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed');
-        if (failed) throw new PolicyVersionConflict(change.expectedVersion);
+        if (failed) throw new PolicyVersionConflict(expectedVersion);
       }
       throw error;
     }

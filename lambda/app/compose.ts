@@ -32,6 +32,7 @@ import { SchedulerTimers, type ScheduleTarget } from '../adapters/timers';
 import type { AcwConfig } from '../config/acw-config';
 import type { StatusRef } from '../core/config';
 import type { DeadLetterSink } from '../core/dead-letter-port';
+import { killSwitchOf } from '../core/kill-switch';
 import type { LifecycleConfig } from '../core/lifecycle';
 import { indexPolicies } from '../core/policy';
 import { LivePolicies } from '../core/policy-live';
@@ -44,10 +45,12 @@ import type {
   KillSwitch,
   Log,
   PolicySource,
+  PolicyStore,
   SessionStore,
   StatusDirectory,
   Timers,
 } from '../core/ports';
+import type { AdminDeps } from '../handlers/api-admin';
 import { type MetricsFactory, throttleMetric, WrapUpMetrics } from '../handlers/wrap-up-metrics';
 
 /** The functions of the stack, by the names their handlers have (`lambda/handlers/<name>.ts`). */
@@ -163,6 +166,8 @@ export interface ApiParts {
   readonly users: ConnectUsers;
   readonly clock: Clock;
   readonly api: AcwConfig['api'];
+  /** R20: what the administrator routes change (the policy store) and report (the deployed switch). */
+  readonly admin: AdminDeps;
 }
 
 /** The Connect ports made together (one gate for them all). */
@@ -190,10 +195,15 @@ export interface Adapters {
   readonly timers?: ((wiring: Wiring, fn: FunctionName | undefined) => Timers) | undefined;
   /** R16: where refused records are kept (the queue `Resources.deadLetterQueueUrl` names). */
   readonly deadLetters?: ((wiring: Wiring) => DeadLetterSink | undefined) | undefined;
-  /** R18: the kill switch (SSM), when `Resources.switchParameter` names one. */
+  /**
+   * R18: the kill switch (SSM), when `Resources.switchParameter` names one; with the live
+   * policies, an administrator's override over it (R20).
+   */
   readonly killSwitch?: ((wiring: Wiring, log: Log) => KillSwitch | undefined) | undefined;
   /** R20: the live policies (the baseline with run-time overrides); without it, the baseline alone. */
   readonly policies?: ((wiring: Wiring, log: Log) => PolicySource) | undefined;
+  /** R20: the policy store the administrator routes change (the API). */
+  readonly policyStore?: ((wiring: Wiring) => PolicyStore) | undefined;
 }
 
 /** A port the function was composed without was called: a wiring mistake, never a retryable failure. */
@@ -225,6 +235,7 @@ export function composeWith(adapters: Adapters, wiring: Wiring, fn?: FunctionNam
   const store = adapters.sessions(wiring);
   const connectSide = adapters.connect?.(wiring, store, fn);
   const log = wiring.log(fn);
+  const policies = adapters.policies?.(wiring, log);
   return {
     config: {
       policies: indexPolicies(config.policies),
@@ -246,8 +257,13 @@ export function composeWith(adapters: Adapters, wiring: Wiring, fn?: FunctionNam
       directory: adapters.directory?.(wiring),
       clock,
       log,
-      killSwitch: adapters.killSwitch?.(wiring, log),
-      policies: adapters.policies?.(wiring, log),
+      // R18, R20: in the functions that read the switch, an administrator's override of it (read
+      // with the live policies) wins over the deployed parameter.
+      killSwitch:
+        adapters.killSwitch === undefined
+          ? undefined
+          : killSwitchOf(policies, adapters.killSwitch(wiring, log), log),
+      policies,
       observer: wiring.metricsDocument === undefined ? undefined : new WrapUpMetrics(wiring.metricsDocument),
     },
   };
@@ -262,11 +278,19 @@ export function composeApi(wiring: Wiring): ApiParts {
 export function composeApiWith(adapters: Adapters, wiring: Wiring): ApiParts {
   const users = wiring.users ?? adapters.users?.(wiring);
   if (users === undefined) throw new PortUnavailable('users', 'api');
+  const store = adapters.policyStore?.(wiring);
+  if (store === undefined) throw new PortUnavailable('policyStore', 'api');
   return {
     app: composeWith(adapters, wiring, 'api'),
     users,
     clock: wiring.clock,
     api: wiring.config.api,
+    admin: {
+      store,
+      baseline: wiring.config.policies,
+      // R18: the deployed parameter alone, which GET /v1/admin/policies reports beside the override.
+      deployedSwitch: adapters.killSwitch?.(wiring, wiring.log('api')),
+    },
   };
 }
 
@@ -372,6 +396,11 @@ export function dynamoLivePolicies(wiring: Wiring, log: Log): PolicySource {
   });
 }
 
+/** R20: the policy store on the session table: what the administrator routes change. */
+export function dynamoPolicyStore(wiring: Wiring): PolicyStore {
+  return new DynamoPolicyStore({ client: wiring.clients.dynamo, tableName: wiring.resources.tableName });
+}
+
 /** R18: the kill switch `resources.switchParameter` names, on `clients.ssm`; always on without it. */
 export function ssmKillSwitch(wiring: Wiring, log: Log): KillSwitch | undefined {
   const parameterName = wiring.resources.switchParameter;
@@ -392,6 +421,7 @@ export const ALL_ADAPTERS: Adapters = {
   deadLetters: sqsDeadLetters,
   killSwitch: ssmKillSwitch,
   policies: dynamoLivePolicies,
+  policyStore: dynamoPolicyStore,
 };
 
 function wrapUpStatusOf(wiring: Wiring): StatusRef {

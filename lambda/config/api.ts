@@ -14,6 +14,7 @@ export const API_DEFAULTS = {
   usernameClaim: 'username',
   groupsClaim: 'cognito:groups',
   supervisorGroup: 'supervisors',
+  adminGroup: 'admins',
   throttle: { rateLimit: 20, burstLimit: 40 },
 };
 
@@ -51,6 +52,11 @@ export const apiSchema = z.strictObject({
     .string({ error: 'must be a group name' })
     .min(1, { error: 'must be a group name' })
     .default(API_DEFAULTS.supervisorGroup),
+  /** R20: the group whose members change the policies at run time (the `/v1/admin/` routes). */
+  adminGroup: z
+    .string({ error: 'must be a group name' })
+    .min(1, { error: 'must be a group name' })
+    .default(API_DEFAULTS.adminGroup),
   throttle: z
     .strictObject({
       rateLimit: intRange(1, 10_000).default(API_DEFAULTS.throttle.rateLimit),

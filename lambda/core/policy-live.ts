@@ -7,7 +7,7 @@
 import type { PolicyConfig } from './config';
 import type { PolicyIndex } from './policy';
 import { indexLivePolicies } from './policy-overrides';
-import type { Clock, Log, PolicySource, PolicyStore } from './ports';
+import type { Clock, KillSwitchState, Log, PolicySource, PolicyStore } from './ports';
 
 /** How long a read of the overrides serves: R20's "within 60 s". */
 export const LIVE_POLICIES_MAX_AGE_MS = 60_000;
@@ -24,7 +24,14 @@ export interface LivePoliciesProps {
 
 /** R3, R20: the baseline merged with the live overrides, cached per instance with the clock. */
 export class LivePolicies implements PolicySource {
-  private cached: { readonly index: PolicyIndex; readonly version: number } | undefined;
+  private cached:
+    | {
+        readonly index: PolicyIndex;
+        readonly version: number;
+        /** R18, R20: the kill switch's override in the same document. */
+        readonly killSwitch: KillSwitchState | undefined;
+      }
+    | undefined;
   private readAt = Number.NEGATIVE_INFINITY;
   private pending: Promise<PolicyIndex> | undefined;
 
@@ -47,6 +54,15 @@ export class LivePolicies implements PolicySource {
     return this.pending;
   }
 
+  /**
+   * R18, R20: the kill switch's override, from the same cached read of the document as `index`
+   * (no read of its own: still at most one read per instance per minute).
+   */
+  async killSwitchOverride(): Promise<KillSwitchState | undefined> {
+    await this.index();
+    return this.cached?.killSwitch;
+  }
+
   private async refresh(now: number): Promise<PolicyIndex> {
     try {
       const doc = await this.props.store.read();
@@ -55,7 +71,7 @@ export class LivePolicies implements PolicySource {
         this.cached !== undefined && this.cached.version === doc.version
           ? this.cached.index
           : indexLivePolicies(this.props.baseline, doc);
-      this.cached = { index, version: doc.version };
+      this.cached = { index, version: doc.version, killSwitch: doc.killSwitch?.state };
       this.readAt = now;
       return index;
     } catch (error) {

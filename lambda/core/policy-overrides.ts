@@ -12,7 +12,15 @@
  */
 import { definedFields, type PolicyConfig, type PolicyOverride, queueIdOf } from './config';
 import { indexPolicies, type PolicyIndex } from './policy';
-import type { PolicyChangeRecord, PolicyLevel, PolicyOverrides, PolicyWrite, StoredOverride } from './ports';
+import {
+  KILL_SWITCH_LEVEL,
+  type KillSwitchWrite,
+  type PolicyChangeRecord,
+  type PolicyLevel,
+  type PolicyOverrides,
+  type PolicyWrite,
+  type StoredOverride,
+} from './ports';
 
 /** The key of the default level, as the admin API spells it. */
 export const DEFAULT_KEY = '-';
@@ -148,4 +156,35 @@ export class PolicyChangeInvalid extends Error {
     super(`Invalid policy change:\n  - ${problems.join('\n  - ')}`);
     this.name = 'PolicyChangeInvalid';
   }
+}
+
+/**
+ * R18, R20: the document after a kill switch change (already checked to be on `doc.version`), and
+ * its audit record (level `killSwitch`, key `-`, before / after `{ state }`, absent for none).
+ * The policies are untouched; the store writes both in one transaction, as for a policy change.
+ */
+export function nextKillSwitchDocument(
+  doc: PolicyOverrides,
+  change: KillSwitchWrite,
+): { readonly doc: PolicyOverrides; readonly record: PolicyChangeRecord } {
+  const version = doc.version + 1;
+  const { killSwitch: before, ...rest } = doc;
+  const next: PolicyOverrides = {
+    ...rest,
+    version,
+    ...(change.state === null
+      ? {}
+      : { killSwitch: { state: change.state, version, at: change.at, by: change.by } }),
+  };
+  const record: PolicyChangeRecord = {
+    version,
+    at: change.at,
+    by: change.by,
+    reason: change.reason,
+    level: KILL_SWITCH_LEVEL,
+    key: DEFAULT_KEY,
+    ...(before === undefined ? {} : { before: { state: before.state } }),
+    ...(change.state === null ? {} : { after: { state: change.state } }),
+  };
+  return { doc: next, record };
 }

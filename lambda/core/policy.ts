@@ -56,6 +56,34 @@ export function indexPolicies(policies: PolicyConfig): PolicyIndex {
 
 /** R3: resolves the policy for one contact. */
 export function resolvePolicy(index: PolicyIndex, subject: PolicySubject): ResolvedPolicy {
+  const layers = layersOf(index, subject);
+  let policy: Policy = { ...index.default };
+  for (const [, override] of layers) policy = applyOverride(policy, override);
+  const source = layers.length === 0 ? 'default' : (layers[layers.length - 1]?.[0] ?? 'default');
+  return {
+    policy,
+    source,
+    unknownProfile:
+      subject.profile !== undefined && !index.profiles.get(subject.profile) ? subject.profile : undefined,
+  };
+}
+
+/**
+ * R3, R20: which level set each field of the policy `resolvePolicy` resolves for `subject`,
+ * named as its `source` names levels (`default`, `channel:VOICE`, `queue:<id>`,
+ * `agentGroup:<id>`, `profile:<name>`): the administrators' preview.
+ */
+export function policyFieldSources(index: PolicyIndex, subject: PolicySubject): Record<keyof Policy, string> {
+  const sources: Record<string, string> = {};
+  for (const field of Object.keys(index.default)) sources[field] = 'default';
+  for (const [level, override] of layersOf(index, subject)) {
+    for (const field of Object.keys(definedFields(override))) sources[field] = level;
+  }
+  return sources as Record<keyof Policy, string>;
+}
+
+/** R3's levels that hold a policy for `subject`, least specific first, each with its source name. */
+function layersOf(index: PolicyIndex, subject: PolicySubject): Array<[string, PolicyOverride]> {
   const layers: Array<[string, PolicyOverride]> = [];
   const channel = index.channels.get(subject.channel);
   if (channel) layers.push([`channel:${subject.channel}`, channel]);
@@ -68,15 +96,7 @@ export function resolvePolicy(index: PolicyIndex, subject: PolicySubject): Resol
   }
   const profile = subject.profile === undefined ? undefined : index.profiles.get(subject.profile);
   if (profile) layers.push([`profile:${subject.profile}`, profile]);
-
-  let policy: Policy = { ...index.default };
-  for (const [, override] of layers) policy = applyOverride(policy, override);
-  const source = layers.length === 0 ? 'default' : (layers[layers.length - 1]?.[0] ?? 'default');
-  return {
-    policy,
-    source,
-    unknownProfile: subject.profile !== undefined && !profile ? subject.profile : undefined,
-  };
+  return layers;
 }
 
 /** What a contact flow chose for one contact (R3: the most specific level). */

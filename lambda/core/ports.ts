@@ -306,6 +306,8 @@ export interface PolicyOverrides {
   readonly queues: Readonly<Record<string, StoredOverride>>;
   readonly profiles: Readonly<Record<string, StoredOverride>>;
   readonly agentGroups: Readonly<Record<string, StoredOverride>>;
+  /** R18, R20: the kill switch as an administrator set it; absent, the deployed SSM parameter decides. */
+  readonly killSwitch?: StoredKillSwitch | undefined;
 }
 
 /** R20: one accepted change, as audited (kept for good). */
@@ -315,13 +317,13 @@ export interface PolicyChangeRecord {
   readonly at: string;
   readonly by: string;
   readonly reason: string;
-  readonly level: PolicyLevel;
+  readonly level: PolicyLevel | typeof KILL_SWITCH_LEVEL;
   /** The channel, queue id, profile name or hierarchy group id; `-` for the default. */
   readonly key: string;
   /** The override before the change (absent: none, the baseline applied). */
-  readonly before?: PolicyOverride | undefined;
+  readonly before?: PolicyOverride | KillSwitchSetting | undefined;
   /** The override after it (absent: removed, the baseline applies again). */
-  readonly after?: PolicyOverride | undefined;
+  readonly after?: PolicyOverride | KillSwitchSetting | undefined;
 }
 
 /** R20: a change made on a version another change already replaced (the admin API answers 409). */
@@ -358,9 +360,48 @@ export interface PolicyStore {
   write(change: PolicyWrite): Promise<PolicyChangeRecord>;
   /** The audited changes, newest first. */
   history(limit: number): Promise<PolicyChangeRecord[]>;
+  /**
+   * R18, R20: sets (or, with `state: null`, removes) the kill switch's override in the same
+   * document, versioned and audited like a policy change (record level `killSwitch`, key `-`).
+   * @throws PolicyVersionConflict when another change came first.
+   */
+  writeKillSwitch(change: KillSwitchWrite): Promise<PolicyChangeRecord>;
 }
 
 /** R3, R20: the policies in force now (deploy-time baseline with the run-time overrides). */
 export interface PolicySource {
   index(): Promise<PolicyIndex>;
+  /**
+   * R18, R20: the kill switch's run-time override, from the same read of the document as `index`
+   * (no read of its own); undefined when none is set (the deployed parameter decides).
+   */
+  killSwitchOverride?(): Promise<KillSwitchState | undefined>;
+}
+
+/** R18, R20: the kill switch's record level in the audit (its key is `-`). */
+export const KILL_SWITCH_LEVEL = 'killSwitch';
+
+/** R18: ACW on or off. */
+export type KillSwitchState = 'on' | 'off';
+
+/** R18, R20: the kill switch as an audit record's `before` / `after` holds it. */
+export interface KillSwitchSetting {
+  readonly state: KillSwitchState;
+}
+
+/** R18, R20: the kill switch's run-time override as stored, and which change set it. */
+export interface StoredKillSwitch {
+  readonly state: KillSwitchState;
+  readonly version: number;
+  readonly at: string;
+  readonly by: string;
+}
+
+/** R18, R20: what a store is asked to write for the kill switch (null: back to the deployed parameter). */
+export interface KillSwitchWrite {
+  readonly state: KillSwitchState | null;
+  readonly expectedVersion: number;
+  readonly by: string;
+  readonly reason: string;
+  readonly at: string;
 }

@@ -6,6 +6,8 @@ export class HttpError extends Error {
     readonly statusCode: number,
     readonly code: string,
     message?: string,
+    /** More of the answer's body, beside `error` and `message` (R20: `problems`, `version`). */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message ?? code);
     this.name = 'HttpError';

@@ -5,10 +5,14 @@
  */
 
 /** HTTP methods the API uses. */
-export type ApiMethod = 'GET' | 'POST' | 'PUT';
+export type ApiMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-/** Who may call a route: every signed-in agent, or members of the supervisor group only. */
-export type ApiAudience = 'agent' | 'supervisor';
+/**
+ * Who may call a route: every signed-in agent, or members of the supervisor group only; R20's
+ * administrator routes: `policyReader` (supervisors and administrators: read the policies, their
+ * history, a preview) or `admin` (administrators only: change them, the kill switch).
+ */
+export type ApiAudience = 'agent' | 'supervisor' | 'policyReader' | 'admin';
 
 /** One route of the API, keyed like API Gateway's `routeKey` (`METHOD /path/{param}`). */
 export interface ApiRoute {
@@ -28,6 +32,13 @@ export const API_ROUTES = [
   { method: 'PUT', path: '/v1/wrap-ups/{contactId}/{agentId}', audience: 'supervisor' },
   { method: 'POST', path: '/v1/wrap-ups/{contactId}/{agentId}/extend', audience: 'supervisor' },
   { method: 'POST', path: '/v1/wrap-ups/{contactId}/{agentId}/done', audience: 'supervisor' },
+  // R20: administrators (lambda/handlers/api-admin.ts).
+  { method: 'GET', path: '/v1/admin/policies', audience: 'policyReader' },
+  { method: 'GET', path: '/v1/admin/policies/history', audience: 'policyReader' },
+  { method: 'POST', path: '/v1/admin/policies/preview', audience: 'policyReader' },
+  { method: 'PUT', path: '/v1/admin/policies/{level}/{key}', audience: 'admin' },
+  { method: 'DELETE', path: '/v1/admin/policies/{level}/{key}', audience: 'admin' },
+  { method: 'PUT', path: '/v1/admin/kill-switch', audience: 'admin' },
 ] as const satisfies readonly ApiRoute[];
 
 /** A route key as API Gateway sends it in `event.routeKey`. */
@@ -40,6 +51,16 @@ type KeyOf<Route> = Route extends {
 }
   ? `${M} ${P}`
   : never;
+
+/** R20: the administrator routes' keys (lambda/handlers/api-admin.ts handles them). */
+export type AdminRouteKey = KeyOf<
+  Extract<(typeof API_ROUTES)[number], { audience: 'policyReader' | 'admin' }>
+>;
+
+/** R20: whether a route is one of the administrator routes. */
+export function isAdminRoute(route: ApiRoute): boolean {
+  return route.audience === 'policyReader' || route.audience === 'admin';
+}
 
 /** `METHOD /path` of a route. */
 export function routeKeyOf(route: ApiRoute): string {

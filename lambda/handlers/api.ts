@@ -4,6 +4,7 @@
  * API Gateway has already checked the token (issuer, audience, expiry); this handler
  * 1. finds the route (API_ROUTES) and the caller: the username claim is the Connect login,
  *    resolved to the Connect user id; the groups claim says whether they are a supervisor;
+ *    R20's administrator routes go to lambda/handlers/api-admin.ts instead (no Connect user);
  * 2. validates path, query and body (strict schemas, size limits), naming the bad field;
  * 3. calls the core action (lambda/core/actions.ts) and maps the result or the typed error to
  *    a status: 404 for a session that is not the caller's, 409 with the refusal code, 400
@@ -30,11 +31,29 @@ import { DISPOSITION_CODE, MAX_STATUS_NAME_LENGTH, QUEUE_ID } from '../core/conf
 import { CONNECT_ID } from '../core/connect-arns';
 import { type Clock, type Deps, type DirectoryNames, VersionConflict } from '../core/ports';
 import type { Actor, Session } from '../core/session';
-import { type ClaimSettings, callerOf } from './api-claims';
+import { type AdminDeps, checkAdminAudience, handleAdmin } from './api-admin';
+import { type Caller, type ClaimSettings, callerOf } from './api-claims';
 import { HttpError } from './api-errors';
-import { API_ROUTES, type ApiRoute, MAX_REQUEST_BODY_BYTES, type RouteKey, routeKeyOf } from './api-routes';
+import {
+  type AdminRouteKey,
+  API_ROUTES,
+  type ApiRoute,
+  isAdminRoute,
+  MAX_REQUEST_BODY_BYTES,
+  type RouteKey,
+  routeKeyOf,
+} from './api-routes';
 import { NO_NAMES, view } from './api-views';
-import { type App, connect, deployedApi, directory, dueQueue, schedules, sessions } from './runtime';
+import {
+  type App,
+  connect,
+  deployedApi,
+  directory,
+  dueQueue,
+  killSwitch,
+  schedules,
+  sessions,
+} from './runtime';
 
 /** What the API handler is built from; tests pass fakes. */
 export interface ApiHandlerDeps {
@@ -44,10 +63,15 @@ export interface ApiHandlerDeps {
   /** The clock `secondsLeft` and `serverTime` are computed on. */
   readonly clock: Clock;
   /**
-   * Claim names and the supervisor group (`acw.api`).
+   * Claim names, the supervisor group and the administrator group (`acw.api`).
    * @default - the defaults of `acw.api`
    */
   readonly api?: ClaimSettings;
+  /**
+   * R20: the policy store and the baseline the administrator routes change.
+   * @default - none: the administrator routes answer 503
+   */
+  readonly admin?: AdminDeps | undefined;
 }
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -103,6 +127,7 @@ export function makeApiHandler(deps: ApiHandlerDeps) {
       if (found === undefined) throw new HttpError(404, 'NOT_FOUND');
       const { route, handle } = found;
       const caller = callerOf(event, api);
+      if (handle === undefined) return ok(await administer(deps, api, route, event, caller));
       if (route.audience === 'supervisor' && !caller.supervisor) {
         throw new HttpError(403, 'FORBIDDEN', `only members of ${api.supervisorGroup} may do this`);
       }
@@ -141,17 +166,44 @@ const HANDLERS = {
   'POST /v1/wrap-ups/{contactId}/{agentId}/done': onWrapUp(finish),
   'PUT /v1/me/wrap-ups/{contactId}': onWrapUp(update),
   'PUT /v1/wrap-ups/{contactId}/{agentId}': onWrapUp(update),
-} as const satisfies Record<RouteKey, RouteHandler>;
+} as const satisfies Record<Exclude<RouteKey, AdminRouteKey>, RouteHandler>;
 
-/** The route table: API Gateway's `routeKey` to the route and its handler. */
+/**
+ * The route table: API Gateway's `routeKey` to the route and its handler; R20's administrator
+ * routes have none here (api-admin.ts handles them).
+ */
 const ROUTES = new Map(
   API_ROUTES.map((route) => {
     const handlers: Readonly<Record<string, RouteHandler>> = HANDLERS;
-    const handle = handlers[routeKeyOf(route)];
-    if (handle === undefined) throw new Error(`No handler for ${routeKeyOf(route)}`);
+    const handle = isAdminRoute(route) ? undefined : handlers[routeKeyOf(route)];
+    if (handle === undefined && !isAdminRoute(route)) throw new Error(`No handler for ${routeKeyOf(route)}`);
     return [routeKeyOf(route), { route, handle }] as const;
   }),
 );
+
+/** R20: an administrator route, for the callers its audience allows; no Connect user is resolved. */
+async function administer(
+  deps: ApiHandlerDeps,
+  api: ClaimSettings,
+  route: ApiRoute,
+  event: Event,
+  caller: Caller,
+): Promise<unknown> {
+  checkAdminAudience(route, caller, api);
+  if (deps.admin === undefined) {
+    throw new HttpError(503, 'UNAVAILABLE', 'the policy administration is not configured in this API');
+  }
+  const core = deps.app.deps;
+  return handleAdmin(routeKeyOf(route) as AdminRouteKey, {
+    admin: deps.admin,
+    event,
+    caller,
+    now: deps.clock.now(),
+    log: core.log,
+    directory: core.directory,
+    instanceArn: deps.app.config.instanceArn,
+  });
+}
 
 async function listOwnWrapUps({ deps, userId }: RouteRequest) {
   const serverTime = deps.clock.now().toISOString();
@@ -329,7 +381,7 @@ function ok(body: unknown): Result {
 
 function answer(
   statusCode: number,
-  body: Record<string, string>,
+  body: Record<string, unknown>,
   headers: Record<string, string> = {},
 ): Result {
   return { statusCode, headers: { ...HEADERS, ...headers }, body: JSON.stringify(body) };
@@ -340,6 +392,7 @@ function failure(error: unknown, event: Event, log: App['deps']['log']): Result 
     return answer(error.statusCode, {
       error: error.code,
       ...(error.message === error.code ? {} : { message: error.message }),
+      ...error.details,
     });
   }
   if (error instanceof SessionNotFound) return answer(404, { error: 'NOT_FOUND' });
@@ -363,7 +416,8 @@ function failure(error: unknown, event: Event, log: App['deps']['log']): Result 
   });
 }
 
-const parts = deployedApi(sessions, connect, directory, dueQueue, schedules);
+// R18, R20: the kill switch kit for the deployed parameter the administrator routes report.
+const parts = deployedApi(sessions, connect, directory, dueQueue, schedules, killSwitch);
 let deployed: ((event: Event) => Promise<Result>) | undefined;
 
 /** The deployed handler: dependencies built on first use and kept for the container's life. */

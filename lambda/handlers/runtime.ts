@@ -31,6 +31,7 @@ import {
   connectStatuses,
   connectUsers,
   dynamoLivePolicies,
+  dynamoPolicyStore,
   dynamoSessions,
   schedulerTimers,
   sqsDeadLetters,
@@ -90,7 +91,8 @@ export const sessions: Kit = {
       }),
   },
   // R20: the live policies are in the same table; read only where a contact's policy is resolved.
-  adapters: { sessions: dynamoSessions, policies: dynamoLivePolicies },
+  // The store the administrator routes write is made for the API only (composeApiWith).
+  adapters: { sessions: dynamoSessions, policies: dynamoLivePolicies, policyStore: dynamoPolicyStore },
 };
 
 /** PutUserStatus, the contact record and the status check (Connect), through the quota gate. */

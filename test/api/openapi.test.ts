@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { MAX_NOTES_LENGTH, REFUSAL_CODES } from '../../lambda/core/actions';
+import { POLICY_LEVELS } from '../../lambda/core/ports';
 import { END_REASONS, openSession } from '../../lambda/core/session';
+import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT } from '../../lambda/handlers/api-admin';
 import { API_ROUTES, MAX_REQUEST_BODY_BYTES } from '../../lambda/handlers/api-routes';
 import { view } from '../../lambda/handlers/api-views';
 
@@ -62,7 +64,7 @@ describe('openapi/acw-api.json', () => {
     for (const { method, path, operation } of operations()) {
       const codes = Object.keys(operation.responses);
       expect(codes, `${method} ${path}`).toEqual(expect.arrayContaining(['200', '401', '403', '429', '500']));
-      if (method !== 'GET') {
+      if (method !== 'GET' && !path.startsWith('/v1/admin/')) {
         expect(codes, `${method} ${path}`).toEqual(expect.arrayContaining(['400', '404', '409']));
       }
     }
@@ -96,6 +98,36 @@ describe('openapi/acw-api.json', () => {
 
     expect(fields.sort()).toEqual([...(doc.components.schemas.WrapUp?.required ?? [])].sort());
     expect(Object.keys(doc.components.schemas.WrapUp?.properties ?? {}).sort()).toEqual(fields.sort());
+  });
+
+  it('R20: documents 400 on every administrator route, and 404 and 409 (with the current version) on every change', () => {
+    for (const { method, path, operation } of operations().filter((op) => op.path.startsWith('/v1/admin/'))) {
+      const codes = Object.keys(operation.responses);
+      expect(codes, `${method} ${path}`).toContain('400');
+      if (method === 'PUT' || method === 'DELETE') {
+        expect(codes, `${method} ${path}`).toEqual(expect.arrayContaining(['404', '409']));
+        expect(operation.responses['409']?.content?.['application/json']?.schema.$ref).toBe(
+          '#/components/schemas/VersionConflict',
+        );
+      }
+    }
+    expect(doc.components.schemas.VersionConflict?.required).toEqual(['error', 'message', 'version']);
+    expect(doc.components.schemas.PolicyError?.properties?.error?.enum).toContain('INVALID_POLICY');
+  });
+
+  it('R20: states the history limits and the policy levels the handler takes', () => {
+    const history = doc.paths['/v1/admin/policies/history']?.get as unknown as {
+      parameters: Array<{ schema: { maximum: number; default: number } }>;
+    };
+    const put = doc.paths['/v1/admin/policies/{level}/{key}']?.put as unknown as {
+      parameters: Array<{ name: string; schema: { enum?: string[] } }>;
+    };
+
+    expect(history.parameters[0]?.schema).toMatchObject({
+      maximum: HISTORY_MAX_LIMIT,
+      default: HISTORY_DEFAULT_LIMIT,
+    });
+    expect(put.parameters.find((p) => p.name === 'level')?.schema.enum).toEqual([...POLICY_LEVELS]);
   });
 
   it('lists every end reason the core has (R8-R11, R15, R18 included)', () => {

@@ -9,7 +9,6 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ConnectDirectory } from '../../lambda/adapters/connect-directory';
 import { ConnectUserDirectory } from '../../lambda/adapters/connect-users';
 import { SqsDeadLetterSink } from '../../lambda/adapters/sqs-dead-letters';
-import { SsmKillSwitch } from '../../lambda/adapters/ssm-kill-switch';
 import {
   ARMS_SCHEDULES,
   composeApi,
@@ -18,6 +17,7 @@ import {
   type Wiring,
 } from '../../lambda/app/compose';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
+import { OverridableKillSwitch } from '../../lambda/core/kill-switch';
 import { LivePolicies } from '../../lambda/core/policy-live';
 import type { Log } from '../../lambda/core/ports';
 import { RecordingDeadLetters } from '../support/dead-letters';
@@ -120,13 +120,14 @@ describe('composition root', () => {
     expect(composeApp(wiring(), 'contact-events').deadLetters).toBeUndefined();
   });
 
-  it('R18: the kill switch is wired only with its parameter, and needs an SSM client then', () => {
+  it('R18, R20: the kill switch is the override over its parameter, which needs an SSM client', () => {
     const resources = { ...wiring().resources, switchParameter: '/acw/switch' };
 
-    expect(composeApp(wiring(), 'sweep').deps.killSwitch).toBeUndefined();
+    // Without a parameter, the administrators' override alone (on unless set off).
+    expect(composeApp(wiring(), 'sweep').deps.killSwitch).toBeInstanceOf(OverridableKillSwitch);
     const ssm = new SSMClient({ region: 'us-east-1' });
     const withSsm = wiring({ resources, clients: { ...wiring().clients, ssm } });
-    expect(composeApp(withSsm, 'sweep').deps.killSwitch).toBeInstanceOf(SsmKillSwitch);
+    expect(composeApp(withSsm, 'sweep').deps.killSwitch).toBeInstanceOf(OverridableKillSwitch);
     expect(() => composeApp(wiring({ resources }), 'sweep')).toThrow(
       'The kill switch /acw/switch needs an SSM client',
     );

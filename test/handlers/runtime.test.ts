@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqsDeadLetterSink } from '../../lambda/adapters/sqs-dead-letters';
-import { SsmKillSwitch } from '../../lambda/adapters/ssm-kill-switch';
 import { PortUnavailable } from '../../lambda/app/compose';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
+import { OverridableKillSwitch } from '../../lambda/core/kill-switch';
 import { POLICIES_FILE } from '../../lambda/core/policy-bundle';
 import {
   ALL_KITS,
@@ -114,7 +114,13 @@ describe('deployed wiring: each function makes only the clients of the kits it n
     const { clients, adapters } = fromKits([sessions, dueQueue, deadLetters], { region: 'us-east-1' });
 
     expect(Object.keys(clients).sort()).toEqual(['dynamo', 'sqs']);
-    expect(Object.keys(adapters).sort()).toEqual(['deadLetters', 'policies', 'sessions', 'timers']);
+    expect(Object.keys(adapters).sort()).toEqual([
+      'deadLetters',
+      'policies',
+      'policyStore',
+      'sessions',
+      'timers',
+    ]);
   });
 
   it('every kit together makes every client: what appFromEnvironment composes with by default', () => {
@@ -156,7 +162,10 @@ describe('deployed wiring: each function makes only the clients of the kits it n
   it('R18: the kill switch is read only by the functions given the killSwitch kit', () => {
     const env = { ...base, [ENV.switchParameter]: '/acw/switch' };
 
-    expect(appFromEnvironment(env, [sessions, killSwitch]).deps.killSwitch).toBeInstanceOf(SsmKillSwitch);
+    // R20: an administrator's override, read with the live policies, over the parameter.
+    expect(appFromEnvironment(env, [sessions, killSwitch]).deps.killSwitch).toBeInstanceOf(
+      OverridableKillSwitch,
+    );
     expect(appFromEnvironment(env, [sessions, connect, dueQueue]).deps.killSwitch).toBeUndefined();
   });
 });

@@ -39,9 +39,10 @@ import {
   storedHistory,
   UNTIMED,
 } from '../../lambda/adapters/session-keys';
-import { NO_OVERRIDES, nextDocument } from '../../lambda/core/policy-overrides';
+import { NO_OVERRIDES, nextDocument, nextKillSwitchDocument } from '../../lambda/core/policy-overrides';
 import {
   type ContactOverride,
+  type KillSwitchWrite,
   type LegRead,
   type ObservedStatus,
   type PolicyChangeRecord,
@@ -490,6 +491,14 @@ export class MemoryPolicyStore implements PolicyStore {
 
   async history(limit: number): Promise<PolicyChangeRecord[]> {
     return roundTrip([...this.changes].reverse().slice(0, limit));
+  }
+
+  async writeKillSwitch(change: KillSwitchWrite): Promise<PolicyChangeRecord> {
+    if (this.doc.version !== change.expectedVersion) throw new PolicyVersionConflict(change.expectedVersion);
+    const { doc, record } = nextKillSwitchDocument(this.doc, roundTrip(change));
+    this.doc = roundTrip(doc);
+    this.changes.push(roundTrip(record));
+    return roundTrip(record);
   }
 }
 
