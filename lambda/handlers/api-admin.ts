@@ -192,6 +192,8 @@ async function listPolicies(request: AdminRequest) {
   return {
     version: doc.version,
     killSwitch: await killSwitchView(request.admin, doc),
+    // The admin page shows supervisors the policies read-only (wt-adminpage).
+    canChange: request.caller.admin,
     policies: entries.map((entry) => {
       const name = entry.level === 'queue' ? queueNames.get(entry.key) : undefined;
       return {
