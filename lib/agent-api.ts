@@ -79,6 +79,8 @@ export class AgentApi extends Construct {
   readonly userPoolClient: UserPoolClient | undefined;
   /** The supervisors group of the user pool. */
   readonly supervisorsGroup: CfnUserPoolGroup | undefined;
+  /** R20: the administrators group of the user pool (`acw.api.adminGroup`). */
+  readonly adminsGroup: CfnUserPoolGroup | undefined;
   /** The user pool's hosted-UI domain, with the widget and the stack's user pool. */
   readonly userPoolDomain: UserPoolDomain | undefined;
   /** The hosted UI's base URL (`https://PREFIX.auth.REGION.amazoncognito.com`), with `userPoolDomain`. */
@@ -99,6 +101,7 @@ export class AgentApi extends Construct {
     this.userPool = identity.userPool;
     this.userPoolClient = identity.userPoolClient;
     this.supervisorsGroup = identity.supervisorsGroup;
+    this.adminsGroup = identity.adminsGroup;
     this.userPoolDomain = identity.userPoolDomain;
     this.hostedUiUrl = identity.hostedUiUrl;
 
@@ -115,6 +118,8 @@ export class AgentApi extends Construct {
     props.connectInstance.grantStatusSearch(this.function);
     // R20: names of queues and agents for the views.
     props.connectInstance.grantNames(this.function);
+    // R20: the administrator routes read, change and audit the policies (the history is a Query).
+    props.sessions.grantPolicyAdministration(this.function);
 
     this.authorizer = new HttpJwtAuthorizer('Jwt', identity.issuer, {
       jwtAudience: identity.audience,
@@ -134,6 +139,8 @@ export class AgentApi extends Construct {
                 CorsHttpMethod.GET,
                 CorsHttpMethod.POST,
                 CorsHttpMethod.PUT,
+                // R20: DELETE /v1/admin/policies/{level}/{key}.
+                CorsHttpMethod.DELETE,
                 CorsHttpMethod.OPTIONS,
               ],
               maxAge: Duration.hours(1),

@@ -1,12 +1,12 @@
 /**
  * Who may call the agent API: the tokens API Gateway's JWT authorizer accepts. Either a Cognito
- * user pool the stack creates (agents, and a supervisors group; with the agent widget, a hosted-UI
+ * user pool the stack creates (agents, a supervisors group and (R20) an administrators group; with the agent widget, a hosted-UI
  * domain and an app client that signs agents in with the authorization code grant and PKCE), or,
  * when `acw.api.oidc` is set, the contact center's own OIDC identity provider.
  *
  * Not a construct of its own: the user pool holds the agents' accounts, and a new scope would give
  * it a new logical id, which replaces the pool. Its resources keep the ids they have in the
- * `AgentApi` construct (`Users`, `Users/Desktop`, `Users/HostedUi`, `Supervisors`).
+ * `AgentApi` construct (`Users`, `Users/Desktop`, `Users/HostedUi`, `Supervisors`, `Admins`).
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
@@ -69,6 +69,8 @@ export interface AgentIdentity {
   readonly userPoolClient?: UserPoolClient;
   /** The supervisors group of the user pool. */
   readonly supervisorsGroup?: CfnUserPoolGroup;
+  /** R20: the administrators group of the user pool (`acw.api.adminGroup`). */
+  readonly adminsGroup?: CfnUserPoolGroup;
   /** The user pool's hosted-UI domain, with the widget and the stack's user pool. */
   readonly userPoolDomain?: UserPoolDomain;
   /** The hosted UI's base URL (`https://PREFIX.auth.REGION.amazoncognito.com`), with `userPoolDomain`. */
@@ -87,6 +89,7 @@ export function agentIdentity(scope: Construct, props: AgentIdentityProps): Agen
     userPool: pool.userPool,
     userPoolClient: pool.client,
     supervisorsGroup: pool.group,
+    adminsGroup: pool.adminsGroup,
     ...(pool.domain !== undefined && widget?.cognitoDomainPrefix !== undefined
       ? { userPoolDomain: pool.domain, hostedUiUrl: cognitoHostedUiUrl(widget.cognitoDomainPrefix, region) }
       : {}),
@@ -98,7 +101,13 @@ function createUserPool(
   api: AcwConfig['api'],
   threatProtection: boolean,
   widget: AgentApiWidget | undefined,
-): { userPool: UserPool; client: UserPoolClient; group: CfnUserPoolGroup; domain?: UserPoolDomain } {
+): {
+  userPool: UserPool;
+  client: UserPoolClient;
+  group: CfnUserPoolGroup;
+  adminsGroup: CfnUserPoolGroup;
+  domain?: UserPoolDomain;
+} {
   const userPool = new UserPool(scope, 'Users', {
     // Agents are added by an administrator, matching their Connect login.
     selfSignUpEnabled: false,
@@ -175,5 +184,12 @@ function createUserPool(
     groupName: api.supervisorGroup,
     description: 'connect-acw supervisors: see every open wrap-up, extend or end any of them',
   });
-  return { userPool, client, group, ...(domain === undefined ? {} : { domain }) };
+  // R20: administrators change the wrap-up policies and the kill switch at run time; they need not
+  // be Connect users.
+  const adminsGroup = new CfnUserPoolGroup(scope, 'Admins', {
+    userPoolId: userPool.userPoolId,
+    groupName: api.adminGroup,
+    description: 'connect-acw administrators: change the wrap-up policies and the kill switch at run time',
+  });
+  return { userPool, client, group, adminsGroup, ...(domain === undefined ? {} : { domain }) };
 }

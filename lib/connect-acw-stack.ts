@@ -186,6 +186,8 @@ export class ConnectAcwStack extends Stack {
     this.connectInstance.grantSetStatus(this.agentApi.function);
     this.timers.grantArm(this.agentApi.function);
     this.timers.grantDefer(this.agentApi.function);
+    // R18, R20: GET /v1/admin/policies reports the deployed parameter beside an override.
+    this.killSwitch.grantRead(this.agentApi.function);
 
     // R8, R11: before a restore, the agent's own status is read: from the agent event stream's
     // reports (kept by its consumer) when there is one, else with GetCurrentUserData.

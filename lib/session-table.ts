@@ -7,7 +7,11 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { BY_QUEUE_DAY_ATTRIBUTES, SESSION_TABLE } from '../lambda/adapters/session-keys';
+import {
+  BY_QUEUE_DAY_ATTRIBUTES,
+  POLICY_PARTITION_KEY,
+  SESSION_TABLE,
+} from '../lambda/adapters/session-keys';
 import { ENV } from '../lambda/handlers/env';
 import type { AcwFunction } from './acw-function';
 
@@ -81,6 +85,24 @@ export class SessionTable extends Construct {
         resources: [this.table.tableArn],
       }),
     );
+  }
+
+  /**
+   * R20: lets the administrator routes change the policies: sets `TABLE_NAME` and grants, on the
+   * policies' partition only (`dynamodb:LeadingKeys`), GetItem and PutItem (the document and its
+   * audit item, written in one TransactWriteItems, which IAM authorizes per item) and Query (the
+   * history).
+   */
+  grantPolicyAdministration(fn: AcwFunction): void {
+    fn.addEnvironment(ENV.tableName, this.table.tableName);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [POLICY_PARTITION_KEY] } },
+      }),
+    );
+    this.table.encryptionKey?.grantEncryptDecrypt(fn);
   }
 
   /**

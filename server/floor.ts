@@ -70,6 +70,15 @@ export const SUPERVISOR = {
   name: 'Sam (supervisor)',
 } as const;
 
+/**
+ * R20: the administrator: in the API's administrator group, and no Connect user (an administrator
+ * need not be one): `POST /local/token` with `{ "admin": true }`.
+ */
+export const ADMIN = {
+  login: 'ada',
+  name: 'Ada (administrator)',
+} as const;
+
 const DISPOSITIONS = [
   { code: 'RESOLVED', label: 'Resolved' },
   { code: 'FOLLOW_UP', label: 'Follow-up needed' },

@@ -5,12 +5,19 @@
  * | ----------------------------- | ---------------------------------------------------------------- |
  * | `GET /`, `/index.html`        | the agent widget (without `?agent=` it lists who you can be)     |
  * | `GET /board.html`             | the supervisor board                                             |
+ * | `GET /admin.html`             | the administrators' page (R20), when web/build.ts builds it: every built page is served |
  * | `GET /config.json`            | the pages' runtime configuration: this origin, local sign-in and desktop |
- * | `POST /local/token`           | a development token: `{ "agentId": "..." }` or `{ "supervisor": true }` |
+ * | `POST /local/token`           | a development token: `{ "agentId": "..." }`, `{ "supervisor": true }` or `{ "admin": true }` |
  * | `GET /local/agents`           | the simulated agents: `[{ "agentId", "name", "login", "queue", "mode", "human" }]` |
  * | `GET /local/events?agent=ID`  | the agent's desktop events, as server-sent events                |
  * | `POST /local/status`          | the agent chooses a status in Connect: `{ "agentId", "status" }` |
  * | `/api/v1/...`                 | the agent and supervisor API: the real handler, behind a JWT check like API Gateway's |
+ *
+ * R20: `{ "admin": true }` signs in Ada, the local administrator (ADMIN in server/floor.ts): her
+ * token carries the administrator group (`acw.api.adminGroup`), so she may change the policies and
+ * the kill switch under `/api/v1/admin/`; she is no Connect user, as an administrator need not be.
+ * The local DynamoDB (dynalite) runs those changes' transactions through
+ * server/dynamo-transactions.ts.
  *
  * The `POST /local/...` routes take `Content-Type: application/json` only (415 otherwise): a page
  * on another site can send a cross-site `text/plain` or form POST without asking the browser
@@ -27,7 +34,7 @@ import path from 'node:path';
 import { API_ROUTES } from '../lambda/handlers/api-routes';
 import { buildWeb } from '../web/build';
 import type { FloorTiming } from './floor';
-import { SUPERVISOR } from './floor';
+import { ADMIN, SUPERVISOR } from './floor';
 import { DevTokens, TOKEN_LIFETIME_SECONDS } from './tokens';
 import { apiEvent, type DesktopEvent, type FloorLine, type HandlerLogLine, LocalWorld } from './world';
 
@@ -221,6 +228,9 @@ class LocalApp {
         groups: [this.world.config.api.supervisorGroup],
       });
     }
+    if (body.admin === true && Object.keys(body).length === 1) {
+      return this.sendToken(response, { username: ADMIN.login, groups: [this.world.config.api.adminGroup] });
+    }
     if (typeof body.agentId === 'string' && Object.keys(body).length === 1) {
       const agent = this.world.agentById(body.agentId);
       if (agent === undefined) {
@@ -233,7 +243,7 @@ class LocalApp {
     }
     json(response, 400, {
       error: 'BAD_REQUEST',
-      message: 'body must be { "agentId": "<Connect user id>" } or { "supervisor": true }',
+      message: 'body must be { "agentId": "<Connect user id>" }, { "supervisor": true } or { "admin": true }',
     });
   }
 

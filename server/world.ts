@@ -37,6 +37,7 @@ import { NO_LATENCY } from '../sim/latency';
 import { Random } from '../sim/random';
 import { SimScheduler } from '../sim/scheduler';
 import { SimQueue, SimSqs } from '../sim/sqs';
+import { emulateTransactWrites } from './dynamo-transactions';
 import {
   AGENTS,
   type FloorTiming,
@@ -212,6 +213,8 @@ export class LocalWorld {
       ...(options.tickMs === undefined ? {} : { tickMs: options.tickMs }),
     });
     const dynamo = await startDynamo({ clock: realTime.clock, retryRandom: new Random(options.seed ?? 1) });
+    // R20: the administrator routes write the policies in a transaction, which dynalite lacks.
+    emulateTransactWrites(dynamo.doc);
     const world = new LocalWorld(dynamo, realTime, options);
     realTime.start();
     world.open();

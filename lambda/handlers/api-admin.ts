@@ -385,8 +385,16 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   if (issue?.code === 'invalid_type' && issue.path.length === 0) {
     throw new HttpError(400, 'BAD_REQUEST', 'body must be a JSON object');
   }
-  if (issue?.code === 'invalid_type' && issue.input === undefined && issue.path.length > 0) {
-    throw new HttpError(400, 'BAD_REQUEST', `${issue.path.join('.')} is required`);
+  const field = issue?.path[0];
+  if (
+    issue?.code === 'invalid_type' &&
+    issue.path.length === 1 &&
+    typeof input === 'object' &&
+    input !== null &&
+    field !== undefined &&
+    !(field in input)
+  ) {
+    throw new HttpError(400, 'BAD_REQUEST', `${String(field)} is required`);
   }
   throw new HttpError(400, 'BAD_REQUEST', issue?.message ?? 'bad request');
 }

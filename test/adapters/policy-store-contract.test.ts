@@ -133,4 +133,52 @@ describe.each(STORES)('PolicyStore contract (R20): %s', (_name, use) => {
     ]);
     expect(await store.history(10)).toHaveLength(3);
   });
+
+  it('R18, R20: the kill switch override is versioned and audited in the same document, the policies untouched', async () => {
+    const store = storeOf();
+    await store.write(change({ level: 'queue', key: 'q-1', policy: { durationSeconds: 100 } }));
+    const off = await store.writeKillSwitch({
+      state: 'off',
+      expectedVersion: 1,
+      by: 'admin-1',
+      reason: 'incident',
+      at: AT,
+    });
+    const stale = store.writeKillSwitch({
+      state: 'on',
+      expectedVersion: 1,
+      by: 'admin-2',
+      reason: 'r',
+      at: AT,
+    });
+    await expect(stale).rejects.toBeInstanceOf(PolicyVersionConflict);
+    const doc = await store.read();
+    const removed = await store.writeKillSwitch({
+      state: null,
+      expectedVersion: 2,
+      by: 'admin-2',
+      reason: 'over',
+      at: AT,
+    });
+
+    expect(off).toEqual({
+      version: 2,
+      at: AT,
+      by: 'admin-1',
+      reason: 'incident',
+      level: 'killSwitch',
+      key: '-',
+      after: { state: 'off' },
+    });
+    expect(doc.killSwitch).toEqual({ state: 'off', version: 2, at: AT, by: 'admin-1' });
+    expect(doc.queues['q-1']?.policy).toEqual({ durationSeconds: 100 });
+    expect(removed).toMatchObject({ version: 3, level: 'killSwitch', before: { state: 'off' } });
+    expect(removed.after).toBeUndefined();
+    expect((await store.read()).killSwitch).toBeUndefined();
+    expect((await store.history(10)).map((entry) => entry.level)).toEqual([
+      'killSwitch',
+      'killSwitch',
+      'queue',
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { POLICY_PARTITION_KEY } from '../../lambda/adapters/session-keys';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { API_ROUTES, routeKeyOf } from '../../lambda/handlers/api-routes';
 import { AgentApi, type AgentApiProps } from '../../lib/agent-api';
@@ -12,6 +13,7 @@ import {
   logicalId,
   propertiesOf,
   resourcesAllowed,
+  statementsAllowing,
   synth,
   testApp,
   underInstance,
@@ -125,7 +127,7 @@ describe('AgentApi', () => {
     });
   });
 
-  it("allows the configured origins and the widget's (CORS) with Authorization, Content-Type and the agent hint header, GET, POST, PUT and OPTIONS", () => {
+  it("allows the configured origins and the widget's (CORS) with Authorization, Content-Type and the agent hint header, GET, POST, PUT, DELETE (R20) and OPTIONS", () => {
     const origins = ['https://example.my.connect.aws'];
     const { stack, template } = synth(exampleWith({ api: { corsOrigins: origins } }));
 
@@ -134,7 +136,7 @@ describe('AgentApi', () => {
     expect(api.CorsConfiguration).toEqual({
       AllowOrigins: [...origins, stack.resolve(stack.widgetHosting.origin)],
       AllowHeaders: ['Authorization', 'Content-Type', 'X-Acw-Agent-Hint'],
-      AllowMethods: ['GET', 'POST', 'PUT', 'OPTIONS'],
+      AllowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
       MaxAge: 3600,
     });
   });
@@ -185,15 +187,63 @@ describe('AgentApi', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'acw-leads' });
   });
 
-  it('lets the API function query and scan only the openByAgent index, beside GetItem and PutItem on the table', () => {
+  it('lets the API function query and scan only the openByAgent index (and, R20, query the policies partition), beside GetItem and PutItem on the table', () => {
     const { stack, template } = synth();
     const role = logicalId(stack.agentApi.function.role);
     const table = logicalId(stack.sessions.table);
     const index = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/openByAgent']] };
 
-    expect(resourcesAllowed(template, role, 'dynamodb:Query')).toEqual([index]);
+    expect(resourcesAllowed(template, role, 'dynamodb:Query')).toEqual(
+      expect.arrayContaining([index, { 'Fn::GetAtt': [table, 'Arn'] }]),
+    );
     expect(resourcesAllowed(template, role, 'dynamodb:Scan')).toEqual([index]);
-    expect(resourcesAllowed(template, role, 'dynamodb:GetItem')).toEqual([{ 'Fn::GetAtt': [table, 'Arn'] }]);
+    expect(resourcesAllowed(template, role, 'dynamodb:GetItem')).toEqual(
+      expect.arrayContaining([{ 'Fn::GetAtt': [table, 'Arn'] }]),
+    );
+  });
+
+  it("R20: lets the API function query the table on the policies' partition only (the history), and no other function", () => {
+    const { stack, template } = synth();
+    const table = { 'Fn::GetAtt': [logicalId(stack.sessions.table), 'Arn'] };
+    const onTable = (roleId: string) =>
+      statementsAllowing(template, roleId, 'dynamodb:Query').filter(
+        (statement) => JSON.stringify(statement.Resource) === JSON.stringify(table),
+      );
+
+    expect(onTable(logicalId(stack.agentApi.function.role))).toEqual([
+      expect.objectContaining({
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [POLICY_PARTITION_KEY] } },
+      }),
+    ]);
+    // The intake queries the table for transfers (R10), unconditioned; the sweep and the timers never.
+    expect(onTable(logicalId(stack.sweep.function.role))).toEqual([]);
+  });
+
+  it('R20: creates an administrators group named by acw.api.adminGroup beside the supervisors group', () => {
+    const { stack, template } = synth(exampleWith({ api: { adminGroup: 'acw-admins' } }));
+
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'acw-admins' });
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'supervisors' });
+    expect(stack.resolve(stack.agentApi.adminsGroup?.userPoolId)).toEqual(
+      stack.resolve(stack.agentApi.userPool?.userPoolId),
+    );
+  });
+
+  it('R18, R20: lets the API function read the kill switch parameter (to report it beside an override)', () => {
+    const { stack, template } = synth();
+    const role = logicalId(stack.agentApi.function.role);
+
+    expect(resourcesAllowed(template, role, 'ssm:GetParameter')).toHaveLength(1);
+    expect(propertiesOf(template, logicalId(stack.agentApi.function.function)).Environment).toMatchObject({
+      Variables: { ACW_SWITCH_PARAMETER: { Ref: expect.any(String) } },
+    });
+  });
+
+  it('R20: acw.api.adminGroup must be a group name, named in the error', () => {
+    expect(() => parseAcwConfig({ api: { adminGroup: '' } })).toThrow(
+      'acw.api.adminGroup must be a group name',
+    );
   });
 
   it('lets the API function write contact attributes, look up users and set statuses on this instance only', () => {

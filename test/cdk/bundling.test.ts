@@ -108,7 +108,8 @@ describe('ACW functions are bundled for a short cold start', () => {
     'timer-fired': ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs'],
     'timer-due': ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs'],
     sweep: ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs', 'client-ssm'],
-    api: ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs'],
+    // R18, R20: the API reads the kill switch parameter to report it beside an administrator's override.
+    api: ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs', 'client-ssm'],
     'contact-flow': ['client-dynamodb'],
   };
 
