@@ -168,9 +168,14 @@ describe('levels, sources and changes in words', () => {
     expect(describeChange({ showCountdown: false }, { showCountdown: false })).toEqual([]);
   });
 
-  it('a removal and a kill switch change read as such in the history', () => {
+  it('R20: a first override, a removal and a kill switch change read as such in the history', () => {
     const base = { version: 6, at: CHANGED.at, by: 'ada', reason: 'r', key: 'q-billing' };
-    expect(changeLine({ ...base, level: 'queue', before: { durationSeconds: 120 } })).toMatch(/removed/);
+    expect(changeLine({ ...base, level: 'queue', before: { durationSeconds: 120 } })).toBe(
+      'durationSeconds: 120 s -> deployed policy (override removed)',
+    );
+    expect(changeLine({ ...base, level: 'queue', after: { durationSeconds: 40, mode: 'forced' } })).toBe(
+      'deployed policy -> durationSeconds: 40 s, mode: forced',
+    );
     expect(
       changeLine({ ...base, level: 'killSwitch', key: '-', before: undefined, after: { state: 'off' } }),
     ).toBe('deployed setting -> ACW off');

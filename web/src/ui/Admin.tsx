@@ -114,10 +114,13 @@ export function Admin({ config }: { config: WebConfig }) {
         setDirectory(answer);
         setDirectoryProblem(undefined);
       },
-      (error: unknown) =>
+      (error: unknown) => {
+        const failure = failureOf(error);
+        const why = failure.kind === 'http' ? `HTTP ${failure.status}` : failure.kind;
         setDirectoryProblem(
-          `The names of queues and agent groups could not be read (${failureWords(failureOf(error), 'admin').text}); ids are shown instead.`,
-        ),
+          `The directory of queue and agent group names could not be read (${why}): queues are shown by the names the policies carry, agent groups by id.`,
+        );
+      },
     );
   }, [api, auth, authStatus, reload]);
 
@@ -145,6 +148,14 @@ export function Admin({ config }: { config: WebConfig }) {
       return text;
     }
     const words = failureWords(failureOf(error), 'admin');
+    if (words.code === 'NOT_FOUND') {
+      // Removing an override (or the kill switch's) that someone else removed first.
+      const text = 'Not changed: there is nothing to remove any more. The policies have been read again.';
+      setResult({ tone: 'error', text });
+      announce(text);
+      await reload();
+      return text;
+    }
     if (error instanceof ApiError && words.code === 'FORBIDDEN') {
       setRefusedChange(true);
       const text = 'You can read the policies but not change them: that takes the administrators group.';
