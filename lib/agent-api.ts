@@ -115,6 +115,8 @@ export class AgentApi extends Construct {
     props.connectInstance.grantStatusSearch(this.function);
     // R20: names of queues and agents for the views.
     props.connectInstance.grantNames(this.function);
+    // R20: the catalog of names administrators pick from (GET /v1/admin/directory), read on a miss.
+    props.connectInstance.grantCatalog(this.function);
 
     this.authorizer = new HttpJwtAuthorizer('Jwt', identity.issuer, {
       jwtAudience: identity.audience,

@@ -28,6 +28,8 @@ export const API_ROUTES = [
   { method: 'PUT', path: '/v1/wrap-ups/{contactId}/{agentId}', audience: 'supervisor' },
   { method: 'POST', path: '/v1/wrap-ups/{contactId}/{agentId}/extend', audience: 'supervisor' },
   { method: 'POST', path: '/v1/wrap-ups/{contactId}/{agentId}/done', audience: 'supervisor' },
+  // R20: the catalog of names administrators pick from (lambda/handlers/api-directory.ts).
+  { method: 'GET', path: '/v1/admin/directory', audience: 'supervisor' },
 ] as const satisfies readonly ApiRoute[];
 
 /** A route key as API Gateway sends it in `event.routeKey`. */

@@ -31,10 +31,11 @@ import { CONNECT_ID } from '../core/connect-arns';
 import { type Clock, type Deps, type DirectoryNames, VersionConflict } from '../core/ports';
 import type { Actor, Session } from '../core/session';
 import { type ClaimSettings, callerOf } from './api-claims';
+import { adminDirectory } from './api-directory';
 import { HttpError } from './api-errors';
 import { API_ROUTES, type ApiRoute, MAX_REQUEST_BODY_BYTES, type RouteKey, routeKeyOf } from './api-routes';
 import { NO_NAMES, view } from './api-views';
-import { type App, connect, deployedApi, directory, dueQueue, schedules, sessions } from './runtime';
+import { type App, catalog, connect, deployedApi, directory, dueQueue, schedules, sessions } from './runtime';
 
 /** What the API handler is built from; tests pass fakes. */
 export interface ApiHandlerDeps {
@@ -141,6 +142,7 @@ const HANDLERS = {
   'POST /v1/wrap-ups/{contactId}/{agentId}/done': onWrapUp(finish),
   'PUT /v1/me/wrap-ups/{contactId}': onWrapUp(update),
   'PUT /v1/wrap-ups/{contactId}/{agentId}': onWrapUp(update),
+  'GET /v1/admin/directory': ({ deps }) => adminDirectory(deps.app),
 } as const satisfies Record<RouteKey, RouteHandler>;
 
 /** The route table: API Gateway's `routeKey` to the route and its handler. */
@@ -363,7 +365,7 @@ function failure(error: unknown, event: Event, log: App['deps']['log']): Result 
   });
 }
 
-const parts = deployedApi(sessions, connect, directory, dueQueue, schedules);
+const parts = deployedApi(sessions, connect, directory, catalog, dueQueue, schedules);
 let deployed: ((event: Event) => Promise<Result>) | undefined;
 
 /** The deployed handler: dependencies built on first use and kept for the container's life. */
