@@ -120,6 +120,8 @@ export class AgentApi extends Construct {
     props.connectInstance.grantNames(this.function);
     // R20: the administrator routes read, change and audit the policies (the history is a Query).
     props.sessions.grantPolicyAdministration(this.function);
+    // R20: the catalog of names administrators pick from (GET /v1/admin/directory), read on a miss.
+    props.connectInstance.grantCatalog(this.function);
 
     this.authorizer = new HttpJwtAuthorizer('Jwt', identity.issuer, {
       jwtAudience: identity.audience,

@@ -141,6 +141,8 @@ export class ConnectAcwStack extends Stack {
     this.connectInstance.grantSetStatus(this.sweep.function);
     this.connectInstance.grantWriteContactRecord(this.sweep.function);
     this.timers.grantDefer(this.sweep.function);
+    // R20: the sweep keeps the catalog of names fresh (listed again every 15 minutes).
+    this.connectInstance.grantCatalog(this.sweep.function);
 
     // R18: the intake stops starting wrap-ups and the sweep ends the open ones when switched off.
     this.killSwitch = new KillSwitch(this, 'Switch');

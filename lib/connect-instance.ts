@@ -3,7 +3,8 @@
  * asked), and the grants on the instance's resources, each on this instance only: agents' statuses
  * (PutUserStatus, ListAgentStatuses, GetCurrentUserData), the contacts' wrap-up record
  * (UpdateContactAttributes), and the API's look-ups (SearchUsers, SearchAgentStatuses, and (R20) the
- * names of queues and agents: ListQueues, DescribeUser).
+ * names of queues and agents: ListQueues, DescribeUser), and (R20) the catalog of names
+ * administrators pick from (ListQueues, ListUserHierarchyGroups, ListAgentStatuses).
  */
 import { Fn, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { CfnAgentStatus } from 'aws-cdk-lib/aws-connect';
@@ -140,6 +141,48 @@ export class ConnectInstance extends Construct {
       'ListQueues is authorised on the instance and its queue resources, instance/ID/queue/ID; it lists every ' +
         'queue of this one instance to show them by name, so the grant covers the queues of this instance only.',
     );
+  }
+
+  /**
+   * R20: lets `fn` list the catalog of names (lambda/adapters/connect-catalog.ts): ListQueues on
+   * this instance and its queues (`instance/ID/queue/*`), ListUserHierarchyGroups on it and its
+   * agent hierarchy groups (`instance/ID/agent-group/*`), ListAgentStatuses on it and its agent
+   * statuses (`instance/ID/agent-state/*`): the instance and the resource type each lists, as
+   * for the other List and Search calls. The Service Authorization Reference's rows could not be
+   * read offline: check them before the first deploy. Each wildcard is acknowledged on `fn` with
+   * the reason: a listing names every resource of its type, so no narrower ARN exists.
+   */
+  grantCatalog(fn: AcwFunction): void {
+    const listings = [
+      {
+        action: 'connect:ListQueues',
+        type: 'queue',
+        reason:
+          'ListQueues lists every queue of the instance (queue resources, instance/ID/queue/ID) to show ' +
+          'them by name: no narrower ARN exists, and the grant covers the queues of this one instance.',
+      },
+      {
+        action: 'connect:ListUserHierarchyGroups',
+        type: 'agent-group',
+        reason:
+          'ListUserHierarchyGroups lists every agent hierarchy group of the instance (instance/ID/agent-group/ID) ' +
+          'to show them by name: no narrower ARN exists, and the grant covers the groups of this one instance.',
+      },
+      {
+        action: 'connect:ListAgentStatuses',
+        type: 'agent-state',
+        reason:
+          'ListAgentStatuses lists every agent status of the instance (instance/ID/agent-state/ID) to show them ' +
+          'by name: no narrower ARN exists, and the grant covers the agent statuses of this one instance.',
+      },
+    ];
+    for (const { action, type, reason } of listings) {
+      const resources = `${this.instanceArn}/${type}/*`;
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: [action], resources: [this.instanceArn, resources] }),
+      );
+      acknowledgeWildcardResource(fn, resources, reason);
+    }
   }
 
   /**

@@ -63,6 +63,28 @@ export const AGENTS: readonly LocalAgent[] = [
   agent(6, 'Finn', QUEUES.support, 'CHAT'),
 ];
 
+/** An agent hierarchy group of the local instance (R3, R20). */
+export interface LocalAgentGroup {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** R3, R20: the local instance's agent hierarchy: the floor, and its trainees one level down. */
+export const AGENT_GROUPS = {
+  floor: { id: '00000000-0000-4000-8000-0000000d0001', name: 'Floor' },
+  trainees: { id: '00000000-0000-4000-8000-0000000d0002', name: 'Trainees' },
+} as const satisfies Record<string, LocalAgentGroup>;
+
+/** The simulated agents still in training: their path goes on to the trainees' group. */
+const TRAINEES: ReadonlySet<string> = new Set(['Ben', 'Dev']);
+
+/** R3, R20: an agent's hierarchy path, level 1 first (their contact events carry it). */
+export function agentGroupIdsOf(agent: LocalAgent): readonly string[] {
+  return TRAINEES.has(agent.name)
+    ? [AGENT_GROUPS.floor.id, AGENT_GROUPS.trainees.id]
+    : [AGENT_GROUPS.floor.id];
+}
+
 /** The supervisor: a Connect user in the API's supervisor group, not on the floor. */
 export const SUPERVISOR = {
   id: '00000000-0000-4000-8000-0000000c0001',

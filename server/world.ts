@@ -39,7 +39,9 @@ import { SimScheduler } from '../sim/scheduler';
 import { SimQueue, SimSqs } from '../sim/sqs';
 import { emulateTransactWrites } from './dynamo-transactions';
 import {
+  AGENT_GROUPS,
   AGENTS,
+  agentGroupIdsOf,
   type FloorTiming,
   LIVE_TIMING,
   LOCAL_CONFIG,
@@ -142,8 +144,9 @@ export class LocalWorld {
       clock,
       instanceArns: [LOCAL_INSTANCE_ARN],
       agents: AGENTS.map((agent) => ({ id: agent.id, status: ROUTABLE })),
-      // R20: the board and the widget show these names.
+      // R20: the board and the widget show these names; the admin page lists them with the groups.
       queues: Object.values(QUEUES),
+      agentGroups: Object.values(AGENT_GROUPS),
       users: [...AGENTS, SUPERVISOR].map((user) => ({
         id: user.id,
         username: user.login,
@@ -340,6 +343,7 @@ export class LocalWorld {
       enqueuedAt: now - 15_000,
       agentId: agent.id,
       connectedToAgentAt: now,
+      agentGroupIds: agentGroupIdsOf(agent),
     };
     this.connect.contactStarted(agent.id, {
       contactId,

@@ -1,7 +1,8 @@
 /**
  * A simulated Amazon Connect instance behind the SDK's `send(command)`: just the API the adapters
  * call (agent statuses, the agent's current data, contact attributes, and (R20) the names of its
- * queues and users: ListQueues, SearchUsers, DescribeUser), validated as Connect does,
+ * queues, users and agent hierarchy groups: ListQueues, SearchUsers, DescribeUser,
+ * ListUserHierarchyGroups), validated as Connect does,
  * recording every status the system sets at the virtual time of the call.
  *
  * It is also the world's truth about agents: the status each is in (set by the system through
@@ -30,6 +31,8 @@ import {
   type ListAgentStatusesCommandOutput,
   ListQueuesCommand,
   type ListQueuesCommandOutput,
+  ListUserHierarchyGroupsCommand,
+  type ListUserHierarchyGroupsCommandOutput,
   PutUserStatusCommand,
   type PutUserStatusCommandOutput,
   ResourceNotFoundException,
@@ -58,6 +61,12 @@ export const SIM_CUSTOM_STATUSES = ['Lunch', 'Break', 'Training'] as const;
 
 /** A standard queue of the simulated instance (R20: named by ListQueues). */
 export interface SimQueueName {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** An agent hierarchy group of the simulated instance (R3, R20: named by ListUserHierarchyGroups). */
+export interface SimAgentGroup {
   readonly id: string;
   readonly name: string;
 }
@@ -95,6 +104,8 @@ export interface SimConnectProps {
   readonly quota?: ApiQuotas;
   /** R20: the instance's standard queues, by name. @default - none: no queue can be named */
   readonly queues?: readonly SimQueueName[];
+  /** R3, R20: the instance's agent hierarchy groups, by name. @default - none */
+  readonly agentGroups?: readonly SimAgentGroup[];
   /**
    * R20: the instance's users. @default - each of `agents`, with the login `agent-N` (its place
    *   in the list) and no first or last name
@@ -222,6 +233,7 @@ export class SimConnect {
       if (command instanceof GetCurrentUserDataCommand) return this.getCurrentUserData(command);
       if (command instanceof UpdateContactAttributesCommand) return this.updateContactAttributes(command);
       if (command instanceof ListQueuesCommand) return this.listQueues(command);
+      if (command instanceof ListUserHierarchyGroupsCommand) return this.listUserHierarchyGroups(command);
       if (command instanceof SearchUsersCommand) return this.searchUsers(command);
       if (command instanceof DescribeUserCommand) return this.describeUser(command);
       throw new Error(`The simulated Amazon Connect does not implement ${name}`);
@@ -442,6 +454,24 @@ export class SimConnect {
         Arn: `${arn}/queue/${queue.id}`,
         Name: queue.name,
         QueueType: 'STANDARD',
+      })),
+      NextToken: next,
+      $metadata: { httpStatusCode: 200 },
+    };
+  }
+
+  /** R3, R20: ListUserHierarchyGroups: every group, any level; pages of `MaxResults` (1-1000). */
+  private listUserHierarchyGroups(
+    command: ListUserHierarchyGroupsCommand,
+  ): ListUserHierarchyGroupsCommandOutput {
+    const { InstanceId, MaxResults, NextToken } = command.input;
+    const arn = this.instanceArn(InstanceId);
+    const { page, next } = pageOf(this.props.agentGroups ?? [], MaxResults ?? 100, 1000, NextToken);
+    return {
+      UserHierarchyGroupSummaryList: page.map((group) => ({
+        Id: group.id,
+        Arn: `${arn}/agent-group/${group.id}`,
+        Name: group.name,
       })),
       NextToken: next,
       $metadata: { httpStatusCode: 200 },

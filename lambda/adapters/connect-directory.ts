@@ -16,6 +16,11 @@
  * from Connect is saved there. There is no scheduled refresh: a listing is refreshed when a
  * request finds it expired or missing an id.
  *
+ * Agent hierarchy groups (R3, R20) are named from the catalog (lambda/core/catalog.ts: kept in
+ * the table, refreshed on a schedule), through `agentGroups`; kept in memory like the listings,
+ * and a group the catalog lacks makes it listed from Connect again, at most once per
+ * `missRefreshMs`.
+ *
  * These calls have their own API quotas, not PutUserStatus's: they go on the `connectDirectory`
  * client, outside the quota gate (R15).
  */
@@ -53,6 +58,14 @@ export interface ConnectDirectoryProps {
   readonly snapshots?: DirectorySnapshots | undefined;
   /** Told when a snapshot cannot be read or saved (names still come from Connect). */
   readonly log?: Pick<Log, 'warn'> | undefined;
+  /**
+   * R3, R20: every agent hierarchy group's name by id, from the catalog; `miss` when a group asked
+   * for was not in the last answer (the catalog is then listed from Connect again).
+   * @default - groups are not named
+   */
+  readonly agentGroups?:
+    | ((instanceArn: string, miss: boolean) => Promise<ReadonlyMap<string, string>>)
+    | undefined;
 }
 
 /** Default time a listing is kept: a queue or agent renamed in Connect shows within this long. */
@@ -72,6 +85,7 @@ interface Listing {
 export class ConnectDirectory implements Directory {
   private readonly queues = new Map<string, Promise<Listing>>();
   private readonly agents = new Map<string, Promise<Listing>>();
+  private readonly groups = new Map<string, Promise<Listing>>();
   /** `instanceId/userId` to when DescribeUser last failed to name it. */
   private readonly unnamed = new Map<string, number>();
   private readonly ttlMs: number;
@@ -88,16 +102,42 @@ export class ConnectDirectory implements Directory {
 
   async names(
     instanceArn: string,
-    ids: { readonly queueIds: readonly string[]; readonly agentIds: readonly string[] },
+    ids: {
+      readonly queueIds: readonly string[];
+      readonly agentIds: readonly string[];
+      readonly agentGroupIds?: readonly string[] | undefined;
+    },
   ): Promise<DirectoryNames> {
     const instanceId = lastArnSegment(instanceArn);
-    const [queues, agents] = await Promise.all([
+    const groupIds = ids.agentGroupIds ?? [];
+    const [queues, agents, groups] = await Promise.all([
       ids.queueIds.length === 0
         ? new Map<string, string>()
         : this.listing('queues', instanceId, ids.queueIds, () => this.listQueues(instanceId)),
       ids.agentIds.length === 0 ? new Map<string, string>() : this.agentNames(instanceId, ids.agentIds),
+      groupIds.length === 0 ? new Map<string, string>() : this.groupNames(instanceArn, instanceId, groupIds),
     ]);
-    return { queues: pick(queues, ids.queueIds), agents: pick(agents, ids.agentIds) };
+    return {
+      queues: pick(queues, ids.queueIds),
+      agents: pick(agents, ids.agentIds),
+      ...(ids.agentGroupIds === undefined ? {} : { agentGroups: pick(groups, groupIds) }),
+    };
+  }
+
+  /** R3, R20: the groups' names from the catalog, kept like a listing (not saved again: the catalog is). */
+  private async groupNames(
+    instanceArn: string,
+    instanceId: string,
+    groupIds: readonly string[],
+  ): Promise<Map<string, string>> {
+    const source = this.props.agentGroups;
+    if (source === undefined) return new Map();
+    return this.listing(
+      'agentGroups',
+      instanceId,
+      groupIds,
+      async (miss) => new Map(await source(instanceArn, miss)),
+    );
   }
 
   /**
@@ -108,13 +148,14 @@ export class ConnectDirectory implements Directory {
    * request tries again.
    */
   private async listing(
-    kind: DirectoryKind,
+    kind: DirectoryKind | 'agentGroups',
     instanceId: string,
     ids: readonly string[],
-    fromConnect: () => Promise<Map<string, string>>,
+    fromConnect: (miss: boolean) => Promise<Map<string, string>>,
   ): Promise<Map<string, string>> {
-    const cache = kind === 'queues' ? this.queues : this.agents;
+    const cache = kind === 'queues' ? this.queues : kind === 'agents' ? this.agents : this.groups;
     const cached = cache.get(instanceId);
+    let miss = false;
     if (cached !== undefined) {
       const listing = await cached;
       const now = this.now();
@@ -122,18 +163,21 @@ export class ConnectDirectory implements Directory {
       const missing = ids.some((id) => !listing.names.has(id));
       if (listing.retryAt !== undefined && now < listing.retryAt) return listing.names;
       if (age < this.ttlMs && (!missing || age < this.missRefreshMs)) return listing.names;
+      miss = missing && age < this.ttlMs;
       // Another request may have started the refresh while this one waited.
       const current = cache.get(instanceId);
       if (current !== undefined && current !== cached) return (await current).names;
     }
     const previous = cached === undefined ? undefined : await cached;
-    const loading = this.load(kind, instanceId, cached === undefined, fromConnect).catch(
-      (error: unknown): Listing => {
-        if (previous === undefined) throw error;
-        this.warn('Could not refresh the names: the older ones are kept', kind, error);
-        return { ...previous, retryAt: this.now() + this.missRefreshMs };
-      },
-    );
+    const load =
+      kind === 'agentGroups'
+        ? fromConnect(miss).then((names) => ({ names, loadedAt: this.now() }))
+        : this.load(kind, instanceId, cached === undefined, () => fromConnect(miss));
+    const loading = load.catch((error: unknown): Listing => {
+      if (previous === undefined) throw error;
+      this.warn('Could not refresh the names: the older ones are kept', kind, error);
+      return { ...previous, retryAt: this.now() + this.missRefreshMs };
+    });
     cache.set(instanceId, loading);
     loading.catch(() => {
       if (cache.get(instanceId) === loading) cache.delete(instanceId);
@@ -171,7 +215,7 @@ export class ConnectDirectory implements Directory {
     return { names, loadedAt };
   }
 
-  private warn(message: string, kind: DirectoryKind, error: unknown): void {
+  private warn(message: string, kind: DirectoryKind | 'agentGroups', error: unknown): void {
     this.props.log?.warn(message, {
       kind,
       error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),

@@ -19,10 +19,12 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConnectCatalogSource } from '../adapters/connect-catalog';
 import { ConnectDirectory } from '../adapters/connect-directory';
 import { type ConnectPorts, connectPorts } from '../adapters/connect-ports';
 import { ConnectStatusDirectory } from '../adapters/connect-status-directory';
 import { ConnectUserDirectory, type ConnectUsers } from '../adapters/connect-users';
+import { DynamoCatalogStore } from '../adapters/dynamo-directory-catalog';
 import { DynamoDirectorySnapshots } from '../adapters/dynamo-directory-snapshots';
 import { DynamoPolicyStore } from '../adapters/dynamo-policy-store';
 import { DynamoSessionStore } from '../adapters/dynamo-session-store';
@@ -30,6 +32,7 @@ import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters';
 import { SsmKillSwitch } from '../adapters/ssm-kill-switch';
 import { SchedulerTimers, type ScheduleTarget } from '../adapters/timers';
 import type { AcwConfig } from '../config/acw-config';
+import { catalogOf } from '../core/catalog';
 import type { StatusRef } from '../core/config';
 import type { DeadLetterSink } from '../core/dead-letter-port';
 import { killSwitchOf } from '../core/kill-switch';
@@ -38,6 +41,7 @@ import { indexPolicies } from '../core/policy';
 import { LivePolicies } from '../core/policy-live';
 import type {
   AgentStatus,
+  CatalogPorts,
   Clock,
   ContactRecords,
   Deps,
@@ -50,6 +54,7 @@ import type {
   StatusDirectory,
   Timers,
 } from '../core/ports';
+import { ConnectGate } from '../core/quota';
 import type { AdminDeps } from '../handlers/api-admin';
 import { type MetricsFactory, throttleMetric, WrapUpMetrics } from '../handlers/wrap-up-metrics';
 
@@ -187,8 +192,16 @@ export interface Adapters {
     | undefined;
   /** R19: the statuses an agent may choose (SearchAgentStatuses). */
   readonly statuses?: ((wiring: Wiring) => StatusDirectory) | undefined;
-  /** R20: names of queues and agents for the API's views (ListQueues, SearchUsers, DescribeUser). */
-  readonly directory?: ((wiring: Wiring) => Directory) | undefined;
+  /**
+   * R20: names of queues and agents for the API's views (ListQueues, SearchUsers, DescribeUser),
+   * and of agent groups from the catalog, when the function has one.
+   */
+  readonly directory?: ((wiring: Wiring, catalog: CatalogPorts | undefined) => Directory) | undefined;
+  /**
+   * R20: the catalog of queues, agent groups and statuses by name (ListQueues,
+   * ListUserHierarchyGroups, ListAgentStatuses through the quota gate; kept in the session table).
+   */
+  readonly catalog?: ((wiring: Wiring, fn: FunctionName | undefined) => CatalogPorts) | undefined;
   /** Who a signed-in caller is (SearchUsers): the API. */
   readonly users?: ((wiring: Wiring) => ConnectUsers) | undefined;
   /** Wrap-up timers: the due queue, and schedules for the functions of `ARMS_SCHEDULES`. */
@@ -236,6 +249,7 @@ export function composeWith(adapters: Adapters, wiring: Wiring, fn?: FunctionNam
   const connectSide = adapters.connect?.(wiring, store, fn);
   const log = wiring.log(fn);
   const policies = adapters.policies?.(wiring, log);
+  const catalog = adapters.catalog?.(wiring, fn);
   return {
     config: {
       policies: indexPolicies(config.policies),
@@ -254,7 +268,8 @@ export function composeWith(adapters: Adapters, wiring: Wiring, fn?: FunctionNam
       // R19: the statuses an agent may choose, outside the PutUserStatus gate.
       statuses: adapters.statuses?.(wiring),
       // R20: names for the views, outside the PutUserStatus gate too.
-      directory: adapters.directory?.(wiring),
+      directory: adapters.directory?.(wiring, catalog),
+      catalog,
       clock,
       log,
       // R18, R20: in the functions that read the switch, an administrator's override of it (read
@@ -332,7 +347,8 @@ export function connectStatuses(wiring: Wiring): StatusDirectory {
  * R20: names of queues and agents (ListQueues, SearchUsers, DescribeUser) on
  * `clients.connectDirectory`, each listing saved in the session table for the next containers.
  */
-export function connectNames(wiring: Wiring): Directory {
+export function connectNames(wiring: Wiring, catalog: CatalogPorts | undefined): Directory {
+  const log = wiring.log('api');
   return new ConnectDirectory({
     client: required(wiring.clients.connectDirectory, 'clients.connectDirectory', 'the directory of names'),
     now: () => wiring.clock.now().getTime(),
@@ -340,8 +356,38 @@ export function connectNames(wiring: Wiring): Directory {
       client: wiring.clients.dynamo,
       tableName: wiring.resources.tableName,
     }),
-    log: wiring.log('api'),
+    log,
+    // R3, R20: groups by name from the catalog; a group it lacks lists it from Connect again.
+    agentGroups:
+      catalog === undefined
+        ? undefined
+        : async (instanceArn, miss) => {
+            const listed = await catalogOf(catalog, instanceArn, wiring.clock.now(), log, { refresh: miss });
+            return new Map(listed.agentGroups.map(({ id, name }) => [id, name]));
+          },
   });
+}
+
+/**
+ * R20: the catalog: listed from Connect on `clients.connect` (one attempt per call) through a
+ * quota gate of its own, whose budgets are those of ListQueues, ListUserHierarchyGroups and
+ * ListAgentStatuses only (R15); kept in the session table.
+ */
+export function connectCatalog(wiring: Wiring, fn: FunctionName | undefined): CatalogPorts {
+  const { config, clock } = wiring;
+  const gate = new ConnectGate({
+    quota: config.connectQuota,
+    clock,
+    random: wiring.random(fn === undefined ? 'connect-gate-catalog' : `connect-gate-catalog:${fn}`),
+    onThrottle: wiring.metricsDocument === undefined ? undefined : throttleMetric(wiring.metricsDocument),
+  });
+  return {
+    source: new ConnectCatalogSource({
+      client: required(wiring.clients.connect, 'clients.connect', 'the catalog'),
+      gate,
+    }),
+    store: new DynamoCatalogStore({ client: wiring.clients.dynamo, tableName: wiring.resources.tableName }),
+  };
 }
 
 /** Who a signed-in caller is in Connect: SearchUsers on `clients.connectDirectory`. */
@@ -416,6 +462,7 @@ export const ALL_ADAPTERS: Adapters = {
   connect: connectSide,
   statuses: connectStatuses,
   directory: connectNames,
+  catalog: connectCatalog,
   users: connectUsers,
   timers: schedulerTimers,
   deadLetters: sqsDeadLetters,

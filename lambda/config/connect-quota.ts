@@ -13,7 +13,7 @@ const QUOTA_BURST_MESSAGE = 'must be an integer 1-10000 (requests)';
 /**
  * The Connect APIs this system calls, each with its own quota: the status changes (holds and
  * restores), the wrap-up record, the status check without an agent event stream, and the lookups
- * (who a caller is, the statuses they may choose, names).
+ * (who a caller is, the statuses they may choose, names, and (R20) the catalog's agent groups).
  */
 export const CONNECT_APIS = [
   'PutUserStatus',
@@ -27,6 +27,7 @@ export const CONNECT_APIS = [
   'ListQueues',
   'SearchQueues',
   'DescribeQueue',
+  'ListUserHierarchyGroups',
 ] as const;
 
 const rate = z

@@ -204,10 +204,12 @@ export interface StatusDirectory {
   choosable(instanceArn: string): Promise<readonly ChoosableStatus[]>;
 }
 
-/** Names of an instance's queues and agents, by id (`Directory.names`). */
+/** Names of an instance's queues, agents and agent hierarchy groups, by id (`Directory.names`). */
 export interface DirectoryNames {
   readonly queues: ReadonlyMap<string, string>;
   readonly agents: ReadonlyMap<string, string>;
+  /** R3, R20: the agent hierarchy groups asked for (`agentGroupIds`); absent when none were. */
+  readonly agentGroups?: ReadonlyMap<string, string> | undefined;
 }
 
 /**
@@ -219,8 +221,60 @@ export interface Directory {
   /** The names of the queues and agents given, by id; an id the instance cannot name is left out. */
   names(
     instanceArn: string,
-    ids: { readonly queueIds: readonly string[]; readonly agentIds: readonly string[] },
+    ids: {
+      readonly queueIds: readonly string[];
+      readonly agentIds: readonly string[];
+      /** R3, R20: agent hierarchy group ids, named from the instance's catalog. */
+      readonly agentGroupIds?: readonly string[] | undefined;
+    },
   ): Promise<DirectoryNames>;
+}
+
+/** A queue or an agent hierarchy group of the instance: its id and its name. */
+export interface NamedResource {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** An agent status of the instance: its id, name and type. */
+export interface NamedStatus extends NamedResource {
+  readonly type: AgentStatusType;
+}
+
+/**
+ * R20: what an administrator picks from, by name: the instance's standard queues, its agent
+ * hierarchy groups and its agent statuses, as listed from Connect.
+ */
+export interface CatalogListing {
+  readonly queues: readonly NamedResource[];
+  readonly agentGroups: readonly NamedResource[];
+  readonly statuses: readonly NamedStatus[];
+}
+
+/** R20: a catalog as kept: the listing, and when it was listed (ISO 8601). */
+export interface DirectoryCatalog extends CatalogListing {
+  readonly refreshedAt: string;
+}
+
+/**
+ * R20: lists the catalog from Connect: ListQueues, ListUserHierarchyGroups and ListAgentStatuses,
+ * paged, each call spending its own API's quota budget (R15).
+ */
+export interface CatalogSource {
+  list(instanceArn: string): Promise<CatalogListing>;
+}
+
+/** R20: where the last catalog listed is kept for every function (the session table). */
+export interface CatalogStore {
+  /** Undefined when none was kept (or it expired). */
+  read(instanceArn: string): Promise<DirectoryCatalog | undefined>;
+  write(instanceArn: string, catalog: DirectoryCatalog): Promise<void>;
+}
+
+/** R20: the catalog's two sides: Connect, listed on a schedule and on a miss, and the kept copy. */
+export interface CatalogPorts {
+  readonly source: CatalogSource;
+  readonly store: CatalogStore;
 }
 
 /**
@@ -280,6 +334,8 @@ export interface Deps {
   readonly policies?: PolicySource | undefined;
   /** Names of queues and agents for the views; absent, views carry none. */
   readonly directory?: Directory | undefined;
+  /** R20: the catalog of queues, agent groups and statuses by name; absent, none is listed. */
+  readonly catalog?: CatalogPorts | undefined;
 }
 
 /** R20: the levels an administrator overrides at run time, as the admin API names them. */

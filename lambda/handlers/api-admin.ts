@@ -82,8 +82,11 @@ export function checkAdminAudience(route: ApiRoute, caller: Caller, api: ClaimSe
   throw new HttpError(403, 'FORBIDDEN', `only members of ${groups} may do this`);
 }
 
+/** The administrator routes of the policies (the catalog of names is api-directory.ts's). */
+export type PolicyRouteKey = Exclude<AdminRouteKey, 'GET /v1/admin/directory'>;
+
 /** Handles an administrator route; the body of its 200 answer. */
-export async function handleAdmin(routeKey: AdminRouteKey, request: AdminRequest): Promise<unknown> {
+export async function handleAdmin(routeKey: PolicyRouteKey, request: AdminRequest): Promise<unknown> {
   try {
     return await ADMIN_HANDLERS[routeKey](request);
   } catch (error) {
@@ -98,7 +101,7 @@ const ADMIN_HANDLERS = {
   'PUT /v1/admin/policies/{level}/{key}': putPolicy,
   'DELETE /v1/admin/policies/{level}/{key}': deletePolicy,
   'PUT /v1/admin/kill-switch': putKillSwitch,
-} as const satisfies Record<AdminRouteKey, (request: AdminRequest) => Promise<unknown>>;
+} as const satisfies Record<PolicyRouteKey, (request: AdminRequest) => Promise<unknown>>;
 
 const version = z
   .number({ error: 'version must be the version the change is made on (an integer)' })

@@ -39,6 +39,9 @@ export const API_ROUTES = [
   { method: 'PUT', path: '/v1/admin/policies/{level}/{key}', audience: 'admin' },
   { method: 'DELETE', path: '/v1/admin/policies/{level}/{key}', audience: 'admin' },
   { method: 'PUT', path: '/v1/admin/kill-switch', audience: 'admin' },
+  // R20: the catalog of names administrators pick from (lambda/handlers/api-directory.ts), for
+  // supervisors and administrators like the other reads (merge of wt-admin and wt-names).
+  { method: 'GET', path: '/v1/admin/directory', audience: 'policyReader' },
 ] as const satisfies readonly ApiRoute[];
 
 /** A route key as API Gateway sends it in `event.routeKey`. */

@@ -31,8 +31,9 @@ import { DISPOSITION_CODE, MAX_STATUS_NAME_LENGTH, QUEUE_ID } from '../core/conf
 import { CONNECT_ID } from '../core/connect-arns';
 import { type Clock, type Deps, type DirectoryNames, VersionConflict } from '../core/ports';
 import type { Actor, Session } from '../core/session';
-import { type AdminDeps, checkAdminAudience, handleAdmin } from './api-admin';
+import { type AdminDeps, checkAdminAudience, handleAdmin, type PolicyRouteKey } from './api-admin';
 import { type Caller, type ClaimSettings, callerOf } from './api-claims';
+import { adminDirectory } from './api-directory';
 import { HttpError } from './api-errors';
 import {
   type AdminRouteKey,
@@ -46,6 +47,7 @@ import {
 import { NO_NAMES, view } from './api-views';
 import {
   type App,
+  catalog,
   connect,
   deployedApi,
   directory,
@@ -181,6 +183,9 @@ const ROUTES = new Map(
   }),
 );
 
+/** R20: the administrators' catalog of names, answered by api-directory.ts. */
+const DIRECTORY_ROUTE = 'GET /v1/admin/directory' satisfies AdminRouteKey;
+
 /** R20: an administrator route, for the callers its audience allows; no Connect user is resolved. */
 async function administer(
   deps: ApiHandlerDeps,
@@ -190,11 +195,13 @@ async function administer(
   caller: Caller,
 ): Promise<unknown> {
   checkAdminAudience(route, caller, api);
+  // The catalog of names needs no policy store (api-directory.ts).
+  if (routeKeyOf(route) === DIRECTORY_ROUTE) return adminDirectory(deps.app);
   if (deps.admin === undefined) {
     throw new HttpError(503, 'UNAVAILABLE', 'the policy administration is not configured in this API');
   }
   const core = deps.app.deps;
-  return handleAdmin(routeKeyOf(route) as AdminRouteKey, {
+  return handleAdmin(routeKeyOf(route) as PolicyRouteKey, {
     admin: deps.admin,
     event,
     caller,
@@ -417,7 +424,7 @@ function failure(error: unknown, event: Event, log: App['deps']['log']): Result 
 }
 
 // R18, R20: the kill switch kit for the deployed parameter the administrator routes report.
-const parts = deployedApi(sessions, connect, directory, dueQueue, schedules, killSwitch);
+const parts = deployedApi(sessions, connect, directory, catalog, dueQueue, schedules, killSwitch);
 let deployed: ((event: Event) => Promise<Result>) | undefined;
 
 /** The deployed handler: dependencies built on first use and kept for the container's life. */

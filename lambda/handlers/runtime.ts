@@ -26,6 +26,7 @@ import {
   type Clients,
   composeApiWith,
   composeWith,
+  connectCatalog,
   connectNames,
   connectSide,
   connectStatuses,
@@ -110,6 +111,16 @@ export const directory: Kit = {
   adapters: { statuses: connectStatuses, directory: connectNames, users: connectUsers },
 };
 
+/**
+ * R20: the catalog of queues, agent groups and statuses by name (Connect, through the quota gate:
+ * the same one-attempt client as `connect`), kept in the session table: the sweep refreshes it,
+ * the API reads it.
+ */
+export const catalog: Kit = {
+  clients: { connect: ({ region }) => new ConnectClient({ region, maxAttempts: 1 }) },
+  adapters: { catalog: connectCatalog },
+};
+
 /** Wrap-up timers handed to the due queue (SQS). */
 export const dueQueue: Kit = {
   clients: { sqs: ({ region }) => new SQSClient(retrying(region)) },
@@ -139,6 +150,7 @@ export const ALL_KITS: readonly Kit[] = [
   sessions,
   connect,
   directory,
+  catalog,
   dueQueue,
   schedules,
   deadLetters,
