@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { QUEUES, TEST_TIMING } from '../../server/floor';
+import { AGENT_GROUPS, QUEUES, TEST_TIMING } from '../../server/floor';
 import { type LocalServer, startLocalServer } from '../../server/server';
 import { builtPages } from '../server/support';
 import { launchChromium } from './chromium';
@@ -18,6 +18,8 @@ import { launchChromium } from './chromium';
 const ARTIFACTS = path.resolve(import.meta.dirname, '../artifacts');
 const UI_TIMEOUT = 15_000;
 const SALES = QUEUES.sales;
+const GENERAL = QUEUES.general;
+const TRAINEES = AGENT_GROUPS.trainees;
 
 interface PoliciesView {
   readonly version: number;
@@ -138,9 +140,9 @@ describe('R20 the admin page in Chromium', () => {
     expect(await entry.getByTestId('history-who').textContent()).toMatch(/admin/);
     expect(await entry.getByTestId('history-when').textContent()).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d UTC/);
     expect(await entry.getByTestId('history-what').textContent()).toBe(`Queue ${SALES.name}`);
-    // The first override of a deployed policy: the record holds no "before" but the deployed one.
+    // The first override of a deployed policy: the record holds no "before" (the deployed one applied).
     expect(await entry.getByTestId('history-change').textContent()).toBe(
-      'deployed policy -> durationSeconds: 40 s, mode: forced',
+      'no override -> durationSeconds: 40 s, mode: forced',
     );
     expect(await entry.getByTestId('history-reason').textContent()).toBe('Sales calls need longer notes');
     await page.screenshot({ path: path.join(ARTIFACTS, 'admin-changed.png'), fullPage: true });
@@ -154,7 +156,7 @@ describe('R20 the admin page in Chromium', () => {
     await expect.poll(() => row.getAttribute('data-source')).toBe('deployed');
     expect(await row.getByTestId('policy-fields').textContent()).toContain('durationSeconds: 30 s');
     expect(await page.getByTestId('history-row').first().getByTestId('history-change').textContent()).toBe(
-      'durationSeconds: 40 s, mode: forced -> deployed policy (override removed)',
+      'durationSeconds: 40 s, mode: forced -> no override (the deployed policy applies)',
     );
     expect(await salesPolicy()).toMatchObject({ durationSeconds: 30 });
 
@@ -285,6 +287,50 @@ describe('R20 the admin page in Chromium', () => {
       .poll(() => page.getByTestId('announcer').textContent())
       .toContain(`Changed Queue ${SALES.name}`);
     expect(await salesPolicy()).toMatchObject({ durationSeconds: 35 });
+  });
+
+  it('R20: queues and agent groups are picked by name (GET /v1/admin/directory), and the preview resolves by them', async () => {
+    await page.goto(`${server.url}/admin.html`);
+    await salesRow().waitFor();
+    // The queue "general" has no policy: only the directory names it.
+    const key = page.getByTestId('add-key');
+    await expect.poll(() => key.locator('option').allTextContents()).toContain(GENERAL.name);
+    expect(await page.getByTestId('directory-problem').count()).toBe(0);
+
+    // A group override, picked by name: Trainees get 60 s more to write up.
+    await page.getByTestId('add-level').selectOption('agentGroup');
+    await page.getByTestId('add-key').selectOption({ label: TRAINEES.name });
+    await page.getByTestId('add-button').click();
+    expect(await page.locator('#editor-title').textContent()).toContain(`Agent group ${TRAINEES.name}`);
+    await page.getByTestId('field-durationSeconds').fill('105');
+    await page.getByTestId('field-reason').fill('Trainees need longer');
+    await page.getByTestId('review-button').click();
+    expect(await page.getByTestId('dialog-changes').textContent()).toContain(
+      'durationSeconds: inherited → 105 s',
+    );
+    await page.getByTestId('dialog-confirm').click();
+    const row = page.locator(
+      `[data-testid="policy-row"][data-level="agentGroup"][data-key="${TRAINEES.id}"]`,
+    );
+    await row.waitFor();
+    expect(await row.getByTestId('policy-name').textContent()).toContain(`Agent group ${TRAINEES.name}`);
+    expect(await page.getByTestId('history-row').first().getByTestId('history-what').textContent()).toBe(
+      `Agent group ${TRAINEES.name}`,
+    );
+
+    // A VOICE contact in queue general, its agent a trainee (under the floor).
+    await page.getByTestId('preview-queue').selectOption({ label: GENERAL.name });
+    await page.getByTestId('preview-group').selectOption({ label: AGENT_GROUPS.floor.name });
+    await page.getByTestId('preview-deeper-group').selectOption({ label: TRAINEES.name });
+    await page.getByTestId('preview-button').click();
+    await expect
+      .poll(() => page.getByTestId('preview-sentence').textContent())
+      .toBe(
+        `A VOICE contact in queue ${GENERAL.name} handled by an agent in group ${AGENT_GROUPS.floor.name} > ${TRAINEES.name} gets 105 s of timed wrap-up, up to 1 extension of 30 s.`,
+      );
+    const duration = page.locator('[data-testid="preview-field"][data-field="durationSeconds"]');
+    expect(await duration.textContent()).toContain(`agent group ${TRAINEES.name}`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'admin-by-name.png'), fullPage: true });
   });
 
   it('R20: a supervisor sees the policies, the kill switch and the history, read-only', async () => {

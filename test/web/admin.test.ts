@@ -171,10 +171,10 @@ describe('levels, sources and changes in words', () => {
   it('R20: a first override, a removal and a kill switch change read as such in the history', () => {
     const base = { version: 6, at: CHANGED.at, by: 'ada', reason: 'r', key: 'q-billing' };
     expect(changeLine({ ...base, level: 'queue', before: { durationSeconds: 120 } })).toBe(
-      'durationSeconds: 120 s -> deployed policy (override removed)',
+      'durationSeconds: 120 s -> no override (the deployed policy applies)',
     );
     expect(changeLine({ ...base, level: 'queue', after: { durationSeconds: 40, mode: 'forced' } })).toBe(
-      'deployed policy -> durationSeconds: 40 s, mode: forced',
+      'no override -> durationSeconds: 40 s, mode: forced',
     );
     expect(
       changeLine({ ...base, level: 'killSwitch', key: '-', before: undefined, after: { state: 'off' } }),

@@ -449,11 +449,12 @@ export function changeLine(change: PolicyChange): string {
     };
     return `${state(change.before)} -> ${state(change.after)}`;
   }
-  // No override on one side: the deployed policy applied, which the record does not hold.
+  // No override on one side: the deployed policy (if any) applied, which the record does not hold.
   const whole = (value: unknown) => policyItems(asPolicy(value)).join(', ') || 'nothing set';
   if (change.before === undefined && change.after === undefined) return 'no override before or after';
-  if (change.before === undefined) return `deployed policy -> ${whole(change.after)}`;
-  if (change.after === undefined) return `${whole(change.before)} -> deployed policy (override removed)`;
+  if (change.before === undefined) return `no override -> ${whole(change.after)}`;
+  if (change.after === undefined)
+    return `${whole(change.before)} -> no override (the deployed policy applies)`;
   const fields = describeChange(change.before, change.after);
   if (fields.length === 0) return 'no field changed';
   return fields.map((f) => `${f.field}: ${f.before} -> ${f.after}`).join('; ');
