@@ -592,3 +592,13 @@ describe('R18, R20: PUT /v1/admin/kill-switch', () => {
     });
   });
 });
+
+describe('R20: what the admin page is told about the caller', () => {
+  it('R20: GET /v1/admin/policies says canChange: true for an administrator, false for a supervisor (who reads only)', async () => {
+    const admin = await call('GET /v1/admin/policies');
+    const supervisor = await call('GET /v1/admin/policies', { as: 'sue', groups: ['supervisors'] });
+
+    expect(admin).toMatchObject({ status: 200, body: { canChange: true } });
+    expect(supervisor).toMatchObject({ status: 200, body: { canChange: false } });
+  });
+});
