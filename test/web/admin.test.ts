@@ -176,6 +176,9 @@ describe('levels, sources and changes in words', () => {
     expect(changeLine({ ...base, level: 'queue', after: { durationSeconds: 40, mode: 'forced' } })).toBe(
       'no override -> durationSeconds: 40 s, mode: forced',
     );
+    expect(changeLine({ ...base, level: 'import', key: '-', after: { queues: {} } })).toBe(
+      'import (see the audit record)',
+    );
     expect(
       changeLine({ ...base, level: 'killSwitch', key: '-', before: undefined, after: { state: 'off' } }),
     ).toBe('deployed setting -> ACW off');

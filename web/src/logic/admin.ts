@@ -449,6 +449,8 @@ export function changeLine(change: PolicyChange): string {
     };
     return `${state(change.before)} -> ${state(change.after)}`;
   }
+  // Another kind of change (a whole file imported): its record is not one level's override.
+  if (!isLevel(change.level)) return `${change.level} (see the audit record)`;
   // No override on one side: the deployed policy (if any) applied, which the record does not hold.
   const whole = (value: unknown) => policyItems(asPolicy(value)).join(', ') || 'nothing set';
   if (change.before === undefined && change.after === undefined) return 'no override before or after';
