@@ -2,7 +2,8 @@
  * R18: ACW's runtime switch, an SSM parameter (`on` / `off`). Switching it off, with no redeploy
  * (`aws ssm put-parameter --name NAME --value off --overwrite`), stops new wrap-ups at once and
  * makes the next sweep end the open ones, restoring their agents. Functions re-read it at most
- * every 30 seconds.
+ * every 30 seconds. R20: an administrator's override (`PUT /v1/admin/kill-switch`, kept with the
+ * policies in the session table) wins over it until removed (lambda/core/kill-switch.ts).
  */
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';

@@ -3,12 +3,12 @@ import { ENV } from '../../lambda/handlers/env';
 import { logicalId, propertiesOf, resourcesAllowed, synth } from './support';
 
 describe('KillSwitch (R18)', () => {
-  it('R18: an SSM parameter, on by default, read only by the intake and the sweep', () => {
+  it('R18, R20: an SSM parameter, on by default, read by the intake, the sweep and the API (which reports it), not the timers', () => {
     const { stack, template } = synth();
     const parameterId = logicalId(stack.killSwitch.parameter);
     expect(propertiesOf(template, parameterId)).toMatchObject({ Type: 'String', Value: 'on' });
 
-    for (const fn of [stack.intake.function, stack.sweep.function]) {
+    for (const fn of [stack.intake.function, stack.sweep.function, stack.agentApi.function]) {
       const env = (
         propertiesOf(template, logicalId(fn.function)).Environment as { Variables: Record<string, unknown> }
       ).Variables;

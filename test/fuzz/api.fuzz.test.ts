@@ -10,10 +10,16 @@ import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { indexPolicies } from '../../lambda/core/policy';
 import { markHeld, openSession } from '../../lambda/core/session';
 import { makeApiHandler } from '../../lambda/handlers/api';
-import { API_ROUTES, MAX_REQUEST_BODY_BYTES, routeKeyOf } from '../../lambda/handlers/api-routes';
+import {
+  API_ROUTES,
+  isAdminRoute,
+  MAX_REQUEST_BODY_BYTES,
+  routeKeyOf,
+} from '../../lambda/handlers/api-routes';
 import { AGENT_A, AGENT_B, BOSS, FakeUsers } from '../support/api-users';
 import { INSTANCE_ARN } from '../support/events';
 import { testDeps } from '../support/fakes';
+import { MemoryPolicyStore } from '../support/memory-store';
 import { oddValue, runs, useFuzzTables } from './support';
 
 const STARTED = new Date('2026-03-02T09:00:00.000Z');
@@ -73,13 +79,17 @@ async function world() {
     },
     config: { instanceArn: INSTANCE_ARN, policies: indexPolicies(parseAcwConfig({}).policies) },
   };
-  return { ...t, scan, handler: makeApiHandler({ app, users: new FakeUsers(), clock: t.clock }) };
+  // R20: the administrator routes, on the policy store's model.
+  const admin = { store: new MemoryPolicyStore(), baseline: parseAcwConfig({}).policies };
+  return { ...t, scan, handler: makeApiHandler({ app, users: new FakeUsers(), clock: t.clock, admin }) };
 }
 
-const ROUTE_KEYS = API_ROUTES.map(routeKeyOf);
+const ROUTE_KEYS = API_ROUTES.filter((route) => !isAdminRoute(route)).map(routeKeyOf);
+const ADMIN_ROUTE_KEYS = API_ROUTES.filter(isAdminRoute).map(routeKeyOf);
 
 const routeKey = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...ROUTE_KEYS) },
+  { weight: 2, arbitrary: fc.constantFrom(...ADMIN_ROUTE_KEYS) },
   {
     weight: 1,
     arbitrary: fc
@@ -119,6 +129,14 @@ const pathParameters = fc.oneof(
   {
     weight: 5,
     arbitrary: fc.constantFrom(...WRAP_UPS).map((w) => ({ contactId: w.contactId, agentId: w.agentId })),
+  },
+  {
+    // R20: a policy level and key.
+    weight: 1,
+    arbitrary: fc.record({
+      level: fc.constantFrom('default', 'channel', 'queue', 'profile', 'agentGroup', 'team', ''),
+      key: fc.oneof(fc.constantFrom('-', 'VOICE', 'FAX', 'q-sales', 'tier3', 'g-1', ''), idLike),
+    }),
   },
   {
     weight: 2,
@@ -193,6 +211,8 @@ const claims = fc.oneof(
       { username: 'sue', 'cognito:groups': ['supervisors'] },
     ),
   },
+  // R20: an administrator, who need not be a Connect user.
+  { weight: 1, arbitrary: fc.constant({ username: 'jo@example.com', 'cognito:groups': '[admins]' }) },
   {
     weight: 2,
     arbitrary: fc.record(
@@ -279,9 +299,9 @@ describe('HTTP API (R16 fuzz)', () => {
         expect(result.headers?.['content-type']).toBe('application/json');
         const answer = JSON.parse(String(result.body)) as Record<string, unknown>;
         expect(typeof answer).toBe('object');
-        if (status === 200) {
+        if (status === 200 && !r.routeKey.includes(' /v1/admin/')) {
           expect(answer.serverTime).toEqual(expect.any(String));
-        } else {
+        } else if (status !== 200) {
           expect(answer.error).toMatch(/^[A-Z_]+$/);
           if (status === 400) expect(answer.message).toEqual(expect.any(String));
         }

@@ -8,7 +8,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConnectDirectory } from '../../lambda/adapters/connect-directory';
 import { ConnectUserDirectory } from '../../lambda/adapters/connect-users';
+import { DynamoPolicyStore } from '../../lambda/adapters/dynamo-policy-store';
 import { SqsDeadLetterSink } from '../../lambda/adapters/sqs-dead-letters';
+import { SsmKillSwitch } from '../../lambda/adapters/ssm-kill-switch';
 import {
   ARMS_SCHEDULES,
   composeApi,
@@ -159,5 +161,17 @@ describe('composition root', () => {
     expect(() => composeApi(wiring({ instanceArn: undefined }))).toThrow(
       'The API needs the Connect instance ARN',
     );
+  });
+
+  it('R20: the API gets the policy store the administrator routes change, on the baseline, and the deployed switch', () => {
+    const resources = { ...wiring().resources, switchParameter: '/acw/switch' };
+    const ssm = new SSMClient({ region: 'us-east-1' });
+
+    const { admin } = composeApi(wiring({ resources, clients: { ...wiring().clients, ssm } }));
+
+    expect(admin.store).toBeInstanceOf(DynamoPolicyStore);
+    expect(admin.baseline).toEqual(parseAcwConfig({}).policies);
+    expect(admin.deployedSwitch).toBeInstanceOf(SsmKillSwitch);
+    expect(composeApi(wiring()).admin.deployedSwitch).toBeUndefined();
   });
 });
