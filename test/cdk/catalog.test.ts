@@ -24,7 +24,10 @@ function granted() {
   const app = testApp();
   const stack = new Stack(app, 'Catalog');
   const instanceArn = 'arn:aws:connect:us-east-1:111122223333:instance/12345678-1234-1234-1234-123456789012';
-  const instance = new ConnectInstance(stack, 'Instance', { instanceArn, wrapUpStatus: { name: 'Wrap Up', create: false } });
+  const instance = new ConnectInstance(stack, 'Instance', {
+    instanceArn,
+    wrapUpStatus: { name: 'Wrap Up', create: false },
+  });
   const fn = new AcwFunction(stack, 'Fn', {
     settings: { config: parseAcwConfig({}), instanceArn, defaultDurationSeconds: '60' },
     entry: handlerEntry('sweep'),
