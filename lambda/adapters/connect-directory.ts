@@ -132,12 +132,18 @@ export class ConnectDirectory implements Directory {
   ): Promise<Map<string, string>> {
     const source = this.props.agentGroups;
     if (source === undefined) return new Map();
-    return this.listing(
-      'agentGroups',
-      instanceId,
-      groupIds,
-      async (miss) => new Map(await source(instanceArn, miss)),
-    );
+    try {
+      return await this.listing(
+        'agentGroups',
+        instanceId,
+        groupIds,
+        async (miss) => new Map(await source(instanceArn, miss)),
+      );
+    } catch (error) {
+      // Groups left unnamed never cost the queues' and agents' names of the same answer.
+      this.warn('Could not name the agent groups: the answer names none', 'agentGroups', error);
+      return new Map();
+    }
   }
 
   /**

@@ -3,7 +3,7 @@
  * kept in memory like the other listings, and a group it lacks makes the catalog listed again (at
  * most once per `missRefreshMs`).
  */
-import { ConnectClient } from '@aws-sdk/client-connect';
+import { ConnectClient, ListQueuesCommand } from '@aws-sdk/client-connect';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +11,7 @@ import {
   DIRECTORY_CACHE_TTL_MS,
   DIRECTORY_MISS_REFRESH_MS,
 } from '../../lambda/adapters/connect-directory';
+import { RecordingLog } from '../support/fakes';
 
 const connect = mockClient(ConnectClient);
 const INSTANCE = 'arn:aws:connect:us-east-1:111122223333:instance/12345678-1234-1234-1234-123456789012';
@@ -96,5 +97,25 @@ describe('ConnectDirectory: agent groups by name (R3, R20)', () => {
     const names = await dir.names(INSTANCE, { ...GROUPS_ONLY, agentGroupIds: ['g-floor'] });
 
     expect(names.agentGroups?.size).toBe(0);
+  });
+
+  it('R20: a catalog that cannot be read names no group, and costs none of the other names', async () => {
+    connect.on(ListQueuesCommand).resolves({ QueueSummaryList: [{ Id: 'q-1', Name: 'Billing' }] });
+    const log = new RecordingLog();
+    const dir = new ConnectDirectory({
+      client: new ConnectClient({ region: 'us-east-1' }),
+      log,
+      agentGroups: async () => {
+        throw new Error('CatalogUnavailable');
+      },
+    });
+
+    const names = await dir.names(INSTANCE, { queueIds: ['q-1'], agentIds: [], agentGroupIds: ['g-floor'] });
+
+    expect(Object.fromEntries(names.queues)).toEqual({ 'q-1': 'Billing' });
+    expect(names.agentGroups?.size).toBe(0);
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', fields: expect.objectContaining({ kind: 'agentGroups' }) }),
+    );
   });
 });

@@ -57,9 +57,10 @@ describe('AgentEventStream (R8, R11)', () => {
       stack.sweep.function,
       stack.agentApi.function,
     ]) {
-      // The API's statement also lists its queues by name (ListQueues: the same resources, merged).
+      // The API's statement also lists its queues by name (ListQueues: the same resources, merged),
+      // and so does the sweep's (R20: it refreshes the catalog of names).
       const actions =
-        fn === stack.agentApi.function
+        fn === stack.agentApi.function || fn === stack.sweep.function
           ? ['connect:GetCurrentUserData', 'connect:ListQueues']
           : 'connect:GetCurrentUserData';
       expect(statementsAllowing(template, logicalId(fn.role), 'connect:GetCurrentUserData')).toEqual([

@@ -71,6 +71,8 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acks.map(({ path, id }) => `${path} ${id}`).sort()).toEqual(
       [
         'AgentApi/Handler AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/agent/*]',
+        // R20: the catalog of names lists the instance's agent hierarchy groups.
+        'AgentApi/Handler AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/agent-group/*]',
         'AgentApi/Handler AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/agent-state/*]',
         'AgentApi/Handler AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/contact/*]',
         'AgentApi/Handler AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/queue/*]',
@@ -92,6 +94,7 @@ describe('cdk-nag AwsSolutions', () => {
         'Timers/Due/Function AwsSolutions-L1',
         'ContactFlow/Function/Function AwsSolutions-L1',
         'Sweep/Function AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/agent/*]',
+        'Sweep/Function AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/agent-group/*]',
         'Sweep/Function AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/agent-state/*]',
         'Sweep/Function AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/contact/*]',
         'Sweep/Function AwsSolutions-IAM5[Resource::<ConnectInstanceArn>/queue/*]',

@@ -6,11 +6,14 @@ import {
   DescribeUserCommand,
   InvalidParameterException,
   ListQueuesCommand,
+  ListUserHierarchyGroupsCommand,
   ResourceNotFoundException,
   SearchUsersCommand,
 } from '@aws-sdk/client-connect';
 import { describe, expect, it } from 'vitest';
+import { ConnectCatalogSource } from '../../lambda/adapters/connect-catalog';
 import { ConnectDirectory } from '../../lambda/adapters/connect-directory';
+import { ConnectGate } from '../../lambda/core/quota';
 import { VirtualClock } from '../../sim/clock';
 import { SimConnect, type SimUser } from '../../sim/connect';
 import { NO_LATENCY } from '../../sim/latency';
@@ -31,6 +34,7 @@ function connect(users?: readonly SimUser[]) {
     routableStatus: { name: 'Available' },
     latency: NO_LATENCY,
     queues: Array.from({ length: 3 }, (_, i) => ({ id: `q-${i + 1}`, name: `Queue ${i + 1}` })),
+    agentGroups: Array.from({ length: 1001 }, (_, i) => ({ id: `g-${i}`, name: `Group ${i}` })),
     ...(users === undefined ? {} : { users }),
   });
   return { sim, client: sim.client() };
@@ -96,5 +100,56 @@ describe('SimConnect directory calls (R20)', () => {
       new ListQueuesCommand({ InstanceId: INSTANCE_ID, QueueTypes: ['AGENT'] }),
     );
     expect(agentQueues.QueueSummaryList).toEqual([]);
+  });
+
+  it('R3, R20: ListUserHierarchyGroups names every group in pages of up to 1000, refusing bigger pages as Connect does', async () => {
+    const { client } = connect();
+
+    const first = await client.send(
+      new ListUserHierarchyGroupsCommand({ InstanceId: INSTANCE_ID, MaxResults: 1000 }),
+    );
+    const second = await client.send(
+      new ListUserHierarchyGroupsCommand({
+        InstanceId: INSTANCE_ID,
+        MaxResults: 1000,
+        NextToken: first.NextToken,
+      }),
+    );
+
+    expect(first.UserHierarchyGroupSummaryList).toHaveLength(1000);
+    expect(first.UserHierarchyGroupSummaryList?.[0]).toEqual({
+      Id: 'g-0',
+      Arn: `${INSTANCE}/agent-group/g-0`,
+      Name: 'Group 0',
+    });
+    expect(second.UserHierarchyGroupSummaryList?.map((group) => group.Name)).toEqual(['Group 1000']);
+    expect(second.NextToken).toBeUndefined();
+    await expect(
+      client.send(new ListUserHierarchyGroupsCommand({ InstanceId: INSTANCE_ID, MaxResults: 1001 })),
+    ).rejects.toBeInstanceOf(InvalidParameterException);
+  });
+
+  it('R20: the catalog source lists the simulated queues, groups and statuses through the quota gate', async () => {
+    const { sim, client } = connect();
+    const clock = new VirtualClock(T0);
+    const gate = new ConnectGate({ quota: { requestsPerSecond: 2, burst: 5 }, clock, random: () => 0 });
+
+    const listed = await new ConnectCatalogSource({ client, gate }).list(INSTANCE);
+
+    expect(listed.queues.map((q) => q.name)).toEqual(['Queue 1', 'Queue 2', 'Queue 3']);
+    expect(listed.agentGroups).toHaveLength(1001);
+    expect(listed.statuses).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'Available', type: 'ROUTABLE' }),
+        expect.objectContaining({ name: 'Wrap Up', type: 'CUSTOM' }),
+        expect.objectContaining({ name: 'Lunch', type: 'CUSTOM' }),
+        expect.objectContaining({ name: 'Offline', type: 'OFFLINE' }),
+      ]),
+    );
+    expect(sim.calls).toMatchObject({
+      ListQueuesCommand: 1,
+      ListUserHierarchyGroupsCommand: 2,
+      ListAgentStatusesCommand: 1,
+    });
   });
 });
