@@ -34,15 +34,10 @@ import type {
   ReportStore,
   Tally,
 } from '../core/reports';
+import { REPORT_ITEMS } from './report-keys';
 import { NO_QUEUE, SESSION_TABLE } from './session-keys';
 
-/** The partitions and sort keys of the roll-up items. */
-export const REPORT_ITEMS = {
-  queuePartition: '#REPORT#QUEUE',
-  agentPartition: '#REPORT#AGENT',
-  statePartition: '#REPORT#STATE',
-  stateSort: '#STATE',
-} as const;
+export { REPORT_ITEMS } from './report-keys';
 
 /** The queue cell's sort key: `YYYY-MM-DD#QUEUE_ID#CHANNEL`. */
 export function queueCellSortKey(cell: Pick<QueueCell, 'day' | 'queueId' | 'channel'>): string {

@@ -389,11 +389,16 @@ export function ssmKillSwitch(wiring: Wiring, log: Log): KillSwitch | undefined 
   return new SsmKillSwitch({ client: wiring.clients.ssm, parameterName, log });
 }
 
+/** What the reports are built from: the API's wiring, or the roll-up function's (no due queue). */
+export type ReportsWiring = Pick<Wiring, 'config' | 'instanceArn' | 'clients' | 'clock'> & {
+  readonly resources: Pick<Resources, 'tableName'>;
+};
+
 /**
  * Issue 13: the roll-ups and sessions in the session table, the instance's queues (ListQueues on
  * `clients.connectDirectory`) and the queues the policies name, with `acw.reports`.
  */
-export function dynamoReports(wiring: Wiring): ReportsParts {
+export function dynamoReports(wiring: ReportsWiring): ReportsParts {
   if (wiring.instanceArn === undefined) throw new Error('The reports need the Connect instance ARN');
   return {
     ports: {
