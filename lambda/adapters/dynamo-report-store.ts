@@ -238,13 +238,31 @@ export function encodeNeeded(needed: ReadonlyMap<number, NeededCount>): string {
     .join(' ');
 }
 
+/** The histogram of `encodeNeeded`'s text, read character by character (a month of agent cells holds over a million). */
 export function decodeNeeded(text: string): Map<number, NeededCount> {
   const needed = new Map<number, NeededCount>();
-  for (const part of text.split(' ')) {
-    if (part === '') continue;
-    const [seconds = 0, ended = 0, censored = 0] = part.split(':').map(Number);
-    needed.set(seconds, { ended, censored });
+  const fields = [0, 0, 0];
+  let field = 0;
+  let digits = 0;
+  const flush = () => {
+    if (digits > 0 || field > 0)
+      needed.set(fields[0] ?? 0, { ended: fields[1] ?? 0, censored: fields[2] ?? 0 });
+    fields[0] = 0;
+    fields[1] = 0;
+    fields[2] = 0;
+    field = 0;
+    digits = 0;
+  };
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 32) flush();
+    else if (code === 58) field += 1;
+    else {
+      fields[field] = (fields[field] ?? 0) * 10 + (code - 48);
+      digits += 1;
+    }
   }
+  flush();
   return needed;
 }
 
