@@ -365,3 +365,17 @@ describe('the answers are what openapi/acw-api.json documents', () => {
     expect(Object.keys(first ?? {}).sort()).toEqual(fieldsOf('Recommendation'));
   });
 });
+
+describe('acw.reports', () => {
+  it('defaults to a minimum sample of 30 and ranges of 92 days', () => {
+    expect(parseAcwConfig({}).reports).toEqual({ minSample: 30, maxRangeDays: 92 });
+  });
+
+  it.each([
+    [{ minSample: 0 }, 'acw.reports.minSample'],
+    [{ maxRangeDays: 400 }, 'acw.reports.maxRangeDays'],
+    [{ days: 3 }, 'acw.reports'],
+  ])('refuses %j naming the field', (reports, field) => {
+    expect(() => parseAcwConfig({ reports })).toThrow(field);
+  });
+});
