@@ -28,6 +28,7 @@ import {
 import type {
   AgentCell,
   NeededCount,
+  PartialRollUp,
   QueueCell,
   ReportCells,
   ReportSession,
@@ -63,6 +64,19 @@ export class DynamoReportStore implements ReportStore {
   constructor(private readonly props: DynamoReportStoreProps) {}
 
   async rolledThrough(): Promise<string | undefined> {
+    const through = (await this.state())?.rolledThrough;
+    return typeof through === 'string' ? through : undefined;
+  }
+
+  async partial(): Promise<PartialRollUp | undefined> {
+    const state = await this.state();
+    const day = state?.partialDay;
+    const until = state?.partialUntil;
+    return typeof day === 'string' && typeof until === 'string' ? { day, until: new Date(until) } : undefined;
+  }
+
+  /** The state item: `rolledThrough`, and `partialDay` / `partialUntil` of the day rolled up so far. */
+  private async state(): Promise<Record<string, unknown> | undefined> {
     const result = await this.props.client.send(
       new GetCommand({
         TableName: this.props.tableName,
@@ -73,8 +87,7 @@ export class DynamoReportStore implements ReportStore {
         ConsistentRead: true,
       }),
     );
-    const through = result.Item?.rolledThrough;
-    return typeof through === 'string' ? through : undefined;
+    return result.Item;
   }
 
   async queueCells(fromDay: string, toDay: string): Promise<QueueCell[]> {
@@ -121,7 +134,7 @@ export class DynamoReportStore implements ReportStore {
     return items;
   }
 
-  async sessionsOf(queueId: string | null, day: string): Promise<ReportSession[]> {
+  async sessionsOf(queueId: string | null, day: string, from?: Date): Promise<ReportSession[]> {
     const sessions: ReportSession[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -129,9 +142,16 @@ export class DynamoReportStore implements ReportStore {
         new QueryCommand({
           TableName: this.props.tableName,
           IndexName: SESSION_TABLE.byQueueDayIndex,
-          KeyConditionExpression: '#key = :key',
-          ExpressionAttributeNames: { '#key': SESSION_TABLE.byQueueDayKey },
-          ExpressionAttributeValues: { ':key': `${queueId ?? NO_QUEUE}#${day}` },
+          // From a time: only the sessions started since (the sort key is `startedAt`, ISO-8601).
+          KeyConditionExpression: from === undefined ? '#key = :key' : '#key = :key AND #start >= :from',
+          ExpressionAttributeNames: {
+            '#key': SESSION_TABLE.byQueueDayKey,
+            ...(from === undefined ? {} : { '#start': SESSION_TABLE.byQueueDaySort }),
+          },
+          ExpressionAttributeValues: {
+            ':key': `${queueId ?? NO_QUEUE}#${day}`,
+            ...(from === undefined ? {} : { ':from': from.toISOString() }),
+          },
           ExclusiveStartKey: startKey,
         }),
       );
@@ -142,6 +162,38 @@ export class DynamoReportStore implements ReportStore {
   }
 
   async putDay(day: string, cells: ReportCells): Promise<void> {
+    await this.putCells(cells);
+    // Last, so that a run that failed midway rolls the day up again.
+    await this.putState({ rolledThrough: day });
+  }
+
+  async putPartial(
+    partial: PartialRollUp,
+    cells: ReportCells,
+    rolledThrough: string | undefined,
+  ): Promise<void> {
+    await this.putCells(cells);
+    await this.putState({
+      ...(rolledThrough === undefined ? {} : { rolledThrough }),
+      partialDay: partial.day,
+      partialUntil: partial.until.toISOString(),
+    });
+  }
+
+  private async putState(fields: Record<string, string>): Promise<void> {
+    await this.props.client.send(
+      new PutCommand({
+        TableName: this.props.tableName,
+        Item: {
+          [SESSION_TABLE.partitionKey]: REPORT_ITEMS.statePartition,
+          [SESSION_TABLE.sortKey]: REPORT_ITEMS.stateSort,
+          ...fields,
+        },
+      }),
+    );
+  }
+
+  private async putCells(cells: ReportCells): Promise<void> {
     const items = [
       ...cells.queues.map((cell) => ({
         [SESSION_TABLE.partitionKey]: REPORT_ITEMS.queuePartition,
@@ -159,17 +211,6 @@ export class DynamoReportStore implements ReportStore {
       })),
     ];
     for (let at = 0; at < items.length; at += BATCH) await this.writeBatch(items.slice(at, at + BATCH));
-    // Last, so that a run that failed midway rolls the day up again.
-    await this.props.client.send(
-      new PutCommand({
-        TableName: this.props.tableName,
-        Item: {
-          [SESSION_TABLE.partitionKey]: REPORT_ITEMS.statePartition,
-          [SESSION_TABLE.sortKey]: REPORT_ITEMS.stateSort,
-          rolledThrough: day,
-        },
-      }),
-    );
   }
 
   /** One BatchWriteItem, asking again (with backoff) for what DynamoDB left unprocessed. */

@@ -542,25 +542,41 @@ export interface RawSlice {
   readonly to: Date;
 }
 
+/** The current day rolled up so far: its sessions that started before `until`. */
+export interface PartialRollUp {
+  readonly day: string;
+  readonly until: Date;
+}
+
 /** Where each part of a range is read from. */
 export interface RangePlan {
   /** Whole days already rolled up, first and last (inclusive); undefined when none. */
   readonly rolled: { readonly fromDay: string; readonly toDay: string } | undefined;
+  /** The day whose cells so far are read (the rest of it is in `raw`); undefined when none. */
+  readonly partialDay?: string | undefined;
   /** The rest, day by day, from raw sessions. */
   readonly raw: readonly RawSlice[];
 }
 
 /**
  * Splits a range: whole UTC days up to `rolledThrough` (inclusive) are read from the roll-ups,
- * the rest (a partial first or last day, days after `rolledThrough`) from raw sessions. Days
- * after `now` are left out: nothing has started there yet.
+ * the rest (a partial first or last day, days after `rolledThrough`) from raw sessions. The day
+ * rolled up so far (`partial`), when the range covers it from its start to at least `until`, is
+ * read from its cells, and raw from `until` on. Days after `now` are left out: nothing has
+ * started there yet.
  */
-export function planRange(range: ReportRange, rolledThrough: string | undefined, now: Date): RangePlan {
+export function planRange(
+  range: ReportRange,
+  rolledThrough: string | undefined,
+  now: Date,
+  partial?: PartialRollUp,
+): RangePlan {
   const end = Math.min(range.to.getTime(), Math.max(range.from.getTime(), endOfDay(now.getTime())));
   const rolledEnd =
     rolledThrough === undefined ? Number.NEGATIVE_INFINITY : Date.parse(rolledThrough) + MS_PER_DAY;
   let fromDay: string | undefined;
   let toDay: string | undefined;
+  let partialDay: string | undefined;
   const raw: RawSlice[] = [];
   for (let dayStart = startOfDay(range.from.getTime()); dayStart < end; dayStart += MS_PER_DAY) {
     const dayEnd = dayStart + MS_PER_DAY;
@@ -569,6 +585,17 @@ export function planRange(range: ReportRange, rolledThrough: string | undefined,
     if (whole && dayEnd <= rolledEnd) {
       fromDay ??= day;
       toDay = day;
+    } else if (
+      partial !== undefined &&
+      partial.day === day &&
+      dayEnd > rolledEnd &&
+      range.from.getTime() <= dayStart &&
+      end >= partial.until.getTime()
+    ) {
+      partialDay = day;
+      if (partial.until.getTime() < Math.min(dayEnd, end)) {
+        raw.push({ day, from: partial.until, to: new Date(Math.min(dayEnd, end)) });
+      }
     } else {
       raw.push({
         day,
@@ -577,7 +604,11 @@ export function planRange(range: ReportRange, rolledThrough: string | undefined,
       });
     }
   }
-  return { rolled: fromDay === undefined || toDay === undefined ? undefined : { fromDay, toDay }, raw };
+  return {
+    rolled: fromDay === undefined || toDay === undefined ? undefined : { fromDay, toDay },
+    partialDay,
+    raw,
+  };
 }
 
 function startOfDay(ms: number): number {
@@ -599,10 +630,17 @@ export interface ReportStore {
   queueCells(fromDay: string, toDay: string): Promise<QueueCell[]>;
   /** The agent cells of the days from `fromDay` to `toDay` (inclusive): one Query. */
   agentCells(fromDay: string, toDay: string): Promise<AgentCell[]>;
-  /** The complete sessions of one queue (null: no queue) that started on `day` (`byQueueDay`). */
-  sessionsOf(queueId: string | null, day: string): Promise<ReportSession[]>;
+  /**
+   * The complete sessions of one queue (null: no queue) that started on `day` (`byQueueDay`), at
+   * or after `from` when given.
+   */
+  sessionsOf(queueId: string | null, day: string, from?: Date): Promise<ReportSession[]>;
   /** Writes a day's cells (replacing any of that day) and then marks the day rolled up. */
   putDay(day: string, cells: ReportCells): Promise<void>;
+  /** The current day rolled up so far, if any. */
+  partial(): Promise<PartialRollUp | undefined>;
+  /** Writes the cells of `day` so far (its sessions started before `until`) and marks them so. */
+  putPartial(partial: PartialRollUp, cells: ReportCells, rolledThrough: string | undefined): Promise<void>;
 }
 
 /** The queues whose sessions are read raw: every standard queue of the instance. */
@@ -632,11 +670,15 @@ export async function cellsOf(
   now: Date,
   families: { readonly agents: boolean },
 ): Promise<ReportCells> {
-  const plan = planRange(range, await ports.store.rolledThrough(), now);
+  const [rolledThrough, partial] = await Promise.all([ports.store.rolledThrough(), ports.store.partial()]);
+  const plan = planRange(range, rolledThrough, now, partial);
   const queues: QueueCell[] = [];
   const agents: AgentCell[] = [];
-  if (plan.rolled !== undefined) {
-    const { fromDay, toDay } = plan.rolled;
+  const spans = [
+    ...(plan.rolled === undefined ? [] : [plan.rolled]),
+    ...(plan.partialDay === undefined ? [] : [{ fromDay: plan.partialDay, toDay: plan.partialDay }]),
+  ];
+  for (const { fromDay, toDay } of spans) {
     const [queueCells, agentCells] = await Promise.all([
       ports.store.queueCells(fromDay, toDay),
       families.agents ? ports.store.agentCells(fromDay, toDay) : Promise.resolve([]),
@@ -650,7 +692,7 @@ export async function cellsOf(
     const sessions = (
       await mapBounded(reads, ports.concurrency ?? 8, async ({ slice, queueId }) =>
         (
-          await ports.store.sessionsOf(queueId, slice.day)
+          await ports.store.sessionsOf(queueId, slice.day, slice.from)
         ).filter((session) => {
           const started = Date.parse(session.startedAt);
           return started >= slice.from.getTime() && started < slice.to.getTime();
@@ -675,6 +717,8 @@ export interface RollUpResult {
   readonly sessions: number;
   /** The last day rolled up after the run. */
   readonly rolledThrough: string | undefined;
+  /** The current day rolled up so far by this run, and its sessions. */
+  readonly partial?: { readonly day: string; readonly until: string; readonly sessions: number } | undefined;
 }
 
 /** When and how far the roll-up goes. */
@@ -689,6 +733,13 @@ export interface RollUpOptions {
   readonly maxDaysPerRun?: number;
   /** Before the first roll-up, how many past days to start with. @default 7 */
   readonly backfillDays?: number;
+  /**
+   * The current day is also rolled up so far, to the last full hour at least this long ago, so
+   * that a report reads raw only the sessions since (false: not). Sessions that complete later
+   * than this after they started are missed until the day's own roll-up.
+   * @default 15 minutes
+   */
+  readonly partialSettleMs?: number | false;
 }
 
 /**
@@ -725,7 +776,40 @@ export async function rollUp(
     sessions += read.length;
     rolledThrough = day;
   }
-  return { days, sessions, rolledThrough };
+  const partial =
+    options.partialSettleMs === false
+      ? undefined
+      : await rollUpSoFar(ports, now, options.partialSettleMs ?? 15 * 60_000, rolledThrough);
+  return { days, sessions, rolledThrough, ...(partial === undefined ? {} : { partial }) };
+}
+
+/**
+ * The day of the last full hour ended `settleMs` ago, so far: its sessions that started before
+ * that hour's end; nothing when that day is already rolled up or the hour is its first instant.
+ */
+async function rollUpSoFar(
+  ports: ReportPorts,
+  now: Date,
+  settleMs: number,
+  rolledThrough: string | undefined,
+): Promise<RollUpResult['partial']> {
+  const until = Math.floor((now.getTime() - settleMs) / 3_600_000) * 3_600_000;
+  const dayStart = startOfDay(until - 1);
+  if (rolledThrough !== undefined && dayStart < Date.parse(rolledThrough) + MS_PER_DAY) return undefined;
+  const day = new Date(dayStart).toISOString().slice(0, 10);
+  const queueIds = await queuesToRead(ports);
+  const read = (
+    await mapBounded(queueIds, ports.concurrency ?? 8, (queueId) => ports.store.sessionsOf(queueId, day))
+  )
+    .flat()
+    .filter((session) => Date.parse(session.startedAt) < until);
+  const partial = { day, until: new Date(until) };
+  await ports.store.putPartial(
+    partial,
+    { queues: queueCellsOf(read), agents: agentCellsOf(read) },
+    rolledThrough,
+  );
+  return { day, until: partial.until.toISOString(), sessions: read.length };
 }
 
 /** `fn` over `items`, at most `limit` at once, results in the items' order. */

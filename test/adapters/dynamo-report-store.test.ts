@@ -115,8 +115,19 @@ describe('DynamoReportStore and the roll-up (issue 13) against dynalite', () => 
     const first = await rollUp(ports(), new Date('2026-03-04T04:00:00Z'), { backfillDays: 2 });
     const again = await rollUp(ports(), new Date('2026-03-04T05:00:00Z'), { backfillDays: 2 });
 
-    expect(first).toEqual({ days: ['2026-03-02', '2026-03-03'], sessions: 3, rolledThrough: '2026-03-03' });
-    expect(again).toEqual({ days: [], sessions: 0, rolledThrough: '2026-03-03' });
+    // Each run also rolls up the 4th so far, to the last full hour 15 minutes before: nothing yet.
+    expect(first).toEqual({
+      days: ['2026-03-02', '2026-03-03'],
+      sessions: 3,
+      rolledThrough: '2026-03-03',
+      partial: { day: '2026-03-04', until: '2026-03-04T03:00:00.000Z', sessions: 0 },
+    });
+    expect(again).toEqual({
+      days: [],
+      sessions: 0,
+      rolledThrough: '2026-03-03',
+      partial: { day: '2026-03-04', until: '2026-03-04T04:00:00.000Z', sessions: 0 },
+    });
     expect(await reports.rolledThrough()).toBe('2026-03-03');
     const byKey = <T extends { day: string }>(cells: T[], key: (c: T) => string) =>
       [...cells].sort((a, b) => key(a).localeCompare(key(b)));
@@ -164,6 +175,58 @@ describe('DynamoReportStore and the roll-up (issue 13) against dynalite', () => 
         reportRows(groupBy, { queues: queueCellsOf(raw), agents: agentCellsOf(raw) }, names),
       );
     }
+  });
+
+  it('R22: today is rolled up so far each hour; a report reads those cells and raw only the sessions since', async () => {
+    const raw = [
+      await complete('a-1', 'q-1', '2026-03-03T09:00:00.000Z', 30, 'AGENT_DONE'),
+      await complete('a-2', 'q-2', '2026-03-03T10:59:00.000Z', 60, 'TIMER'),
+    ];
+    // 11:20: the 3rd so far, through 11:00 (the last full hour at least 15 minutes ago).
+    const run = await rollUp(ports(), new Date('2026-03-03T11:20:00Z'), { backfillDays: 1 });
+    raw.push(await complete('a-1', null, '2026-03-03T11:30:00.000Z', 12, 'AGENT_DONE'));
+    const reads: [string | null, string, string | undefined][] = [];
+    const counting: ReportPorts = {
+      ...ports(),
+      store: Object.assign(Object.create(reports), {
+        sessionsOf: (queueId: string | null, day: string, from?: Date) => {
+          reads.push([queueId, day, from?.toISOString()]);
+          return reports.sessionsOf(queueId, day, from);
+        },
+      }),
+    };
+
+    const read = await cellsOf(
+      counting,
+      { from: new Date('2026-03-03T00:00:00Z'), to: new Date('2026-03-04T00:00:00Z') },
+      new Date('2026-03-03T12:00:00Z'),
+      { agents: true },
+    );
+
+    expect(run.partial).toEqual({ day: '2026-03-03', until: '2026-03-03T11:00:00.000Z', sessions: 2 });
+    expect(await reports.partial()).toEqual({ day: '2026-03-03', until: new Date('2026-03-03T11:00:00Z') });
+    expect(reads).toEqual([
+      ['q-1', '2026-03-03', '2026-03-03T11:00:00.000Z'],
+      ['q-2', '2026-03-03', '2026-03-03T11:00:00.000Z'],
+      [null, '2026-03-03', '2026-03-03T11:00:00.000Z'],
+    ]);
+    const names = { queues: new Map(), agents: new Map() };
+    for (const groupBy of ['queue', 'agent', 'channel', 'day'] as const) {
+      expect(reportRows(groupBy, read, names)).toEqual(
+        reportRows(groupBy, { queues: queueCellsOf(raw), agents: agentCellsOf(raw) }, names),
+      );
+    }
+  });
+
+  it("R22: the day's own roll-up replaces its cells so far, and the day is then read from roll-ups only", async () => {
+    const raw = [await complete('a-1', 'q-1', '2026-03-03T09:00:00.000Z', 30, 'AGENT_DONE')];
+    await rollUp(ports(), new Date('2026-03-03T10:20:00Z'), { backfillDays: 1 });
+    raw.push(await complete('a-2', 'q-1', '2026-03-03T22:00:00.000Z', 40, 'AGENT_DONE'));
+
+    await rollUp(ports(), new Date('2026-03-04T02:30:00Z'));
+
+    expect(await reports.rolledThrough()).toBe('2026-03-03');
+    expect(await reports.queueCells('2026-03-03', '2026-03-03')).toEqual(queueCellsOf(raw));
   });
 
   it('keeps roll-up items out of the indexes and without a TTL', async () => {

@@ -65,6 +65,10 @@ class RawOnlyStore implements ReportStore {
     return SESSIONS.filter((s) => (s.queueId ?? null) === queueId && s.startedAt.startsWith(day));
   }
   async putDay() {}
+  async partial() {
+    return undefined;
+  }
+  async putPartial() {}
 }
 
 let clock: FakeClock;

@@ -512,6 +512,41 @@ describe('planRange: what is read from roll-ups, what raw', () => {
     ]);
   });
 
+  it('reads the day rolled up so far from its cells and raw from where they stop', () => {
+    const partial = { day: '2026-03-10', until: new Date('2026-03-10T14:00:00Z') };
+    const plan = planRange(
+      { from: new Date('2026-03-09T00:00:00Z'), to: new Date('2026-03-11T00:00:00Z') },
+      '2026-03-09',
+      now,
+      partial,
+    );
+    expect(plan).toEqual({
+      rolled: { fromDay: '2026-03-09', toDay: '2026-03-09' },
+      partialDay: '2026-03-10',
+      raw: [{ day: '2026-03-10', from: partial.until, to: new Date('2026-03-11T00:00:00Z') }],
+    });
+  });
+
+  it('reads the day raw when the range does not cover its cells so far (starts later, or ends before)', () => {
+    const partial = { day: '2026-03-10', until: new Date('2026-03-10T14:00:00Z') };
+    const later = planRange(
+      { from: new Date('2026-03-10T08:00:00Z'), to: new Date('2026-03-11T00:00:00Z') },
+      '2026-03-09',
+      now,
+      partial,
+    );
+    const earlier = planRange(
+      { from: new Date('2026-03-10T00:00:00Z'), to: new Date('2026-03-10T12:00:00Z') },
+      '2026-03-09',
+      now,
+      partial,
+    );
+    expect(later.partialDay).toBeUndefined();
+    expect(later.raw.map((slice) => slice.from.toISOString())).toEqual(['2026-03-10T08:00:00.000Z']);
+    expect(earlier.partialDay).toBeUndefined();
+    expect(earlier.raw.map((slice) => slice.to.toISOString())).toEqual(['2026-03-10T12:00:00.000Z']);
+  });
+
   it('reads everything raw before the first roll-up, and nothing after today', () => {
     const plan = planRange(
       { from: new Date('2026-03-09T00:00:00Z'), to: new Date('2026-03-20T00:00:00Z') },
@@ -519,6 +554,7 @@ describe('planRange: what is read from roll-ups, what raw', () => {
       now,
     );
     expect(plan.rolled).toBeUndefined();
+    expect(plan.partialDay).toBeUndefined();
     expect(plan.raw.map((slice) => slice.day)).toEqual(['2026-03-09', '2026-03-10']);
   });
 });

@@ -40,6 +40,10 @@ class MemoryReports implements ReportStore {
     this.written.push([day, cells]);
     this.through = day;
   }
+  async partial() {
+    return undefined;
+  }
+  async putPartial() {}
 }
 
 describe('report-rollup handler (issue 13)', () => {
@@ -51,6 +55,7 @@ describe('report-rollup handler (issue 13)', () => {
       reports: { ports: { store, catalog: { queueIds: async () => ['q-1'] } } },
       clock: { now: () => new Date('2026-03-03T02:15:00Z') },
       log,
+      options: { partialSettleMs: false },
     });
 
     const result = await handler();
