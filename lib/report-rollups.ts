@@ -1,6 +1,6 @@
 /**
  * Issue 13: the reports' roll-ups. An hourly schedule runs lambda/handlers/report-rollup.ts, which
- * sums each finished UTC day's complete sessions (read through the `byQueueDay` index, one Query
+ * sums each finished UTC day's complete sessions (and the current day's so far) (read through the `byQueueDay` index, one Query
  * per queue) into roll-up items in the session table (`#REPORT#QUEUE`, `#REPORT#AGENT`,
  * `#REPORT#STATE`: lambda/adapters/dynamo-report-store.ts). Failed runs are retried twice by
  * Lambda, then kept in a dead-letter queue; the next run resumes at the first day not rolled up.

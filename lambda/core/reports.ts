@@ -10,9 +10,10 @@
  * - per day, queue and channel (`QueueCell`): serves groupBy=queue, channel and day, the
  *   distribution and the recommendations;
  * - per day and agent (`AgentCell`): serves groupBy=agent.
- * A request reads the rolled-up days as cells, and what is not rolled up yet (today, days the
- * job has not reached, the partial days at the edges of a range given in times) as raw sessions,
- * tallied the same way (`planRange`).
+ * A request reads the rolled-up days as cells, the current day's cells so far (rolled up each
+ * hour) and, as raw sessions tallied the same way, the rest: the current day since its cells
+ * stop, days the job has not reached, the partial days at the edges of a range given in times
+ * (`planRange`).
  *
  * The needed time is counted in whole seconds (rounded down), in the raw path as in the roll-ups,
  * so the medians here can be up to a second below `npm run recommend`'s, which uses the exact
