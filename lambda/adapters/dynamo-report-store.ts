@@ -14,8 +14,9 @@
  * function writes the cells once a day (issue 11's budget of DynamoDB requests per wrap-up is
  * untouched).
  *
- * A cell's needed-time histogram is one string, `SECONDS:ENDED[:CENSORED]` items separated by
- * spaces, in order of seconds: smaller than a map (whose keys count as attribute names).
+ * A cell's sums and needed-time histogram are one string (`tallyItem`): the histogram as
+ * `SECONDS:ENDED[:CENSORED]` items separated by spaces, in order of seconds, which is smaller
+ * than a map (whose keys count as attribute names).
  */
 import {
   BatchWriteCommand,
@@ -102,12 +103,11 @@ export class DynamoReportStore implements ReportStore {
 
   async agentCells(fromDay: string, toDay: string): Promise<AgentCell[]> {
     const items = await this.queryDays(REPORT_ITEMS.agentPartition, fromDay, toDay);
-    return items.map((item) => ({
-      day: String(item.day),
-      // The table's sort key (`agentId`) holds the cell's key: the agent id follows the day and '#'.
-      agentId: String(item[SESSION_TABLE.sortKey]).slice('YYYY-MM-DD#'.length),
-      tally: tallyFromItem(item),
-    }));
+    return items.map((item) => {
+      // The table's sort key (`agentId`) holds the cell's key: `YYYY-MM-DD#AGENT_ID`.
+      const key = String(item[SESSION_TABLE.sortKey]);
+      return { day: key.slice(0, 10), agentId: key.slice('YYYY-MM-DD#'.length), tally: tallyFromItem(item) };
+    });
   }
 
   /** One Query: the partition's items of the days from `fromDay` to `toDay` ('$' sorts right after '#'). */
@@ -203,11 +203,11 @@ export class DynamoReportStore implements ReportStore {
         channel: cell.channel,
         ...tallyItem(cell.tally),
       })),
+      // The day and the agent are in the sort key.
       ...cells.agents.map((cell) => ({
         [SESSION_TABLE.partitionKey]: REPORT_ITEMS.agentPartition,
         [SESSION_TABLE.sortKey]: agentCellSortKey(cell),
-        day: cell.day,
-        ...tallyItem(cell.tally),
+        ...tallyItem(cell.tally, false),
       })),
     ];
     for (let at = 0; at < items.length; at += BATCH) await this.writeBatch(items.slice(at, at + BATCH));
@@ -235,16 +235,18 @@ export class DynamoReportStore implements ReportStore {
   }
 }
 
-/** A tally as item attributes. */
-export function tallyItem(tally: Tally): Record<string, unknown> {
+/**
+ * A tally as item attributes: `tally`, one string `CONTACTS WRAPUP_MS EXTENSIONS SYSTEM_ENDED
+ * TIMER_ENDED|HISTOGRAM` (one attribute rather than six: a month of agent cells is 30,000 items,
+ * and each attribute costs its name in bytes and its unmarshalling in time), and with `latest`
+ * the latest session's start and window (`latestAt`, `latestWindow`; agent cells leave them out:
+ * no agent row shows a window).
+ */
+export function tallyItem(tally: Tally, latest = true): Record<string, unknown> {
+  const sums = [tally.contacts, tally.wrapUpMs, tally.extensions, tally.systemEnded, tally.timerEnded];
   return {
-    contacts: tally.contacts,
-    wrapUpMs: tally.wrapUpMs,
-    extensions: tally.extensions,
-    systemEnded: tally.systemEnded,
-    timerEnded: tally.timerEnded,
-    needed: encodeNeeded(tally.needed),
-    ...(tally.latest === undefined
+    tally: `${sums.join(' ')}|${encodeNeeded(tally.needed)}`,
+    ...(tally.latest === undefined || !latest
       ? {}
       : { latestAt: tally.latest.startedAt, latestWindow: tally.latest.windowSeconds }),
   };
@@ -252,13 +254,20 @@ export function tallyItem(tally: Tally): Record<string, unknown> {
 
 /** A tally back from its attributes. */
 export function tallyFromItem(item: Record<string, unknown>): Tally {
+  const text = typeof item.tally === 'string' ? item.tally : '';
+  const bar = text.indexOf('|');
+  const [contacts = 0, wrapUpMs = 0, extensions = 0, systemEnded = 0, timerEnded = 0] = (
+    bar < 0 ? text : text.slice(0, bar)
+  )
+    .split(' ')
+    .map(Number);
   return {
-    contacts: Number(item.contacts ?? 0),
-    wrapUpMs: Number(item.wrapUpMs ?? 0),
-    extensions: Number(item.extensions ?? 0),
-    systemEnded: Number(item.systemEnded ?? 0),
-    timerEnded: Number(item.timerEnded ?? 0),
-    needed: decodeNeeded(typeof item.needed === 'string' ? item.needed : ''),
+    contacts,
+    wrapUpMs,
+    extensions,
+    systemEnded,
+    timerEnded,
+    needed: decodeNeeded(bar < 0 ? '' : text.slice(bar + 1)),
     latest:
       typeof item.latestAt === 'string'
         ? {
