@@ -81,6 +81,7 @@ export const JOBS: Readonly<Record<string, () => Promise<JobResult>>> = {
   faults: faultJob,
   'cold-start': async () => (await import('./cold-start')).coldStartJob(),
   whatif: async () => (await import('./whatif')).whatIfJob(),
+  reports: async () => (await import('./reports')).reportsJob(),
   ...Object.fromEntries(
     CAPACITY_FACTORS.flatMap((factor) =>
       CONFIGURATIONS.map(({ name }) => [

@@ -12,7 +12,8 @@
  *    `npm run bench -- capacity-0.9 baseline` runs only the jobs named (`capacity-0.9`: both
  *    configurations; `capacity-0.9-default`: one); results.json says which ran.
  *    And `cold-start` (bench/cold-start.ts): each function's init beside a one-client function's;
- *    and `whatif` (bench/whatif.ts): `npm run whatif` on a generated week, in a bounded heap.
+ *    and `whatif` (bench/whatif.ts): `npm run whatif` on a generated week, in a bounded heap;
+ *    and `reports` (bench/reports.ts): the reports API over a month of a 1,000-agent center.
  * 2. The bundled size of each Lambda function's own code (esbuild, the AWS SDK left out; the stack
  *    bundles the SDK too: `cold-start` reports those bundles' sizes).
  * 3. The core's decision time per event: resolvePolicy + openSession + planTimer; and one
@@ -68,6 +69,7 @@ const JOB_ORDER: readonly JobName[] = [
   ...probesAt(0.3),
   'cold-start',
   'whatif',
+  'reports',
 ];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -196,6 +198,7 @@ function resultsOf(
     faults: resultOf('faults') ?? null,
     coldStart: resultOf('cold-start') ?? null,
     whatif: resultOf('whatif') ?? null,
+    reports: resultOf('reports') ?? null,
     ...(build === undefined ? {} : { build }),
     runtime: rest,
   };
@@ -241,6 +244,7 @@ async function previousResults(
   keep('faults', previous.faults);
   keep('cold-start', previous.coldStart);
   keep('whatif', previous.whatif);
+  keep('reports', previous.reports);
   return kept;
 }
 

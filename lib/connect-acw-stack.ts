@@ -20,6 +20,7 @@ import { ContactFlowFunction } from './contact-flow';
 import { LogEncryptionKey } from './keys';
 import { KillSwitch } from './kill-switch';
 import { Monitoring } from './monitoring';
+import { grantReportReads, ReportRollups } from './report-rollups';
 import { SessionTable } from './session-table';
 import { Sweep } from './sweep';
 import { BOARD_PAGE, WidgetDeployment, type WidgetRuntimeConfig } from './widget-deployment';
@@ -60,6 +61,8 @@ export class ConnectAcwStack extends Stack {
   readonly contactFlow: ContactFlowFunction;
   /** The sweep (R15). */
   readonly sweep: Sweep;
+  /** The reports' daily roll-ups (issue 13). */
+  readonly reportRollups: ReportRollups;
   /** The runtime switch (R18). */
   readonly killSwitch: KillSwitch;
   /** The alarm topic and alarms. */
@@ -191,6 +194,14 @@ export class ConnectAcwStack extends Stack {
     // R18, R20: GET /v1/admin/policies reports the deployed parameter beside an override.
     this.killSwitch.grantRead(this.agentApi.function);
 
+    // Issue 13: the reports' roll-ups, and the API's reads of them.
+    this.reportRollups = new ReportRollups(this, 'ReportRollups', {
+      functionSettings,
+      sessions: this.sessions,
+      instanceArn,
+    });
+    grantReportReads(this.sessions, this.agentApi.function);
+
     // R8, R11: before a restore, the agent's own status is read: from the agent event stream's
     // reports (kept by its consumer) when there is one, else with GetCurrentUserData.
     const restoring = [
@@ -222,6 +233,7 @@ export class ConnectAcwStack extends Stack {
         ...this.intake.deadLetterQueues,
         ...this.timers.deadLetterQueues,
         ...(this.agentEvents?.deadLetterQueues ?? []),
+        { name: 'ReportRollupFailures', queue: this.reportRollups.deadLetterQueue },
       ],
       functions: [
         ...(this.agentEvents === undefined ? [] : [{ name: 'AgentEvents', fn: this.agentEvents.function }]),
@@ -231,6 +243,7 @@ export class ConnectAcwStack extends Stack {
         { name: 'Api', fn: this.agentApi.function },
         { name: 'ContactFlow', fn: this.contactFlow.function },
         { name: 'Sweep', fn: this.sweep.function },
+        { name: 'ReportRollups', fn: this.reportRollups.function },
       ],
       ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
       nativeAcwSeconds: config.monitoring.nativeAcwSeconds,

@@ -22,18 +22,20 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConnectCatalogSource } from '../adapters/connect-catalog';
 import { ConnectDirectory } from '../adapters/connect-directory';
 import { type ConnectPorts, connectPorts } from '../adapters/connect-ports';
+import { ConnectQueueCatalog } from '../adapters/connect-queue-catalog';
 import { ConnectStatusDirectory } from '../adapters/connect-status-directory';
 import { ConnectUserDirectory, type ConnectUsers } from '../adapters/connect-users';
 import { DynamoCatalogStore } from '../adapters/dynamo-directory-catalog';
 import { DynamoDirectorySnapshots } from '../adapters/dynamo-directory-snapshots';
 import { DynamoPolicyStore } from '../adapters/dynamo-policy-store';
+import { DynamoReportStore } from '../adapters/dynamo-report-store';
 import { DynamoSessionStore } from '../adapters/dynamo-session-store';
 import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters';
 import { SsmKillSwitch } from '../adapters/ssm-kill-switch';
 import { SchedulerTimers, type ScheduleTarget } from '../adapters/timers';
 import type { AcwConfig } from '../config/acw-config';
 import { catalogOf } from '../core/catalog';
-import type { StatusRef } from '../core/config';
+import { queueIdOf, type StatusRef } from '../core/config';
 import type { DeadLetterSink } from '../core/dead-letter-port';
 import { killSwitchOf } from '../core/kill-switch';
 import type { LifecycleConfig } from '../core/lifecycle';
@@ -56,6 +58,7 @@ import type {
 } from '../core/ports';
 import { ConnectGate } from '../core/quota';
 import type { AdminDeps } from '../handlers/api-admin';
+import type { ReportsParts } from '../handlers/api-reports';
 import { type MetricsFactory, throttleMetric, WrapUpMetrics } from '../handlers/wrap-up-metrics';
 
 /** The functions of the stack, by the names their handlers have (`lambda/handlers/<name>.ts`). */
@@ -173,6 +176,8 @@ export interface ApiParts {
   readonly api: AcwConfig['api'];
   /** R20: what the administrator routes change (the policy store) and report (the deployed switch). */
   readonly admin: AdminDeps;
+  /** Issue 13: what the report routes read; absent when composed without `Adapters.reports`. */
+  readonly reports?: ReportsParts | undefined;
 }
 
 /** The Connect ports made together (one gate for them all). */
@@ -217,6 +222,8 @@ export interface Adapters {
   readonly policies?: ((wiring: Wiring, log: Log) => PolicySource) | undefined;
   /** R20: the policy store the administrator routes change (the API). */
   readonly policyStore?: ((wiring: Wiring) => PolicyStore) | undefined;
+  /** Issue 13: the reports' roll-ups and sessions (DynamoDB) and queue catalog (ListQueues): the API. */
+  readonly reports?: ((wiring: Wiring) => ReportsParts) | undefined;
 }
 
 /** A port the function was composed without was called: a wiring mistake, never a retryable failure. */
@@ -306,6 +313,7 @@ export function composeApiWith(adapters: Adapters, wiring: Wiring): ApiParts {
       // R18: the deployed parameter alone, which GET /v1/admin/policies reports beside the override.
       deployedSwitch: adapters.killSwitch?.(wiring, wiring.log('api')),
     },
+    reports: adapters.reports?.(wiring),
   };
 }
 
@@ -456,6 +464,31 @@ export function ssmKillSwitch(wiring: Wiring, log: Log): KillSwitch | undefined 
   return new SsmKillSwitch({ client: wiring.clients.ssm, parameterName, log });
 }
 
+/** What the reports are built from: the API's wiring, or the roll-up function's (no due queue). */
+export type ReportsWiring = Pick<Wiring, 'config' | 'instanceArn' | 'clients' | 'clock'> & {
+  readonly resources: Pick<Resources, 'tableName'>;
+};
+
+/**
+ * Issue 13: the roll-ups and sessions in the session table, the instance's queues (ListQueues on
+ * `clients.connectDirectory`) and the queues the policies name, with `acw.reports`.
+ */
+export function dynamoReports(wiring: ReportsWiring): ReportsParts {
+  if (wiring.instanceArn === undefined) throw new Error('The reports need the Connect instance ARN');
+  return {
+    ports: {
+      store: new DynamoReportStore({ client: wiring.clients.dynamo, tableName: wiring.resources.tableName }),
+      catalog: new ConnectQueueCatalog({
+        client: required(wiring.clients.connectDirectory, 'clients.connectDirectory', 'the queue catalog'),
+        instanceArn: wiring.instanceArn,
+        now: () => wiring.clock.now().getTime(),
+      }),
+      extraQueueIds: Object.keys(wiring.config.policies.queues).map(queueIdOf),
+    },
+    settings: wiring.config.reports,
+  };
+}
+
 /** Every adapter: what the simulator and the local server compose with. */
 export const ALL_ADAPTERS: Adapters = {
   sessions: dynamoSessions,
@@ -469,6 +502,7 @@ export const ALL_ADAPTERS: Adapters = {
   killSwitch: ssmKillSwitch,
   policies: dynamoLivePolicies,
   policyStore: dynamoPolicyStore,
+  reports: dynamoReports,
 };
 
 function wrapUpStatusOf(wiring: Wiring): StatusRef {

@@ -42,6 +42,10 @@ export const API_ROUTES = [
   // R20: the catalog of names administrators pick from (lambda/handlers/api-directory.ts), for
   // supervisors and administrators like the other reads (merge of wt-admin and wt-names).
   { method: 'GET', path: '/v1/admin/directory', audience: 'policyReader' },
+  // Issue 13: reports and recommendations (supervisors; wt-admin adds the `admin` audience).
+  { method: 'GET', path: '/v1/reports/acw', audience: 'supervisor' },
+  { method: 'GET', path: '/v1/reports/acw/distribution', audience: 'supervisor' },
+  { method: 'GET', path: '/v1/recommendations', audience: 'supervisor' },
 ] as const satisfies readonly ApiRoute[];
 
 /** A route key as API Gateway sends it in `event.routeKey`. */

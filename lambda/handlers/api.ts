@@ -35,6 +35,7 @@ import { type AdminDeps, checkAdminAudience, handleAdmin, type PolicyRouteKey } 
 import { type Caller, type ClaimSettings, callerOf } from './api-claims';
 import { adminDirectory } from './api-directory';
 import { HttpError } from './api-errors';
+import { HttpAnswer, REPORT_HANDLERS, type ReportsParts } from './api-reports';
 import {
   type AdminRouteKey,
   API_ROUTES,
@@ -53,6 +54,7 @@ import {
   directory,
   dueQueue,
   killSwitch,
+  reports,
   schedules,
   sessions,
 } from './runtime';
@@ -74,6 +76,8 @@ export interface ApiHandlerDeps {
    * @default - none: the administrator routes answer 503
    */
   readonly admin?: AdminDeps | undefined;
+  /** Issue 13: the roll-ups and sessions the report routes read (lambda/handlers/api-reports.ts). */
+  readonly reports?: ReportsParts | undefined;
 }
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -135,7 +139,8 @@ export function makeApiHandler(deps: ApiHandlerDeps) {
       }
       const userId = await resolveUser(deps.users, caller.username);
       if (route.audience === 'agent') checkAgentHint(event, userId);
-      return ok(await handle({ deps, route, event, userId }));
+      const body = await handle({ deps, route, event, userId });
+      return body instanceof HttpAnswer ? body.result : ok(body);
     } catch (error) {
       return failure(error, event, log);
     }
@@ -168,6 +173,11 @@ const HANDLERS = {
   'POST /v1/wrap-ups/{contactId}/{agentId}/done': onWrapUp(finish),
   'PUT /v1/me/wrap-ups/{contactId}': onWrapUp(update),
   'PUT /v1/wrap-ups/{contactId}/{agentId}': onWrapUp(update),
+  // Issue 13: reports and recommendations (lambda/handlers/api-reports.ts).
+  'GET /v1/reports/acw': ({ deps, event }) => REPORT_HANDLERS['GET /v1/reports/acw'](deps, event),
+  'GET /v1/reports/acw/distribution': ({ deps, event }) =>
+    REPORT_HANDLERS['GET /v1/reports/acw/distribution'](deps, event),
+  'GET /v1/recommendations': ({ deps, event }) => REPORT_HANDLERS['GET /v1/recommendations'](deps, event),
 } as const satisfies Record<Exclude<RouteKey, AdminRouteKey>, RouteHandler>;
 
 /**
@@ -424,7 +434,7 @@ function failure(error: unknown, event: Event, log: App['deps']['log']): Result 
 }
 
 // R18, R20: the kill switch kit for the deployed parameter the administrator routes report.
-const parts = deployedApi(sessions, connect, directory, catalog, dueQueue, schedules, killSwitch);
+const parts = deployedApi(sessions, connect, directory, catalog, dueQueue, schedules, killSwitch, reports);
 let deployed: ((event: Event) => Promise<Result>) | undefined;
 
 /** The deployed handler: dependencies built on first use and kept for the container's life. */

@@ -33,6 +33,7 @@ import {
   connectUsers,
   dynamoLivePolicies,
   dynamoPolicyStore,
+  dynamoReports,
   dynamoSessions,
   schedulerTimers,
   sqsDeadLetters,
@@ -42,7 +43,8 @@ import {
 import type { AcwConfig } from '../config/acw-config';
 import { MAX_DURATION_SECONDS } from '../core/config';
 import { POLICIES_FILE } from '../core/policy-bundle';
-import type { Log } from '../core/ports';
+import type { Clock, Log } from '../core/ports';
+import type { ReportsParts } from './api-reports';
 import { ENV, requireEnv } from './env';
 
 export type { App } from '../app/compose';
@@ -121,6 +123,17 @@ export const catalog: Kit = {
   adapters: { catalog: connectCatalog },
 };
 
+/**
+ * Issue 13: the reports' roll-ups and sessions (the session table) and the instance's queues
+ * (ListQueues): the API, with the `sessions` and `directory` kits whose clients it uses.
+ */
+export const reports: Kit = {
+  // Its clients come with the `sessions` and `directory` kits, named beside it (no spread here:
+  // esbuild keeps a spread, and with it the Connect client, in every bundle).
+  clients: {},
+  adapters: { reports: dynamoReports },
+};
+
 /** Wrap-up timers handed to the due queue (SQS). */
 export const dueQueue: Kit = {
   clients: { sqs: ({ region }) => new SQSClient(retrying(region)) },
@@ -155,6 +168,7 @@ export const ALL_KITS: readonly Kit[] = [
   schedules,
   deadLetters,
   killSwitch,
+  reports,
 ];
 
 /** The clients and adapters of the kits given, each client made once. */
@@ -304,6 +318,36 @@ export function deployedApp(...kits: Kit[]): () => App {
   if (IN_LAMBDA) get();
   return get;
 }
+
+/**
+ * Issue 13: the roll-up function's reports (lambda/handlers/report-rollup.ts): the session table
+ * and ListQueues, from the environment (no due queue: it has none), built once as `deployedApp`.
+ */
+export function deployedReports(): () => ReportsParts {
+  let parts: ReportsParts | undefined;
+  const get = () => {
+    if (parts === undefined) {
+      const env = process.env;
+      const { clients } = fromKits([sessions, directory, reports], { region: env.AWS_REGION });
+      parts = dynamoReports({
+        config: configFromEnvironment(env),
+        instanceArn: requireEnv(ENV.instanceArn, env),
+        clients,
+        clock: SYSTEM_CLOCK,
+        resources: { tableName: requireEnv(ENV.tableName, env) },
+      });
+    }
+    return parts;
+  };
+  if (IN_LAMBDA) get();
+  return get;
+}
+
+/** The wall clock of a deployed function. */
+const SYSTEM_CLOCK: Clock = {
+  now: () => new Date(),
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+};
 
 /** The deployed API function's parts, built once and kept for the container's life (as `deployedApp`). */
 export function deployedApi(...kits: Kit[]): () => ApiParts {

@@ -7,7 +7,7 @@ describe('SQS queues', () => {
     const queues = template.findResources('AWS::SQS::Queue');
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
 
-    expect(Object.keys(queues)).toHaveLength(7);
+    expect(Object.keys(queues)).toHaveLength(8);
     for (const [id, queue] of Object.entries(queues)) {
       const denies = policies
         .filter((p) => JSON.stringify(p.Properties.Queues) === JSON.stringify([{ Ref: id }]))
@@ -32,7 +32,7 @@ describe('SQS queues', () => {
     }
   });
 
-  it('R15: the five dead-letter queues keep a failed message 14 days and redrive nowhere', () => {
+  it('R15: the six dead-letter queues keep a failed message 14 days and redrive nowhere', () => {
     const { stack, template } = synth();
     const working = new Set([logicalId(stack.intake.queue), logicalId(stack.timers.dueQueue)]);
 
@@ -40,7 +40,7 @@ describe('SQS queues', () => {
       ([id]) => !working.has(id),
     );
 
-    expect(deadLetter).toHaveLength(5);
+    expect(deadLetter).toHaveLength(6);
     for (const [id, queue] of deadLetter) {
       expect(queue.Properties.RedrivePolicy, id).toBeUndefined();
       expect(queue.Properties.MessageRetentionPeriod, id).toBe(14 * 24 * 3600);

@@ -285,6 +285,57 @@ describe("local server: the browser agent's wrap-up end to end", () => {
   });
 });
 
+describe('local server: reports (issue 13)', () => {
+  let pages: Awaited<ReturnType<typeof builtPages>>;
+
+  beforeAll(async () => {
+    pages = await builtPages();
+  });
+  afterAll(async () => {
+    await pages?.remove();
+  });
+
+  it("serves the reports with the real handler: a wrap-up ended on the floor today is in today's report", async () => {
+    const server = await startLocalServer({ port: 0, timing: TEST_TIMING, webDir: pages.dir });
+    try {
+      const token = await tokenFor(server, { supervisor: true });
+      const [first] = await eventually('an untimed wrap-up', async () => {
+        const list = (await api(server, token, 'GET', `/v1/wrap-ups?queueId=${QUEUES.support.id}`)).body
+          .wrapUps as WrapUpView[];
+        return list.length > 0 ? list : undefined;
+      });
+      const path = `/v1/wrap-ups/${first?.contactId}/${first?.agentId}/done`;
+      expect((await api(server, token, 'POST', path, { disposition: 'ESCALATED' })).status).toBe(200);
+
+      // Not rolled up yet: today is read raw from the byQueueDay index, once the session is complete.
+      const today = new Date().toISOString().slice(0, 10);
+      const report = await eventually('the ended wrap-up in the report', async () => {
+        const answer = await api(
+          server,
+          token,
+          'GET',
+          `/v1/reports/acw?from=${today}&to=${today}&groupBy=queue`,
+        );
+        const rows = answer.body.rows as Array<{ queueId: string; queueName: string; contacts: number }>;
+        return rows?.find((row) => row.queueId === QUEUES.support.id);
+      });
+      expect(report).toMatchObject({ queueName: QUEUES.support.name, contacts: 1 });
+      const recommendations = await api(
+        server,
+        token,
+        'GET',
+        `/v1/recommendations?from=${today}&to=${today}`,
+      );
+      expect(recommendations.status).toBe(200);
+      expect(recommendations.body.recommendations).toContainEqual(
+        expect.objectContaining({ queueId: QUEUES.support.id, sampleSize: 1, withheld: true }),
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('local server: start and stop', () => {
   let pages: Awaited<ReturnType<typeof builtPages>>;
 
