@@ -9,6 +9,17 @@
 import type { ClockSample } from './logic/clock';
 import { ApiError, type Failure } from './logic/errors';
 import {
+  type Distribution,
+  type GroupBy,
+  insightsQuery,
+  type Period,
+  parseDistribution,
+  parseRecommendations,
+  parseReport,
+  type RecommendationView,
+  type Report,
+} from './logic/insights';
+import {
   MalformedAnswer,
   parseStatusList,
   parseWrapUpList,
@@ -139,17 +150,75 @@ export class ApiClient {
     );
   }
 
+  /** `GET /v1/reports/acw?from&to&groupBy=` (supervisors, issue 13): the wrap-up report. */
+  async report(period: Period, groupBy: GroupBy): Promise<Report> {
+    const { body } = await this.exchange('GET', `/v1/reports/acw?${insightsQuery(period, { groupBy })}`, {
+      agent: false,
+    });
+    return parsed(body, parseReport);
+  }
+
+  /**
+   * The same report as CSV (`Accept: text/csv`), as the text the API sent: the page saves it as a
+   * file. A bearer token is needed, so a plain link to the route cannot download it.
+   */
+  async reportCsv(period: Period, groupBy: GroupBy): Promise<string> {
+    const { response, text } = await this.exchange(
+      'GET',
+      `/v1/reports/acw?${insightsQuery(period, { groupBy })}`,
+      { agent: false, accept: 'text/csv' },
+    );
+    const type = response.headers.get('content-type') ?? '';
+    if (!type.toLowerCase().startsWith('text/csv')) {
+      throw new ApiError({
+        kind: 'malformed',
+        detail: `the CSV report came as ${type || 'no content type'}`,
+      });
+    }
+    return text;
+  }
+
+  /** `GET /v1/recommendations?from&to` (supervisors, R22): a window per queue and channel. */
+  async recommendations(period: Period): Promise<RecommendationView[]> {
+    const { body } = await this.exchange('GET', `/v1/recommendations?${insightsQuery(period)}`, {
+      agent: false,
+    });
+    return parsed(body, parseRecommendations);
+  }
+
+  /** `GET /v1/reports/acw/distribution?from&to&queueId&channel` (supervisors, R22): the time needed. */
+  async distribution(period: Period, queueId: string | null, channel: string): Promise<Distribution> {
+    const query = insightsQuery(period, { queueId, channel });
+    const { body } = await this.exchange('GET', `/v1/reports/acw/distribution?${query}`, { agent: false });
+    return parsed(body, parseDistribution);
+  }
+
   private async call<T extends { serverTime: string }>(
     method: 'GET' | 'POST' | 'PUT',
     path: string,
     request: { agent: boolean; body?: WrapUpChanges },
     parse: (body: unknown) => T,
   ): Promise<Answer<T>> {
+    const { body, sentAt, receivedAt } = await this.exchange(method, path, request);
+    const data = parsed(body, parse);
+    return { data, clock: { serverTime: Date.parse(data.serverTime), sentAt, receivedAt } };
+  }
+
+  /**
+   * One request with the bearer token, and once more with a renewed token after a 401; a
+   * refusal is thrown as ApiError. The body is read as text, and as JSON when it is some.
+   */
+  private async exchange(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    request: Outgoing,
+  ): Promise<{ response: Response; text: string; body: unknown; sentAt: number; receivedAt: number }> {
     let token = await this.options.tokens.token();
     for (let attempt = 0; ; attempt++) {
       const sentAt = this.now();
       const response = await this.send(method, path, request, token);
-      const body = await readJson(response);
+      const text = await response.text().catch(() => '');
+      const body = jsonOf(text);
       const receivedAt = this.now();
       if (response.status === 401 && attempt === 0) {
         // An expired or revoked token: one new token without the user, then give up (sign in again).
@@ -160,24 +229,15 @@ export class ApiClient {
         }
       }
       if (!response.ok) throw new ApiError(httpFailure(response, body));
-      try {
-        const data = parse(body);
-        return { data, clock: { serverTime: Date.parse(data.serverTime), sentAt, receivedAt } };
-      } catch (error) {
-        if (error instanceof MalformedAnswer)
-          throw new ApiError({ kind: 'malformed', detail: error.message });
-        throw error;
-      }
+      return { response, text, body, sentAt, receivedAt };
     }
   }
 
-  private async send(
-    method: string,
-    path: string,
-    request: { agent: boolean; body?: WrapUpChanges },
-    token: string,
-  ): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
+  private async send(method: string, path: string, request: Outgoing, token: string): Promise<Response> {
+    const headers: Record<string, string> = {
+      accept: request.accept ?? 'application/json',
+      authorization: `Bearer ${token}`,
+    };
     const hint = request.agent ? this.options.agentHint?.() : undefined;
     if (hint !== undefined && hint !== '') headers[AGENT_HINT_HEADER] = hint;
     if (request.body !== undefined) headers['content-type'] = 'application/json';
@@ -206,8 +266,26 @@ function segment(value: string): string {
   return encodeURIComponent(value);
 }
 
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text().catch(() => '');
+/** What a request sends besides its method and path. */
+interface Outgoing {
+  /** An agent route: the desktop's agent goes along as a hint. */
+  readonly agent: boolean;
+  readonly body?: WrapUpChanges;
+  /** @default 'application/json' */
+  readonly accept?: string;
+}
+
+/** The answer checked by `parse`; a shape the page does not know is a `malformed` ApiError. */
+function parsed<T>(body: unknown, parse: (body: unknown) => T): T {
+  try {
+    return parse(body);
+  } catch (error) {
+    if (error instanceof MalformedAnswer) throw new ApiError({ kind: 'malformed', detail: error.message });
+    throw error;
+  }
+}
+
+function jsonOf(text: string): unknown {
   if (text === '') return undefined;
   try {
     return JSON.parse(text);
