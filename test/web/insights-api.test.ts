@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AGENT_HINT_HEADER, ApiClient } from '../../web/src/api';
+import { InsightsApi } from '../../web/src/insights-api';
 import { ApiError } from '../../web/src/logic/errors';
 
 const BASE = 'https://api.example.com';
@@ -22,12 +23,13 @@ const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 function client(fetchImpl: typeof fetch) {
-  return new ApiClient({
+  const api = new ApiClient({
     baseUrl: BASE,
     tokens: { token: async () => 'token-1', renew: async () => undefined },
     agentHint: () => 'agent-a',
     fetch: fetchImpl,
   });
+  return new InsightsApi(api);
 }
 
 describe('the API client’s Insights routes (issue 13)', () => {

@@ -9,17 +9,6 @@
 import type { ClockSample } from './logic/clock';
 import { ApiError, type Failure } from './logic/errors';
 import {
-  type Distribution,
-  type GroupBy,
-  insightsQuery,
-  type Period,
-  parseDistribution,
-  parseRecommendations,
-  parseReport,
-  type RecommendationView,
-  type Report,
-} from './logic/insights';
-import {
   MalformedAnswer,
   parseStatusList,
   parseWrapUpList,
@@ -150,47 +139,17 @@ export class ApiClient {
     );
   }
 
-  /** `GET /v1/reports/acw?from&to&groupBy=` (supervisors, issue 13): the wrap-up report. */
-  async report(period: Period, groupBy: GroupBy): Promise<Report> {
-    const { body } = await this.exchange('GET', `/v1/reports/acw?${insightsQuery(period, { groupBy })}`, {
-      agent: false,
-    });
-    return parsed(body, parseReport);
-  }
-
   /**
-   * The same report as CSV (`Accept: text/csv`), as the text the API sent: the page saves it as a
-   * file. A bearer token is needed, so a plain link to the route cannot download it.
+   * `GET` a supervisor route this client has no method of its own for (the Insights view's, in
+   * their own chunk: web/src/insights-api.ts), with the token and the `accept` asked for. Refusals
+   * are thrown as ApiError; the answer comes back as text, and as JSON when it is some.
    */
-  async reportCsv(period: Period, groupBy: GroupBy): Promise<string> {
-    const { response, text } = await this.exchange(
-      'GET',
-      `/v1/reports/acw?${insightsQuery(period, { groupBy })}`,
-      { agent: false, accept: 'text/csv' },
-    );
-    const type = response.headers.get('content-type') ?? '';
-    if (!type.toLowerCase().startsWith('text/csv')) {
-      throw new ApiError({
-        kind: 'malformed',
-        detail: `the CSV report came as ${type || 'no content type'}`,
-      });
-    }
-    return text;
-  }
-
-  /** `GET /v1/recommendations?from&to` (supervisors, R22): a window per queue and channel. */
-  async recommendations(period: Period): Promise<RecommendationView[]> {
-    const { body } = await this.exchange('GET', `/v1/recommendations?${insightsQuery(period)}`, {
-      agent: false,
-    });
-    return parsed(body, parseRecommendations);
-  }
-
-  /** `GET /v1/reports/acw/distribution?from&to&queueId&channel` (supervisors, R22): the time needed. */
-  async distribution(period: Period, queueId: string | null, channel: string): Promise<Distribution> {
-    const query = insightsQuery(period, { queueId, channel });
-    const { body } = await this.exchange('GET', `/v1/reports/acw/distribution?${query}`, { agent: false });
-    return parsed(body, parseDistribution);
+  async getRaw(
+    path: string,
+    accept = 'application/json',
+  ): Promise<{ response: Response; text: string; body: unknown }> {
+    const { response, text, body } = await this.exchange('GET', path, { agent: false, accept });
+    return { response, text, body };
   }
 
   private async call<T extends { serverTime: string }>(
@@ -276,7 +235,7 @@ interface Outgoing {
 }
 
 /** The answer checked by `parse`; a shape the page does not know is a `malformed` ApiError. */
-function parsed<T>(body: unknown, parse: (body: unknown) => T): T {
+export function parsed<T>(body: unknown, parse: (body: unknown) => T): T {
   try {
     return parse(body);
   } catch (error) {
