@@ -136,8 +136,10 @@ async function fakeReports(route: Route, asked: URL[]): Promise<void> {
       body: '{"message":"Unauthorized"}',
     });
   }
+  // A period before 2025 has no wrap-ups.
+  const empty = Date.parse(url.searchParams.get('from') ?? '') < Date.parse('2025-01-01');
   if (url.pathname.endsWith('/v1/recommendations')) {
-    return json({ recommendations: recommend(SESSIONS, { periodDays: 7 }) });
+    return json({ recommendations: empty ? [] : recommend(SESSIONS, { periodDays: 7 }) });
   }
   if (url.pathname.endsWith('/v1/reports/acw/distribution')) {
     return json(distribution(url.searchParams.get('queueId') ?? '', url.searchParams.get('channel') ?? ''));
@@ -150,7 +152,7 @@ async function fakeReports(route: Route, asked: URL[]): Promise<void> {
     from: url.searchParams.get('from'),
     to: url.searchParams.get('to'),
     groupBy,
-    rows: reportRows(groupBy),
+    rows: empty ? [] : reportRows(groupBy),
   });
 }
 
@@ -341,5 +343,19 @@ describe('issue 13 the Insights view in Chromium', () => {
       'The last day is before the first day.',
     );
     expect(asked.length).toBe(before);
+  });
+
+  it('says so in words when the period has no wrap-ups, instead of empty charts', async () => {
+    await page.getByLabel('First day').fill('2020-03-01');
+    await page.getByLabel('Last day').fill('2020-03-07');
+    await page.getByTestId('show-button').click();
+
+    await page.getByTestId('report-empty').waitFor();
+    await page.getByTestId('recommendations-empty').waitFor();
+    expect(await page.getByTestId('trend-empty').textContent()).toBe(
+      'Wrap-up per contact over time: no contacts in this period.',
+    );
+    expect(await page.getByTestId('form-problem').count()).toBe(0);
+    expect(await page.locator('canvas').count()).toBe(0);
   });
 });

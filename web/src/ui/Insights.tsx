@@ -431,6 +431,7 @@ function RecommendationsTable({ recommendations }: { recommendations: readonly R
 }
 
 function DistributionChart({ label, distribution }: { label: string; distribution: Distribution }) {
+  const summary = distributionSummary(label, distribution);
   const data = useMemo(() => survivalSeries(distribution) as uPlot.AlignedData, [distribution]);
   const options = useMemo(
     (): Omit<uPlot.Options, 'width' | 'height'> => ({
@@ -469,7 +470,13 @@ function DistributionChart({ label, distribution }: { label: string; distributio
           },
     [distribution],
   );
-  const summary = distributionSummary(label, distribution);
+  if (distribution.buckets.every((bucket) => bucket.ended + bucket.censored === 0)) {
+    return (
+      <p class="empty" data-testid="distribution-empty">
+        {summary}
+      </p>
+    );
+  }
   return (
     <figure class="chart-figure">
       <Chart summary={summary} data={data} options={options} marker={marker} testId="distribution-chart" />
@@ -517,7 +524,10 @@ function TrendChart({ report }: { report: Report }) {
     (): Omit<uPlot.Options, 'width' | 'height'> => ({
       // Days are UTC days: the axis says them in UTC too.
       tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(60, max * 1.1)] } },
+      scales: {
+        x: { time: true },
+        y: { range: (_u, _min, max) => [0, Number.isFinite(max) ? Math.max(60, max * 1.1) : 60] },
+      },
       axes: [
         {
           // Whole days only, said as days.
@@ -542,6 +552,13 @@ function TrendChart({ report }: { report: Report }) {
     [],
   );
   const rows = [...report.rows].sort((a, b) => ((a.day ?? '') < (b.day ?? '') ? -1 : 1));
+  if (rows.every((row) => row.averageWrapUpSeconds === null)) {
+    return (
+      <p class="empty" data-testid="trend-empty">
+        {trendSummary(report)}
+      </p>
+    );
+  }
   return (
     <figure class="chart-figure">
       <Chart summary={trendSummary(report)} data={data} options={options} testId="trend-chart" />
