@@ -21,16 +21,18 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConnectDirectory } from '../adapters/connect-directory';
 import { type ConnectPorts, connectPorts } from '../adapters/connect-ports';
+import { ConnectQueueCatalog } from '../adapters/connect-queue-catalog';
 import { ConnectStatusDirectory } from '../adapters/connect-status-directory';
 import { ConnectUserDirectory, type ConnectUsers } from '../adapters/connect-users';
 import { DynamoDirectorySnapshots } from '../adapters/dynamo-directory-snapshots';
 import { DynamoPolicyStore } from '../adapters/dynamo-policy-store';
+import { DynamoReportStore } from '../adapters/dynamo-report-store';
 import { DynamoSessionStore } from '../adapters/dynamo-session-store';
 import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters';
 import { SsmKillSwitch } from '../adapters/ssm-kill-switch';
 import { SchedulerTimers, type ScheduleTarget } from '../adapters/timers';
 import type { AcwConfig } from '../config/acw-config';
-import type { StatusRef } from '../core/config';
+import { queueIdOf, type StatusRef } from '../core/config';
 import type { DeadLetterSink } from '../core/dead-letter-port';
 import type { LifecycleConfig } from '../core/lifecycle';
 import { indexPolicies } from '../core/policy';
@@ -48,6 +50,7 @@ import type {
   StatusDirectory,
   Timers,
 } from '../core/ports';
+import type { ReportsParts } from '../handlers/api-reports';
 import { type MetricsFactory, throttleMetric, WrapUpMetrics } from '../handlers/wrap-up-metrics';
 
 /** The functions of the stack, by the names their handlers have (`lambda/handlers/<name>.ts`). */
@@ -163,6 +166,8 @@ export interface ApiParts {
   readonly users: ConnectUsers;
   readonly clock: Clock;
   readonly api: AcwConfig['api'];
+  /** Issue 13: what the report routes read; absent when composed without `Adapters.reports`. */
+  readonly reports?: ReportsParts | undefined;
 }
 
 /** The Connect ports made together (one gate for them all). */
@@ -194,6 +199,8 @@ export interface Adapters {
   readonly killSwitch?: ((wiring: Wiring, log: Log) => KillSwitch | undefined) | undefined;
   /** R20: the live policies (the baseline with run-time overrides); without it, the baseline alone. */
   readonly policies?: ((wiring: Wiring, log: Log) => PolicySource) | undefined;
+  /** Issue 13: the reports' roll-ups and sessions (DynamoDB) and queue catalog (ListQueues): the API. */
+  readonly reports?: ((wiring: Wiring) => ReportsParts) | undefined;
 }
 
 /** A port the function was composed without was called: a wiring mistake, never a retryable failure. */
@@ -267,6 +274,7 @@ export function composeApiWith(adapters: Adapters, wiring: Wiring): ApiParts {
     users,
     clock: wiring.clock,
     api: wiring.config.api,
+    reports: adapters.reports?.(wiring),
   };
 }
 
@@ -381,6 +389,26 @@ export function ssmKillSwitch(wiring: Wiring, log: Log): KillSwitch | undefined 
   return new SsmKillSwitch({ client: wiring.clients.ssm, parameterName, log });
 }
 
+/**
+ * Issue 13: the roll-ups and sessions in the session table, the instance's queues (ListQueues on
+ * `clients.connectDirectory`) and the queues the policies name, with `acw.reports`.
+ */
+export function dynamoReports(wiring: Wiring): ReportsParts {
+  if (wiring.instanceArn === undefined) throw new Error('The reports need the Connect instance ARN');
+  return {
+    ports: {
+      store: new DynamoReportStore({ client: wiring.clients.dynamo, tableName: wiring.resources.tableName }),
+      catalog: new ConnectQueueCatalog({
+        client: required(wiring.clients.connectDirectory, 'clients.connectDirectory', 'the queue catalog'),
+        instanceArn: wiring.instanceArn,
+        now: () => wiring.clock.now().getTime(),
+      }),
+      extraQueueIds: Object.keys(wiring.config.policies.queues).map(queueIdOf),
+    },
+    settings: wiring.config.reports,
+  };
+}
+
 /** Every adapter: what the simulator and the local server compose with. */
 export const ALL_ADAPTERS: Adapters = {
   sessions: dynamoSessions,
@@ -392,6 +420,7 @@ export const ALL_ADAPTERS: Adapters = {
   deadLetters: sqsDeadLetters,
   killSwitch: ssmKillSwitch,
   policies: dynamoLivePolicies,
+  reports: dynamoReports,
 };
 
 function wrapUpStatusOf(wiring: Wiring): StatusRef {

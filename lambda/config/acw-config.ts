@@ -13,6 +13,7 @@ import { INSTANCE_ARN } from '../core/connect-arns';
 import { agentEventStreamSchema } from './agent-event-stream';
 import { API_DEFAULTS, apiSchema } from './api';
 import { CONNECT_QUOTA_DEFAULTS, connectQuotaSchema } from './connect-quota';
+import { REPORTS_DEFAULTS, reportsSchema } from './reports';
 import { WIDGET_DEFAULTS, widgetSchema } from './widget';
 
 /**
@@ -83,6 +84,7 @@ const acwObjectSchema = z.strictObject({
   agentEventStream: agentEventStreamSchema.optional(),
   monitoring: monitoringSchema.default(MONITORING_DEFAULTS),
   widget: widgetSchema.default({ ...WIDGET_DEFAULTS, frameAncestors: [...WIDGET_DEFAULTS.frameAncestors] }),
+  reports: reportsSchema.default(REPORTS_DEFAULTS),
 });
 
 /** The whole `acw` object. */

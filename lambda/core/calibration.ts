@@ -103,6 +103,8 @@ export function outcomeOf(endReason: EndReason): Outcome {
 export interface TimedEnd {
   readonly seconds: number;
   readonly observed: boolean;
+  /** How many wrap-ups ended so (a histogram's bucket, lambda/core/reports.ts). @default 1 */
+  readonly count?: number;
 }
 
 /** One step of the survival curve: at `seconds`, `ended` of the `atRisk` agents finished. */
@@ -122,7 +124,7 @@ export interface SurvivalStep {
 export function kaplanMeier(ends: readonly TimedEnd[]): SurvivalStep[] {
   const sorted = [...ends].sort((a, b) => a.seconds - b.seconds);
   const curve: SurvivalStep[] = [];
-  let atRisk = sorted.length;
+  let atRisk = sorted.reduce((sum, end) => sum + (end.count ?? 1), 0);
   let survival = 1;
   let index = 0;
   while (index < sorted.length) {
@@ -130,8 +132,9 @@ export function kaplanMeier(ends: readonly TimedEnd[]): SurvivalStep[] {
     let ended = 0;
     let leaving = 0;
     for (; index < sorted.length && sorted[index]?.seconds === seconds; index++) {
-      if (sorted[index]?.observed) ended++;
-      leaving++;
+      const count = sorted[index]?.count ?? 1;
+      if (sorted[index]?.observed) ended += count;
+      leaving += count;
     }
     if (ended > 0) {
       survival *= (atRisk - ended) / atRisk;
@@ -239,11 +242,45 @@ function recommendFor(
   // The contract's counts: every session, and those the timer ended. The estimate uses `ends`: the
   // sessions whose time says something, observed or censored (the sweep's and the kill switch's
   // ends, and interruptions, are censored too).
-  const sampleSize = records.length;
-  const censored = records.filter((record) => record.endReason === 'TIMER').length;
-  const usable = ends.length;
-  const censoredEnds = ends.filter((end) => !end.observed).length;
-  const currentSeconds = currentWindow(records);
+  return recommendationOf(
+    {
+      queueId,
+      channel,
+      sampleSize: records.length,
+      censored: records.filter((record) => record.endReason === 'TIMER').length,
+      currentSeconds: currentWindow(records),
+      ends,
+    },
+    minSample,
+    periodDays,
+  );
+}
+
+/** What steps 2-5 read of one queue and channel: its counts, its current window and its timed ends. */
+export interface CalibrationSample {
+  readonly queueId: string | null;
+  readonly channel: string;
+  /** Every session. */
+  readonly sampleSize: number;
+  /** The sessions the timer ended. */
+  readonly censored: number;
+  readonly currentSeconds: number | null;
+  /** The ends whose time says something (step 1), each weighted by its `count`. */
+  readonly ends: readonly TimedEnd[];
+}
+
+/**
+ * Steps 2-5 for one queue and channel: from raw sessions (`recommend`) or from the reports'
+ * roll-up histograms (lambda/core/reports.ts), which give the same sample in whole seconds.
+ */
+export function recommendationOf(
+  sample: CalibrationSample,
+  minSample: number,
+  periodDays: number,
+): Recommendation {
+  const { queueId, channel, sampleSize, censored, currentSeconds, ends } = sample;
+  const usable = ends.reduce((sum, end) => sum + (end.count ?? 1), 0);
+  const censoredEnds = ends.reduce((sum, end) => sum + (end.observed ? 0 : (end.count ?? 1)), 0);
   const withheldAs = (reason: string): Recommendation => ({
     queueId,
     channel,

@@ -28,6 +28,10 @@ export const API_ROUTES = [
   { method: 'PUT', path: '/v1/wrap-ups/{contactId}/{agentId}', audience: 'supervisor' },
   { method: 'POST', path: '/v1/wrap-ups/{contactId}/{agentId}/extend', audience: 'supervisor' },
   { method: 'POST', path: '/v1/wrap-ups/{contactId}/{agentId}/done', audience: 'supervisor' },
+  // Issue 13: reports and recommendations (supervisors; wt-admin adds the `admin` audience).
+  { method: 'GET', path: '/v1/reports/acw', audience: 'supervisor' },
+  { method: 'GET', path: '/v1/reports/acw/distribution', audience: 'supervisor' },
+  { method: 'GET', path: '/v1/recommendations', audience: 'supervisor' },
 ] as const satisfies readonly ApiRoute[];
 
 /** A route key as API Gateway sends it in `event.routeKey`. */

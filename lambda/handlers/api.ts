@@ -32,9 +32,10 @@ import { type Clock, type Deps, type DirectoryNames, VersionConflict } from '../
 import type { Actor, Session } from '../core/session';
 import { type ClaimSettings, callerOf } from './api-claims';
 import { HttpError } from './api-errors';
+import { HttpAnswer, REPORT_HANDLERS, type ReportsParts } from './api-reports';
 import { API_ROUTES, type ApiRoute, MAX_REQUEST_BODY_BYTES, type RouteKey, routeKeyOf } from './api-routes';
 import { NO_NAMES, view } from './api-views';
-import { type App, connect, deployedApi, directory, dueQueue, schedules, sessions } from './runtime';
+import { type App, connect, deployedApi, directory, dueQueue, reports, schedules, sessions } from './runtime';
 
 /** What the API handler is built from; tests pass fakes. */
 export interface ApiHandlerDeps {
@@ -48,6 +49,8 @@ export interface ApiHandlerDeps {
    * @default - the defaults of `acw.api`
    */
   readonly api?: ClaimSettings;
+  /** Issue 13: the roll-ups and sessions the report routes read (lambda/handlers/api-reports.ts). */
+  readonly reports?: ReportsParts | undefined;
 }
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -108,7 +111,8 @@ export function makeApiHandler(deps: ApiHandlerDeps) {
       }
       const userId = await resolveUser(deps.users, caller.username);
       if (route.audience === 'agent') checkAgentHint(event, userId);
-      return ok(await handle({ deps, route, event, userId }));
+      const body = await handle({ deps, route, event, userId });
+      return body instanceof HttpAnswer ? body.result : ok(body);
     } catch (error) {
       return failure(error, event, log);
     }
@@ -141,6 +145,11 @@ const HANDLERS = {
   'POST /v1/wrap-ups/{contactId}/{agentId}/done': onWrapUp(finish),
   'PUT /v1/me/wrap-ups/{contactId}': onWrapUp(update),
   'PUT /v1/wrap-ups/{contactId}/{agentId}': onWrapUp(update),
+  // Issue 13: reports and recommendations (lambda/handlers/api-reports.ts).
+  'GET /v1/reports/acw': ({ deps, event }) => REPORT_HANDLERS['GET /v1/reports/acw'](deps, event),
+  'GET /v1/reports/acw/distribution': ({ deps, event }) =>
+    REPORT_HANDLERS['GET /v1/reports/acw/distribution'](deps, event),
+  'GET /v1/recommendations': ({ deps, event }) => REPORT_HANDLERS['GET /v1/recommendations'](deps, event),
 } as const satisfies Record<RouteKey, RouteHandler>;
 
 /** The route table: API Gateway's `routeKey` to the route and its handler. */
@@ -363,7 +372,7 @@ function failure(error: unknown, event: Event, log: App['deps']['log']): Result 
   });
 }
 
-const parts = deployedApi(sessions, connect, directory, dueQueue, schedules);
+const parts = deployedApi(sessions, connect, directory, dueQueue, schedules, reports);
 let deployed: ((event: Event) => Promise<Result>) | undefined;
 
 /** The deployed handler: dependencies built on first use and kept for the container's life. */

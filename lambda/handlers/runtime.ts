@@ -31,6 +31,7 @@ import {
   connectStatuses,
   connectUsers,
   dynamoLivePolicies,
+  dynamoReports,
   dynamoSessions,
   schedulerTimers,
   sqsDeadLetters,
@@ -108,6 +109,15 @@ export const directory: Kit = {
   adapters: { statuses: connectStatuses, directory: connectNames, users: connectUsers },
 };
 
+/**
+ * Issue 13: the reports' roll-ups and sessions (the session table) and the instance's queues
+ * (ListQueues, on the `directory` kit's client, which the API also has): the API.
+ */
+export const reports: Kit = {
+  clients: { ...sessions.clients, ...directory.clients },
+  adapters: { reports: dynamoReports },
+};
+
 /** Wrap-up timers handed to the due queue (SQS). */
 export const dueQueue: Kit = {
   clients: { sqs: ({ region }) => new SQSClient(retrying(region)) },
@@ -141,6 +151,7 @@ export const ALL_KITS: readonly Kit[] = [
   schedules,
   deadLetters,
   killSwitch,
+  reports,
 ];
 
 /** The clients and adapters of the kits given, each client made once. */
