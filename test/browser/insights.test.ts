@@ -5,17 +5,27 @@
  * chart with the current window drawn on its canvas, the wrap-up trend, the data tables behind
  * both charts, changes the grouping with the keyboard, and downloads the CSV.
  *
- * The reports routes are answered in the browser (page.route) from sessions whose answers the
- * core's own calibration (lambda/core/calibration.ts) computes: see FAKE_REPORTS below.
+ * First with known sessions (the reports routes answered in the page by the reports core, see
+ * KNOWN_SESSIONS: exact figures, a given and a withheld recommendation), then against the local
+ * server's own reports routes after a few wrap-ups on its floor.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kaplanMeier, outcomeOf, recommend, type WrapUpRecord } from '../../lambda/core/calibration';
+import {
+  agentCellsOf,
+  distributionOf,
+  type GroupBy,
+  queueCellsOf,
+  type ReportSession,
+  recommendationsOf,
+  reportCsv,
+  reportRows,
+} from '../../lambda/core/reports';
 import { QUEUES, TEST_TIMING } from '../../server/floor';
 import { type LocalServer, startLocalServer } from '../../server/server';
-import { builtPages } from '../server/support';
+import { builtPages, eventually } from '../server/support';
 import { launchChromium } from './chromium';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../artifacts');
@@ -24,7 +34,9 @@ const UI_TIMEOUT = 15_000;
 const WINDOW_RGB = [0xb3, 0x26, 0x1e] as const;
 
 // ---------------------------------------------------------------------------------------------
-// FAKE_REPORTS: the reports routes (wt-reports) answered from known sessions.
+// KNOWN_SESSIONS: the reports routes answered in the page by the reports core
+// (lambda/core/reports.ts: the same functions the API's routes call, without the store), from
+// sessions whose figures are known:
 //
 // general, voice (two days): timed 45 s; 40 agents a day needing 5, 7, ... 83 s, of whom the 19
 //   needing more than 45 s were cut off by the timer at 45 s (censored): median 43 s, given.
@@ -34,96 +46,52 @@ const DAY = '2026-03-02';
 const at = (seconds: number, day = DAY) =>
   new Date(Date.parse(`${day}T09:00:00.000Z`) + seconds * 1000).toISOString();
 
-function generalSessions(day = DAY): WrapUpRecord[] {
+function generalSessions(day = DAY): ReportSession[] {
   return Array.from({ length: 40 }, (_, i) => {
     const needed = 5 + 2 * i;
     const timer = needed > 45;
     return {
+      agentId: `agent-${i % 4}`,
       queueId: QUEUES.general.id,
       channel: 'VOICE',
       startedAt: at(0, day),
       endedAt: at(timer ? 45 : needed, day),
       endReason: timer ? 'TIMER' : 'AGENT_DONE',
+      systemWrapUp: timer,
       deadline: at(45, day),
       extensionsUsed: 0,
+      policy: { durationSeconds: 45, mode: 'timed' },
     };
   });
 }
 
-function salesSessions(day = DAY): WrapUpRecord[] {
-  return Array.from({ length: 35 }, () => ({
+function salesSessions(day = DAY): ReportSession[] {
+  return Array.from({ length: 35 }, (_, i) => ({
+    agentId: `agent-${4 + (i % 2)}`,
     queueId: QUEUES.sales.id,
     channel: 'VOICE',
     startedAt: at(0, day),
     endedAt: at(30, day),
     endReason: 'TIMER' as const,
+    systemWrapUp: true,
     deadline: at(30, day),
     extensionsUsed: 0,
+    policy: { durationSeconds: 30, mode: 'forced' },
   }));
 }
 
 const SESSIONS = [...generalSessions(), ...salesSessions(), ...generalSessions('2026-03-03')];
-const NAMES = new Map<string, string>([
-  [QUEUES.general.id, QUEUES.general.name],
-  [QUEUES.sales.id, QUEUES.sales.name],
-]);
+const CELLS = { queues: queueCellsOf(SESSIONS), agents: agentCellsOf(SESSIONS) };
+const NAMES = {
+  queues: new Map<string, string>([
+    [QUEUES.general.id, QUEUES.general.name],
+    [QUEUES.sales.id, QUEUES.sales.name],
+  ]),
+  agents: new Map<string, string>([['agent-0', 'Ana']]),
+};
 
-const secondsOf = (r: WrapUpRecord) =>
-  (Date.parse(r.endedAt ?? r.startedAt) - Date.parse(r.startedAt)) / 1000;
-
-function reportRows(groupBy: string): Record<string, unknown>[] {
-  const groups = new Map<string, WrapUpRecord[]>();
-  for (const record of SESSIONS) {
-    const key =
-      groupBy === 'queue'
-        ? (record.queueId ?? '')
-        : groupBy === 'day'
-          ? record.startedAt.slice(0, 10)
-          : record.channel;
-    groups.set(key, [...(groups.get(key) ?? []), record]);
-  }
-  return [...groups].map(([key, records]) => {
-    const total = records.reduce((sum, r) => sum + secondsOf(r), 0);
-    const rec = recommend(
-      records.map((r) => ({ ...r, queueId: 'any', channel: 'any' })),
-      { minSample: 1 },
-    )[0];
-    return {
-      ...(groupBy === 'queue' ? { queueId: key, queueName: NAMES.get(key) } : {}),
-      ...(groupBy === 'day' ? { day: key } : {}),
-      ...(groupBy === 'agent' ? { agentId: `agent-${key}`, agentName: `Agent ${key}` } : {}),
-      ...(groupBy === 'channel' ? { channel: key } : {}),
-      contacts: records.length,
-      totalWrapUpSeconds: total,
-      averageWrapUpSeconds: total / records.length,
-      medianNeededSeconds: rec?.medianSeconds ?? null,
-      p80NeededSeconds: rec?.p80Seconds ?? null,
-      extensionsPerContact: 0,
-      systemEndedShare: records.filter((r) => r.endReason === 'TIMER').length / records.length,
-    };
-  });
-}
-
-function distribution(queueId: string, channel: string): Record<string, unknown> {
-  const records = SESSIONS.filter((r) => r.queueId === queueId && r.channel === channel);
-  const ends = records.map((r) => ({
-    seconds: secondsOf(r),
-    observed: outcomeOf(r.endReason ?? 'TIMER') === 'observed',
-  }));
-  const buckets = Array.from({ length: 6 }, (_, i) => ({
-    fromSeconds: i * 15,
-    toSeconds: (i + 1) * 15,
-    ended: ends.filter((e) => e.observed && e.seconds >= i * 15 && e.seconds < (i + 1) * 15).length,
-    censored: ends.filter((e) => !e.observed && e.seconds >= i * 15 && e.seconds < (i + 1) * 15).length,
-  }));
-  const current = recommend(records)[0]?.currentSeconds ?? null;
-  return { queueId, channel, currentSeconds: current, buckets, survival: kaplanMeier(ends) };
-}
-
-const CSV = 'queueId,queueName,contacts\r\ngeneral,general,80\r\n';
-
-/** Answers the reports routes like the API; remembers what was asked. */
-async function fakeReports(route: Route, asked: URL[]): Promise<void> {
+/** Answers the reports routes as the API would for SESSIONS (none before 2025); remembers what was asked. */
+async function knownReports(route: Route, asked: URL[]): Promise<void> {
   const request = route.request();
   const url = new URL(request.url());
   asked.push(url);
@@ -136,70 +104,94 @@ async function fakeReports(route: Route, asked: URL[]): Promise<void> {
       body: '{"message":"Unauthorized"}',
     });
   }
-  // A period before 2025 has no wrap-ups.
-  const empty = Date.parse(url.searchParams.get('from') ?? '') < Date.parse('2025-01-01');
+  const from = url.searchParams.get('from') ?? '';
+  const to = url.searchParams.get('to') ?? '';
+  const cells = Date.parse(from) < Date.parse('2025-01-01') ? { queues: [], agents: [] } : CELLS;
   if (url.pathname.endsWith('/v1/recommendations')) {
-    return json({ recommendations: empty ? [] : recommend(SESSIONS, { periodDays: 7 }) });
+    return json({ recommendations: recommendationsOf(cells.queues, 30, 7) });
   }
   if (url.pathname.endsWith('/v1/reports/acw/distribution')) {
-    return json(distribution(url.searchParams.get('queueId') ?? '', url.searchParams.get('channel') ?? ''));
+    const queueId = url.searchParams.get('queueId');
+    const channel = url.searchParams.get('channel');
+    const chosen = cells.queues.filter(
+      (cell) =>
+        (queueId === null || cell.queueId === queueId) && (channel === null || cell.channel === channel),
+    );
+    return json({ from, to, queueId, channel, ...distributionOf(chosen) });
   }
-  const groupBy = url.searchParams.get('groupBy') ?? '';
+  const groupBy = (url.searchParams.get('groupBy') ?? 'queue') as GroupBy;
+  const rows = reportRows(groupBy, cells, NAMES);
   if (request.headers().accept === 'text/csv') {
-    return route.fulfill({ status: 200, contentType: 'text/csv; charset=utf-8', body: CSV });
+    return route.fulfill({
+      status: 200,
+      contentType: 'text/csv; charset=utf-8',
+      body: reportCsv(groupBy, rows),
+    });
   }
-  return json({
-    from: url.searchParams.get('from'),
-    to: url.searchParams.get('to'),
-    groupBy,
-    rows: empty ? [] : reportRows(groupBy),
-  });
+  return json({ from, to, groupBy, rows });
 }
 
 // ---------------------------------------------------------------------------------------------
 
-describe('issue 13 the Insights view in Chromium', () => {
-  let browser: Browser;
-  let pages: Awaited<ReturnType<typeof builtPages>>;
+let browser: Browser;
+let pages: Awaited<ReturnType<typeof builtPages>>;
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  browser = await launchChromium();
+  pages = await builtPages();
+});
+afterAll(async () => {
+  await browser?.close();
+  await pages?.remove();
+});
+
+/** The canvas pixels of a column of a chart, as [r, g, b] triples, top to bottom. */
+async function columnColours(page: Page, testId: string, x: number): Promise<number[][]> {
+  return page.getByTestId(testId).evaluate((host, column) => {
+    const canvas = host.querySelector('canvas');
+    const context = canvas?.getContext('2d');
+    if (canvas === null || canvas === undefined || context === null || context === undefined) return [];
+    const pixels = context.getImageData(column, 0, 1, canvas.height).data;
+    const colours: number[][] = [];
+    for (let i = 0; i < pixels.length; i += 4)
+      colours.push([pixels[i] ?? 0, pixels[i + 1] ?? 0, pixels[i + 2] ?? 0]);
+    return colours;
+  }, x);
+}
+
+const isWindow = ([r = 0, g = 0, b = 0]: number[]) =>
+  Math.abs(r - WINDOW_RGB[0]) < 40 && Math.abs(g - WINDOW_RGB[1]) < 40 && Math.abs(b - WINDOW_RGB[2]) < 40;
+
+/** Pixels of the window's colour in the column where the chart says it drew the window's line. */
+async function windowLinePixels(page: Page): Promise<number> {
+  const chart = page.getByTestId('distribution-chart');
+  await expect.poll(() => chart.getAttribute('data-marker-x')).not.toBeNull();
+  const x = Number(await chart.getAttribute('data-marker-x'));
+  return (await columnColours(page, 'distribution-chart', x)).filter(isWindow).length;
+}
+
+describe('issue 13 the Insights view in Chromium, with known sessions', () => {
   let server: LocalServer;
   let page: Page;
   const asked: URL[] = [];
   const scripts: string[] = [];
 
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    browser = await launchChromium();
-    pages = await builtPages();
     server = await startLocalServer({ port: 0, timing: TEST_TIMING, webDir: pages.dir });
     page = await browser.newPage({ viewport: { width: 1100, height: 1000 }, acceptDownloads: true });
     page.setDefaultTimeout(UI_TIMEOUT);
     page.on('request', (request) => {
       if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
     });
-    await page.route(/\/api\/v1\/(reports|recommendations)/, (route) => fakeReports(route, asked));
+    await page.route(/\/api\/v1\/(reports|recommendations)/, (route) => knownReports(route, asked));
     await page.goto(`${server.url}/board.html`);
     await page.getByTestId('board-summary').waitFor();
   });
   afterAll(async () => {
     await page?.close();
     await server?.close();
-    await browser?.close();
-    await pages?.remove();
   });
-
-  /** The canvas pixels of a column, as [r, g, b] triples. */
-  async function columnColours(testId: string, x: number): Promise<number[][]> {
-    return page.getByTestId(testId).evaluate((host, column) => {
-      const canvas = host.querySelector('canvas');
-      const context = canvas?.getContext('2d');
-      if (canvas === null || canvas === undefined || context === null || context === undefined) return [];
-      const pixels = context.getImageData(column, 0, 1, canvas.height).data;
-      const colours: number[][] = [];
-      for (let i = 0; i < pixels.length; i += 4)
-        colours.push([pixels[i] ?? 0, pixels[i + 1] ?? 0, pixels[i + 2] ?? 0]);
-      return colours;
-    }, x);
-  }
 
   it('keeps uPlot out of the board: the Insights chunk is fetched only when Insights opens', async () => {
     expect(scripts.some((script) => /\/chunks\/Insights-/.test(script))).toBe(false);
@@ -252,17 +244,13 @@ describe('issue 13 the Insights view in Chromium', () => {
     expect(label).toContain('The current window, 45 s, is marked');
     expect(await chart.getAttribute('data-marker-at')).toBe('45');
 
-    // The dashed window line is on the canvas where the chart says it drew it.
-    await expect.poll(() => chart.getAttribute('data-marker-x')).not.toBeNull();
+    // The dashed window line is on the canvas where the chart says it drew it...
+    expect(await windowLinePixels(page)).toBeGreaterThan(20);
+    // ...and only there: a column well left of it has none of the window's colour below the
+    // line's label (drawn at the top, on the left when the line is far right).
     const x = Number(await chart.getAttribute('data-marker-x'));
-    const column = await columnColours('distribution-chart', x);
-    const isWindow = ([r = 0, g = 0, b = 0]: number[]) =>
-      Math.abs(r - WINDOW_RGB[0]) < 40 &&
-      Math.abs(g - WINDOW_RGB[1]) < 40 &&
-      Math.abs(b - WINDOW_RGB[2]) < 40;
-    expect(column.filter(isWindow).length).toBeGreaterThan(20);
-    // ...and only there: a column well left of it has none of the window's colour.
-    expect((await columnColours('distribution-chart', Math.max(1, x - 60))).filter(isWindow)).toEqual([]);
+    const left = await columnColours(page, 'distribution-chart', Math.max(1, x - 60));
+    expect(left.slice(40).filter(isWindow)).toEqual([]);
 
     // The data table alternative: opened from the keyboard.
     const table = page.getByTestId('distribution-table');
@@ -271,7 +259,12 @@ describe('issue 13 the Insights view in Chromium', () => {
     await page.keyboard.press('Enter');
     await table.waitFor({ state: 'visible' });
     const firstBucket = page.getByTestId('distribution-row').first();
-    expect(await firstBucket.locator('th').textContent()).toBe('0 s to 15 s');
+    // The API's buckets: 1 s wide up to the longest time seen (45 s).
+    expect(await firstBucket.locator('th').textContent()).toBe('0 s to 1 s');
+    expect(await page.getByTestId('distribution-row').count()).toBe(46);
+    const atWindow = page.getByTestId('distribution-row').filter({ hasText: '45 s to 46 s' });
+    // 2 days x 19 cut off at 45 s (they needed more: still wrapping up), 2 x 1 done at exactly 45 s.
+    expect(await atWindow.locator('td').allTextContents()).toEqual(['2', '38', '47.5 %']);
 
     await page.screenshot({ path: path.join(ARTIFACTS, 'insights.png'), fullPage: true });
   });
@@ -306,9 +299,7 @@ describe('issue 13 the Insights view in Chromium', () => {
     await page.keyboard.press('Enter');
 
     await expect.poll(() => page.locator('#report-title').textContent()).toBe('Report by agent');
-    await expect
-      .poll(() => page.getByTestId('report-row').first().locator('th').textContent())
-      .toBe('Agent VOICE');
+    await expect.poll(() => page.getByTestId('report-row').first().locator('th').textContent()).toBe('Ana');
     expect(asked.at(-1)?.searchParams.get('groupBy')).toBeDefined();
     expect(asked.some((url) => url.searchParams.get('groupBy') === 'agent')).toBe(true);
   });
@@ -327,7 +318,11 @@ describe('issue 13 the Insights view in Chromium', () => {
     expect(download.suggestedFilename()).toMatch(
       /^wrap-up-report-by-agent-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/,
     );
-    expect(await readFile(await download.path(), 'utf8')).toBe(CSV);
+    const csv = await readFile(await download.path(), 'utf8');
+    expect(csv.split('\r\n')[0]).toBe(
+      'agentId,agentName,contacts,totalWrapUpSeconds,averageWrapUpSeconds,medianNeededSeconds,p80NeededSeconds,extensionsPerContact,systemEndedShare',
+    );
+    expect(csv).toContain('agent-0,Ana,');
     await expect
       .poll(() => page.getByTestId('csv-message').textContent())
       .toContain('Saved wrap-up-report-by-agent');
@@ -357,5 +352,97 @@ describe('issue 13 the Insights view in Chromium', () => {
     );
     expect(await page.getByTestId('form-problem').count()).toBe(0);
     expect(await page.locator('canvas').count()).toBe(0);
+  });
+});
+
+describe('issue 13 the Insights view in Chromium, on the local server’s own reports routes', () => {
+  let server: LocalServer;
+  let page: Page;
+
+  beforeAll(async () => {
+    server = await startLocalServer({ port: 0, timing: TEST_TIMING, webDir: pages.dir });
+    page = await browser.newPage({ viewport: { width: 1100, height: 1000 }, acceptDownloads: true });
+    page.setDefaultTimeout(UI_TIMEOUT);
+  });
+  afterAll(async () => {
+    await page?.close();
+    await server?.close();
+  });
+
+  /** A supervisor's request to the local API. */
+  async function asSupervisor(path: string, init: RequestInit = {}): Promise<Response> {
+    const { access_token } = (await fetch(`${server.url}/local/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ supervisor: true }),
+    }).then((response) => response.json())) as { access_token: string };
+    return fetch(`${server.url}/api${path}`, {
+      ...init,
+      headers: {
+        authorization: `Bearer ${access_token}`,
+        'content-type': 'application/json',
+        ...init.headers,
+      },
+    });
+  }
+
+  it('a supervisor ends four wrap-ups; Insights shows them, the recommendations withheld with the API’s reason, the window marked, and the CSV', async () => {
+    // The general (timed 45 s) and support (untimed) agents' first wrap-ups, ended by the supervisor.
+    const mine = new Set<string>([QUEUES.general.id, QUEUES.support.id]);
+    const open = await eventually(
+      'the general and support agents in wrap-up',
+      async () => {
+        const answer = (await (await asSupervisor('/v1/wrap-ups')).json()) as {
+          wrapUps: { contactId: string; agentId: string; queueId: string | null }[];
+        };
+        const chosen = answer.wrapUps.filter((w) => w.queueId !== null && mine.has(w.queueId));
+        return chosen.length >= 4 ? chosen : undefined;
+      },
+      UI_TIMEOUT,
+    );
+    for (const wrapUp of open) {
+      const done = await asSupervisor(`/v1/wrap-ups/${wrapUp.contactId}/${wrapUp.agentId}/done`, {
+        method: 'POST',
+        body: JSON.stringify({ disposition: 'RESOLVED' }),
+      });
+      expect(done.status).toBe(200);
+    }
+
+    // Straight to the view by its address.
+    await page.goto(`${server.url}/board.html#insights`);
+    const rows = page.getByTestId('report-row');
+    await expect
+      .poll(() => rows.locator('th').allTextContents(), { timeout: UI_TIMEOUT })
+      .toEqual(expect.arrayContaining(['general', 'support']));
+    const general = rows.filter({ hasText: 'general' });
+    expect(await general.locator('td').first().textContent()).toBe('2');
+
+    // Two wrap-ups a queue and channel at most: every recommendation withheld, with the API's reason.
+    const recommendations = page.getByTestId('recommendation-row');
+    await expect.poll(() => recommendations.count()).toBeGreaterThanOrEqual(4);
+    for (const words of await page.getByTestId('recommendation-words').allTextContents()) {
+      expect(words).toMatch(/^Withheld: only \d+ ended wrap-ups say how long the agent needed/);
+    }
+
+    // The first queue and channel is general's: its window (45 s) is drawn on the chart.
+    const chart = page.getByTestId('distribution-chart');
+    await chart.locator('canvas').waitFor();
+    expect(await page.getByTestId('distribution-picker').locator('option:checked').textContent()).toMatch(
+      /^general, /,
+    );
+    expect(await chart.getAttribute('aria-label')).toContain('The current window, 45 s, is marked');
+    expect(await windowLinePixels(page)).toBeGreaterThan(20);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'insights-local.png'), fullPage: true });
+
+    // The CSV from the API's own route.
+    const answered = page.waitForResponse((response) => response.request().headers().accept === 'text/csv');
+    const downloaded = page.waitForEvent('download');
+    await page.getByTestId('csv-download').click();
+    const response = await answered;
+    const csv = await readFile(await (await downloaded).path(), 'utf8');
+
+    expect(response.headers()['content-type']).toMatch(/^text\/csv/);
+    expect(csv.split('\r\n')[0]).toMatch(/^queueId,queueName,contacts,/);
+    expect(csv).toContain(`${QUEUES.general.id},general,2,`);
   });
 });

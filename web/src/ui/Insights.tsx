@@ -525,7 +525,9 @@ function TrendChart({ report }: { report: Report }) {
       // Days are UTC days: the axis says them in UTC too.
       tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
       scales: {
-        x: { time: true },
+        // Half a day either side: the first and last days are not on the chart's edges (nor a day
+        // alone, which uPlot would otherwise put at the left edge).
+        x: { time: true, range: [(data[0][0] ?? 0) - 43_200, (data[0].at(-1) ?? 0) + 43_200] },
         y: { range: (_u, _min, max) => [0, Number.isFinite(max) ? Math.max(60, max * 1.1) : 60] },
       },
       axes: [
@@ -549,7 +551,7 @@ function TrendChart({ report }: { report: Report }) {
         },
       ],
     }),
-    [],
+    [data],
   );
   const rows = [...report.rows].sort((a, b) => ((a.day ?? '') < (b.day ?? '') ? -1 : 1));
   if (rows.every((row) => row.averageWrapUpSeconds === null)) {
