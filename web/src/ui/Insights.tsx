@@ -306,7 +306,15 @@ export function Insights({ auth, api: client }: InsightsProps) {
         )}
         {selected !== undefined && <Status loaded={distribution} what="the distribution" />}
         {selected !== undefined && distribution.state === 'ready' && (
-          <DistributionChart label={recommendationLabel(selected)} distribution={distribution.data} />
+          <DistributionChart
+            label={
+              // The route takes no "no queue" value: without one it answers for every queue.
+              selected.queueId === null
+                ? `all queues, ${selected.channel.toLowerCase()} (outbound contacts have no chart of their own)`
+                : recommendationLabel(selected)
+            }
+            distribution={distribution.data}
+          />
         )}
       </section>
 
