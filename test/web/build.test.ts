@@ -92,6 +92,21 @@ describe('buildWeb (web/build.ts)', () => {
     expect(files.some((f) => /^vendor\/connect-streams-[\d.]+\.min\.js$/.test(f))).toBe(true);
   });
 
+  it('keeps the board light: uPlot is only in the Insights chunk, imported on demand (issue 13)', async () => {
+    const board = files.find((f) => /^board-.*\.js$/.test(f)) ?? '';
+    const eager = await staticClosure(board);
+    const code = await Promise.all([...eager].map((f) => readFile(path.join(out, f), 'utf8')));
+    const insights = files.filter((f) => /^chunks\/Insights-[A-Z0-9]+\.js$/.test(f));
+    // uPlot's own class names: in the code that draws, nowhere else.
+    const isUPlot = (c: string) => c.includes('u-over') && c.includes('u-axis');
+
+    expect(code.filter(isUPlot)).toEqual([]);
+    expect(code.reduce((total, c) => total + c.length, 0)).toBeLessThan(80_000);
+    expect(insights).toHaveLength(1);
+    expect(isUPlot(await readFile(path.join(out, insights[0] ?? ''), 'utf8'))).toBe(true);
+    expect(eager.has(insights[0] ?? '')).toBe(false);
+  });
+
   it('replaces a previous build instead of piling up old bundles', async () => {
     const again = await buildWeb(out);
 

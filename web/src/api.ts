@@ -139,17 +139,45 @@ export class ApiClient {
     );
   }
 
+  /**
+   * `GET` a supervisor route this client has no method of its own for (the Insights view's, in
+   * their own chunk: web/src/insights-api.ts), with the token and the `accept` asked for. Refusals
+   * are thrown as ApiError; the answer comes back as text, and as JSON when it is some.
+   */
+  async getRaw(
+    path: string,
+    accept = 'application/json',
+  ): Promise<{ response: Response; text: string; body: unknown }> {
+    const { response, text, body } = await this.exchange('GET', path, { agent: false, accept });
+    return { response, text, body };
+  }
+
   private async call<T extends { serverTime: string }>(
     method: 'GET' | 'POST' | 'PUT',
     path: string,
     request: { agent: boolean; body?: WrapUpChanges },
     parse: (body: unknown) => T,
   ): Promise<Answer<T>> {
+    const { body, sentAt, receivedAt } = await this.exchange(method, path, request);
+    const data = parsed(body, parse);
+    return { data, clock: { serverTime: Date.parse(data.serverTime), sentAt, receivedAt } };
+  }
+
+  /**
+   * One request with the bearer token, and once more with a renewed token after a 401; a
+   * refusal is thrown as ApiError. The body is read as text, and as JSON when it is some.
+   */
+  private async exchange(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    request: Outgoing,
+  ): Promise<{ response: Response; text: string; body: unknown; sentAt: number; receivedAt: number }> {
     let token = await this.options.tokens.token();
     for (let attempt = 0; ; attempt++) {
       const sentAt = this.now();
       const response = await this.send(method, path, request, token);
-      const body = await readJson(response);
+      const text = await response.text().catch(() => '');
+      const body = jsonOf(text);
       const receivedAt = this.now();
       if (response.status === 401 && attempt === 0) {
         // An expired or revoked token: one new token without the user, then give up (sign in again).
@@ -160,24 +188,15 @@ export class ApiClient {
         }
       }
       if (!response.ok) throw new ApiError(httpFailure(response, body));
-      try {
-        const data = parse(body);
-        return { data, clock: { serverTime: Date.parse(data.serverTime), sentAt, receivedAt } };
-      } catch (error) {
-        if (error instanceof MalformedAnswer)
-          throw new ApiError({ kind: 'malformed', detail: error.message });
-        throw error;
-      }
+      return { response, text, body, sentAt, receivedAt };
     }
   }
 
-  private async send(
-    method: string,
-    path: string,
-    request: { agent: boolean; body?: WrapUpChanges },
-    token: string,
-  ): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
+  private async send(method: string, path: string, request: Outgoing, token: string): Promise<Response> {
+    const headers: Record<string, string> = {
+      accept: request.accept ?? 'application/json',
+      authorization: `Bearer ${token}`,
+    };
     const hint = request.agent ? this.options.agentHint?.() : undefined;
     if (hint !== undefined && hint !== '') headers[AGENT_HINT_HEADER] = hint;
     if (request.body !== undefined) headers['content-type'] = 'application/json';
@@ -206,9 +225,31 @@ function segment(value: string): string {
   return encodeURIComponent(value);
 }
 
+/** What a request sends besides its method and path. */
+interface Outgoing {
+  /** An agent route: the desktop's agent goes along as a hint. */
+  readonly agent: boolean;
+  readonly body?: WrapUpChanges;
+  /** @default 'application/json' */
+  readonly accept?: string;
+}
+
+/** The answer checked by `parse`; a shape the page does not know is a `malformed` ApiError. */
+export function parsed<T>(body: unknown, parse: (body: unknown) => T): T {
+  try {
+    return parse(body);
+  } catch (error) {
+    if (error instanceof MalformedAnswer) throw new ApiError({ kind: 'malformed', detail: error.message });
+    throw error;
+  }
+}
+
 /** The body of an answer: JSON when it is, else its text (undefined when empty). */
 export async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text().catch(() => '');
+  return jsonOf(await response.text().catch(() => ''));
+}
+
+function jsonOf(text: string): unknown {
   if (text === '') return undefined;
   try {
     return JSON.parse(text);

@@ -4,10 +4,8 @@
  * with Extend and End per row and the same refusals as agents get. Refreshed every few seconds; the filter is kept in the URL (`?queue=`).
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiClient } from '../api';
-import { createAuth } from '../auth';
-import { openBrowserPopup } from '../auth-popup';
-import { resolveUrl, type WebConfig } from '../config';
+import type { ApiClient } from '../api';
+import type { Auth } from '../auth';
 import { WrapUpFeed } from '../feed';
 import { type ActionContext, doneState, extendState, isExpired } from '../logic/buttons';
 import { formatClock, secondsLeft as secondsLeftOn, spokenDuration } from '../logic/clock';
@@ -29,17 +27,9 @@ interface RowMessage {
   readonly tone: 'error' | 'ok';
 }
 
-/** The board, once config.json is loaded. */
-export function Board({ config }: { config: WebConfig }) {
+/** The wrap-ups view of the board (BoardApp makes the sign-in and the API client, shared with Insights). */
+export function Board({ auth, api }: { auth: Auth; api: ApiClient }) {
   const pageUrl = window.location.href;
-  const auth = useMemo(
-    () => createAuth(config.auth, { pageUrl, local: { supervisor: true }, openPopup: openBrowserPopup }),
-    [config, pageUrl],
-  );
-  const api = useMemo(
-    () => new ApiClient({ baseUrl: resolveUrl(config.apiUrl, pageUrl), tokens: auth }),
-    [config, pageUrl, auth],
-  );
   const [queue, setQueue] = useState(() => new URL(pageUrl).searchParams.get('queue') ?? '');
   const feed = useMemo(
     () => new WrapUpFeed({ load: () => api.allWrapUps(queue || undefined), period: REFRESH.board }),
@@ -135,7 +125,9 @@ export function Board({ config }: { config: WebConfig }) {
   return (
     <main class="page board" aria-labelledby="board-title">
       <header class="page-header">
-        <h1 id="board-title">Wrap-up board</h1>
+        <h1 id="board-title" tabIndex={-1}>
+          Wrap-up board
+        </h1>
         <nav aria-label="Pages">
           <a href="admin.html" data-testid="admin-link">
             Wrap-up policies
