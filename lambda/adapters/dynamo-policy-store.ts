@@ -1,7 +1,7 @@
 /**
  * R20: the run-time policy overrides in the session table, beside the sessions: one document item
  * (`#POLICIES` / `#LIVE`) and one audit item per change (`#POLICIES` / `#CHANGE#<version>`), kept
- * (no expiry). A change writes both in one transaction, the document conditional on the version it
+ * (no expiry). A change (or an import, which replaces the whole document) writes both in one transaction, the document conditional on the version it
  * was made on, so two administrators can never both win, and no change goes unaudited.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -14,7 +14,10 @@ import {
 import { NO_OVERRIDES, nextDocument } from '../core/policy-overrides';
 import {
   type PolicyChangeRecord,
+  type PolicyHistoryRecord,
+  type PolicyImportRecord,
   type PolicyOverrides,
+  type PolicyReplacement,
   type PolicyStore,
   PolicyVersionConflict,
   type PolicyWrite,
@@ -61,6 +64,21 @@ export class DynamoPolicyStore implements PolicyStore {
     const current = await this.read();
     if (current.version !== change.expectedVersion) throw new PolicyVersionConflict(change.expectedVersion);
     const { doc, record } = nextDocument(current, change);
+    await this.commit(change.expectedVersion, doc, record);
+    return record;
+  }
+
+  async replaceAll(replacement: PolicyReplacement): Promise<PolicyImportRecord> {
+    await this.commit(replacement.expectedVersion, replacement.doc, replacement.record);
+    return replacement.record;
+  }
+
+  /** The document and its audit record in one transaction, the document conditional on the version. */
+  private async commit(
+    expectedVersion: number,
+    doc: PolicyOverrides,
+    record: PolicyHistoryRecord,
+  ): Promise<void> {
     try {
       await this.props.client.send(
         new TransactWriteCommand({
@@ -74,11 +92,11 @@ export class DynamoPolicyStore implements PolicyStore {
                   ...doc,
                 },
                 ConditionExpression:
-                  change.expectedVersion === 0 ? 'attribute_not_exists(#version)' : '#version = :expected',
+                  expectedVersion === 0 ? 'attribute_not_exists(#version)' : '#version = :expected',
                 ExpressionAttributeNames: { '#version': 'version' },
-                ...(change.expectedVersion === 0
+                ...(expectedVersion === 0
                   ? {}
-                  : { ExpressionAttributeValues: { ':expected': change.expectedVersion } }),
+                  : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
               },
             },
             {
@@ -99,15 +117,14 @@ export class DynamoPolicyStore implements PolicyStore {
     } catch (error) {
       if (error instanceof TransactionCanceledException) {
         const failed = error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed');
-        if (failed) throw new PolicyVersionConflict(change.expectedVersion);
+        if (failed) throw new PolicyVersionConflict(expectedVersion);
       }
       throw error;
     }
-    return record;
   }
 
-  async history(limit: number): Promise<PolicyChangeRecord[]> {
-    const records: PolicyChangeRecord[] = [];
+  async history(limit: number): Promise<PolicyHistoryRecord[]> {
+    const records: PolicyHistoryRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.props.client.send(
@@ -123,7 +140,7 @@ export class DynamoPolicyStore implements PolicyStore {
       );
       for (const item of page.Items ?? []) {
         const { [KEY.partitionKey]: _pk, [KEY.sortKey]: _sk, ...record } = item;
-        records.push(record as PolicyChangeRecord);
+        records.push(record as PolicyHistoryRecord);
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined && records.length < limit);
