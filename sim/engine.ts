@@ -14,7 +14,8 @@
  *    runs). Contact and agent events change the world's truth (the agents' contacts and statuses)
  *    at their step time and reach their function then, or later under the `reorderWindowSeconds`
  *    fault. Agent actions call the actions core with the API function's App; contact-flow events
- *    invoke the flow Lambda.
+ *    invoke the flow Lambda; admin actions change the run-time policies in the table (R20), which
+ *    the functions read through their live policies.
  * 4. Read the sessions back from the table and report them with the statuses the system set, the
  *    refusals, each agent's final status, and who is stuck (R15).
  */
