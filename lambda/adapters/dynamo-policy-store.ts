@@ -1,8 +1,9 @@
 /**
  * R20: the run-time policy overrides in the session table, beside the sessions: one document item
  * (`#POLICIES` / `#LIVE`) and one audit item per change (`#POLICIES` / `#CHANGE#<version>`), kept
- * (no expiry). A change (or an import, which replaces the whole document) writes both in one transaction, the document conditional on the version it
- * was made on, so two administrators can never both win, and no change goes unaudited.
+ * (no expiry). A change (or an import, which replaces the whole document) writes both in one
+ * transaction, the document conditional on the version it was made on, so two administrators can
+ * never both win, and no change goes unaudited.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
