@@ -1,26 +1,16 @@
 #!/usr/bin/env -S npx tsx
 /**
- * The CDK app: one connect-acw stack, configured by the `acw` context value (cdk.json, or
- * `cdk deploy -c acw='{...}'`), checked by cdk-nag's AwsSolutions rules.
+ * `connect-acw`: the CDK app (cdk.json's `app` runs this file with no arguments), or, given
+ * `policies`, the administrators' command line (`npx connect-acw policies export|import`,
+ * bin/policies.ts). Dispatched before anything is loaded: the command line never loads aws-cdk-lib,
+ * and the CDK app never loads the DynamoDB client.
  */
-import { App } from 'aws-cdk-lib';
-import { ConfigError } from '../lambda/config/acw-config';
-import { acwConfigFromContext } from '../lib/config-context';
-import { ConnectAcwStack } from '../lib/connect-acw-stack';
-import { addNagChecks } from '../lib/nag';
-
-const app = new App();
-try {
-  const config = acwConfigFromContext(app);
-  new ConnectAcwStack(app, 'ConnectAcw', {
-    config,
-    // Offline synth needs no account: the stack is environment-agnostic unless the CLI knows one.
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-  });
-  addNagChecks(app);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  // The message names every bad field; a stack trace would only hide it.
-  console.error(error.message);
-  process.exit(1);
+if (process.argv[2] === 'policies') {
+  const { main } = await import('./policies');
+  process.exitCode = await main(process.argv.slice(3));
+} else {
+  await import('./cdk-app');
 }
+
+// A module (for the top-level await), exporting nothing.
+export {};

@@ -12,15 +12,24 @@
  */
 import type { AddressInfo } from 'node:net';
 import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
   CreateTableCommand,
+  DeleteItemCommand,
   DynamoDBClient,
+  GetItemCommand,
   InternalServerError,
   ProvisionedThroughputExceededException,
+  PutItemCommand,
+  TransactionCanceledException,
+  type TransactWriteItemsCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
+import { DynamoPolicyStore } from '../lambda/adapters/dynamo-policy-store';
 import { sessionFromItem } from '../lambda/adapters/dynamo-session-store';
 import { isSessionItem, sessionTableDefinition } from '../lambda/adapters/session-keys';
+import type { PolicyHistoryRecord } from '../lambda/core/ports';
 import type { Session } from '../lambda/core/session';
 import { failedWriteUnits, type IndexKeys, type Item, readUnits, writeUnits } from './capacity';
 import type { VirtualClock } from './clock';
@@ -82,6 +91,8 @@ export interface SimDynamo {
   readonly counts: DynamoCounts;
   /** Every stored session, as the table holds it (derived index attributes removed). */
   scanSessions(): Promise<Session[]>;
+  /** R20: the policies' audited history, newest first, read by the simulator (not counted). */
+  policyHistory(): Promise<PolicyHistoryRecord[]>;
   /** Stops the client and the server. */
   close(): Promise<void>;
 }
@@ -280,6 +291,18 @@ export async function startDynamo(options: SimDynamoOptions = {}): Promise<SimDy
       name: 'simulatorBusy',
     });
   }
+  // dynalite has no TransactWriteItems (the policy store's change and its audit record): carried
+  // out here, in place of the request, on the uncounted client (the request is counted and
+  // accounted above as the transaction it is).
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName;
+      if (name !== 'TransactWriteItemsCommand' && name !== 'TransactWriteCommand') return next(args);
+      await transactPuts(probeBase, args.input as TransactWriteItemsCommandInput, keyNames);
+      return { output: { $metadata: { httpStatusCode: 200 } }, response: {} } as never;
+    },
+    { step: 'build', name: 'simulatorTransactions' },
+  );
   if (errors !== undefined && errors.rate > 0) {
     // Below the retry middleware (finalizeRequest, high priority): once per attempt. The
     // simulator's own final Scan is spared, so that the report always reads the table.
@@ -317,6 +340,9 @@ export async function startDynamo(options: SimDynamoOptions = {}): Promise<SimDy
       simulatorScan = false;
       return sessions;
     },
+    policyHistory() {
+      return new DynamoPolicyStore({ client: probe, tableName: TABLE_NAME }).history(Number.MAX_SAFE_INTEGER);
+    },
     async close() {
       base.destroy();
       probeBase.destroy();
@@ -326,4 +352,69 @@ export async function startDynamo(options: SimDynamoOptions = {}): Promise<SimDy
       });
     },
   };
+}
+
+/**
+ * A TransactWriteItems of Puts, all or nothing as DynamoDB's: each Put in turn with its condition,
+ * and when one is refused, what the earlier ones wrote is put back and the transaction cancelled
+ * with DynamoDB's reasons. Not isolated from other writers: in the simulated account only the
+ * policy store writes transactions, one administrator's change at a time.
+ * @throws TransactionCanceledException when a condition fails.
+ */
+async function transactPuts(
+  client: DynamoDBClient,
+  input: TransactWriteItemsCommandInput,
+  keyNames: readonly string[],
+): Promise<void> {
+  const items = input.TransactItems ?? [];
+  const written: Array<{
+    table: string;
+    key: Record<string, AttributeValue>;
+    before?: Record<string, AttributeValue>;
+  }> = [];
+  const undo = async () => {
+    for (const { table, key, before } of written.reverse()) {
+      if (before === undefined) await client.send(new DeleteItemCommand({ TableName: table, Key: key }));
+      else await client.send(new PutItemCommand({ TableName: table, Item: before }));
+    }
+  };
+  for (const [index, entry] of items.entries()) {
+    const put = entry.Put;
+    if (put?.Item === undefined || put.TableName === undefined) {
+      await undo();
+      throw new Error(
+        'The simulator carries out transactions of Puts only (dynalite has no TransactWriteItems)',
+      );
+    }
+    const item = put.Item;
+    const table = put.TableName;
+    const key = Object.fromEntries(
+      keyNames.flatMap((name) => (item[name] === undefined ? [] : [[name, item[name]]])),
+    );
+    const { Item: before } = await client.send(
+      new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }),
+    );
+    try {
+      await client.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: item,
+          ConditionExpression: put.ConditionExpression,
+          ExpressionAttributeNames: put.ExpressionAttributeNames,
+          ExpressionAttributeValues: put.ExpressionAttributeValues,
+        }),
+      );
+    } catch (error) {
+      await undo();
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      throw new TransactionCanceledException({
+        message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
+        $metadata: { httpStatusCode: 400 },
+        CancellationReasons: items.map((_, other) => ({
+          Code: other === index ? 'ConditionalCheckFailed' : 'None',
+        })),
+      });
+    }
+    written.push({ table, key, ...(before === undefined ? {} : { before }) });
+  }
 }

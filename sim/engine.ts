@@ -14,10 +14,12 @@
  *    runs). Contact and agent events change the world's truth (the agents' contacts and statuses)
  *    at their step time and reach their function then, or later under the `reorderWindowSeconds`
  *    fault. Agent actions call the actions core with the API function's App; contact-flow events
- *    invoke the flow Lambda.
+ *    invoke the flow Lambda; admin actions change the run-time policies in the table (R20), which
+ *    the functions read through their live policies.
  * 4. Read the sessions back from the table and report them with the statuses the system set, the
  *    refusals, each agent's final status, and who is stuck (R15).
  */
+import { DynamoPolicyStore } from '../lambda/adapters/dynamo-policy-store';
 import { composeApp, FUNCTION_NAMES, type FunctionName } from '../lambda/app/compose';
 import { composeFunctions } from '../lambda/app/functions';
 import {
@@ -33,7 +35,9 @@ import {
 } from '../lambda/core/actions';
 import { lastArnSegment } from '../lambda/core/contact';
 import type { DeadLetter as RefusedRecord } from '../lambda/core/dead-letter-port';
-import type { Deps, Log } from '../lambda/core/ports';
+import { applyPolicyChange } from '../lambda/core/policy-change';
+import { PolicyChangeInvalid, PolicyDocumentTooLarge } from '../lambda/core/policy-overrides';
+import type { Deps, Log, PolicyHistoryRecord } from '../lambda/core/ports';
 import type { Actor, Session } from '../lambda/core/session';
 import { SWEEP_MARGIN_MS } from '../lambda/core/sweep';
 import { type HandlerLogLine, SIM_RESOURCES, simWiring } from './apps';
@@ -44,7 +48,14 @@ import { ApiQuotas, type Chance, type Faults, strikes } from './faults';
 import { SimStream } from './kinesis';
 import { CallLatency, NO_LATENCY } from './latency';
 import { Random } from './random';
-import { type AgentAction, parseScenario, type Scenario, type Step, type StepKind } from './scenario';
+import {
+  type AdminAction,
+  type AgentAction,
+  parseScenario,
+  type Scenario,
+  type Step,
+  type StepKind,
+} from './scenario';
 import { type ScheduleFire, SimScheduler } from './scheduler';
 import { type DeadLetter, SimQueue, SimSqs } from './sqs';
 
@@ -53,6 +64,9 @@ export type { FunctionName } from '../lambda/app/compose';
 
 /** The actor of an agent action with `as: "supervisor"`. */
 export const SIM_SUPERVISOR: Actor = 'supervisor:sim-supervisor';
+
+/** R20: who makes a scenario's admin actions (the audit records' `by`). */
+export const SIM_ADMIN = 'simulator';
 
 /** How the simulated services behave; the defaults are the documented AWS behaviour. */
 export interface SimulationOptions {
@@ -146,6 +160,16 @@ export type ErrorCode =
   | 'UNKNOWN_STATUS'
   /** R16: a handler refused a malformed record (a step's contact or agent event) and kept it. */
   | 'MALFORMED_EVENT'
+  /**
+   * R20: an admin action's policy change refused by the deploy-time schema; the code names the
+   * (first) field refused, as the `acw` configuration's messages do:
+   * `INVALID_POLICY:acw.policies.queues["q-1"].durationSeconds`. Nothing changed.
+   */
+  | `INVALID_POLICY:${string}`
+  /** R20: an admin action refused for a reason no field carries (none today: the scenario's shape is checked first). */
+  | 'INVALID_POLICY'
+  /** R20: an admin action would make the overrides larger than one DynamoDB item holds. */
+  | 'POLICY_DOCUMENT_TOO_LARGE'
   /** Not a refusal: the action or the flow Lambda threw (an AWS call failed); see the logs. */
   | 'INVOCATION_FAILED';
 
@@ -266,6 +290,8 @@ export interface SimulationRun {
   readonly asyncFailures: readonly AsyncFailure[];
   /** The contact attributes written to each contact (R17: the wrap-up record), by contact id. */
   readonly contactAttributes: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** R20: the policies' audited history at the end (admin actions accepted), newest first. */
+  readonly policyHistory: readonly PolicyHistoryRecord[];
   readonly stats: SimulationStats;
 }
 
@@ -320,6 +346,7 @@ export async function runSimulation(input: unknown, options: SimulationOptions =
     }
     await clock.runUntil(scenario.until);
     const storedSessions = await dynamo.scanSessions();
+    const policyHistory = await dynamo.policyHistory();
     const agents = world.agentsAtEnd(storedSessions);
     return {
       scenario,
@@ -345,6 +372,7 @@ export async function runSimulation(input: unknown, options: SimulationOptions =
       ],
       asyncFailures: world.asyncFailures,
       contactAttributes: world.connect.contactAttributes,
+      policyHistory,
       stats: world.stats(scenario),
     };
   } finally {
@@ -362,6 +390,8 @@ const STEP_RUNNERS: { [K in StepKind]: (world: World, step: Extract<Step, { kind
   agentAction: (world, step) => world.agentAction(step.payload, step.index),
   /** A contact flow's "Invoke AWS Lambda function" block → the flow Lambda, synchronously. */
   contactFlowEvent: (world, step) => world.contactFlowEvent(step.payload, step.index),
+  /** An administrator (the admin API) → the policy store; the functions read it within a minute (R20). */
+  adminAction: (world, step) => world.adminAction(step.payload, step.index),
 };
 
 function runStep(world: World, step: Step): Promise<void> {
@@ -386,6 +416,8 @@ class World {
   readonly refused: DeadLetter[] = [];
   /** The API function's dependencies: agent actions call the core with them. */
   private readonly apiDeps: Deps;
+  /** R20: the run-time policy overrides in the simulated table, as the admin API changes them. */
+  private readonly policyStore: DynamoPolicyStore;
   private readonly handlers: ReturnType<typeof composeFunctions>;
 
   /** R8, R11: the agent event stream is configured (`SimulationOptions.agentEventStream`). */
@@ -506,6 +538,7 @@ class World {
     });
     // The agents' actions go through the API function's app, as the widget's calls would.
     this.apiDeps = composeApp(wiring, 'api').deps;
+    this.policyStore = new DynamoPolicyStore({ client: dynamo.doc, tableName: dynamo.tableName });
     this.handlers = composeFunctions(wiring);
   }
 
@@ -773,6 +806,55 @@ class World {
   }
 
   /**
+   * R20: an administrator's change, as the admin API makes it: through applyPolicyChange on the
+   * simulated table, on the current version, by SIM_ADMIN, the reason naming the step. The
+   * functions see it through their live policies within a minute (contacts disconnecting after
+   * that get it; open sessions keep the policy they started with). A refusal changes nothing and
+   * is listed in errors, its code naming the field (`INVALID_POLICY:<field>`).
+   */
+  adminAction(action: AdminAction, stepIndex: number): Promise<void> {
+    return this.invoke('api', action, 1, { stepIndex }, async (invocation) => {
+      const log = this.log('api');
+      const key = action.level === 'default' ? undefined : action.key;
+      const target = `${action.level}${key === undefined ? '' : ` ${key}`}`;
+      try {
+        const { version } = await this.policyStore.read();
+        const record = await applyPolicyChange(
+          this.policyStore,
+          this.scenario.config.policies,
+          {
+            level: action.level,
+            key,
+            policy: action.action === 'setPolicy' ? (action.policy ?? {}) : null,
+            expectedVersion: version,
+            by: SIM_ADMIN,
+            reason: `scenario steps[${stepIndex}]: ${action.action} ${target}`,
+          },
+          this.clock.now(),
+        );
+        log.info('Policy changed', {
+          action: action.action,
+          level: action.level,
+          key: record.key,
+          version: record.version,
+        });
+      } catch (error) {
+        const code = policyErrorCode(error);
+        if (code === 'INVOCATION_FAILED') this.fail(invocation, error);
+        else
+          log.info('Policy change refused', {
+            action: action.action,
+            level: action.level,
+            key,
+            code,
+            problems: error instanceof PolicyChangeInvalid ? error.problems : [describe(error)],
+          });
+        this.errors.push({ at: invocation.at, agentId: null, contactId: null, code });
+      }
+    });
+  }
+
+  /**
    * The flow Lambda, invoked synchronously by a contact flow. Its answer goes back to the flow
    * (not into the output); an answer with an `error` field is listed in errors.
    */
@@ -995,6 +1077,20 @@ function errorCodeOf(error: unknown): ErrorCode {
   if (error instanceof ActionRefused) return error.code;
   if (error instanceof SessionNotFound) return 'SESSION_NOT_FOUND';
   if (error instanceof UnknownStatus) return 'UNKNOWN_STATUS';
+  return 'INVOCATION_FAILED';
+}
+
+/** The field a policy problem names: its leading `acw.policies...` path. */
+const FIELD_PATH = /^acw(?:\.[A-Za-z0-9_]+|\[(?:\d+|"(?:[^"\\]|\\.)*")\])*/;
+
+/** R20: the error code of an admin action that failed; INVOCATION_FAILED when it is no refusal. */
+function policyErrorCode(error: unknown): ErrorCode {
+  if (error instanceof PolicyChangeInvalid) {
+    const field = FIELD_PATH.exec(error.problems[0] ?? '')?.[0];
+    return field === undefined ? 'INVALID_POLICY' : `INVALID_POLICY:${field}`;
+  }
+  if (error instanceof PolicyDocumentTooLarge) return 'POLICY_DOCUMENT_TOO_LARGE';
+  // PolicyVersionConflict included: the step changes the version it has just read.
   return 'INVOCATION_FAILED';
 }
 

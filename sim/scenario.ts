@@ -17,6 +17,11 @@
  *   `EventType`, `CurrentAgentSnapshot`...); like a contact event, its shape is the handler's to
  *   judge.
  *
+ * - `adminAction`: `{ "action": "setPolicy", "level": "default" | "channel" | "queue" | "profile" |
+ *   "agentGroup", "key"?, "policy" }` or `{ "action": "removePolicy", "level", "key"? }` (key: the
+ *   channel, queue id, profile name or hierarchy group id; none for the default): an
+ *   administrator's change of the run-time policies (R20), applied as the admin API applies it.
+ *
  * `faults` (optional) names what goes wrong in the simulated account (see faults.ts); each rate
  * is a probability 0-1.
  */
@@ -24,6 +29,8 @@ import { z } from 'zod';
 import { type AcwConfig, ConfigError, parseAcwConfig } from '../lambda/config/acw-config';
 import { MAX_NOTES_LENGTH } from '../lambda/core/actions';
 import { MAX_STATUS_NAME_LENGTH } from '../lambda/core/config';
+import { DEFAULT_KEY } from '../lambda/core/policy-overrides';
+import { POLICY_LEVELS, type PolicyLevel } from '../lambda/core/ports';
 import type { Faults } from './faults';
 
 /** Default seed of the pseudo-random numbers. */
@@ -99,6 +106,74 @@ const agentActionSchema = z
 /** A validated agent action step's payload. */
 export type AgentAction = z.output<typeof agentActionSchema>;
 
+/** What an administrator does to the run-time policies (R20), as the admin API offers it. */
+export const ADMIN_ACTIONS = ['setPolicy', 'removePolicy'] as const;
+
+/** What a level's key is, for the messages. */
+const LEVEL_KEYS: Readonly<Record<Exclude<PolicyLevel, 'default'>, string>> = {
+  channel: 'the channel (VOICE, CHAT, TASK, EMAIL)',
+  queue: 'the queue id',
+  profile: 'the profile name',
+  agentGroup: 'the agent hierarchy group id',
+};
+
+/**
+ * An administrator's change of the run-time policies (R20): `setPolicy` makes `policy` the level's
+ * whole override for `key`, `removePolicy` removes the override (the baseline applies again). Only
+ * the shape is checked here: whether the policy holds is the deploy-time schema's to judge when the
+ * step runs, and a refusal is data (the output's `errors`, `INVALID_POLICY:<field>`).
+ */
+const adminActionSchema = z
+  .strictObject(
+    {
+      action: z.enum(ADMIN_ACTIONS, { error: `must be one of ${ADMIN_ACTIONS.join(', ')}` }),
+      level: z.enum(POLICY_LEVELS, { error: `must be one of ${POLICY_LEVELS.join(', ')}` }),
+      key: z
+        .string({ error: 'must be a non-empty string' })
+        .min(1, { error: 'must be a non-empty string' })
+        .optional(),
+      policy: z
+        .record(z.string(), z.unknown(), {
+          error: "must be an object: the level's whole override (the policy fields it sets)",
+        })
+        .optional(),
+    },
+    {
+      error:
+        'must be an admin action: { "action": "setPolicy" | "removePolicy", "level", "key"?, "policy"? }',
+    },
+  )
+  .superRefine((value, ctx) => {
+    if (value.level === 'default') {
+      if (value.key !== undefined && value.key !== DEFAULT_KEY) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['key'],
+          message: `must be left out (or "${DEFAULT_KEY}") for the default level`,
+        });
+      }
+    } else if (value.key === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['key'],
+        message: `is required for the ${value.level} level: ${LEVEL_KEYS[value.level]}`,
+      });
+    }
+    if (value.action === 'setPolicy' && value.policy === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['policy'],
+        message: "is required for setPolicy: the level's whole override (the policy fields it sets)",
+      });
+    }
+    if (value.action === 'removePolicy' && value.policy !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['policy'], message: 'goes with "setPolicy" only' });
+    }
+  });
+
+/** A validated admin action step's payload. */
+export type AdminAction = z.output<typeof adminActionSchema>;
+
 /** What each step kind carries. */
 const stepPayloadSchemas = {
   /** An EventBridge contact event as Connect sends it; its own shape is the handler's to judge. */
@@ -116,6 +191,8 @@ const stepPayloadSchemas = {
     error:
       'must be an object: an agent event stream record as Amazon Connect sends it ("AgentARN", "EventType", ...)',
   }),
+  /** R20: an administrator's change of the run-time policies, through the policy store. */
+  adminAction: adminActionSchema,
 } as const;
 
 /** The step kinds a scenario may use. */

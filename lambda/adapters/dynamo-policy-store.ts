@@ -1,8 +1,9 @@
 /**
  * R20: the run-time policy overrides in the session table, beside the sessions: one document item
  * (`#POLICIES` / `#LIVE`) and one audit item per change (`#POLICIES` / `#CHANGE#<version>`), kept
- * (no expiry). A change writes both in one transaction, the document conditional on the version it
- * was made on, so two administrators can never both win, and no change goes unaudited.
+ * (no expiry). A change (or an import, which replaces the whole document) writes both in one
+ * transaction, the document conditional on the version it was made on, so two administrators can
+ * never both win, and no change goes unaudited.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -15,7 +16,10 @@ import { NO_OVERRIDES, nextDocument, nextKillSwitchDocument } from '../core/poli
 import {
   type KillSwitchWrite,
   type PolicyChangeRecord,
+  type PolicyHistoryRecord,
+  type PolicyImportRecord,
   type PolicyOverrides,
+  type PolicyReplacement,
   type PolicyStore,
   PolicyVersionConflict,
   type PolicyWrite,
@@ -62,20 +66,30 @@ export class DynamoPolicyStore implements PolicyStore {
   async write(change: PolicyWrite): Promise<PolicyChangeRecord> {
     const current = await this.read();
     if (current.version !== change.expectedVersion) throw new PolicyVersionConflict(change.expectedVersion);
-    return this.commit(change.expectedVersion, nextDocument(current, change));
+    const { doc, record } = nextDocument(current, change);
+    await this.commit(change.expectedVersion, doc, record);
+    return record;
   }
 
   async writeKillSwitch(change: KillSwitchWrite): Promise<PolicyChangeRecord> {
     const current = await this.read();
     if (current.version !== change.expectedVersion) throw new PolicyVersionConflict(change.expectedVersion);
-    return this.commit(change.expectedVersion, nextKillSwitchDocument(current, change));
+    const { doc, record } = nextKillSwitchDocument(current, change);
+    await this.commit(change.expectedVersion, doc, record);
+    return record;
   }
 
-  /** Writes the next document and its audit record in one transaction, conditional on the version. */
+  async replaceAll(replacement: PolicyReplacement): Promise<PolicyImportRecord> {
+    await this.commit(replacement.expectedVersion, replacement.doc, replacement.record);
+    return replacement.record;
+  }
+
+  /** The document and its audit record in one transaction, the document conditional on the version. */
   private async commit(
     expectedVersion: number,
-    { doc, record }: { readonly doc: PolicyOverrides; readonly record: PolicyChangeRecord },
-  ): Promise<PolicyChangeRecord> {
+    doc: PolicyOverrides,
+    record: PolicyHistoryRecord,
+  ): Promise<void> {
     try {
       await this.props.client.send(
         new TransactWriteCommand({
@@ -118,11 +132,10 @@ export class DynamoPolicyStore implements PolicyStore {
       }
       throw error;
     }
-    return record;
   }
 
-  async history(limit: number): Promise<PolicyChangeRecord[]> {
-    const records: PolicyChangeRecord[] = [];
+  async history(limit: number): Promise<PolicyHistoryRecord[]> {
+    const records: PolicyHistoryRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.props.client.send(
@@ -138,7 +151,7 @@ export class DynamoPolicyStore implements PolicyStore {
       );
       for (const item of page.Items ?? []) {
         const { [KEY.partitionKey]: _pk, [KEY.sortKey]: _sk, ...record } = item;
-        records.push(record as PolicyChangeRecord);
+        records.push(record as PolicyHistoryRecord);
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined && records.length < limit);

@@ -404,6 +404,45 @@ export interface PolicyWrite {
   readonly at: string;
 }
 
+/**
+ * R20: the overrides' policies by level, without who set them: what an import changed (the keys
+ * it added, replaced or removed), before and after.
+ */
+export interface PolicyOverridesSnapshot {
+  readonly default?: PolicyOverride | undefined;
+  readonly channels: Readonly<Record<string, PolicyOverride>>;
+  readonly queues: Readonly<Record<string, PolicyOverride>>;
+  readonly profiles: Readonly<Record<string, PolicyOverride>>;
+  readonly agentGroups: Readonly<Record<string, PolicyOverride>>;
+}
+
+/** R20: one accepted import (`connect-acw policies import`): one change replacing every override. */
+export interface PolicyImportRecord {
+  /** The document's version this import made. */
+  readonly version: number;
+  readonly at: string;
+  readonly by: string;
+  readonly reason: string;
+  readonly level: 'import';
+  /** Always `-`: an import has no single key. */
+  readonly key: string;
+  /** The overrides the import replaced or removed, as they were (a key absent: it had none). */
+  readonly before: PolicyOverridesSnapshot;
+  /** The overrides it set, as they are now (a key of `before` absent here: removed). */
+  readonly after: PolicyOverridesSnapshot;
+}
+
+/** R20: an entry of the policies' history: a change of one level, or an import. */
+export type PolicyHistoryRecord = PolicyChangeRecord | PolicyImportRecord;
+
+/** What a store is asked to write for an import: the whole next document, on `expectedVersion`. */
+export interface PolicyReplacement {
+  readonly expectedVersion: number;
+  /** The document after the import (version `expectedVersion + 1`). */
+  readonly doc: PolicyOverrides;
+  readonly record: PolicyImportRecord;
+}
+
 /** R20: the run-time policy overrides, beside the sessions (DynamoDB). */
 export interface PolicyStore {
   /** The live overrides (strongly consistent); version 0 when none was ever set. */
@@ -414,14 +453,20 @@ export interface PolicyStore {
    * @throws PolicyVersionConflict when another change came first.
    */
   write(change: PolicyWrite): Promise<PolicyChangeRecord>;
-  /** The audited changes, newest first. */
-  history(limit: number): Promise<PolicyChangeRecord[]>;
   /**
    * R18, R20: sets (or, with `state: null`, removes) the kill switch's override in the same
    * document, versioned and audited like a policy change (record level `killSwitch`, key `-`).
    * @throws PolicyVersionConflict when another change came first.
    */
   writeKillSwitch(change: KillSwitchWrite): Promise<PolicyChangeRecord>;
+  /**
+   * R20 import: replaces the whole document and audits it, atomically, if the document is still at
+   * `replacement.expectedVersion`.
+   * @throws PolicyVersionConflict when another change came first.
+   */
+  replaceAll(replacement: PolicyReplacement): Promise<PolicyImportRecord>;
+  /** The audited changes and imports, newest first. */
+  history(limit: number): Promise<PolicyHistoryRecord[]>;
 }
 
 /** R3, R20: the policies in force now (deploy-time baseline with the run-time overrides). */

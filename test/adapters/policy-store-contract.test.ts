@@ -6,7 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoPolicyStore } from '../../lambda/adapters/dynamo-policy-store';
 import { NO_OVERRIDES } from '../../lambda/core/policy-overrides';
-import { type PolicyStore, PolicyVersionConflict, type PolicyWrite } from '../../lambda/core/ports';
+import {
+  type PolicyImportRecord,
+  type PolicyStore,
+  PolicyVersionConflict,
+  type PolicyWrite,
+} from '../../lambda/core/ports';
 import { MemoryPolicyStore } from '../support/memory-store';
 import { useMotoTable } from '../support/moto';
 
@@ -180,5 +185,31 @@ describe.each(STORES)('PolicyStore contract (R20): %s', (_name, use) => {
       'killSwitch',
       'queue',
     ]);
+  });
+
+  it('R20 import: replaceAll writes the whole document and one record, conditional on the version', async () => {
+    const store = storeOf();
+    await store.write(change({ level: 'queue', key: 'q-1', policy: { durationSeconds: 100 } }));
+    const stored = { policy: { mode: 'untimed' as const }, version: 2, at: AT, by: 'admin-2' };
+    const record: PolicyImportRecord = {
+      version: 2,
+      at: AT,
+      by: 'admin-2',
+      reason: 'import',
+      level: 'import',
+      key: '-',
+      before: { channels: {}, queues: { 'q-1': { durationSeconds: 100 } }, profiles: {}, agentGroups: {} },
+      after: { channels: {}, queues: {}, profiles: { tier3: { mode: 'untimed' } }, agentGroups: {} },
+    };
+    const doc = { ...NO_OVERRIDES, version: 2, profiles: { tier3: stored } };
+    expect(await store.replaceAll({ expectedVersion: 1, doc, record })).toEqual(record);
+    expect(await store.read()).toEqual(doc);
+    const history = await store.history(10);
+    expect(history).toHaveLength(2);
+    expect(history[0]).toEqual(record);
+
+    const stale = store.replaceAll({ expectedVersion: 1, doc: { ...doc, version: 2 }, record });
+    await expect(stale).rejects.toBeInstanceOf(PolicyVersionConflict);
+    expect(await store.history(10)).toHaveLength(2);
   });
 });

@@ -19,7 +19,10 @@ import type {
   KillSwitch,
   KillSwitchWrite,
   PolicyChangeRecord,
+  PolicyHistoryRecord,
+  PolicyImportRecord,
   PolicyOverrides,
+  PolicyReplacement,
   PolicyStore,
   PolicyWrite,
 } from '../../lambda/core/ports';
@@ -79,8 +82,11 @@ class CountingStore implements PolicyStore {
   write(change: PolicyWrite): Promise<PolicyChangeRecord> {
     return this.inner.write(change);
   }
-  history(limit: number): Promise<PolicyChangeRecord[]> {
+  history(limit: number): Promise<PolicyHistoryRecord[]> {
     return this.inner.history(limit);
+  }
+  replaceAll(replacement: PolicyReplacement): Promise<PolicyImportRecord> {
+    return this.inner.replaceAll(replacement);
   }
   writeKillSwitch(change: KillSwitchWrite): Promise<PolicyChangeRecord> {
     return this.inner.writeKillSwitch(change);

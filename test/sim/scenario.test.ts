@@ -55,7 +55,7 @@ describe('scenario validation: an invalid scenario is refused with a message nam
     const scenario = scenarioOf([]);
     scenario.steps = [{ at: '2021-08-04T17:38:40Z', agentStatus: { action: 'extend' } }];
     expect(problemsOf(scenario)).toEqual([
-      'steps[0] has unknown step kind "agentStatus": must be one of contactEvent, agentAction, contactFlowEvent, agentEvent',
+      'steps[0] has unknown step kind "agentStatus": must be one of contactEvent, agentAction, contactFlowEvent, agentEvent, adminAction',
     ]);
   });
 
@@ -134,5 +134,59 @@ describe('scenario parsing', () => {
     expect(parsed.seed).toBe(1);
     expect(parsed.agents).toEqual([{ id: 'a-1', status: 'Available' }]);
     expect(parsed.config.policies.default.durationSeconds).toBe(90);
+  });
+});
+
+describe('R20: admin action steps (scenario shape)', () => {
+  const AT = '2021-08-04T17:38:40Z';
+
+  it('R20: accepts setPolicy and removePolicy at every level, key optional for the default', () => {
+    const scenario = parseScenario(
+      scenarioOf([
+        { at: AT, adminAction: { action: 'setPolicy', level: 'default', policy: { durationSeconds: 30 } } },
+        { at: AT, adminAction: { action: 'setPolicy', level: 'channel', key: 'CHAT', policy: {} } },
+        {
+          at: AT,
+          adminAction: { action: 'setPolicy', level: 'queue', key: 'q-1', policy: { mode: 'untimed' } },
+        },
+        { at: AT, adminAction: { action: 'removePolicy', level: 'profile', key: 'tier3' } },
+        { at: AT, adminAction: { action: 'removePolicy', level: 'agentGroup', key: 'g-1' } },
+        { at: AT, adminAction: { action: 'removePolicy', level: 'default', key: '-' } },
+      ]),
+    );
+    expect(scenario.steps.map((step) => step.kind)).toEqual(Array(6).fill('adminAction'));
+    expect(scenario.steps[2]?.payload).toEqual({
+      action: 'setPolicy',
+      level: 'queue',
+      key: 'q-1',
+      policy: { mode: 'untimed' },
+    });
+  });
+
+  it('R20: names each field of an admin action that is wrong', () => {
+    const problems = problemsOf(
+      scenarioOf([
+        { at: AT, adminAction: { action: 'setPolicies', level: 'queue', key: 'q-1', policy: {} } },
+        { at: AT, adminAction: { action: 'setPolicy', level: 'team', key: 'q-1', policy: {} } },
+        { at: AT, adminAction: { action: 'setPolicy', level: 'queue', policy: {} } },
+        { at: AT, adminAction: { action: 'setPolicy', level: 'queue', key: 'q-1' } },
+        { at: AT, adminAction: { action: 'removePolicy', level: 'queue', key: 'q-1', policy: {} } },
+        { at: AT, adminAction: { action: 'setPolicy', level: 'default', key: 'x', policy: {} } },
+        { at: AT, adminAction: { action: 'setPolicy', level: 'queue', key: 'q-1', policy: 5 } },
+        { at: AT, adminAction: { action: 'removePolicy', level: 'queue', key: 'q-1', by: 'me' } },
+        { at: AT, adminAction: 'setPolicy' },
+      ]),
+    );
+    expect(problems).toEqual([
+      'steps[0].adminAction.action must be one of setPolicy, removePolicy, got "setPolicies"',
+      'steps[1].adminAction.level must be one of default, channel, queue, profile, agentGroup, got "team"',
+      'steps[2].adminAction.key is required for the queue level: the queue id',
+      "steps[3].adminAction.policy is required for setPolicy: the level's whole override (the policy fields it sets)",
+      'steps[4].adminAction.policy goes with "setPolicy" only',
+      'steps[5].adminAction.key must be left out (or "-") for the default level',
+      "steps[6].adminAction.policy must be an object: the level's whole override (the policy fields it sets), got 5",
+      'steps[7].adminAction has unknown field "by"',
+      expect.stringMatching(/^steps\[8\]\.adminAction must be an admin action: /),
+    ]);
   });
 });

@@ -46,7 +46,10 @@ import {
   type LegRead,
   type ObservedStatus,
   type PolicyChangeRecord,
+  type PolicyHistoryRecord,
+  type PolicyImportRecord,
   type PolicyOverrides,
+  type PolicyReplacement,
   type PolicyStore,
   PolicyVersionConflict,
   type PolicyWrite,
@@ -472,7 +475,7 @@ export function useMemorySessionStore(): { readonly store: MemorySessionStore } 
  */
 export class MemoryPolicyStore implements PolicyStore {
   private doc: PolicyOverrides = NO_OVERRIDES;
-  private readonly changes: PolicyChangeRecord[] = [];
+  private readonly changes: PolicyHistoryRecord[] = [];
   /** How many times the document was read (R20: at most once a minute per instance). */
   reads = 0;
 
@@ -489,7 +492,15 @@ export class MemoryPolicyStore implements PolicyStore {
     return roundTrip(record);
   }
 
-  async history(limit: number): Promise<PolicyChangeRecord[]> {
+  async replaceAll(replacement: PolicyReplacement): Promise<PolicyImportRecord> {
+    if (this.doc.version !== replacement.expectedVersion)
+      throw new PolicyVersionConflict(replacement.expectedVersion);
+    this.doc = roundTrip(replacement.doc);
+    this.changes.push(roundTrip(replacement.record));
+    return roundTrip(replacement.record);
+  }
+
+  async history(limit: number): Promise<PolicyHistoryRecord[]> {
     return roundTrip([...this.changes].reverse().slice(0, limit));
   }
 

@@ -22,18 +22,22 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** A fresh session table on moto for every test of the file; `client` and `tableName` are the current test's. */
-export function useMotoTable(): { client: DynamoDBDocumentClient; tableName: string } {
-  const handle = {} as { client: DynamoDBDocumentClient; tableName: string };
+/**
+ * A fresh session table on moto for every test of the file; `client` and `tableName` are the
+ * current test's, `endpoint` moto's URL (for a child process: AWS_ENDPOINT_URL_DYNAMODB).
+ */
+export function useMotoTable(): { client: DynamoDBDocumentClient; tableName: string; endpoint: string } {
+  const handle = {} as { client: DynamoDBDocumentClient; tableName: string; endpoint: string };
   let child: ChildProcess | undefined;
   let raw: DynamoDBClient | undefined;
   let tables = 0;
   beforeAll(async () => {
     const port = await freePort();
     child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+    handle.endpoint = `http://127.0.0.1:${port}`;
     raw = new DynamoDBClient({
       region: 'us-east-1',
-      endpoint: `http://127.0.0.1:${port}`,
+      endpoint: handle.endpoint,
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
       maxAttempts: 1,
     });
