@@ -202,7 +202,7 @@ describe('AgentApi', () => {
     );
   });
 
-  it("R20: lets the API function query the table on the policies' partition only (the history), and no other function", () => {
+  it("R20, issue 13: lets the API function query the table on the policies' and the report roll-ups' partitions only, and no other function", () => {
     const { stack, template } = synth();
     const table = { 'Fn::GetAtt': [logicalId(stack.sessions.table), 'Arn'] };
     const onTable = (roleId: string) =>
@@ -214,6 +214,11 @@ describe('AgentApi', () => {
       expect.objectContaining({
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
         Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [POLICY_PARTITION_KEY] } },
+      }),
+      // Issue 13: the report roll-ups' partitions, read only.
+      expect.objectContaining({
+        Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['#REPORT#*'] } },
       }),
     ]);
     // The intake queries the table for transfers (R10), unconditioned; the sweep and the timers never.

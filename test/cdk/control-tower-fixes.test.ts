@@ -33,6 +33,7 @@ describe('Control Tower fixes', () => {
         stack.timers.schedulerDeadLetterQueue,
         stack.timers.firedFailureQueue,
         stack.timers.dueDeadLetterQueue,
+        stack.reportRollups.deadLetterQueue,
       ]
         .map(logicalId)
         .sort(),

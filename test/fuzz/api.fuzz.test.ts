@@ -8,10 +8,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { indexPolicies } from '../../lambda/core/policy';
+import type { DirectoryCatalog } from '../../lambda/core/ports';
 import { markHeld, openSession } from '../../lambda/core/session';
 import { makeApiHandler } from '../../lambda/handlers/api';
 import {
   API_ROUTES,
+  type ApiRoute,
   isAdminRoute,
   MAX_REQUEST_BODY_BYTES,
   routeKeyOf,
@@ -66,6 +68,20 @@ async function world() {
     });
     await store.create(markHeld(session, STARTED, true, true));
   }
+  const catalogPorts = () => {
+    let kept: DirectoryCatalog | undefined;
+    return {
+      source: {
+        list: async () => ({ queues: [{ id: 'q-sales', name: 'Sales' }], agentGroups: [], statuses: [] }),
+      },
+      store: {
+        read: async () => kept,
+        write: async (_arn: string, catalog: DirectoryCatalog) => {
+          kept = catalog;
+        },
+      },
+    };
+  };
   const app = {
     // R19: the instance's statuses an agent may choose (the wrap-up status left out).
     deps: {
@@ -76,6 +92,8 @@ async function world() {
           { name: 'Lunch', type: 'CUSTOM' as const },
         ],
       },
+      // R20: the catalog of names the directory route answers, kept in memory.
+      catalog: catalogPorts(),
     },
     config: { instanceArn: INSTANCE_ARN, policies: indexPolicies(parseAcwConfig({}).policies) },
   };
@@ -84,12 +102,19 @@ async function world() {
   return { ...t, scan, handler: makeApiHandler({ app, users: new FakeUsers(), clock: t.clock, admin }) };
 }
 
-const ROUTE_KEYS = API_ROUTES.filter((route) => !isAdminRoute(route)).map(routeKeyOf);
+/** Issue 13's read-only report routes, drawn as a group of their own so the wrap-up actions keep their share. */
+const isReportRoute = (route: ApiRoute) =>
+  route.path.startsWith('/v1/reports/') || route.path === '/v1/recommendations';
+const ROUTE_KEYS = API_ROUTES.filter((route) => !isAdminRoute(route) && !isReportRoute(route)).map(
+  routeKeyOf,
+);
 const ADMIN_ROUTE_KEYS = API_ROUTES.filter(isAdminRoute).map(routeKeyOf);
+const REPORT_ROUTE_KEYS = API_ROUTES.filter(isReportRoute).map(routeKeyOf);
 
 const routeKey = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...ROUTE_KEYS) },
   { weight: 2, arbitrary: fc.constantFrom(...ADMIN_ROUTE_KEYS) },
+  { weight: 1, arbitrary: fc.constantFrom(...REPORT_ROUTE_KEYS) },
   {
     weight: 1,
     arbitrary: fc
