@@ -10,9 +10,10 @@ export type ApiMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 /**
  * Who may call a route: every signed-in agent, or members of the supervisor group only; R20's
  * administrator routes: `policyReader` (supervisors and administrators: read the policies, their
- * history, a preview) or `admin` (administrators only: change them, the kill switch).
+ * history, a preview) or `admin` (administrators only: change them, the kill switch); issue 13's
+ * reports: `reader` (supervisors and administrators, who need not be Connect users).
  */
-export type ApiAudience = 'agent' | 'supervisor' | 'policyReader' | 'admin';
+export type ApiAudience = 'agent' | 'supervisor' | 'policyReader' | 'admin' | 'reader';
 
 /** One route of the API, keyed like API Gateway's `routeKey` (`METHOD /path/{param}`). */
 export interface ApiRoute {
@@ -42,10 +43,10 @@ export const API_ROUTES = [
   // R20: the catalog of names administrators pick from (lambda/handlers/api-directory.ts), for
   // supervisors and administrators like the other reads (merge of wt-admin and wt-names).
   { method: 'GET', path: '/v1/admin/directory', audience: 'policyReader' },
-  // Issue 13: reports and recommendations (supervisors; wt-admin adds the `admin` audience).
-  { method: 'GET', path: '/v1/reports/acw', audience: 'supervisor' },
-  { method: 'GET', path: '/v1/reports/acw/distribution', audience: 'supervisor' },
-  { method: 'GET', path: '/v1/recommendations', audience: 'supervisor' },
+  // Issue 13: reports and recommendations (supervisors and administrators).
+  { method: 'GET', path: '/v1/reports/acw', audience: 'reader' },
+  { method: 'GET', path: '/v1/reports/acw/distribution', audience: 'reader' },
+  { method: 'GET', path: '/v1/recommendations', audience: 'reader' },
 ] as const satisfies readonly ApiRoute[];
 
 /** A route key as API Gateway sends it in `event.routeKey`. */

@@ -134,6 +134,18 @@ export function makeApiHandler(deps: ApiHandlerDeps) {
       const { route, handle } = found;
       const caller = callerOf(event, api);
       if (handle === undefined) return ok(await administer(deps, api, route, event, caller));
+      if (route.audience === 'reader') {
+        // Issue 13: reports read no one's wrap-up: supervisors and administrators, Connect users or not.
+        if (!caller.supervisor && !caller.admin) {
+          throw new HttpError(
+            403,
+            'FORBIDDEN',
+            `only members of ${api.supervisorGroup} or ${api.adminGroup} may do this`,
+          );
+        }
+        const body = await handle({ deps, route, event, userId: caller.username });
+        return body instanceof HttpAnswer ? body.result : ok(body);
+      }
       if (route.audience === 'supervisor' && !caller.supervisor) {
         throw new HttpError(403, 'FORBIDDEN', `only members of ${api.supervisorGroup} may do this`);
       }

@@ -106,10 +106,14 @@ beforeEach(() => {
 function event(
   routeKey: string,
   query: Record<string, string>,
-  options: { groups?: string[]; headers?: Record<string, string> } = {},
+  options: { groups?: string[]; headers?: Record<string, string>; username?: string } = {},
 ): APIGatewayProxyEventV2WithJWTAuthorizer {
   const [method = 'GET', path = '/'] = routeKey.split(' ');
-  const claims = { sub: 'sub-1', username: 'sue', 'cognito:groups': options.groups ?? ['supervisors'] };
+  const claims = {
+    sub: 'sub-1',
+    username: options.username ?? 'sue',
+    'cognito:groups': options.groups ?? ['supervisors'],
+  };
   return {
     version: '2.0',
     routeKey,
@@ -137,7 +141,7 @@ function event(
 async function call(
   routeKey: string,
   query: Record<string, string>,
-  options: { groups?: string[]; headers?: Record<string, string> } = {},
+  options: { groups?: string[]; headers?: Record<string, string>; username?: string } = {},
 ) {
   const handler = makeApiHandler({ app, users: new FakeUsers(), clock, reports });
   const result = (await handler(event(routeKey, query, options))) as APIGatewayProxyStructuredResultV2;
@@ -248,18 +252,32 @@ describe('GET /v1/reports/acw (issue 13)', () => {
   });
 });
 
-describe('the report routes are for supervisors', () => {
+describe('the report routes are for supervisors and administrators', () => {
   const reportRoutes = API_ROUTES.filter(
     (r) => r.path.startsWith('/v1/reports') || r.path === '/v1/recommendations',
   );
 
-  it('declares the three routes, each for supervisors', () => {
+  it('declares the three routes, each for readers (supervisors and administrators)', () => {
     expect(reportRoutes.map((r) => `${r.method} ${r.path} ${r.audience}`)).toEqual([
-      'GET /v1/reports/acw supervisor',
-      'GET /v1/reports/acw/distribution supervisor',
-      'GET /v1/recommendations supervisor',
+      'GET /v1/reports/acw reader',
+      'GET /v1/reports/acw/distribution reader',
+      'GET /v1/recommendations reader',
     ]);
   });
+
+  it.each(reportRoutes.map((r) => `${r.method} ${r.path}`))(
+    '%s answers an administrator who is no Connect user',
+    async (routeKey) => {
+      const { status } = await call(
+        routeKey,
+        routeKey === 'GET /v1/reports/acw'
+          ? { from: '2026-03-02', to: '2026-03-02', groupBy: 'day' }
+          : { from: '2026-03-02', to: '2026-03-02' },
+        { groups: ['admins'], username: 'ada@example.com' },
+      );
+      expect(status).toBe(200);
+    },
+  );
 
   it.each(reportRoutes.map((r) => `${r.method} ${r.path}`))(
     '%s refuses an agent with 403',
