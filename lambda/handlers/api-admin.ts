@@ -37,7 +37,7 @@ import {
   type StoredOverride,
 } from '../core/ports';
 import type { Caller, ClaimSettings } from './api-claims';
-import { HttpError } from './api-errors';
+import { HttpError, jsonBodyOf } from './api-errors';
 import type { AdminRouteKey, ApiRoute } from './api-routes';
 
 /** What the administrator routes are built from. */
@@ -365,17 +365,7 @@ function levelAndKey(event: APIGatewayProxyEventV2WithJWTAuthorizer): { level: P
 
 /** The JSON body (required); refused when too large or not JSON. */
 function bodyOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): unknown {
-  const raw = event.body;
-  if (raw === undefined || raw === '') throw new HttpError(400, 'BAD_REQUEST', 'body is required');
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  if (Buffer.byteLength(text, 'utf8') > MAX_ADMIN_BODY_BYTES) {
-    throw new HttpError(400, 'BAD_REQUEST', `body must be at most ${MAX_ADMIN_BODY_BYTES} bytes`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new HttpError(400, 'BAD_REQUEST', 'body must be JSON');
-  }
+  return jsonBodyOf(event, MAX_ADMIN_BODY_BYTES);
 }
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {

@@ -34,7 +34,7 @@ import type { Actor, Session } from '../core/session';
 import { type AdminDeps, checkAdminAudience, handleAdmin, type PolicyRouteKey } from './api-admin';
 import { type Caller, type ClaimSettings, callerOf } from './api-claims';
 import { adminDirectory } from './api-directory';
-import { HttpError } from './api-errors';
+import { HttpError, jsonBodyOf } from './api-errors';
 import { HttpAnswer, REPORT_HANDLERS, type ReportsParts } from './api-reports';
 import {
   type AdminRouteKey,
@@ -366,20 +366,7 @@ async function resolveUser(users: ConnectUsers, username: string): Promise<strin
 
 /** The JSON body, or `{}` when `optional` and absent; refused when too large or not JSON. */
 function bodyOf(event: Event, optional: boolean): unknown {
-  const raw = event.body;
-  if (raw === undefined || raw === '') {
-    if (optional) return {};
-    throw new HttpError(400, 'BAD_REQUEST', 'body is required');
-  }
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  if (Buffer.byteLength(text, 'utf8') > MAX_REQUEST_BODY_BYTES) {
-    throw new HttpError(400, 'BAD_REQUEST', `body must be at most ${MAX_REQUEST_BODY_BYTES} bytes`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new HttpError(400, 'BAD_REQUEST', 'body must be JSON');
-  }
+  return jsonBodyOf(event, MAX_REQUEST_BODY_BYTES, optional);
 }
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
