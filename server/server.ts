@@ -17,7 +17,7 @@
  * token carries the administrator group (`acw.api.adminGroup`), so she may change the policies and
  * the kill switch under `/api/v1/admin/`; she is no Connect user, as an administrator need not be.
  * The local DynamoDB (dynalite) runs those changes' transactions through
- * server/dynamo-transactions.ts.
+ * sim/dynamo.ts (all or nothing, as in the simulator).
  *
  * The `POST /local/...` routes take `Content-Type: application/json` only (415 otherwise): a page
  * on another site can send a cross-site `text/plain` or form POST without asking the browser

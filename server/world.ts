@@ -37,7 +37,6 @@ import { NO_LATENCY } from '../sim/latency';
 import { Random } from '../sim/random';
 import { SimScheduler } from '../sim/scheduler';
 import { SimQueue, SimSqs } from '../sim/sqs';
-import { emulateTransactWrites } from './dynamo-transactions';
 import {
   AGENT_GROUPS,
   AGENTS,
@@ -216,8 +215,8 @@ export class LocalWorld {
       ...(options.tickMs === undefined ? {} : { tickMs: options.tickMs }),
     });
     const dynamo = await startDynamo({ clock: realTime.clock, retryRandom: new Random(options.seed ?? 1) });
-    // R20: the administrator routes write the policies in a transaction, which dynalite lacks.
-    emulateTransactWrites(dynamo.doc);
+    // R20: the policy store's transactions, which dynalite lacks, are carried out by sim/dynamo.ts
+    // (all or nothing), as in the simulator.
     const world = new LocalWorld(dynamo, realTime, options);
     realTime.start();
     world.open();

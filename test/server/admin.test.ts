@@ -1,7 +1,7 @@
 /**
  * R20 on the local server (`npm start`): the local administrator's token changes the policies
  * through the real handler and policy store (on dynalite, its transactions run by
- * server/dynamo-transactions.ts); the administrators' page is served like every built page.
+ * sim/dynamo.ts); the administrators' page is served like every built page.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
