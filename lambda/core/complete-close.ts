@@ -19,6 +19,7 @@ import {
   heldSince,
   markContactRecordWritten,
   markRestored,
+  restoreDueBy,
   restoreTargetOf,
   type Session,
 } from './session';
@@ -104,11 +105,11 @@ export async function completeClose(
 async function restoreAgent(deps: Deps, session: Session): Promise<string | undefined> {
   const target = restoreTargetOf(session);
   if (target === 'ROUTABLE' || target === 'WRAP_UP') {
-    await deps.agents.set(session.instanceArn, session.agentId, 'ROUTABLE');
+    await deps.agents.set(session.instanceArn, session.agentId, 'ROUTABLE', restoreDueBy(session));
     return undefined;
   }
   try {
-    await deps.agents.set(session.instanceArn, session.agentId, target);
+    await deps.agents.set(session.instanceArn, session.agentId, target, restoreDueBy(session));
     return `to ${target.name}, the agent's choice`;
   } catch (error) {
     if (!(error instanceof StatusUnavailable)) throw error;
@@ -118,7 +119,7 @@ async function restoreAgent(deps: Deps, session: Session): Promise<string | unde
       nextStatus: target.name,
       error: error.message,
     });
-    await deps.agents.set(session.instanceArn, session.agentId, 'ROUTABLE');
+    await deps.agents.set(session.instanceArn, session.agentId, 'ROUTABLE', restoreDueBy(session));
     return `to the routable status: ${target.name}, the agent's choice, cannot be set`;
   }
 }

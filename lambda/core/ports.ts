@@ -169,7 +169,7 @@ export interface AgentStatus {
    * @throws StatusUnavailable when a status named by the agent (R19) is not, or no longer, an
    *   enabled status of the instance.
    */
-  set(instanceArn: string, agentId: string, status: TargetStatus): Promise<void>;
+  set(instanceArn: string, agentId: string, status: TargetStatus, dueBy?: Date): Promise<void>;
 }
 
 /**

@@ -6,21 +6,19 @@
  * budget never delays a hold.
  *
  * A budget is kept in memory by each function instance: a token bucket at the API's configured
- * rate, with a queue of waiting calls served restores first, then holds, then the rest, each in
- * arrival order; two fifths of the burst are kept for restores (holds and the rest leave them in
- * the bucket, which also keeps an instance that only holds from emptying Connect's shared bucket
- * in one burst). Nothing is polled: a waiting call sleeps until its token is due. Instances do not
- * count each other's calls; Connect does, and says so by throttling. A throttle slows the pace of
- * the instance whose call it refused (a restore's by an eighth, down to three quarters of the
- * configured rate; any other call's by a quarter, down to half; then the pace climbs back a little
- * with each success), so instances that together ask too much slow down until Connect stops
- * refusing them, whoever else (another tool) shares the quota. A throttled restore asks again after
- * 50-150 ms and a hold after 200-500 ms, at the head of their line: Connect's bucket refills within
- * half a second, and of the instances of different functions sharing PutUserStatus, the restores
- * get the token first, then the holds (both wait a few seconds at most: an agent not held by the
- * end of Connect's own ACW is routable). A record or a status check empties its instance's bucket
- * and waits for the next token instead. Nothing is dropped: a call that waits too long or keeps being refused
- * throws, and its event or timer is retried by its queue, then kept in its DLQ.
+ * rate, and one line of the calls waiting for it, served earliest due first. A hold is due 5 s
+ * after the disconnect, a restore 2 s after the wrap-up's end (session.ts), a record within a
+ * minute. Holds and restores are made by one function (the wrap-up worker: contact events and due
+ * timers), so that they wait in one line instead of two lines fighting over Connect's one bucket.
+ * Nothing is polled: a waiting call sleeps until its token is due.
+ *
+ * Instances do not count each other's calls; Connect does, and says so by throttling. A throttle
+ * empties the instance's bucket and the call goes back to the head of its line for the next token;
+ * throttles that repeat within seconds also slow the instance's pace (see ON_REPEATED_THROTTLE), so
+ * instances that together ask too much slow down until Connect stops refusing them, whoever else
+ * (the API's All Done, another tool) shares the quota. Nothing is dropped: a call that waits too
+ * long or keeps being refused throws, and its event or timer is retried by its queue, then kept in
+ * its DLQ.
  */
 import type {
   AgentPresence,
@@ -31,6 +29,7 @@ import type {
   StatusKind,
   TargetStatus,
 } from './ports';
+import { HOLD_WITHIN_MS, RESTORE_WITHIN_MS } from './session';
 
 /** Which calls go first when several wait for the same API. */
 export type CallPriority = 'RESTORE' | 'HOLD' | 'OTHER';
@@ -86,48 +85,53 @@ function isTransient(error: unknown): boolean {
 }
 
 /**
- * How an instance slows down when Connect throttles one of its calls, by the call's priority: its
- * pace is multiplied by `keep`, down to `floor` x the configured rate. Holds and other calls give
- * way more than restores, so that where instances of the hold's function and of the restore's
- * share PutUserStatus's quota, the restores keep their pace and the holds wait (R15: restores
- * first, across instances as within one). The floors leave every caller enough to go on when
- * Connect throttles at random (another tool's bursts).
+ * How an instance slows down when Connect throttles it. A throttle empties the bucket: Connect's
+ * is empty, whoever emptied it (an All Done restore from the API function, another tool). A
+ * throttle alone is taken as that; one that follows another within THROTTLE_MEMORY_MS says this
+ * instance asks for more than its share (other instances share the quota), and its pace is
+ * multiplied by `keep`, down to `floor` x the configured rate. Records and checks give way more.
  */
-const ON_THROTTLE: Readonly<Record<CallPriority, { keep: number; floor: number }>> = {
+const ON_REPEATED_THROTTLE: Readonly<Record<CallPriority, { keep: number; floor: number }>> = {
   RESTORE: { keep: 7 / 8, floor: 3 / 4 },
-  HOLD: { keep: 3 / 4, floor: 1 / 2 },
+  HOLD: { keep: 7 / 8, floor: 3 / 4 },
   OTHER: { keep: 3 / 4, floor: 1 / 2 },
 };
+/** Two throttles this close together slow the pace; one alone does not. */
+const THROTTLE_MEMORY_MS = 10_000;
 /** Rate regained per successful call, as a share of the configured rate. */
 const RECOVERY_SHARE = 1 / 16;
-const PRIORITY_RANK: Readonly<Record<CallPriority, number>> = { RESTORE: 0, HOLD: 1, OTHER: 2 };
+
 /**
- * The share of an instance's burst that only restores may spend: holds and the rest leave it in
- * the bucket. An instance that makes holds then bursts less into Connect's shared bucket, so that
- * the restores of another instance (the due function's) find a token there.
+ * When a call is due by, when its caller does not say: a restore (or a check on its way) within
+ * 2 s, a hold within 5 s, the rest (records, lookups) within a minute.
  */
-const RESTORE_RESERVE_SHARE = 2 / 5;
+export const DEFAULT_DUE_WITHIN_MS: Readonly<Record<CallPriority, number>> = {
+  RESTORE: RESTORE_WITHIN_MS,
+  HOLD: HOLD_WITHIN_MS,
+  OTHER: 60_000,
+};
 
 interface Waiter {
-  readonly rank: number;
   readonly seq: number;
+  /** When the call should be made by (epoch ms): the line is served earliest first. */
+  readonly dueByMs: number;
 }
 
 /**
  * One API's budget in this instance: a token bucket refilled at `rate` (the configured rate, lower
- * after throttles), and the calls waiting for it, best first.
+ * after repeated throttles), and the calls waiting for it, earliest due first (then in arrival
+ * order). Earliest-due-first is what meets the most of the calls' due times on one line: a hold
+ * whose contact event came late (little of its 5 s left) goes before a restore just due (2 s left),
+ * and a restore before a hold whose event came early.
  */
 export class ApiBudget {
   private tokens: number;
   private atMs: number | undefined;
   private rate: number;
+  private lastThrottleMs: number | undefined;
   private readonly waiting: Waiter[] = [];
 
-  /** Tokens of the burst only restores may take (RESTORE_RESERVE_SHARE of it, rounded down). */
-  private readonly reserve: number;
-
   constructor(readonly settings: QuotaSettings) {
-    this.reserve = Math.floor(settings.burst * RESTORE_RESERVE_SHARE);
     this.tokens = settings.burst;
     this.rate = settings.requestsPerSecond;
   }
@@ -137,10 +141,10 @@ export class ApiBudget {
     return this.rate;
   }
 
-  /** Queues a call; it is served when it is first in line and a token is there. */
-  enqueue(priority: CallPriority, seq: number): Waiter {
-    const waiter = { rank: PRIORITY_RANK[priority], seq };
-    const at = this.waiting.findIndex((w) => w.rank > waiter.rank || (w.rank === waiter.rank && w.seq > seq));
+  /** Queues a call due by `dueByMs`; it is served when it is first in line and a token is there. */
+  enqueue(seq: number, dueByMs: number): Waiter {
+    const waiter = { seq, dueByMs };
+    const at = this.waiting.findIndex((w) => w.dueByMs > dueByMs || (w.dueByMs === dueByMs && w.seq > seq));
     if (at === -1) this.waiting.push(waiter);
     else this.waiting.splice(at, 0, waiter);
     return waiter;
@@ -155,25 +159,25 @@ export class ApiBudget {
   take(waiter: Waiter, nowMs: number): number {
     this.refill(nowMs);
     const first = this.waiting[0] === waiter;
-    // Restores may spend the whole bucket; the others leave its reserve for them.
-    const need = 1 + (waiter.rank === PRIORITY_RANK.RESTORE ? 0 : this.reserve);
-    if (first && this.tokens >= need) {
+    if (first && this.tokens >= 1) {
       this.tokens -= 1;
       this.waiting.shift();
       return 0;
     }
-    const untilToken = Math.max(1, Math.ceil(((need - this.tokens) / this.rate) * 1000));
+    const untilToken = Math.max(1, Math.ceil(((1 - this.tokens) / this.rate) * 1000));
     // Not first: look again when the token after the first one's is due.
     return first ? untilToken : untilToken + Math.ceil(1000 / this.rate);
   }
 
-  /** Connect refused a call of `priority` for the rate: nothing left now, and a slower pace. */
+  /** Connect refused a call of `priority` for the rate: nothing left now, and maybe a slower pace. */
   throttled(nowMs: number, priority: CallPriority = 'OTHER'): void {
     this.refill(nowMs);
-    // A restore keeps what is left: it is retried after a short wait instead (RESTORE_RETRY_MS).
-    if (priority === 'OTHER') this.tokens = 0;
-    const { keep, floor } = ON_THROTTLE[priority];
-    // Never faster than before: a restore's higher floor does not undo the holds' slowing down.
+    this.tokens = 0;
+    const repeated = this.lastThrottleMs !== undefined && nowMs - this.lastThrottleMs < THROTTLE_MEMORY_MS;
+    this.lastThrottleMs = nowMs;
+    if (!repeated) return;
+    const { keep, floor } = ON_REPEATED_THROTTLE[priority];
+    // Never faster than before: a restore's higher floor does not undo the others' slowing down.
     this.rate = Math.min(this.rate, Math.max(this.settings.requestsPerSecond * floor, this.rate * keep));
   }
 
@@ -212,15 +216,6 @@ export interface ConnectGateProps {
 /** Below every calling function's timeout (API 15 s, due 20 s), so a wait ends in a retry, not a timeout. */
 const DEFAULT_MAX_WAIT_MS: Record<CallPriority, number> = { RESTORE: 12_000, HOLD: 10_000, OTHER: 8_000 };
 const BACKOFF_BASE_MS = 100;
-/**
- * How long a throttled restore or hold waits before it asks again (ms, uniform; the restore
- * sooner). Other calls wait for their instance's emptied bucket instead.
- */
-const RETRY_AFTER_THROTTLE_MS: Readonly<Record<CallPriority, readonly [number, number] | undefined>> = {
-  RESTORE: [50, 150],
-  HOLD: [200, 500],
-  OTHER: undefined,
-};
 const BACKOFF_CAP_MS = 2_000;
 
 /** Runs Connect calls within each API's quota, restores first (see the module comment). */
@@ -240,15 +235,20 @@ export class ConnectGate {
     return budget;
   }
 
-  async call<T>(priority: CallPriority, api: string, send: () => Promise<T>): Promise<T> {
+  /**
+   * Sends `send` when it is first in `api`'s line and a token is there; the line is served by
+   * `dueBy` (default: DEFAULT_DUE_WITHIN_MS[priority] from now), earliest first.
+   */
+  async call<T>(priority: CallPriority, api: string, send: () => Promise<T>, dueBy?: Date): Promise<T> {
     const { clock, random } = this.props;
     const attempts = this.props.maxAttempts ?? 8;
     const budget = this.budget(api);
     const started = clock.now().getTime();
     // The arrival order is kept across retries: a throttled call goes back to the head of its line.
     const seq = this.seq++;
+    const dueByMs = dueBy?.getTime() ?? started + DEFAULT_DUE_WITHIN_MS[priority];
     for (let attempt = 1; ; attempt++) {
-      await this.acquire(budget, priority, seq, api, started);
+      await this.acquire(budget, priority, seq, dueByMs, api, started);
       try {
         const result = await send();
         budget.succeeded();
@@ -256,12 +256,9 @@ export class ConnectGate {
       } catch (error) {
         if (!isTransient(error) || attempt >= attempts) throw error;
         if (isThrottle(error)) {
+          // Back at the head of its line (same due time, same arrival), for the next token.
           budget.throttled(clock.now().getTime(), priority);
           this.props.onThrottle?.(api);
-          // A restore tries again soon: Connect's bucket refills within half a second, and the
-          // holds that took it slow down (they empty their bucket), so the restore gets the next token.
-          const retry = RETRY_AFTER_THROTTLE_MS[priority];
-          if (retry !== undefined) await clock.sleep(retry[0] + Math.floor(random() * (retry[1] - retry[0])));
         } else {
           // Full jitter on a 5xx: a random wait up to the exponential bound.
           const bound = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
@@ -275,12 +272,13 @@ export class ConnectGate {
     budget: ApiBudget,
     priority: CallPriority,
     seq: number,
+    dueByMs: number,
     api: string,
     started: number,
   ): Promise<void> {
     const { clock, random } = this.props;
     const maxWait = (this.props.maxWaitMs ?? DEFAULT_MAX_WAIT_MS)[priority];
-    const waiter = budget.enqueue(priority, seq);
+    const waiter = budget.enqueue(seq, dueByMs);
     for (;;) {
       const now = clock.now().getTime();
       const wait = budget.take(waiter, now);
@@ -306,9 +304,12 @@ export class GatedAgentStatus implements AgentStatus {
     private readonly gate: ConnectGate,
   ) {}
 
-  set(instanceArn: string, agentId: string, status: TargetStatus): Promise<void> {
-    return this.gate.call(status === 'WRAP_UP' ? 'HOLD' : 'RESTORE', 'PutUserStatus', () =>
-      this.inner.set(instanceArn, agentId, status),
+  set(instanceArn: string, agentId: string, status: TargetStatus, dueBy?: Date): Promise<void> {
+    return this.gate.call(
+      status === 'WRAP_UP' ? 'HOLD' : 'RESTORE',
+      'PutUserStatus',
+      () => this.inner.set(instanceArn, agentId, status),
+      dueBy,
     );
   }
 }

@@ -324,6 +324,26 @@ export function timerOf(session: Session): TimerPayload {
   return { contactId: session.contactId, agentId: session.agentId, deadline: session.deadline };
 }
 
+/**
+ * How soon the agent should be held after hanging up, and restored after the wrap-up ends: the
+ * moments Connect's quota line serves calls by, earliest first (R15). Five seconds leaves the
+ * hold inside Connect's own ACW (10-15 s) with the contact event's delay (up to about 4 s).
+ */
+export const HOLD_WITHIN_MS = 5_000;
+export const RESTORE_WITHIN_MS = 2_000;
+
+/** When the hold of `session` is due by: its start (the disconnect) plus HOLD_WITHIN_MS. */
+export function holdDueBy(session: Session): Date {
+  return new Date(Date.parse(session.startedAt) + HOLD_WITHIN_MS);
+}
+
+/** When the restore of a closed `session` is due by: its end plus RESTORE_WITHIN_MS. */
+export function restoreDueBy(session: Session): Date | undefined {
+  return session.endedAt === undefined
+    ? undefined
+    : new Date(Date.parse(session.endedAt) + RESTORE_WITHIN_MS);
+}
+
 /** When the agent was put in the wrap-up status (the start, when not recorded). */
 export function heldSince(session: Session): Date {
   const held = session.history.find((entry) => entry.what === 'WRAP_UP_STATUS_SET');

@@ -15,7 +15,15 @@ import { endInterruptingLeg } from './interrupt';
 import type { LifecycleConfig, Outcome } from './lifecycle';
 import { type FlowChoice, PROFILE_TAG, resolveContactPolicy } from './policy';
 import type { ContactOverride, Deps } from './ports';
-import { closeIsPending, closeSession, markHeld, openSession, type Session, timerOf } from './session';
+import {
+  closeIsPending,
+  closeSession,
+  holdDueBy,
+  markHeld,
+  openSession,
+  type Session,
+  timerOf,
+} from './session';
 import { mustExist, retryOnConflict, StepInProgress, withinLease } from './write-loop';
 
 /**
@@ -174,7 +182,7 @@ async function holdFresh(
   }
   let statusSet = false;
   try {
-    await deps.agents.set(fresh.instanceArn, fresh.agentId, 'WRAP_UP');
+    await deps.agents.set(fresh.instanceArn, fresh.agentId, 'WRAP_UP', holdDueBy(fresh));
     statusSet = true;
   } catch (error) {
     failure ??= { error };
@@ -294,7 +302,7 @@ async function holdAgent(deps: Deps, initial: Session): Promise<Session> {
       let statusSet = session.wrapUpStatusSet;
       if (!statusSet) {
         try {
-          await deps.agents.set(session.instanceArn, session.agentId, 'WRAP_UP');
+          await deps.agents.set(session.instanceArn, session.agentId, 'WRAP_UP', holdDueBy(session));
           statusSet = true;
         } catch (error) {
           failure ??= { error };

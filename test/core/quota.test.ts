@@ -76,66 +76,73 @@ describe('quota settings (R15: one quota per API)', () => {
 });
 
 describe('ApiBudget (R15: one API in one instance)', () => {
-  it('R15: a full bucket serves `burst` restores at once, then one every 1/rate s', () => {
+  it('R15: a full bucket serves `burst` calls at once, then one every 1/rate s', () => {
     const budget = new ApiBudget(SETTINGS);
-    for (let i = 0; i < 5; i++) expect(budget.take(budget.enqueue('RESTORE', i), T0)).toBe(0);
-    const sixth = budget.enqueue('RESTORE', 5);
+    for (let i = 0; i < 5; i++) expect(budget.take(budget.enqueue(i, T0 + 2_000), T0)).toBe(0);
+    const sixth = budget.enqueue(5, T0 + 2_000);
     expect(budget.take(sixth, T0)).toBe(500);
     expect(budget.take(sixth, T0 + 500)).toBe(0);
   });
 
-  it('R15: holds and the other calls leave two fifths of the burst to restores', () => {
-    const budget = new ApiBudget(SETTINGS);
-    for (let i = 0; i < 3; i++) expect(budget.take(budget.enqueue('HOLD', i), T0)).toBe(0);
-    const fourth = budget.enqueue('HOLD', 3);
-    // Two tokens are left, the reserve: the hold waits for a third.
-    expect(budget.take(fourth, T0)).toBe(500);
-    budget.leave(fourth);
-    expect(budget.take(budget.enqueue('RESTORE', 4), T0)).toBe(0);
-    expect(budget.take(budget.enqueue('RESTORE', 5), T0)).toBe(0);
-    expect(budget.take(budget.enqueue('OTHER', 6), T0 + 1_000)).toBe(500);
-  });
-
-  it('R15: only the first in line is served: a RESTORE queued after a HOLD goes first', () => {
+  it('R15: the line is served earliest due first, whatever the arrival order; equal due times in arrival order', () => {
     const budget = new ApiBudget({ requestsPerSecond: 2, burst: 1 });
-    expect(budget.take(budget.enqueue('OTHER', 0), T0)).toBe(0);
-    const hold = budget.enqueue('HOLD', 1);
-    const restore = budget.enqueue('RESTORE', 2);
-    expect(budget.take(hold, T0 + 500)).toBeGreaterThan(0);
-    expect(budget.take(restore, T0 + 500)).toBe(0);
-    expect(budget.take(hold, T0 + 1_000)).toBe(0);
+    expect(budget.take(budget.enqueue(0, T0), T0)).toBe(0);
+    const earlyEventHold = budget.enqueue(1, T0 + 4_500);
+    const restore = budget.enqueue(2, T0 + 2_000);
+    const lateEventHold = budget.enqueue(3, T0 + 1_000);
+    const sameDue = budget.enqueue(4, T0 + 1_000);
+    // Only the first in line is served; the others are told to look again after its token.
+    expect(budget.take(earlyEventHold, T0 + 500)).toBeGreaterThan(0);
+    expect(budget.take(restore, T0 + 500)).toBeGreaterThan(0);
+    expect(budget.take(sameDue, T0 + 500)).toBeGreaterThan(0);
+    expect(budget.take(lateEventHold, T0 + 500)).toBe(0);
+    expect(budget.take(sameDue, T0 + 1_000)).toBe(0);
+    expect(budget.take(restore, T0 + 1_500)).toBe(0);
+    expect(budget.take(earlyEventHold, T0 + 2_000)).toBe(0);
   });
 
-  it('R15: a throttled record or check empties the bucket and slows the pace by a quarter, down to half; successes climb back', () => {
+  it('R15: a call that leaves the line no longer holds up the ones behind it', () => {
+    const budget = new ApiBudget({ requestsPerSecond: 2, burst: 1 });
+    expect(budget.take(budget.enqueue(0, T0), T0)).toBe(0);
+    const first = budget.enqueue(1, T0 + 1_000);
+    const second = budget.enqueue(2, T0 + 2_000);
+    budget.leave(first);
+    expect(budget.take(second, T0 + 500)).toBe(0);
+  });
+
+  it('R15: a throttle alone empties the bucket and keeps the pace (someone else took the token)', () => {
+    const budget = new ApiBudget(SETTINGS);
+    budget.throttled(T0, 'HOLD');
+    expect(budget.pace).toBe(2);
+    // Empty: even the first in line waits for the next token.
+    expect(budget.take(budget.enqueue(0, T0), T0)).toBe(500);
+  });
+
+  it('R15: throttles within 10 s of each other slow holds and restores by an eighth, down to three quarters', () => {
+    const budget = new ApiBudget(SETTINGS);
+    budget.throttled(T0, 'RESTORE');
+    budget.throttled(T0 + 9_000, 'RESTORE');
+    expect(budget.pace).toBe(1.75);
+    for (let i = 1; i <= 10; i++) budget.throttled(T0 + 9_000 + i * 100, 'HOLD');
+    expect(budget.pace).toBe(1.5);
+    // Far apart, a throttle does not slow it further.
+    budget.throttled(T0 + 60_000, 'HOLD');
+    expect(budget.pace).toBe(1.5);
+  });
+
+  it('R15: repeated throttles of a record or check slow the pace by a quarter, down to half; successes climb back', () => {
     const budget = new ApiBudget(SETTINGS);
     budget.throttled(T0, 'OTHER');
+    budget.throttled(T0 + 1, 'OTHER');
     expect(budget.pace).toBe(1.5);
-    // Empty: even a restore waits for the next token, at the slower pace.
-    const waiter = budget.enqueue('RESTORE', 0);
-    expect(budget.take(waiter, T0)).toBe(667);
-    for (let i = 0; i < 10; i++) budget.throttled(T0, 'OTHER');
+    expect(budget.take(budget.enqueue(0, T0 + 60_000), T0 + 1)).toBe(667);
+    for (let i = 0; i < 10; i++) budget.throttled(T0 + 2 + i, 'OTHER');
+    expect(budget.pace).toBe(1);
+    // A restore's higher floor never speeds up a pace slowed by the others.
+    budget.throttled(T0 + 20, 'RESTORE');
     expect(budget.pace).toBe(1);
     for (let i = 0; i < 100; i++) budget.succeeded();
     expect(budget.pace).toBe(2);
-  });
-
-  it('R15: a throttled hold slows the pace by a quarter and keeps the tokens left (it retries after a short wait)', () => {
-    const budget = new ApiBudget(SETTINGS);
-    budget.throttled(T0, 'HOLD');
-    expect(budget.pace).toBe(1.5);
-    expect(budget.take(budget.enqueue('HOLD', 0), T0)).toBe(0);
-  });
-
-  it('R15: a throttled restore slows the pace by an eighth only, down to three quarters, and never speeds up a slowed one', () => {
-    const budget = new ApiBudget(SETTINGS);
-    budget.throttled(T0, 'RESTORE');
-    expect(budget.pace).toBe(1.75);
-    for (let i = 0; i < 10; i++) budget.throttled(T0, 'RESTORE');
-    expect(budget.pace).toBe(1.5);
-    budget.throttled(T0, 'HOLD');
-    expect(budget.pace).toBe(1.125);
-    budget.throttled(T0, 'RESTORE');
-    expect(budget.pace).toBe(1.125);
   });
 });
 
@@ -269,7 +276,7 @@ describe('ConnectGate (R15: every Connect call within its API quota, restores fi
     expect(elapsed()).toBeLessThan(1_100);
   });
 
-  it('R15: a RESTORE and a HOLD waiting on an empty bucket together: the RESTORE is sent first', async () => {
+  it('R15: a RESTORE and a HOLD waiting on an empty bucket together: by default the RESTORE (due in 2 s) is sent first', async () => {
     const time = new SharedTime(START);
     const g = gate({ clock: time, quota: { requestsPerSecond: 2, burst: 1 } });
     const sent: Array<{ priority: CallPriority; atMs: number }> = [];
@@ -291,6 +298,22 @@ describe('ConnectGate (R15: every Connect call within its API quota, restores fi
     expect(sent[2]?.atMs).toBeLessThan(1_020);
   });
 
+  it('R15: a hold due sooner than a restore (its contact event came late) goes first', async () => {
+    const time = new SharedTime(START);
+    const g = gate({ clock: time, quota: { requestsPerSecond: 2, burst: 1 } });
+    const sent: string[] = [];
+    await g.call('OTHER', 'PutUserStatus', async () => {});
+
+    await Promise.all([
+      time.run(() =>
+        g.call('RESTORE', 'PutUserStatus', async () => sent.push('restore'), new Date(T0 + 2_000)),
+      ),
+      time.run(() => g.call('HOLD', 'PutUserStatus', async () => sent.push('late hold'), new Date(T0 + 800))),
+    ]);
+
+    expect(sent).toEqual(['late hold', 'restore']);
+  });
+
   it('R15: calls of the same priority are served in arrival order', async () => {
     const time = new SharedTime(START);
     const g = gate({ clock: time, quota: { requestsPerSecond: 2, burst: 1 } });
@@ -309,18 +332,19 @@ describe('ConnectGate (R15: every Connect call within its API quota, restores fi
     expect(elapsed(time)).toBeLessThan(1_600);
   });
 
-  it('R15: a throttled call is retried and succeeds; the throttle slows this API only, and is reported', async () => {
+  it('R15: a throttled call is retried with the next token and succeeds; repeated, the throttle slows this API only, and is reported', async () => {
     const throttled: string[] = [];
     const g = gate({ onThrottle: (api) => throttled.push(api) });
-    const call = connectCall(throttle());
+    const call = connectCall(throttle(), throttle());
 
     expect(await g.call('RESTORE', 'PutUserStatus', call.send)).toBe('ok');
 
-    expect(call.calls).toBe(2);
-    // A restore asks again after 50-150 ms (its instance's tokens kept), at a pace slowed by an eighth.
-    expect(elapsed()).toBeGreaterThanOrEqual(50);
-    expect(elapsed()).toBeLessThan(200);
-    expect(throttled).toEqual(['PutUserStatus']);
+    expect(call.calls).toBe(3);
+    // Each throttle emptied the bucket: the retries waited for a token (500 ms, then 571 ms at the
+    // pace slowed by an eighth by the second throttle), plus under 10 ms of jitter each.
+    expect(elapsed()).toBeGreaterThanOrEqual(1_071);
+    expect(elapsed()).toBeLessThan(1_100);
+    expect(throttled).toEqual(['PutUserStatus', 'PutUserStatus']);
     expect(g.budget('PutUserStatus').pace).toBeLessThan(SETTINGS.requestsPerSecond);
     expect(g.budget('UpdateContactAttributes').pace).toBe(SETTINGS.requestsPerSecond);
   });
@@ -401,8 +425,10 @@ describe('Gated ports (R15: which API and priority each Connect call gets)', () 
   /** A gate that records what each call asked for, and sends it at once. */
   class RecordingGate extends ConnectGate {
     readonly asked: Array<[CallPriority, string]> = [];
-    override call<T>(priority: CallPriority, api: string, send: () => Promise<T>): Promise<T> {
+    readonly dueBy: Array<string | undefined> = [];
+    override call<T>(priority: CallPriority, api: string, send: () => Promise<T>, dueBy?: Date): Promise<T> {
       this.asked.push([priority, api]);
+      this.dueBy.push(dueBy?.toISOString());
       return send();
     }
   }
@@ -419,12 +445,14 @@ describe('Gated ports (R15: which API and priority each Connect call gets)', () 
     const agents = new GatedAgentStatus(inner, gate);
 
     await agents.set(INSTANCE_ARN, 'agent-1', 'ROUTABLE');
-    await agents.set(INSTANCE_ARN, 'agent-1', 'WRAP_UP');
+    await agents.set(INSTANCE_ARN, 'agent-1', 'WRAP_UP', new Date('2026-03-02T09:00:05.000Z'));
 
     expect(gate.asked).toEqual([
       ['RESTORE', 'PutUserStatus'],
       ['HOLD', 'PutUserStatus'],
     ]);
+    // The due time the caller gave is the one the line is served by.
+    expect(gate.dueBy).toEqual([undefined, '2026-03-02T09:00:05.000Z']);
     expect(inner.calls.map((c) => [c.instanceArn, c.agentId, c.status])).toEqual([
       [INSTANCE_ARN, 'agent-1', 'ROUTABLE'],
       [INSTANCE_ARN, 'agent-1', 'WRAP_UP'],
