@@ -45,7 +45,7 @@ const ROUNDS = Number(process.env.COLD_START_ROUNDS ?? 30);
 /** Rounds run first and not counted: they warm the file cache. */
 const WARM_UP_ROUNDS = 1;
 /** The handler measured with and without a source map. */
-const SOURCE_MAP_PROBE = 'contact-events';
+const SOURCE_MAP_PROBE = 'worker';
 const REFERENCE = 'reference';
 
 /**
@@ -175,10 +175,9 @@ export function stackEnvironments(): Record<FunctionName, Record<string, string>
   const stack = new ConnectAcwStack(app, 'ColdStartBench', { config });
   const template = app.synth().getStackByName(stack.stackName).template as StackTemplate;
   const functions: Record<FunctionName, AcwFunction | undefined> = {
-    'contact-events': stack.intake.function,
+    worker: stack.intake.function,
     'agent-events': stack.agentEvents?.function,
     'timer-fired': stack.timers.firedFunction,
-    'timer-due': stack.timers.dueFunction,
     sweep: stack.sweep.function,
     api: stack.agentApi.function,
     'contact-flow': stack.contactFlow.function,

@@ -44,14 +44,7 @@ import { BENCH_CONFIG } from './generate';
 import { capacityJobName, type Figure, JOBS, type JobName, type JobResult, jobsAsked, round } from './jobs';
 import { policyResolutionTime, RESOLUTION_TARGET_MICROS, SCALE } from './policy-resolution';
 
-const HANDLERS = [
-  'contact-events',
-  'agent-events',
-  'timer-fired',
-  'timer-due',
-  'sweep',
-  'contact-flow',
-] as const;
+const HANDLERS = ['worker', 'agent-events', 'timer-fired', 'sweep', 'contact-flow'] as const;
 const BUNDLE_TARGET_KB = 250;
 const DECISION_ITERATIONS = 200_000;
 /** A factor's probes, one per configuration. */

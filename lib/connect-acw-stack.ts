@@ -121,6 +121,9 @@ export class ConnectAcwStack extends Stack {
     });
     this.timers = new WrapUpTimers(this, 'Timers', { functionSettings });
     this.intake = new ContactEventIntake(this, 'Intake', { functionSettings, instanceArn });
+    // R15: the intake's function (the wrap-up worker) also ends wrap-ups on time: the holds and the
+    // restores wait in one line for PutUserStatus's quota.
+    this.timers.consumeDue(this.intake.function);
 
     // Every function reads and writes sessions, sets agent statuses and can defer a timer to the
     // due queue; only the intake arms Scheduler timers.
@@ -237,9 +240,8 @@ export class ConnectAcwStack extends Stack {
       ],
       functions: [
         ...(this.agentEvents === undefined ? [] : [{ name: 'AgentEvents', fn: this.agentEvents.function }]),
-        { name: 'ContactEvents', fn: this.intake.function },
+        { name: 'Worker', fn: this.intake.function },
         { name: 'TimerFired', fn: this.timers.firedFunction },
-        { name: 'TimerDue', fn: this.timers.dueFunction },
         { name: 'Api', fn: this.agentApi.function },
         { name: 'ContactFlow', fn: this.contactFlow.function },
         { name: 'Sweep', fn: this.sweep.function },

@@ -2,8 +2,10 @@
  * Intake of Amazon Connect contact events (R1, R9, R10, R16): an EventBridge rule on the default
  * bus matches this instance's DISCONNECTED (an agent's leg ended: wrap-up starts),
  * CONNECTED_TO_AGENT and INITIATED (an agent in wrap-up took or started another contact: it is
- * interrupted) contact events and puts them in an SQS queue, which the contact-events function
- * reads in batches with partial batch responses.
+ * interrupted) contact events and puts them in an SQS queue, which the wrap-up worker function
+ * reads in batches with partial batch responses. The worker also reads the due queue
+ * (`WrapUpTimers.consumeDue`): one function makes the holds and the restores, one line for
+ * PutUserStatus's quota (R15).
  *
  * Nothing is dropped (R15): EventBridge retries delivery to the queue and then keeps the event in
  * the rule's dead-letter queue; a record the function fails five times goes to the queue's
@@ -27,7 +29,7 @@ export interface ContactEventIntakeProps {
   /** The Amazon Connect instance whose events are taken (usually the `ConnectInstanceArn` parameter). */
   readonly instanceArn: string;
   /**
-   * The contact-events function's timeout; the queue's visibility timeout is six times this.
+   * The worker function's timeout; the intake queue's visibility timeout is six times this.
    * @default Duration.seconds(30)
    */
   readonly functionTimeout?: Duration;
@@ -93,8 +95,9 @@ export class ContactEventIntake extends Construct {
 
     this.function = new AcwFunction(this, 'ContactEvents', {
       settings: props.functionSettings,
-      entry: handlerEntry('contact-events'),
-      description: 'Amazon Connect contact events: starts an agent wrap-up when their contact leg ends',
+      entry: handlerEntry('worker'),
+      description:
+        'Wrap-up worker: Amazon Connect contact events start wrap-up (hold the agent); due timers end it (restore the agent)',
       timeout,
     });
 

@@ -1,12 +1,14 @@
 /**
  * Wrap-up timers (R13): one-time EventBridge Scheduler schedules fire somewhere in the minute
  * before a deadline and invoke the timer-fired function, which hands the last stretch to the SQS
- * "due" queue (a per-message delay); the timer-due function ends the wrap-up on time.
+ * "due" queue (a per-message delay); the wrap-up worker (the contact events' function, see
+ * `consumeDue`) reads the due queue and ends the wrap-up on time. One function makes the holds and
+ * the restores, so that they wait in one line for PutUserStatus's quota (R15).
  *
  * Failures are kept (R15): Scheduler's dead-letter queue, the timer-fired function's on-failure
  * queue after two asynchronous retries, and the due queue's dead-letter queue. A malformed timer
  * goes at once to the on-failure queue (timer-fired) or the due queue's dead-letter queue
- * (timer-due), with the error that names what is wrong (R16).
+ * (the worker), with the error that names what is wrong (R16).
  */
 import { createHash } from 'node:crypto';
 import { Aws, Duration, Stack, Token } from 'aws-cdk-lib';
@@ -47,7 +49,7 @@ export interface WrapUpTimersProps {
    */
   readonly scheduleGroupName?: string;
   /**
-   * Visibility timeout of the due queue; at least the timer-due function's 20 s timeout.
+   * Visibility timeout of the due queue; at least its consumer's timeout (`consumeDue` checks).
    * @default Duration.seconds(60)
    */
   readonly dueQueueVisibilityTimeout?: Duration;
@@ -62,8 +64,6 @@ export interface WrapUpTimersProps {
    */
   readonly firedRetryAttempts?: number;
 }
-
-const DUE_FUNCTION_TIMEOUT = Duration.seconds(20);
 
 /** The schedule group, the Scheduler role, the due queue and the two timer functions. */
 export class WrapUpTimers extends Construct {
@@ -83,10 +83,9 @@ export class WrapUpTimers extends Construct {
   readonly dueQueue: Queue;
   /** The due queue's dead-letter queue. */
   readonly dueDeadLetterQueue: Queue;
-  /** The due queue's consumer: ends wrap-up on time. */
-  readonly dueFunction: AcwFunction;
   /** The queues that hold failures, for alarms. */
   readonly deadLetterQueues: readonly NamedQueue[];
+  private readonly dueQueueVisibilitySeconds: number;
 
   constructor(scope: Construct, id: string, props: WrapUpTimersProps) {
     super(scope, id);
@@ -146,27 +145,11 @@ export class WrapUpTimers extends Construct {
     );
 
     this.dueDeadLetterQueue = deadLetterQueue(this, 'DueDeadLetterQueue');
+    this.dueQueueVisibilitySeconds = (props.dueQueueVisibilityTimeout ?? Duration.seconds(60)).toSeconds();
     this.dueQueue = workQueue(this, 'DueQueue', {
-      visibilityTimeout: props.dueQueueVisibilityTimeout ?? Duration.seconds(60),
+      visibilityTimeout: Duration.seconds(this.dueQueueVisibilitySeconds),
       deadLetterQueue: { queue: this.dueDeadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
     });
-    this.dueFunction = new AcwFunction(this, 'Due', {
-      settings: props.functionSettings,
-      entry: handlerEntry('timer-due'),
-      description: 'Wrap-up timer due: ends wrap-up at its deadline and restores the agent',
-      timeout: DUE_FUNCTION_TIMEOUT,
-    });
-    grantKeepRefused(this.dueFunction, this.dueDeadLetterQueue);
-    // No batching window: a due timer must act as soon as its delay ends.
-    this.dueFunction.function.addEventSource(
-      new SqsEventSource(this.dueQueue, {
-        batchSize: 10,
-        reportBatchItemFailures: true,
-        // Bounded (R15), but wider than the intake's: these are the restores, which come first.
-        maxConcurrency: 20,
-      }),
-    );
-
     this.deadLetterQueues = [
       { name: 'SchedulerDeadLetter', queue: this.schedulerDeadLetterQueue },
       { name: 'TimerFiredFailure', queue: this.firedFailureQueue },
@@ -176,7 +159,34 @@ export class WrapUpTimers extends Construct {
 
   /** The functions this construct owns. */
   get functions(): readonly AcwFunction[] {
-    return [this.firedFunction, this.dueFunction];
+    return [this.firedFunction];
+  }
+
+  /**
+   * Makes `fn` (the wrap-up worker) the due queue's consumer: ten records a batch, partial batch
+   * failures, no batching window (a due timer acts as soon as its delay ends), and bounded
+   * concurrency (R15). The timers it refuses as malformed are kept in the due queue's dead-letter
+   * queue (`DUE_DEAD_LETTER_QUEUE_URL`, `sqs:SendMessage` on that queue only, R16).
+   */
+  consumeDue(fn: AcwFunction): void {
+    const timeout = fn.function.timeout?.toSeconds() ?? 3;
+    const visibility = this.dueQueueVisibilitySeconds;
+    if (visibility < timeout) {
+      throw new Error(
+        `WrapUpTimers: the due queue's visibility timeout (${visibility} s) must be at least its consumer's timeout (${timeout} s)`,
+      );
+    }
+    fn.addEnvironment(ENV.dueDeadLetterQueueUrl, this.dueDeadLetterQueue.queueUrl);
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.dueDeadLetterQueue.queueArn] }),
+    );
+    fn.function.addEventSource(
+      new SqsEventSource(this.dueQueue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: 20,
+      }),
+    );
   }
 
   /**
@@ -236,11 +246,9 @@ function validate(props: WrapUpTimersProps): void {
     );
   }
   const visibility = props.dueQueueVisibilityTimeout?.toSeconds();
-  const minimum = DUE_FUNCTION_TIMEOUT.toSeconds();
-  if (visibility !== undefined && (visibility < minimum || visibility > 43_200)) {
+  if (visibility !== undefined && (visibility < 1 || visibility > 43_200)) {
     throw new Error(
-      `WrapUpTimers: props.dueQueueVisibilityTimeout must be ${minimum}-43200 seconds (at least the timer-due ` +
-        `function's timeout), got ${visibility}`,
+      `WrapUpTimers: props.dueQueueVisibilityTimeout must be 1-43200 seconds, got ${visibility}`,
     );
   }
   const receives = props.maxReceiveCount;

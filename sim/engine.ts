@@ -20,7 +20,7 @@
  *    refusals, each agent's final status, and who is stuck (R15).
  */
 import { DynamoPolicyStore } from '../lambda/adapters/dynamo-policy-store';
-import { composeApp, FUNCTION_NAMES, type FunctionName } from '../lambda/app/compose';
+import { composeApp, type FunctionName } from '../lambda/app/compose';
 import { composeFunctions } from '../lambda/app/functions';
 import {
   ActionRefused,
@@ -62,6 +62,26 @@ import { type DeadLetter, SimQueue, SimSqs } from './sqs';
 /** The Lambda functions of the stack. */
 export type { FunctionName } from '../lambda/app/compose';
 
+/**
+ * What an invocation is counted as: its function, and for the wrap-up worker (one function, two
+ * queues) the queue's handler that ran, `contact-events` or `timer-due`.
+ */
+export const HANDLER_NAMES = [
+  'contact-events',
+  'agent-events',
+  'timer-fired',
+  'timer-due',
+  'sweep',
+  'api',
+  'contact-flow',
+] as const;
+export type HandlerName = (typeof HANDLER_NAMES)[number];
+
+/** The deployed function a handler runs in. */
+export function functionOf(handler: HandlerName): FunctionName {
+  return handler === 'contact-events' || handler === 'timer-due' ? 'worker' : handler;
+}
+
 /** The actor of an agent action with `as: "supervisor"`. */
 export const SIM_SUPERVISOR: Actor = 'supervisor:sim-supervisor';
 
@@ -100,7 +120,7 @@ export type LogLine = HandlerLogLine;
 
 /** One invocation of a function: what it was given and what it logged. */
 export interface Invocation {
-  readonly fn: FunctionName;
+  readonly fn: HandlerName;
   /** When it started. */
   readonly at: number;
   /** When it returned (later than `at` when it slept). */
@@ -126,7 +146,7 @@ export interface Invocation {
 
 /** A timer-fired invocation that failed all three asynchronous attempts (Lambda's on-failure destination). */
 export interface AsyncFailure {
-  readonly fn: FunctionName;
+  readonly fn: HandlerName;
   readonly input: unknown;
   readonly at: number;
   readonly error: string;
@@ -265,7 +285,7 @@ export interface FaultStats {
 /** Counters for the bench. */
 export interface SimulationStats {
   readonly steps: number;
-  readonly invocations: Record<FunctionName, number>;
+  readonly invocations: Record<HandlerName, number>;
   readonly connectCalls: Readonly<Record<string, number>>;
   readonly dynamo: DynamoCounts;
   readonly schedulerCalls: Readonly<Record<string, number>>;
@@ -544,10 +564,7 @@ class World {
 
   /** The counters the bench reads. */
   stats(scenario: Scenario): SimulationStats {
-    const invocations = Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, 0])) as Record<
-      FunctionName,
-      number
-    >;
+    const invocations = Object.fromEntries(HANDLER_NAMES.map((fn) => [fn, 0])) as Record<HandlerName, number>;
     for (const invocation of this.invocations) invocations[invocation.fn]++;
     const connectFaults: ConnectFaultCounts = this.connect.faultCounts;
     return {
@@ -877,7 +894,7 @@ class World {
 
   /** An SQS- or Kinesis-triggered function: a thrown error fails the whole batch, as Lambda does. */
   private async invokeBatch<E, R extends { batchItemFailures: readonly unknown[] }>(
-    fn: FunctionName,
+    fn: HandlerName,
     event: E,
     attempt: number,
     origin: unknown,
@@ -924,7 +941,7 @@ class World {
    * task (and the tasks it starts) attributed to it, and its end time.
    */
   private async invoke<T>(
-    fn: FunctionName,
+    fn: HandlerName,
     input: unknown,
     attempt: number,
     extra: { stepIndex?: number | undefined; fire?: ScheduleFire },
@@ -947,7 +964,7 @@ class World {
   }
 
   private begin(
-    fn: FunctionName,
+    fn: HandlerName,
     input: unknown,
     attempt: number,
     extra: { stepIndex?: number | undefined; fire?: ScheduleFire },
@@ -971,7 +988,7 @@ class World {
   private fail(invocation: Invocation, error: unknown): void {
     invocation.failed = true;
     invocation.error = describe(error);
-    this.log(invocation.fn).error('Invocation failed', {
+    this.log(functionOf(invocation.fn)).error('Invocation failed', {
       error: invocation.error,
       attempt: invocation.attempt,
     });

@@ -4,7 +4,7 @@
  * `aws sqs receive-message --message-attribute-names All` and redrives the record after a fix.
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { DeadLetter, DeadLetterSink } from '../core/dead-letter-port';
+import type { DeadLetter, DeadLetterSink, DeadLetterSource } from '../core/dead-letter-port';
 
 /** The message attributes a kept record carries. */
 export const DEAD_LETTER_ATTRIBUTES = {
@@ -31,6 +31,8 @@ export interface SqsDeadLetterSinkProps {
   readonly client: SQSClient;
   /** The queue refused records are sent to. */
   readonly queueUrl: string;
+  /** The queue of the records refused by a given source, when not `queueUrl` (the worker's timers). */
+  readonly queueUrlBySource?: Readonly<Partial<Record<DeadLetterSource, string>>> | undefined;
 }
 
 export class SqsDeadLetterSink implements DeadLetterSink {
@@ -44,7 +46,7 @@ export class SqsDeadLetterSink implements DeadLetterSink {
     const body = truncated ? cutToBytes(encoded, MAX_KEPT_RECORD_BYTES) : encoded;
     await this.props.client.send(
       new SendMessageCommand({
-        QueueUrl: this.props.queueUrl,
+        QueueUrl: this.props.queueUrlBySource?.[letter.source] ?? this.props.queueUrl,
         MessageBody: body,
         MessageAttributes: {
           [DEAD_LETTER_ATTRIBUTES.source]: { DataType: 'String', StringValue: letter.source },

@@ -61,12 +61,14 @@ import type { AdminDeps } from '../handlers/api-admin';
 import type { ReportsParts } from '../handlers/api-reports';
 import { type MetricsFactory, throttleMetric, WrapUpMetrics } from '../handlers/wrap-up-metrics';
 
-/** The functions of the stack, by the names their handlers have (`lambda/handlers/<name>.ts`). */
+/**
+ * The functions of the stack, by the names their handlers have (`lambda/handlers/<name>.ts`). The
+ * worker is the contact events' and the due timers' function (lambda/handlers/worker.ts).
+ */
 export const FUNCTION_NAMES = [
-  'contact-events',
+  'worker',
   'agent-events',
   'timer-fired',
-  'timer-due',
   'sweep',
   'api',
   'contact-flow',
@@ -81,7 +83,7 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
  * the due queue.
  */
 export const ARMS_SCHEDULES: ReadonlySet<FunctionName> = new Set<FunctionName>([
-  'contact-events',
+  'worker',
   'agent-events',
   'api',
 ]);
@@ -127,6 +129,11 @@ export interface Resources {
   readonly switchParameter?: string | undefined;
   /** R16: the queue refused records are kept in; without it (and `keepRefused`) they are retried. */
   readonly deadLetterQueueUrl?: string | undefined;
+  /**
+   * R16: where the timers a function refuses are kept instead (the wrap-up worker reads two queues,
+   * and keeps each refused record in its own queue's dead-letter queue).
+   */
+  readonly dueDeadLetterQueueUrl?: string | undefined;
 }
 
 /** Everything the apps are built from. */
@@ -429,12 +436,18 @@ export function schedulerTimers(wiring: Wiring, fn: FunctionName | undefined): T
   });
 }
 
-/** R16: the dead-letter queue `resources.deadLetterQueueUrl` names, on `clients.sqs`; none without it. */
+/**
+ * R16: the dead-letter queue `resources.deadLetterQueueUrl` names (and, for refused timers,
+ * `resources.dueDeadLetterQueueUrl` when given), on `clients.sqs`; none without it.
+ */
 export function sqsDeadLetters(wiring: Wiring): DeadLetterSink | undefined {
-  const queueUrl = wiring.resources.deadLetterQueueUrl;
-  return queueUrl === undefined || queueUrl === ''
-    ? undefined
-    : new SqsDeadLetterSink({ client: required(wiring.clients.sqs, 'clients.sqs', queueUrl), queueUrl });
+  const { deadLetterQueueUrl: queueUrl, dueDeadLetterQueueUrl: dueUrl } = wiring.resources;
+  if (queueUrl === undefined || queueUrl === '') return undefined;
+  return new SqsDeadLetterSink({
+    client: required(wiring.clients.sqs, 'clients.sqs', queueUrl),
+    queueUrl,
+    queueUrlBySource: dueUrl === undefined || dueUrl === '' ? undefined : { 'timer-due': dueUrl },
+  });
 }
 
 /**

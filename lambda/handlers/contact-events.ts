@@ -4,22 +4,15 @@
  * everything else is acknowledged and changes nothing. A field the parser cannot read but no rule
  * needs is logged and left out (R16). A malformed record is kept in the
  * dead-letter queue at once and acknowledged (R16); the rest of its batch goes on.
+ *
+ * Deployed as one of the two event sources of the wrap-up worker (worker.ts).
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { onContactEvent } from '../core/contact-events';
 import { eachRecord } from './batch';
 import { readContactEvent } from './events';
 import { report } from './outcome';
-import {
-  type App,
-  connect,
-  deadLetters,
-  deployedApp,
-  dueQueue,
-  killSwitch,
-  schedules,
-  sessions,
-} from './runtime';
+import type { App } from './runtime';
 
 export function makeContactEventsHandler(app: App) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -47,7 +40,3 @@ export function makeContactEventsHandler(app: App) {
     return response;
   };
 }
-
-const app = deployedApp(sessions, connect, dueQueue, schedules, deadLetters, killSwitch);
-
-export const handler = (event: SQSEvent): Promise<SQSBatchResponse> => makeContactEventsHandler(app())(event);

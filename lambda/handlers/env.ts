@@ -18,6 +18,8 @@ export const ENV = {
   switchParameter: 'ACW_SWITCH_PARAMETER',
   /** R16: the queue a function keeps the records it refuses in (its source's dead-letter queue). */
   deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
+  /** R16: the wrap-up worker's second one: the due queue's dead-letter queue, for the timers it refuses. */
+  dueDeadLetterQueueUrl: 'DUE_DEAD_LETTER_QUEUE_URL',
 } as const;
 
 /** A required environment variable, or an error naming it (fail fast, never `|| ''`). */

@@ -218,6 +218,7 @@ export function wiringFromEnvironment(env: NodeJS.ProcessEnv, clients: Clients):
       switchParameter: env[ENV.switchParameter],
       // Only the functions whose stack construct names a dead-letter queue keep refused records there.
       deadLetterQueueUrl: env[ENV.deadLetterQueueUrl],
+      dueDeadLetterQueueUrl: env[ENV.dueDeadLetterQueueUrl],
     },
     clock: {
       now: () => new Date(),

@@ -1,14 +1,17 @@
 /**
  * The due queue's consumer: a timer within a second or two of its deadline ends the session on
  * time and puts the agent back in the routable status (R7, R13). Duplicates and stale deadlines
- * do nothing (R14); a malformed timer is kept in the dead-letter queue at once (R16).
+ * do nothing (R14); a malformed timer is kept in the due queue's dead-letter queue at once (R16).
+ *
+ * Deployed as one of the two event sources of the wrap-up worker (worker.ts), so that its restores
+ * and the contact events' holds share one PutUserStatus line.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { endOnTimer } from '../core/end-on-time';
 import { eachRecord } from './batch';
 import { parseTimerPayload } from './events';
 import { report } from './outcome';
-import { type App, connect, deadLetters, deployedApp, dueQueue, sessions } from './runtime';
+import type { App } from './runtime';
 
 export function makeTimerDueHandler(app: App) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -26,7 +29,3 @@ export function makeTimerDueHandler(app: App) {
     return response;
   };
 }
-
-const app = deployedApp(sessions, connect, dueQueue, deadLetters);
-
-export const handler = (event: SQSEvent): Promise<SQSBatchResponse> => makeTimerDueHandler(app())(event);

@@ -41,6 +41,23 @@ describe('SqsDeadLetterSink (R16)', () => {
     });
   });
 
+  it("R16: the worker keeps a refused timer in the due queue's dead-letter queue, and a refused event in the intake's", async () => {
+    const dueUrl = 'https://sqs.us-east-1.amazonaws.com/111122223333/due-dlq';
+    const worker = new SqsDeadLetterSink({
+      client: new SQSClient({ region: 'us-east-1' }),
+      queueUrl,
+      queueUrlBySource: { 'timer-due': dueUrl },
+    });
+
+    await worker.keep({ source: 'timer-due', body: '{}', error: 'deadline Required' });
+    await worker.keep({ source: 'contact-events', body: '{}', error: 'detail Required' });
+
+    expect(sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input.QueueUrl)).toEqual([
+      dueUrl,
+      queueUrl,
+    ]);
+  });
+
   it('R16: cuts a long error to a safe length, without splitting a character', async () => {
     const error = `${'😀'.repeat(MAX_ERROR_LENGTH)} and more`;
 

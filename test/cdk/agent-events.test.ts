@@ -116,14 +116,16 @@ describe('AgentEventStream (R8, R11)', () => {
 });
 
 describe('Bounded concurrency (R15)', () => {
-  it('R15: the intake reads with at most 10 concurrent invocations and the due queue (restores) with 20', () => {
+  it('R15: the worker reads the intake with at most 10 concurrent invocations and the due queue (restores) with 20', () => {
     const { stack, template } = synth();
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.intake.queue), 'Arn'] },
       FunctionName: { Ref: logicalId(stack.intake.function.function) },
       ScalingConfig: { MaximumConcurrency: 10 },
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: logicalId(stack.timers.dueFunction.function) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.timers.dueQueue), 'Arn'] },
+      FunctionName: { Ref: logicalId(stack.intake.function.function) },
       ScalingConfig: { MaximumConcurrency: 20 },
     });
   });

@@ -103,10 +103,9 @@ describe('ACW functions are bundled for a short cold start', () => {
    * commands (a few KB of its schemas; no Scheduler client is made or bundled).
    */
   const CLIENTS: Record<FunctionName, string[]> = {
-    'contact-events': ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs', 'client-ssm'],
+    worker: ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs', 'client-ssm'],
     'agent-events': ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs'],
     'timer-fired': ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs'],
-    'timer-due': ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs'],
     sweep: ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs', 'client-ssm'],
     // R18, R20: the API reads the kill switch parameter to report it beside an administrator's override.
     api: ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs', 'client-ssm'],

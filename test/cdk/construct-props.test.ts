@@ -63,16 +63,29 @@ describe('construct props are validated first, with errors naming the prop', () 
     Template.fromStack(stack).hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'my.group_1' });
   });
 
-  it('WrapUpTimers refuses a due queue visibility timeout shorter than the timer-due function timeout', () => {
+  it("WrapUpTimers refuses a due queue visibility timeout of 0, and one shorter than its consumer's timeout", () => {
     const { stack, settings } = scope();
 
     expect(
       () =>
-        new WrapUpTimers(stack, 'T', {
+        new WrapUpTimers(stack, 'T0', {
           functionSettings: settings,
-          dueQueueVisibilityTimeout: Duration.seconds(10),
+          dueQueueVisibilityTimeout: Duration.seconds(0),
         }),
-    ).toThrow(/WrapUpTimers: props\.dueQueueVisibilityTimeout must be 20-43200 seconds.*got 10/);
+    ).toThrow('WrapUpTimers: props.dueQueueVisibilityTimeout must be 1-43200 seconds, got 0');
+    const timers = new WrapUpTimers(stack, 'T', {
+      functionSettings: settings,
+      dueQueueVisibilityTimeout: Duration.seconds(10),
+    });
+    const worker = new AcwFunction(stack, 'W', {
+      settings,
+      entry: handlerEntry('worker'),
+      description: 'x',
+      timeout: Duration.seconds(30),
+    });
+    expect(() => timers.consumeDue(worker)).toThrow(
+      "WrapUpTimers: the due queue's visibility timeout (10 s) must be at least its consumer's timeout (30 s)",
+    );
   });
 
   it('WrapUpTimers refuses a maxReceiveCount of 0', () => {
@@ -117,7 +130,7 @@ describe('construct props are validated first, with errors naming the prop', () 
 
   it('Monitoring refuses two alarms with the same name', () => {
     const { stack, settings } = scope();
-    const fn = new AcwFunction(stack, 'F', { settings, entry: handlerEntry('timer-due'), description: 'x' });
+    const fn = new AcwFunction(stack, 'F', { settings, entry: handlerEntry('worker'), description: 'x' });
 
     expect(
       () =>
@@ -149,7 +162,7 @@ describe('construct props are validated first, with errors naming the prop', () 
 
   it('Monitoring refuses a queue or function named like the time-to-hold alarm, whose construct id it would take', () => {
     const { stack, settings } = scope();
-    const fn = new AcwFunction(stack, 'F', { settings, entry: handlerEntry('timer-due'), description: 'x' });
+    const fn = new AcwFunction(stack, 'F', { settings, entry: handlerEntry('worker'), description: 'x' });
 
     expect(
       () => new Monitoring(stack, 'M', { deadLetterQueues: [], functions: [{ name: 'TimeToHold', fn }] }),

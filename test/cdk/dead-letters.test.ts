@@ -11,17 +11,16 @@ function environmentOf(template: Synth['template'], fn: Fn): Record<string, unkn
   ).Variables;
 }
 
-/** Each function that refuses malformed records, and the queue it keeps them in. */
+/** Each function that refuses malformed records, and the queue it keeps them in (the worker: two). */
 function refusers(stack: Synth['stack']) {
   return [
     { fn: stack.intake.function, queue: stack.intake.queueDeadLetterQueue },
-    { fn: stack.timers.dueFunction, queue: stack.timers.dueDeadLetterQueue },
     { fn: stack.timers.firedFunction, queue: stack.timers.firedFailureQueue },
   ];
 }
 
 describe('R16: refused records are kept in their source dead-letter queue', () => {
-  it('R16: contact-events, timer-due and timer-fired are each told their own dead-letter queue', () => {
+  it("R16: the worker and timer-fired are each told their own dead-letter queue; the worker the due queue's too, for refused timers", () => {
     const { stack, template } = synth();
 
     for (const { fn, queue } of refusers(stack)) {
@@ -29,6 +28,10 @@ describe('R16: refused records are kept in their source dead-letter queue', () =
         Ref: logicalId(queue),
       });
     }
+    expect(environmentOf(template, stack.intake.function)[ENV.dueDeadLetterQueueUrl]).toEqual({
+      Ref: logicalId(stack.timers.dueDeadLetterQueue),
+    });
+    expect(environmentOf(template, stack.timers.firedFunction)).not.toHaveProperty(ENV.dueDeadLetterQueueUrl);
   });
 
   it('R16: each may send to its own dead-letter queue and to no other', () => {
@@ -41,15 +44,22 @@ describe('R16: refused records are kept in their source dead-letter queue', () =
       stack.timers.schedulerDeadLetterQueue,
     ].map((queue) => ({ 'Fn::GetAtt': [logicalId(queue), 'Arn'] }));
 
-    for (const { fn, queue } of refusers(stack)) {
+    const kept = [
+      {
+        fn: stack.intake.function,
+        queues: [stack.intake.queueDeadLetterQueue, stack.timers.dueDeadLetterQueue],
+      },
+      { fn: stack.timers.firedFunction, queues: [stack.timers.firedFailureQueue] },
+    ];
+    for (const { fn, queues } of kept) {
       const allowed = resourcesAllowed(template, logicalId(fn.role), 'sqs:SendMessage');
-      const own = { 'Fn::GetAtt': [logicalId(queue), 'Arn'] };
+      const own = queues.map((queue) => ({ 'Fn::GetAtt': [logicalId(queue), 'Arn'] }));
 
-      expect(allowed, fn.node.path).toContainEqual(own);
+      for (const arn of own) expect(allowed, fn.node.path).toContainEqual(arn);
       expect(
         allowed.filter((arn) => deadLetterQueues.some((dlq) => JSON.stringify(dlq) === JSON.stringify(arn))),
         fn.node.path,
-      ).toEqual([own]);
+      ).toHaveLength(own.length);
     }
   });
 

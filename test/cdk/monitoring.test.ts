@@ -132,9 +132,9 @@ describe('Monitoring', () => {
   it('has one alarm per dead-letter queue and per function, no more', () => {
     const { template } = synth();
 
-    // 6 dead-letter queues, 7 functions (the report roll-up's, issue 13, among them), the sweep's
+    // 6 dead-letter queues, 6 functions (the report roll-up's, issue 13, among them), the sweep's
     // overdue sessions, and the time to hold.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6 + 7 + 1 + 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6 + 6 + 1 + 1);
   });
 });
 
@@ -173,7 +173,7 @@ describe('R17, R22: the operations dashboard', () => {
   it("R15, R16: shows every function's errors, every dead-letter queue's depth and every alarm", () => {
     const { stack } = synth();
     const body = dashboardBody();
-    expect(body.match(/"Errors"/g)?.length).toBe((stack.agentEvents === undefined ? 0 : 1) + 7);
+    expect(body.match(/"Errors"/g)?.length).toBe((stack.agentEvents === undefined ? 0 : 1) + 6);
     expect(body).toContain('"ApproximateNumberOfMessagesVisible"');
     expect(body).toContain('"type":"alarm"');
     for (const alarm of stack.monitoring.alarms.values()) {

@@ -115,7 +115,7 @@ describe('SessionTable', () => {
       defaultDurationSeconds: '90',
     };
     const sessions = new SessionTable(stack, 'Sessions', { encryptionKey: key });
-    const fn = new AcwFunction(stack, 'Fn', { settings, entry: handlerEntry('timer-due'), description: 'x' });
+    const fn = new AcwFunction(stack, 'Fn', { settings, entry: handlerEntry('worker'), description: 'x' });
 
     sessions.grantSessions(fn);
     const template = Template.fromStack(stack);

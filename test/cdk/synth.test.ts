@@ -87,18 +87,18 @@ describe('real synthesis', () => {
     expect(existsSync(join(outdir, 'ConnectAcw.template.json'))).toBe(true);
   });
 
-  it('stages the seven handlers (the report roll-up, issue 13, among them), the widget, its config.json, and the deployment function with its AWS CLI layer', () => {
+  it('stages the six handlers (the report roll-up, issue 13, among them; the wrap-up worker for contact events and due timers), the widget, its config.json, and the deployment function with its AWS CLI layer', () => {
     const assets = readdirSync(outdir).filter((name) => name.startsWith('asset.'));
 
-    expect(assets).toHaveLength(11);
-    expect(handlerAssets(template())).toHaveLength(7);
+    expect(assets).toHaveLength(10);
+    expect(handlerAssets(template())).toHaveLength(6);
     expect(assets).toEqual(expect.arrayContaining(handlerAssets(template())));
   });
 
   it('bundles each handler with esbuild: minified, the AWS SDK inside (issue 11), no source map', () => {
     const assets = handlerAssets(template());
 
-    expect(assets).toHaveLength(7);
+    expect(assets).toHaveLength(6);
     for (const asset of assets) {
       const code = readFileSync(join(outdir, asset, 'index.js'), 'utf8');
 

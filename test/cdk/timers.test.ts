@@ -104,16 +104,32 @@ describe('WrapUpTimers', () => {
     });
   });
 
-  it('R13: the timer-due function reads the due queue 10 at a time, with partial batch failures and no batching window', () => {
+  it('R13, R15: the wrap-up worker (the intake function) reads the due queue 10 at a time, with partial batch failures and no batching window', () => {
     const { stack, template } = synth();
 
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.timers.dueQueue), 'Arn'] },
-      FunctionName: { Ref: logicalId(stack.timers.dueFunction.function) },
+      FunctionName: { Ref: logicalId(stack.intake.function.function) },
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       MaximumBatchingWindowInSeconds: Match.absent(),
     });
+  });
+
+  it('R15: holds and restores are made by one function: no other function reads the intake or the due queue', () => {
+    const { stack, template } = synth();
+    const worker = JSON.stringify({ Ref: logicalId(stack.intake.function.function) });
+    const consumers = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))
+      .map((mapping) => mapping.Properties as { EventSourceArn: unknown; FunctionName: unknown })
+      .filter((p) =>
+        [stack.timers.dueQueue, stack.intake.queue].some(
+          (queue) =>
+            JSON.stringify(p.EventSourceArn) === JSON.stringify({ 'Fn::GetAtt': [logicalId(queue), 'Arn'] }),
+        ),
+      );
+
+    expect(consumers).toHaveLength(2);
+    for (const mapping of consumers) expect(JSON.stringify(mapping.FunctionName)).toBe(worker);
   });
 
   it('R13: the intake function may create and delete schedules only in the stack schedule group', () => {

@@ -117,9 +117,9 @@ describe('composition root', () => {
     const resources = { ...wiring().resources, deadLetterQueueUrl: queueUrl };
     const sink = new RecordingDeadLetters();
 
-    expect(composeApp(wiring({ resources }), 'contact-events').deadLetters).toBeInstanceOf(SqsDeadLetterSink);
-    expect(composeApp(wiring({ resources, keepRefused: sink }), 'contact-events').deadLetters).toBe(sink);
-    expect(composeApp(wiring(), 'contact-events').deadLetters).toBeUndefined();
+    expect(composeApp(wiring({ resources }), 'worker').deadLetters).toBeInstanceOf(SqsDeadLetterSink);
+    expect(composeApp(wiring({ resources, keepRefused: sink }), 'worker').deadLetters).toBe(sink);
+    expect(composeApp(wiring(), 'worker').deadLetters).toBeUndefined();
   });
 
   it('R18, R20: the kill switch is the override over its parameter, which needs an SSM client', () => {
