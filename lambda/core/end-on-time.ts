@@ -13,7 +13,14 @@ import { completeClose } from './complete-close';
 import type { Outcome } from './lifecycle';
 import type { Deps, TimerPayload } from './ports';
 import { restoreVerdict } from './presence';
-import { closeByAgentActivity, closeBySystem, closeIsPending, heldSince, type Session } from './session';
+import {
+  closeByAgentActivity,
+  closeBySystem,
+  closeIsPending,
+  heldSince,
+  RESTORE_WITHIN_MS,
+  type Session,
+} from './session';
 import { stepTimer } from './timer';
 import { type Decision, retryOnConflict, StepInProgress, withinLease } from './write-loop';
 
@@ -50,6 +57,8 @@ export async function endOnTimer(deps: Deps, payload: TimerPayload): Promise<Out
     }
     // R8, R11: read while waiting out the last fraction, so the check costs no lateness.
     const waitMs = deadline.getTime() - deps.clock.now().getTime();
+    // R15: the restore will ask for PutUserStatus at the deadline: calls due later leave it a token.
+    if (waitMs > 0) deps.agents.announceRestore?.(deadline, new Date(deadline.getTime() + RESTORE_WITHIN_MS));
     const [verdict] = await Promise.all([
       restoreVerdict(deps, session.instanceArn, session.agentId, heldSince(session)),
       waitMs > 0 ? deps.clock.sleep(waitMs) : undefined,

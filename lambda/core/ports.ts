@@ -170,6 +170,11 @@ export interface AgentStatus {
    *   enabled status of the instance.
    */
   set(instanceArn: string, agentId: string, status: TargetStatus, dueBy?: Date): Promise<void>;
+  /**
+   * R13, R15: a restore due by `dueBy` will be asked for at `at` (a wrap-up's deadline): calls due
+   * later leave it a token. Optional: an adapter without a quota line has nothing to keep.
+   */
+  announceRestore?(at: Date, dueBy: Date): void;
 }
 
 /**

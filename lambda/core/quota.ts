@@ -7,8 +7,9 @@
  *
  * A budget is kept in memory by each function instance: a token bucket at the API's configured
  * rate, and one line of the calls waiting for it, served earliest due first. A hold is due 5 s
- * after the disconnect, a restore 2 s after the wrap-up's end (session.ts), a record within a
- * minute. Holds and restores are made by one function (the wrap-up worker: contact events and due
+ * after the disconnect, a restore 1.75 s after the wrap-up's end (session.ts), a record within a
+ * minute; a call already past its due time goes 5 s further back, behind the calls that can still
+ * be on time; a restore announced by its timer (due at the deadline) is left a token. Holds and restores are made by one function (the wrap-up worker: contact events and due
  * timers), so that they wait in one line instead of two lines fighting over Connect's one bucket.
  * Nothing is polled: a waiting call sleeps until its token is due.
  *
@@ -103,13 +104,29 @@ const RECOVERY_SHARE = 1 / 16;
 
 /**
  * When a call is due by, when its caller does not say: a restore (or a check on its way) within
- * 2 s, a hold within 5 s, the rest (records, lookups) within a minute.
+ * 1.75 s, a hold within 5 s, the rest (records, lookups) within a minute.
  */
 export const DEFAULT_DUE_WITHIN_MS: Readonly<Record<CallPriority, number>> = {
   RESTORE: RESTORE_WITHIN_MS,
   HOLD: HOLD_WITHIN_MS,
   OTHER: 60_000,
 };
+
+/**
+ * How long after its announced time a call is still waited for (the close write before a restore
+ * takes a few ms); after that the announcement is dropped (the call is in line by then, or not
+ * coming: the agent had already left wrap-up).
+ */
+const ANNOUNCE_GRACE_MS = 100;
+/** How much later a call already past its due time is placed in line (see `firstAt`). */
+const LATE_SLACK_MS = 5_000;
+/** How often a call holding back for an announced one looks again. */
+const ANNOUNCE_RECHECK_MS = 50;
+
+interface Announced {
+  readonly atMs: number;
+  readonly dueByMs: number;
+}
 
 interface Waiter {
   readonly seq: number;
@@ -121,7 +138,7 @@ interface Waiter {
  * One API's budget in this instance: a token bucket refilled at `rate` (the configured rate, lower
  * after repeated throttles), and the calls waiting for it, earliest due first (then in arrival
  * order). Earliest-due-first is what meets the most of the calls' due times on one line: a hold
- * whose contact event came late (little of its 5 s left) goes before a restore just due (2 s left),
+ * whose contact event came late (little of its 5 s left) goes before a restore just due (1.75 s left),
  * and a restore before a hold whose event came early.
  */
 export class ApiBudget {
@@ -130,6 +147,7 @@ export class ApiBudget {
   private rate: number;
   private lastThrottleMs: number | undefined;
   private readonly waiting: Waiter[] = [];
+  private announced: Announced[] = [];
 
   constructor(readonly settings: QuotaSettings) {
     this.tokens = settings.burst;
@@ -141,12 +159,10 @@ export class ApiBudget {
     return this.rate;
   }
 
-  /** Queues a call due by `dueByMs`; it is served when it is first in line and a token is there. */
+  /** Queues a call due by `dueByMs`; it is served when it is first in line (`firstAt`) and a token is there. */
   enqueue(seq: number, dueByMs: number): Waiter {
     const waiter = { seq, dueByMs };
-    const at = this.waiting.findIndex((w) => w.dueByMs > dueByMs || (w.dueByMs === dueByMs && w.seq > seq));
-    if (at === -1) this.waiting.push(waiter);
-    else this.waiting.splice(at, 0, waiter);
+    this.waiting.push(waiter);
     return waiter;
   }
 
@@ -155,18 +171,66 @@ export class ApiBudget {
     if (at !== -1) this.waiting.splice(at, 1);
   }
 
+  /**
+   * A call due by `dueByMs` will join the line at `atMs` (a restore at its wrap-up's deadline, whose
+   * timer came a little early): from now on, calls due later take a token only if the bucket still
+   * has one for it then. Without this, a hold with seconds to spare could take the last token a
+   * moment before the deadline, and the restore would wait for the next one.
+   */
+  announce(atMs: number, dueByMs: number): void {
+    this.announced.push({ atMs, dueByMs });
+  }
+
   /** Takes a token for `waiter` at `nowMs` (0), or says how many ms until it may try again. */
   take(waiter: Waiter, nowMs: number): number {
     this.refill(nowMs);
-    const first = this.waiting[0] === waiter;
+    const first = this.firstAt(nowMs) === waiter;
     if (first && this.tokens >= 1) {
+      if (!this.leavesEnoughFor(waiter, nowMs)) return ANNOUNCE_RECHECK_MS;
       this.tokens -= 1;
-      this.waiting.shift();
+      this.leave(waiter);
       return 0;
     }
     const untilToken = Math.max(1, Math.ceil(((1 - this.tokens) / this.rate) * 1000));
     // Not first: look again when the token after the first one's is due.
     return first ? untilToken : untilToken + Math.ceil(1000 / this.rate);
+  }
+
+  /**
+   * The first in line at `nowMs`: the earliest due, where a call already past its due time counts
+   * as due LATE_SLACK_MS later (then arrival order). When more calls wait than the quota serves in
+   * time (a burst of disconnects and deadlines together), the ones that can still be on time go
+   * first, and the few already late follow within seconds, instead of every call in the burst
+   * being made a little late.
+   */
+  private firstAt(nowMs: number): Waiter | undefined {
+    let best: Waiter | undefined;
+    let bestKey = Number.POSITIVE_INFINITY;
+    for (const waiter of this.waiting) {
+      const key = waiter.dueByMs < nowMs ? waiter.dueByMs + LATE_SLACK_MS : waiter.dueByMs;
+      if (key < bestKey || (key === bestKey && best !== undefined && waiter.seq < best.seq)) {
+        best = waiter;
+        bestKey = key;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Whether taking a token now leaves one, at its time, for each announced call due before
+   * `waiter` (the i-th of them, by time, needs i + 1 tokens: what is left now plus the refill).
+   */
+  private leavesEnoughFor(waiter: Waiter, nowMs: number): boolean {
+    this.announced = this.announced.filter((call) => call.atMs + ANNOUNCE_GRACE_MS >= nowMs);
+    const before = this.announced
+      .filter((call) => call.dueByMs < waiter.dueByMs)
+      .sort((a, b) => a.atMs - b.atMs);
+    return before.every(
+      (call, i) =>
+        this.tokens - 1 + (Math.max(0, call.atMs - nowMs) / 1000) * this.rate >= i + 1 ||
+        // Beyond the burst's reach, the refill alone decides: nothing to keep now.
+        call.atMs - nowMs > (this.settings.burst / this.rate) * 1000,
+    );
   }
 
   /** Connect refused a call of `priority` for the rate: nothing left now, and maybe a slower pace. */
@@ -303,6 +367,10 @@ export class GatedAgentStatus implements AgentStatus {
     private readonly inner: AgentStatus,
     private readonly gate: ConnectGate,
   ) {}
+
+  announceRestore(at: Date, dueBy: Date): void {
+    this.gate.budget('PutUserStatus').announce(at.getTime(), dueBy.getTime());
+  }
 
   set(instanceArn: string, agentId: string, status: TargetStatus, dueBy?: Date): Promise<void> {
     return this.gate.call(

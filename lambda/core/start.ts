@@ -170,24 +170,16 @@ async function holdFresh(
   deps: Deps,
   fresh: Session,
 ): Promise<{ held: Session; failure: { error: unknown } | undefined }> {
-  let failure: { error: unknown } | undefined;
-  let timerArmed = fresh.deadline === undefined;
-  if (!timerArmed) {
-    try {
-      await deps.timers.arm(timerOf(fresh), deps.clock.now());
-      timerArmed = true;
-    } catch (error) {
-      failure = { error };
-    }
-  }
-  let statusSet = false;
-  try {
-    await deps.agents.set(fresh.instanceArn, fresh.agentId, 'WRAP_UP', holdDueBy(fresh));
-    statusSet = true;
-  } catch (error) {
-    failure ??= { error };
-  }
-  return { held: markHeld(fresh, deps.clock.now(), statusSet, timerArmed), failure };
+  // Together: the hold does not wait for Scheduler (R15: every millisecond of a hold counts).
+  const [timer, status] = await Promise.allSettled([
+    fresh.deadline === undefined ? undefined : deps.timers.arm(timerOf(fresh), deps.clock.now()),
+    deps.agents.set(fresh.instanceArn, fresh.agentId, 'WRAP_UP', holdDueBy(fresh)),
+  ]);
+  const failed = [timer, status].find((result) => result.status === 'rejected');
+  return {
+    held: markHeld(fresh, deps.clock.now(), status.status === 'fulfilled', timer.status === 'fulfilled'),
+    failure: failed === undefined ? undefined : { error: failed.reason },
+  };
 }
 
 /** How long a choice recorded for a transferred contact is kept: as long as the flow's own (7 days). */

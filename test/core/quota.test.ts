@@ -101,6 +101,47 @@ describe('ApiBudget (R15: one API in one instance)', () => {
     expect(budget.take(earlyEventHold, T0 + 2_000)).toBe(0);
   });
 
+  it('R15: a call already past its due time goes 5 s further back, behind one that can still be on time', () => {
+    const budget = new ApiBudget({ requestsPerSecond: 2, burst: 1 });
+    expect(budget.take(budget.enqueue(0, T0), T0)).toBe(0);
+    const late = budget.enqueue(1, T0 + 400);
+    const onTime = budget.enqueue(2, T0 + 3_000);
+    // At T0 + 500 the first is 100 ms late: it counts as due at T0 + 5_400, after the other.
+    expect(budget.take(late, T0 + 500)).toBeGreaterThan(0);
+    expect(budget.take(onTime, T0 + 500)).toBe(0);
+    expect(budget.take(late, T0 + 1_000)).toBe(0);
+  });
+
+  it('R15: a late call still goes before one due more than 5 s after it', () => {
+    const budget = new ApiBudget({ requestsPerSecond: 2, burst: 1 });
+    expect(budget.take(budget.enqueue(0, T0), T0)).toBe(0);
+    const late = budget.enqueue(1, T0 + 400);
+    const record = budget.enqueue(2, T0 + 60_000);
+    expect(budget.take(record, T0 + 500)).toBeGreaterThan(0);
+    expect(budget.take(late, T0 + 500)).toBe(0);
+  });
+
+  it('R13, R15: a restore announced for its deadline keeps a token from calls due later, not from calls due sooner', () => {
+    const budget = new ApiBudget({ requestsPerSecond: 2, burst: 1 });
+    // One token now; the restore will ask for it in 200 ms (too soon for a refill), due 1.75 s after.
+    budget.announce(T0 + 200, T0 + 1_950);
+    const hold = budget.enqueue(0, T0 + 4_000);
+    expect(budget.take(hold, T0)).toBe(50);
+    budget.leave(hold);
+    const lateEventHold = budget.enqueue(1, T0 + 900);
+    expect(budget.take(lateEventHold, T0)).toBe(0);
+  });
+
+  it('R13, R15: an announced restore far enough ahead for the refill, or past its time, keeps nothing', () => {
+    const budget = new ApiBudget({ requestsPerSecond: 2, burst: 1 });
+    // 600 ms ahead: the bucket refills by then.
+    budget.announce(T0 + 600, T0 + 2_350);
+    expect(budget.take(budget.enqueue(0, T0 + 4_000), T0)).toBe(0);
+    // Announced for T0 + 700, not asked for by T0 + 800 + 100 ms of grace: dropped.
+    budget.announce(T0 + 700, T0 + 2_450);
+    expect(budget.take(budget.enqueue(1, T0 + 9_000), T0 + 901)).toBe(0);
+  });
+
   it('R15: a call that leaves the line no longer holds up the ones behind it', () => {
     const budget = new ApiBudget({ requestsPerSecond: 2, burst: 1 });
     expect(budget.take(budget.enqueue(0, T0), T0)).toBe(0);

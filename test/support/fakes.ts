@@ -40,14 +40,22 @@ export interface StatusCall {
 /** Records every PutUserStatus; `failNext` makes the next calls throw like a throttled Connect. */
 export class RecordingAgents implements AgentStatus {
   readonly calls: StatusCall[] = [];
+  /** R15: the due time each call of `calls` gave its quota line (ISO-8601), in the same order. */
+  readonly dueBy: Array<string | undefined> = [];
+  /** R13, R15: the restores announced to the quota line: when, and due by when. */
+  readonly announced: Array<{ at: string; dueBy: string }> = [];
   failNext = 0;
   constructor(private readonly clock: Clock) {}
-  async set(instanceArn: string, agentId: string, status: TargetStatus): Promise<void> {
+  async set(instanceArn: string, agentId: string, status: TargetStatus, dueBy?: Date): Promise<void> {
     if (this.failNext > 0) {
       this.failNext -= 1;
       throw new Error('TooManyRequestsException: Rate exceeded');
     }
     this.calls.push({ at: this.clock.now().toISOString(), instanceArn, agentId, status });
+    this.dueBy.push(dueBy?.toISOString());
+  }
+  announceRestore(at: Date, dueBy: Date): void {
+    this.announced.push({ at: at.toISOString(), dueBy: dueBy.toISOString() });
   }
 }
 
