@@ -132,13 +132,15 @@ async function restoreAfterInterruption(
   agentId: string,
   contactId: string,
 ): Promise<Outcome[]> {
-  // R12: an open wrap-up (the contact's own, or another) restores the agent when it ends.
-  if ((await openSessionsOf(deps, agentId, undefined)) > 0) return [];
+  // R12: an open wrap-up (the contact's own, or another) restores the agent when it ends. The same
+  // Query brings the agent's last reported status with the agent event stream (R8, R11).
+  const listing = await deps.store.listAgent(agentId);
+  if ((await openSessionsOf(deps, agentId, undefined, listing.sessions)) > 0) return [];
   const now = deps.clock.now();
   const staleBefore = new Date(now.getTime() - STEP_LEASE_MS);
   if (!(await deps.store.claimInterruptionRestore(contactId, agentId, now, staleBefore))) return [];
   // Connect has put them back in the status they had before the contact: only the wrap-up status is ours.
-  const verdict = await restoreVerdict(deps, instanceArn, agentId, undefined);
+  const verdict = await restoreVerdict(deps, instanceArn, agentId, undefined, listing);
   if (verdict.restore) {
     await deps.agents.set(instanceArn, agentId, 'ROUTABLE');
     deps.log.info('Agent restored after the contact that interrupted their wrap-up', { agentId, contactId });
