@@ -394,6 +394,35 @@ describe('R8, R11: with the agent event stream', () => {
     expect(restores()).toEqual([]);
   });
 
+  it("R11: the timer's status check takes the stream's report from the Query that lists the agent's wrap-ups: one read in all", async () => {
+    const session = await inWrapUp();
+    if (session === undefined) throw new Error('no session');
+    clock.set(at(31));
+    await report('Offline', 30);
+    clock.set(at(90));
+    const readsBefore = db.store.reads;
+    await endOnTimer({ ...deps, presence: new ObservedPresence(db.store) }, timerOf(session));
+    expect(db.store.reads - readsBefore).toBe(1);
+    expect((await db.store.get('contact-a', AGENT))?.endReason).toBe('AGENT_OFFLINE');
+    expect(restores()).toEqual([]);
+  });
+
+  it("R8: All Done's restore check takes the stream's report from the same listing: a status chosen meanwhile is kept", async () => {
+    await inWrapUp();
+    clock.set(at(31));
+    // Offline: the report ends nothing, and All Done must not make the agent routable (R11).
+    await report('Offline', 30);
+    clock.set(at(45));
+    const readsBefore = db.store.reads;
+    const closed = await finishWrapUp(
+      { ...deps, presence: new ObservedPresence(db.store) },
+      { agentId: AGENT, contactId: 'contact-a', by: `agent:${AGENT}` },
+    );
+    expect(closed).toMatchObject({ endReason: 'AGENT_DONE', restore: 'SKIPPED' });
+    expect(db.store.reads - readsBefore).toBe(1);
+    expect(restores()).toEqual([]);
+  });
+
   it('R11: a logout counts as Offline', async () => {
     const session = await inWrapUp();
     if (session === undefined) throw new Error('no session');
