@@ -13,7 +13,9 @@
  *
  * Beside the sessions, items whose sort key starts with `#` (never an agent id): a contact flow's
  * choice (`#FLOW`), an interruption record (`#INTERRUPT#agent`), and under the partition
- * `#AGENT#id` the agent's status as the agent event stream last reported it.
+ * `#AGENT#id` the agent's status as the agent event stream last reported it. That one is in the
+ * `openByAgent` index too (`openUntil` `#STATUS`), so that listing the agent's open wrap-ups
+ * (`listAgent`) returns it in the same Query.
  *
  * Every write is conditional on the version read (optimistic locking), so concurrent deliveries of
  * the same event or timer cannot both win (R14).
@@ -31,6 +33,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { definedFields } from '../core/config';
 import {
+  type AgentListing,
   type ContactOverride,
   type LegRead,
   type ObservedStatus,
@@ -40,11 +43,13 @@ import {
 import type { Session } from '../core/session';
 import { closeIsPending } from '../core/session';
 import {
+  AGENT_STATUS_OPEN_SORT,
   AGENT_STATUS_PARTITION_PREFIX,
   AGENT_STATUS_SORT_KEY,
   historyOf,
   INTERRUPTION_SORT_PREFIX,
   isComplete,
+  isSessionItem,
   OVERRIDE_SORT_KEY,
   queueDayOf,
   SESSION_TABLE,
@@ -285,6 +290,9 @@ export class DynamoSessionStore implements SessionStore {
             ...this.agentStatusKey(agentId),
             ...definedFields(status),
             sinceMs: Date.parse(status.since),
+            // Listed with the agent's open wrap-ups (listAgent): one Query reads both.
+            [SESSION_TABLE.openByAgentKey]: agentId,
+            [SESSION_TABLE.openByAgentSort]: AGENT_STATUS_OPEN_SORT,
             [SESSION_TABLE.ttlAttribute]: Math.floor(expiresAt.getTime() / 1000),
           },
           // Reordered events: an older status never replaces a newer one.
@@ -307,10 +315,7 @@ export class DynamoSessionStore implements SessionStore {
         ConsistentRead: true,
       }),
     );
-    const item = result.Item;
-    if (item === undefined || typeof item.name !== 'string' || typeof item.since !== 'string')
-      return undefined;
-    return { name: item.name, since: item.since, ...(typeof item.arn === 'string' ? { arn: item.arn } : {}) };
+    return result.Item === undefined ? undefined : observedFromItem(result.Item);
   }
 
   private agentStatusKey(agentId: string): Record<string, string> {
@@ -321,7 +326,12 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async listOpenByAgent(agentId: string): Promise<Session[]> {
+    return [...(await this.listAgent(agentId)).sessions];
+  }
+
+  async listAgent(agentId: string): Promise<AgentListing> {
     const sessions: Session[] = [];
+    let observed: ObservedStatus | undefined;
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.props.client.send(
@@ -334,10 +344,14 @@ export class DynamoSessionStore implements SessionStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) sessions.push(sessionFromItem(item));
+      for (const item of page.Items ?? []) {
+        if (isSessionItem(item)) sessions.push(sessionFromItem(item));
+        else if (String(item[SESSION_TABLE.partitionKey]).startsWith(AGENT_STATUS_PARTITION_PREFIX))
+          observed = observedFromItem(item);
+      }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
-    return sessions;
+    return { sessions, observed };
   }
 
   async listOpen(): Promise<Session[]> {
@@ -352,7 +366,8 @@ export class DynamoSessionStore implements SessionStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) sessions.push(sessionFromItem(item));
+      // The agents' status items are in the index too (listAgent): not sessions.
+      for (const item of page.Items ?? []) if (isSessionItem(item)) sessions.push(sessionFromItem(item));
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
     return sessions;
@@ -403,6 +418,12 @@ export class DynamoSessionStore implements SessionStore {
 
 /** How often `getOverrides` asks again for keys DynamoDB left unprocessed. */
 const MAX_BATCH_ATTEMPTS = 3;
+
+/** A stored agent status (`putAgentStatus`) as reported; undefined when malformed. */
+function observedFromItem(item: Record<string, unknown>): ObservedStatus | undefined {
+  if (typeof item.name !== 'string' || typeof item.since !== 'string') return undefined;
+  return { name: item.name, since: item.since, ...(typeof item.arn === 'string' ? { arn: item.arn } : {}) };
+}
 
 /** A stored flow choice, its key and TTL attributes dropped. */
 function overrideFromItem(item: Record<string, unknown>): ContactOverride {

@@ -51,6 +51,12 @@ export const INTERRUPTION_SORT_PREFIX = '#INTERRUPT#';
 /** The partition key of an agent's observed status: `#AGENT#` + the agent id (no contact id starts with #). */
 export const AGENT_STATUS_PARTITION_PREFIX = '#AGENT#';
 export const AGENT_STATUS_SORT_KEY = '#STATUS';
+/**
+ * The agent's status item is also in the `openByAgent` index, under the agent (`openAgentId`) with
+ * this `openUntil`, so that the Query listing the agent's open wrap-ups returns it too (R8, R11: the
+ * restore's status check costs no request of its own). `#` sorts before every deadline and UNTIMED.
+ */
+export const AGENT_STATUS_OPEN_SORT = '#STATUS';
 
 /** Whether an item is a session: every other item's sort key (and the agents' partition key) starts with `#`. */
 export function isSessionItem(item: Record<string, unknown>): boolean {

@@ -17,7 +17,7 @@ import {
   type Session,
   timerOf,
 } from './session';
-import { retryOnConflict, saveStep } from './write-loop';
+import { type Decision, retryOnConflict } from './write-loop';
 
 /** Why an action was refused. */
 export type RefusalCode =
@@ -94,13 +94,15 @@ export interface ActionRequest {
  *
  * 1. Refuse a closed session (SESSION_CLOSED), an untimed one (NOT_EXTENDABLE), one past its
  *    limit (EXTENSION_LIMIT).
- * 2. Save the new deadline with the timer marked unarmed; the old timer now carries a stale
- *    deadline and does nothing when it fires (R13). Its schedule is removed when there is one.
- * 3. Arm the timer for the new deadline and record it.
+ * 2. Arm the timer for the new deadline, then save the new deadline with it armed: one write. A
+ *    timer armed for a deadline that is not saved (the write lost to another) carries a stale
+ *    deadline and does nothing when it fires (R13); a failed arm saves nothing.
+ * 3. The old timer now carries a stale deadline and does nothing when it fires (R13). Its schedule
+ *    is removed when there is one.
  */
 export async function extendWrapUp(deps: Deps, request: ActionRequest): Promise<Session> {
   let previousDeadline: string | undefined;
-  const extended = await change(deps, request, (session, now) => {
+  const extended = await change(deps, request, undefined, async (session, now) => {
     refuseIfClosed(session);
     if (session.deadline === undefined || session.policy.mode === 'untimed') {
       throw new ActionRefused('NOT_EXTENDABLE', session, 'an untimed wrap-up has no deadline to extend');
@@ -114,7 +116,7 @@ export async function extendWrapUp(deps: Deps, request: ActionRequest): Promise<
     }
     previousDeadline = session.deadline;
     const deadline = new Date(new Date(session.deadline).getTime() + session.policy.extensionSeconds * 1000);
-    return record(
+    const next = record(
       {
         ...session,
         deadline: deadline.toISOString(),
@@ -128,15 +130,12 @@ export async function extendWrapUp(deps: Deps, request: ActionRequest): Promise<
         detail: `deadline ${deadline.toISOString()}`,
       },
     );
+    await deps.timers.arm(timerOf(next), deps.clock.now());
+    return markHeld(next, deps.clock.now(), next.wrapUpStatusSet, true);
   });
   if (previousDeadline !== undefined)
     await cancelQuietly(deps, { ...timerOf(extended), deadline: previousDeadline });
-  await deps.timers.arm(timerOf(extended), deps.clock.now());
-  return saveStep(deps, extended, (session) =>
-    session.state === 'WRAP_UP' && session.deadline === extended.deadline && !session.timerArmed
-      ? markHeld(session, deps.clock.now(), session.wrapUpStatusSet, true)
-      : undefined,
-  );
+  return extended;
 }
 
 /**
@@ -147,9 +146,18 @@ export async function extendWrapUp(deps: Deps, request: ActionRequest): Promise<
  * 2. Close it (AGENT_DONE, systemWrapUp false) with the disposition and notes.
  * 3. Remove the timer (a missing one is fine), put the agent back in the routable status and
  *    write the record to the contact.
+ *
+ * One Query lists the agent's open wrap-ups first (and, with the agent event stream, their last
+ * reported status): the close starts from this session's copy there, written conditionally (a
+ * copy out of date is refused and the table read instead), and the restore after it reads nothing
+ * more (R8, R11, R12).
  */
 export async function finishWrapUp(deps: Deps, request: ActionRequest): Promise<Session> {
-  const closed = await change(deps, request, (session, now) => {
+  const listing = await deps.store.listAgent(request.agentId);
+  const copy = listing.sessions.find(
+    (session) => session.contactId === request.contactId && session.state === 'WRAP_UP',
+  );
+  const closed = await change(deps, request, copy, (session, now) => {
     refuseIfClosed(session);
     if (session.policy.mode === 'forced') {
       throw new ActionRefused('EARLY_END_FORBIDDEN', session, 'a forced wrap-up ends only at its deadline');
@@ -169,7 +177,7 @@ export async function finishWrapUp(deps: Deps, request: ActionRequest): Promise<
     });
   });
   if (closed.deadline !== undefined) await cancelQuietly(deps, timerOf(closed));
-  return completeClose(deps, closed);
+  return completeClose(deps, closed, { listing });
 }
 
 /**
@@ -182,7 +190,7 @@ export async function finishWrapUp(deps: Deps, request: ActionRequest): Promise<
  * 2. Save the changes, each in the history.
  */
 export async function updateWrapUp(deps: Deps, request: ActionRequest): Promise<Session> {
-  return change(deps, request, async (session, now) => {
+  return change(deps, request, undefined, async (session, now) => {
     refuseIfClosed(session);
     const disposition = checkedDisposition(session, request.disposition);
     const nextStatus =
@@ -277,16 +285,35 @@ function checkedDisposition(session: Session, disposition: string | undefined): 
   return disposition;
 }
 
-/** Reads, decides and saves conditionally; a lost race re-reads and decides again. */
+/**
+ * Reads (or starts from `copy`, the index's copy of the session), decides and saves conditionally;
+ * a lost race re-reads and decides again. A refusal is never decided on the copy, which may lag
+ * behind a change just made (a disposition just given): the session is read and decided again.
+ */
 async function change(
   deps: Deps,
   request: ActionRequest,
+  copy: Session | undefined,
   decide: (session: Session, now: Date) => Session | Promise<Session>,
 ): Promise<Session> {
-  return retryOnConflict(deps, request, async (session) => {
+  const decideOn = async (session: Session | undefined): Promise<Decision<Session>> => {
     if (session === undefined) throw new SessionNotFound(request.contactId, request.agentId);
     return { save: await decide(session, deps.clock.now()), after: (saved) => saved };
-  });
+  };
+  return retryOnConflict(
+    deps,
+    request,
+    async (session) => {
+      if (copy === undefined || session !== copy) return decideOn(session);
+      try {
+        return await decideOn(session);
+      } catch (error) {
+        if (!(error instanceof ActionRefused)) throw error;
+        return decideOn(await deps.store.get(request.contactId, request.agentId));
+      }
+    },
+    copy === undefined ? {} : { first: copy },
+  );
 }
 
 /** A timer that cannot be removed still does nothing once its deadline is stale (R13). */

@@ -8,7 +8,7 @@
  *    agent's own status says to leave them (R8, R11).
  * 2. Write the wrap-up record to the Connect contact as contact attributes (R17).
  */
-import type { Deps } from './ports';
+import type { AgentListing, Deps } from './ports';
 import { StatusUnavailable } from './ports';
 import { restoreVerdict } from './presence';
 import {
@@ -35,22 +35,24 @@ export async function completeClose(
   options: {
     readonly statusChecked?: boolean;
     /**
-     * The agent's open wrap-ups as the caller listed them (`listOpenByAgent`) before the close, so
-     * that they are not listed again; each is still confirmed after the close (`openSessionsOf`).
+     * The agent's listing as the caller read it (`listAgent`) before the close, so that it is not
+     * read again: their open wrap-ups, each still confirmed after the close (`openSessionsOf`), and
+     * the status the stream last reported (R8, R11).
      */
-    readonly listed?: readonly Session[];
+    readonly listing?: AgentListing;
   } = {},
 ): Promise<Session> {
   const session = closed;
   // What is done is recorded in one write at the end (each step keeps its own time in the history).
   let restored: ((s: Session) => Session) | undefined;
   if (session.restore === 'PENDING') {
-    const others = await openSessionsOf(deps, session.agentId, session.contactId, options.listed);
+    const listing = options.listing ?? (await deps.store.listAgent(session.agentId));
+    const others = await openSessionsOf(deps, session.agentId, session.contactId, listing.sessions);
     // R8, R11: the agent's own status (Offline, or one they chose) is never overridden.
     const verdict =
       others > 0 || options.statusChecked
         ? undefined
-        : await restoreVerdict(deps, session.instanceArn, session.agentId, heldSince(session));
+        : await restoreVerdict(deps, session.instanceArn, session.agentId, heldSince(session), listing);
     if (others > 0 || (verdict !== undefined && !verdict.restore)) {
       // R12: the agent stays in wrap-up until their last open session ends; R19: a status they
       // chose here goes with them to the wrap-ups still open, so the latest choice is not lost.

@@ -3,9 +3,10 @@
  *
  * 1. More than FINAL_WAIT_MS before its deadline: come back later through the due queue, without
  *    reading the session (Scheduler fires a minute or two early: the read would be wasted).
- * 2. One Query lists the agent's open wrap-ups: this one and the others (R12). Only the current
- *    deadline of a still-open session acts; anything else is a stale or duplicate delivery and
- *    does nothing (but a close whose restore did not finish is finished).
+ * 2. One Query lists the agent's open wrap-ups: this one and the others (R12), and with the agent
+ *    event stream the agent's last reported status (R8, R11). Only the current deadline of a
+ *    still-open session acts; anything else is a stale or duplicate delivery and does nothing (but
+ *    a close whose restore did not finish is finished).
  * 3. Otherwise wait out the last fraction, close (TIMER, systemWrapUp) conditionally, then put
  *    the agent back in the routable status and record it.
  */
@@ -36,13 +37,21 @@ export async function endOnTimer(deps: Deps, payload: TimerPayload): Promise<Out
   // confirmed after the close). The index's copy of this one is used only when it is open with this
   // deadline, which leads to the close, written conditionally: a copy out of date is refused and
   // the table read instead. Anything else (a close, another deadline, none) is read from the table.
-  const listed = await deps.store.listOpenByAgent(payload.agentId);
-  const copy = listed.find(
-    (session) =>
-      session.contactId === payload.contactId &&
-      session.state === 'WRAP_UP' &&
-      session.deadline === payload.deadline,
-  );
+  // With the agent event stream, the same Query returns the agent's last reported status (R8, R11).
+  const listing = await deps.store.listAgent(payload.agentId);
+  const listed = listing.sessions;
+  const mine = listed.find((session) => session.contactId === payload.contactId);
+  const copy = mine?.state === 'WRAP_UP' && mine.deadline === payload.deadline ? mine : undefined;
+  // R13: a copy open with a later deadline was extended past this timer: a stale timer, whatever
+  // the index lags (a deadline only ever moves later, and a session never reopens). An earlier
+  // deadline may be the index lagging behind the extension this timer is for: read the table.
+  if (
+    mine?.state === 'WRAP_UP' &&
+    mine.deadline !== undefined &&
+    Date.parse(mine.deadline) > deadline.getTime()
+  ) {
+    return { kind: 'IGNORED', reason: 'STALE_DEADLINE', session: mine };
+  }
   const decide = async (session: Session | undefined): Promise<Decision<Outcome>> => {
     if (session === undefined) return { done: { kind: 'IGNORED', reason: 'UNKNOWN_SESSION' } };
     if (session.state !== 'WRAP_UP') {
@@ -60,7 +69,7 @@ export async function endOnTimer(deps: Deps, payload: TimerPayload): Promise<Out
     // R15: the restore will ask for PutUserStatus at the deadline: calls due later leave it a token.
     if (waitMs > 0) deps.agents.announceRestore?.(deadline, new Date(deadline.getTime() + RESTORE_WITHIN_MS));
     const [verdict] = await Promise.all([
-      restoreVerdict(deps, session.instanceArn, session.agentId, heldSince(session)),
+      restoreVerdict(deps, session.instanceArn, session.agentId, heldSince(session), listing),
       waitMs > 0 ? deps.clock.sleep(waitMs) : undefined,
     ]);
 
@@ -74,7 +83,7 @@ export async function endOnTimer(deps: Deps, payload: TimerPayload): Promise<Out
       save: closed,
       after: async (saved) => ({
         kind: 'CLOSED',
-        session: await completeClose(deps, saved, { statusChecked: true, listed }),
+        session: await completeClose(deps, saved, { statusChecked: true, listing }),
       }),
     };
   };

@@ -14,7 +14,7 @@ import type { Outcome } from './lifecycle';
 import type { Deps } from './ports';
 import { restoreVerdict } from './presence';
 import { closeByAgentActivity, type Session, timerOf } from './session';
-import { retryOnConflict, STEP_LEASE_MS } from './write-loop';
+import { type Decision, retryOnConflict, STEP_LEASE_MS } from './write-loop';
 
 /** How long an interruption record is kept: longer than any contact. */
 const INTERRUPTION_RETENTION_MS = 7 * 86_400_000;
@@ -77,6 +77,10 @@ async function ownWrapUpClosed(deps: Deps, contactId: string, agentId: string): 
 /**
  * R8-R10: ends a still-open wrap-up that began before `at` because of what the agent did; the
  * agent is not restored. Undefined when it was not open (any more) or began later.
+ *
+ * `candidate` is the index's copy (the agent's listing): the close starts from it, written
+ * conditionally (a copy out of date is refused and the table read instead). A copy that says there
+ * is nothing to end is not believed: the table is read and decides.
  */
 export async function endByAgentActivity(
   deps: Deps,
@@ -87,7 +91,7 @@ export async function endByAgentActivity(
   /** What `at` must be after for the activity to end the session; undefined: it cannot end it. */
   notBefore: (session: Session) => Date | undefined = (session) => new Date(session.startedAt),
 ): Promise<Session | undefined> {
-  return retryOnConflict(deps, candidate, (session) => {
+  const decide = (session: Session | undefined): Decision<Session | undefined> => {
     if (session === undefined || session.state !== 'WRAP_UP') return { done: undefined };
     const bound = notBefore(session);
     if (bound === undefined || at.getTime() <= bound.getTime()) return { done: undefined };
@@ -98,7 +102,17 @@ export async function endByAgentActivity(
         return completeClose(deps, saved);
       },
     };
-  });
+  };
+  return retryOnConflict<Session | undefined>(
+    deps,
+    candidate,
+    async (session) => {
+      const decision = decide(session);
+      if (session !== candidate || !('done' in decision)) return decision;
+      return decide(await deps.store.get(candidate.contactId, candidate.agentId));
+    },
+    { first: candidate },
+  );
 }
 
 /**
@@ -132,13 +146,15 @@ async function restoreAfterInterruption(
   agentId: string,
   contactId: string,
 ): Promise<Outcome[]> {
-  // R12: an open wrap-up (the contact's own, or another) restores the agent when it ends.
-  if ((await openSessionsOf(deps, agentId, undefined)) > 0) return [];
+  // R12: an open wrap-up (the contact's own, or another) restores the agent when it ends. The same
+  // Query brings the agent's last reported status with the agent event stream (R8, R11).
+  const listing = await deps.store.listAgent(agentId);
+  if ((await openSessionsOf(deps, agentId, undefined, listing.sessions)) > 0) return [];
   const now = deps.clock.now();
   const staleBefore = new Date(now.getTime() - STEP_LEASE_MS);
   if (!(await deps.store.claimInterruptionRestore(contactId, agentId, now, staleBefore))) return [];
   // Connect has put them back in the status they had before the contact: only the wrap-up status is ours.
-  const verdict = await restoreVerdict(deps, instanceArn, agentId, undefined);
+  const verdict = await restoreVerdict(deps, instanceArn, agentId, undefined, listing);
   if (verdict.restore) {
     await deps.agents.set(instanceArn, agentId, 'ROUTABLE');
     deps.log.info('Agent restored after the contact that interrupted their wrap-up', { agentId, contactId });

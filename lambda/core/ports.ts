@@ -82,6 +82,11 @@ export interface SessionStore {
   get(contactId: string, agentId: string): Promise<Session | undefined>;
   /** The agent's open sessions (eventually consistent: an index). */
   listOpenByAgent(agentId: string): Promise<Session[]>;
+  /**
+   * R8, R11, R12: the agent's open sessions and, in the same request, their status as the agent
+   * event stream last reported it (`putAgentStatus`), if it did (eventually consistent: an index).
+   */
+  listAgent(agentId: string): Promise<AgentListing>;
   /** Every open session (eventually consistent). */
   listOpen(): Promise<Session[]>;
   /**
@@ -121,6 +126,13 @@ export interface SessionStore {
   putAgentStatus(agentId: string, status: ObservedStatus, expiresAt: Date): Promise<boolean>;
   /** The agent's status as the agent event stream last reported it, if it did. */
   getAgentStatus(agentId: string): Promise<ObservedStatus | undefined>;
+}
+
+/** What `SessionStore.listAgent` found: one Query on the agent's open wrap-ups. */
+export interface AgentListing {
+  readonly sessions: readonly Session[];
+  /** The agent's status as the agent event stream last reported it; undefined when it did not. */
+  readonly observed?: ObservedStatus | undefined;
 }
 
 /** An agent status as Connect reports it (agent event stream, GetCurrentUserData). */
@@ -288,8 +300,16 @@ export interface CatalogPorts {
  * one is configured (no Connect call), else from GetCurrentUserData (one Connect call).
  */
 export interface AgentPresence {
-  /** Undefined when unknown (nothing seen yet): the restore goes ahead. */
-  current(instanceArn: string, agentId: string): Promise<(ObservedStatus & { kind: StatusKind }) | undefined>;
+  /**
+   * Undefined when unknown (nothing seen yet): the restore goes ahead. `listing`: the agent's
+   * listing the caller has already read (`SessionStore.listAgent`), which holds the stream's last
+   * report, so that the stream's presence needs no request of its own; GetCurrentUserData ignores it.
+   */
+  current(
+    instanceArn: string,
+    agentId: string,
+    listing?: AgentListing,
+  ): Promise<(ObservedStatus & { kind: StatusKind }) | undefined>;
 }
 
 /** Time, passed in so that tests and the simulator run on a virtual clock. */

@@ -4,7 +4,7 @@
  */
 import type { StatusRef } from './config';
 import { lastArnSegment } from './contact';
-import type { AgentPresence, Deps, ObservedStatus, SessionStore, StatusKind } from './ports';
+import type { AgentListing, AgentPresence, Deps, ObservedStatus, SessionStore, StatusKind } from './ports';
 
 /** The statuses the system sets, as configured. */
 export interface ConfiguredStatuses {
@@ -60,15 +60,17 @@ const RESTORE: RestoreVerdict = { restore: true };
  *   they had before the contact, reported late): restored. Without `heldSince` (the restore after
  *   an interruption, R10, when Connect has put them back in the status they had before the
  *   contact), any status but the wrap-up status is theirs and kept.
+ * `listing`: the agent's listing the caller read already (the stream's report comes with it).
  */
 export async function restoreVerdict(
   deps: Deps,
   instanceArn: string,
   agentId: string,
   heldSince: Date | undefined,
+  listing?: AgentListing,
 ): Promise<RestoreVerdict> {
   if (deps.presence === undefined) return RESTORE;
-  const current = await deps.presence.current(instanceArn, agentId);
+  const current = await deps.presence.current(instanceArn, agentId, listing);
   if (current === undefined || current.kind === 'WRAP_UP') return RESTORE;
   const since = new Date(current.since);
   if (current.kind === 'OFFLINE') {
@@ -80,7 +82,9 @@ export async function restoreVerdict(
 
 /**
  * AgentPresence from the agent event stream: the status the stream last reported, kept by the
- * consumer (no Connect call).
+ * consumer (no Connect call). The report is kept in the agent's `openByAgent` partition, so the
+ * Query that lists the agent's open wrap-ups returns it too: a caller that passes its listing costs
+ * no request; without one, it is read on its own (one GetItem).
  */
 export class ObservedPresence implements AgentPresence {
   constructor(
@@ -91,8 +95,9 @@ export class ObservedPresence implements AgentPresence {
   async current(
     _instanceArn: string,
     agentId: string,
+    listing?: AgentListing,
   ): Promise<(ObservedStatus & { kind: StatusKind }) | undefined> {
-    const observed = await this.store.getAgentStatus(agentId);
+    const observed = listing === undefined ? await this.store.getAgentStatus(agentId) : listing.observed;
     return observed === undefined
       ? undefined
       : { ...observed, kind: classifyStatus(observed, this.statuses) };

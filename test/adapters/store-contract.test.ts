@@ -182,6 +182,25 @@ describe.each(STORES)('SessionStore contract: %s', (_name, use) => {
       expect(await openIds('agent-1')).toEqual(['c-early/agent-1', 'c-late/agent-1', 'c-untimed/agent-1']);
     });
 
+    it("R8, R11, R12: listAgent gives the agent's open sessions and the stream's last report of their status, nobody else's", async () => {
+      expect(await db.store.listAgent('agent-1')).toStrictEqual({ sessions: [], observed: undefined });
+      await db.store.create(open('c-1', 'agent-1'));
+      await db.store.create(open('c-2', 'agent-2'));
+      const lunch = { name: 'Lunch', since: STARTED.toISOString() };
+      const offline = { name: 'Offline', since: CLOSED_AT.toISOString() };
+      await db.store.putAgentStatus('agent-1', lunch, EXPIRES);
+      await db.store.putAgentStatus('agent-3', offline, EXPIRES);
+      const listing = await db.store.listAgent('agent-1');
+      expect(listing.sessions.map((s) => `${s.contactId}/${s.agentId}`)).toEqual(['c-1/agent-1']);
+      expect(listing.sessions[0]).toStrictEqual(await stored('c-1'));
+      expect(listing.observed).toStrictEqual(lunch);
+      // A newer report replaces it in the listing too; an agent with only a status lists no session.
+      await db.store.putAgentStatus('agent-1', offline, EXPIRES);
+      expect((await db.store.listAgent('agent-1')).observed).toStrictEqual(offline);
+      expect(await db.store.listAgent('agent-3')).toStrictEqual({ sessions: [], observed: offline });
+      expect((await db.store.listAgent('agent-2')).observed).toBeUndefined();
+    });
+
     it('lists no override, interruption record or agent status', async () => {
       await db.store.putOverride({ contactId: 'c-other', setAt: STARTED.toISOString() }, EXPIRES);
       await db.store.markInterruption('c-other', 'agent-1', 'INTERRUPTED', EXPIRES);

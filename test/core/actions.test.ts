@@ -13,7 +13,7 @@ import {
 import { endOnTimer } from '../../lambda/core/end-on-time';
 import type { LifecycleConfig } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
-import type { Deps } from '../../lambda/core/ports';
+import type { AgentListing, Deps, SessionStore } from '../../lambda/core/ports';
 import { startWrapUp } from '../../lambda/core/start';
 import { sweepOverdue } from '../../lambda/core/sweep';
 import { disconnect, INSTANCE_ARN } from '../support/events';
@@ -67,6 +67,18 @@ async function open(queueId = 'q-plain', agentId = `agent-${++seq}`) {
   return { contactId, agentId, by: `agent:${agentId}` as const };
 }
 
+/** The store, its `listAgent` answering `listing` (an index copy that lags behind the table). */
+function withListing(store: SessionStore, listing: AgentListing): SessionStore {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (property === 'listAgent') return async () => listing;
+      if (property === 'listOpenByAgent') return async () => [...listing.sessions];
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 async function refusal(action: Promise<unknown>): Promise<RefusalCode> {
   const error = await action.then(
     () => undefined,
@@ -101,6 +113,28 @@ describe('R5: Extend', () => {
     expect(ended.session).toMatchObject({ state: 'CLOSED_COMPLETE', endedAt: '2026-03-02T09:02:30.000Z' });
   });
 
+  it('R13: the old timer of a session listed with a later deadline is stale from the listing alone', async () => {
+    const request = await open();
+    await extendWrapUp(deps, request);
+    clock.set('2026-03-02T09:01:30.000Z');
+    const readsBefore = db.store.reads;
+    const stale = await endOnTimer(deps, { ...request, deadline: '2026-03-02T09:01:30.000Z' });
+    expect(stale).toMatchObject({ kind: 'IGNORED', reason: 'STALE_DEADLINE' });
+    expect(db.store.reads - readsBefore).toBe(1);
+  });
+
+  it('R13: a listing that lags behind an extension (an earlier deadline) is checked in the table: the new timer ends it', async () => {
+    const request = await open();
+    const lagging = await db.store.listAgent(request.agentId);
+    await extendWrapUp(deps, request);
+    clock.set('2026-03-02T09:02:30.000Z');
+    const ended = await endOnTimer(
+      { ...deps, store: withListing(db.store, lagging) },
+      { ...request, deadline: '2026-03-02T09:02:30.000Z' },
+    );
+    expect(ended).toMatchObject({ kind: 'CLOSED', session: { endedAt: '2026-03-02T09:02:30.000Z' } });
+  });
+
   it('R5: a second extend past maxExtensions is refused and changes nothing', async () => {
     const request = await open('q-plain');
     await extendWrapUp(deps, request);
@@ -122,6 +156,24 @@ describe('R5: Extend', () => {
     const request = await open();
     await finishWrapUp(deps, request);
     expect(await refusal(extendWrapUp(deps, request))).toBe('SESSION_CLOSED');
+  });
+
+  it('R5: an extension is one write, its new timer armed before it', async () => {
+    const request = await open();
+    const writesBefore = db.store.writes;
+    const extended = await extendWrapUp(deps, request);
+    expect(db.store.writes - writesBefore).toBe(1);
+    expect(await db.store.get(request.contactId, request.agentId)).toEqual(extended);
+    expect(extended.history.slice(-2).map((h) => h.what)).toEqual(['EXTENDED', 'TIMER_ARMED']);
+  });
+
+  it('R5, R13: when the new timer cannot be armed the extension fails and changes nothing', async () => {
+    const request = await open();
+    const before = await db.store.get(request.contactId, request.agentId);
+    timers.failNextArm = 1;
+    await expect(extendWrapUp(deps, request)).rejects.toThrow('Scheduler unavailable');
+    expect(await db.store.get(request.contactId, request.agentId)).toEqual(before);
+    expect(timers.cancelled).toEqual([]);
   });
 
   it('R5: a supervisor may extend an agent wrap-up, and the history says so', async () => {
@@ -199,6 +251,35 @@ describe('R6: All Done', () => {
     const request = await open();
     await finishWrapUp(deps, request);
     expect(await refusal(finishWrapUp(deps, request))).toBe('SESSION_CLOSED');
+    expect(agents.calls.filter((c) => c.status === 'ROUTABLE')).toHaveLength(1);
+  });
+
+  it("R6: All Done closes from the copy in the agent's listing: one read, the close and the final write", async () => {
+    const request = await open();
+    const readsBefore = db.store.reads;
+    const writesBefore = db.store.writes;
+    await finishWrapUp(deps, request);
+    expect(db.store.reads - readsBefore).toBe(1);
+    expect(db.store.writes - writesBefore).toBe(2);
+  });
+
+  it('R6: a refusal is decided on the table, not on a listed copy that lags behind a disposition just given', async () => {
+    const request = await open('q-required');
+    const stale = await db.store.listAgent(request.agentId);
+    await updateWrapUp(deps, { ...request, disposition: 'INFO' });
+    const lagging: Deps = { ...deps, store: withListing(db.store, stale) };
+    expect(await finishWrapUp(lagging, request)).toMatchObject({
+      endReason: 'AGENT_DONE',
+      disposition: 'INFO',
+    });
+  });
+
+  it('R6, R14: a listed copy still open after the close is refused by the conditional write: closed once, restored once', async () => {
+    const request = await open();
+    const stale = await db.store.listAgent(request.agentId);
+    await finishWrapUp(deps, request);
+    const lagging: Deps = { ...deps, store: withListing(db.store, stale) };
+    expect(await refusal(finishWrapUp(lagging, request))).toBe('SESSION_CLOSED');
     expect(agents.calls.filter((c) => c.status === 'ROUTABLE')).toHaveLength(1);
   });
 

@@ -11,6 +11,7 @@ import { onAgentEvent } from '../../lambda/core/agent-events';
 import type { ContactEvent } from '../../lambda/core/contact';
 import { onContactEvent } from '../../lambda/core/contact-events';
 import { endOnTimer } from '../../lambda/core/end-on-time';
+import { endByAgentActivity } from '../../lambda/core/interrupt';
 import type { LifecycleConfig } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { AgentPresence, Deps, ObservedStatus, StatusKind } from '../../lambda/core/ports';
@@ -391,6 +392,63 @@ describe('R8, R11: with the agent event stream', () => {
       endedAt: at(90),
       restore: 'SKIPPED',
     });
+    expect(restores()).toEqual([]);
+  });
+
+  it("R8: the wrap-up a chosen status ends is closed from its copy in the agent's listing: one read in all", async () => {
+    await inWrapUp();
+    clock.set(at(31));
+    const readsBefore = db.store.reads;
+    expect((await report('Break', 30)).map((o) => o.kind)).toEqual(['ENDED_BY_AGENT']);
+    expect(db.store.reads - readsBefore).toBe(1);
+    expect(await db.store.get('contact-a', AGENT)).toMatchObject({
+      endReason: 'STATUS_CHANGED',
+      endedAt: at(30),
+    });
+  });
+
+  it('R8: a listed copy that says there is nothing to end (it lags behind the hold) is not believed: the table decides', async () => {
+    const session = await inWrapUp();
+    if (session === undefined) throw new Error('no session');
+    clock.set(at(31));
+    const lagging = { ...session, wrapUpStatusSet: false };
+    const ended = await endByAgentActivity(
+      deps,
+      lagging,
+      new Date(at(30)),
+      'STATUS_CHANGED',
+      'agent chose Break',
+      (s) => (s.wrapUpStatusSet ? new Date(s.startedAt) : undefined),
+    );
+    expect(ended).toMatchObject({ endReason: 'STATUS_CHANGED', endedAt: at(30) });
+  });
+
+  it("R11: the timer's status check takes the stream's report from the Query that lists the agent's wrap-ups: one read in all", async () => {
+    const session = await inWrapUp();
+    if (session === undefined) throw new Error('no session');
+    clock.set(at(31));
+    await report('Offline', 30);
+    clock.set(at(90));
+    const readsBefore = db.store.reads;
+    await endOnTimer({ ...deps, presence: new ObservedPresence(db.store) }, timerOf(session));
+    expect(db.store.reads - readsBefore).toBe(1);
+    expect((await db.store.get('contact-a', AGENT))?.endReason).toBe('AGENT_OFFLINE');
+    expect(restores()).toEqual([]);
+  });
+
+  it("R8: All Done's restore check takes the stream's report from the same listing: a status chosen meanwhile is kept", async () => {
+    await inWrapUp();
+    clock.set(at(31));
+    // Offline: the report ends nothing, and All Done must not make the agent routable (R11).
+    await report('Offline', 30);
+    clock.set(at(45));
+    const readsBefore = db.store.reads;
+    const closed = await finishWrapUp(
+      { ...deps, presence: new ObservedPresence(db.store) },
+      { agentId: AGENT, contactId: 'contact-a', by: `agent:${AGENT}` },
+    );
+    expect(closed).toMatchObject({ endReason: 'AGENT_DONE', restore: 'SKIPPED' });
+    expect(db.store.reads - readsBefore).toBe(1);
     expect(restores()).toEqual([]);
   });
 

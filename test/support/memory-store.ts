@@ -28,11 +28,13 @@
 
 import { beforeEach } from 'vitest';
 import {
+  AGENT_STATUS_OPEN_SORT,
   AGENT_STATUS_PARTITION_PREFIX,
   AGENT_STATUS_SORT_KEY,
   historyOf,
   INTERRUPTION_SORT_PREFIX,
   isComplete,
+  isSessionItem,
   OVERRIDE_SORT_KEY,
   queueDayOf,
   SESSION_TABLE,
@@ -41,6 +43,7 @@ import {
 } from '../../lambda/adapters/session-keys';
 import { NO_OVERRIDES, nextDocument, nextKillSwitchDocument } from '../../lambda/core/policy-overrides';
 import {
+  type AgentListing,
   type ContactOverride,
   type KillSwitchWrite,
   type LegRead,
@@ -230,6 +233,8 @@ export class MemorySessionStore implements SessionStore {
         [T.sortKey]: AGENT_STATUS_SORT_KEY,
         ...status,
         sinceMs: since,
+        [T.openByAgentKey]: agentId,
+        [T.openByAgentSort]: AGENT_STATUS_OPEN_SORT,
         [T.ttlAttribute]: Math.floor(expiresAt.getTime() / 1000),
       },
       // attribute_not_exists(sinceMs) OR sinceMs < :since
@@ -240,24 +245,31 @@ export class MemorySessionStore implements SessionStore {
 
   async getAgentStatus(agentId: string): Promise<ObservedStatus | undefined> {
     const item = this.read(`${AGENT_STATUS_PARTITION_PREFIX}${agentId}`, AGENT_STATUS_SORT_KEY);
-    if (item === undefined || typeof item.name !== 'string' || typeof item.since !== 'string')
-      return undefined;
-    return { name: item.name, since: item.since, ...(typeof item.arn === 'string' ? { arn: item.arn } : {}) };
+    return item === undefined ? undefined : observedOf(item);
   }
 
   async listOpenByAgent(agentId: string): Promise<Session[]> {
+    return [...(await this.listAgent(agentId)).sessions];
+  }
+
+  async listAgent(agentId: string): Promise<AgentListing> {
     this.reads += 1;
     checkKeyValue(T.openByAgentKey, agentId);
     const items = [...(this.openByAgent.get(agentId) ?? [])];
     // The index's sort key; ISO-8601 deadlines and UNTIMED are ASCII, so code-unit order is DynamoDB's byte order.
     items.sort((a, b) => compare(String(a[T.openByAgentSort]), String(b[T.openByAgentSort])));
-    return items.map(sessionOf);
+    const status = items.find((item) => !isSessionItem(item));
+    return {
+      sessions: items.filter(isSessionItem).map(sessionOf),
+      observed: status === undefined ? undefined : observedOf(status),
+    };
   }
 
   async listOpen(): Promise<Session[]> {
     this.reads += 1;
     const sessions: Session[] = [];
-    for (const items of this.openByAgent.values()) for (const item of items) sessions.push(sessionOf(item));
+    for (const items of this.openByAgent.values())
+      for (const item of items) if (isSessionItem(item)) sessions.push(sessionOf(item));
     return sessions;
   }
 
@@ -515,4 +527,10 @@ export class MemoryPolicyStore implements PolicyStore {
 
 function roundTrip<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** A stored agent status as the adapter reads it back; undefined when malformed. */
+function observedOf(item: Item): ObservedStatus | undefined {
+  if (typeof item.name !== 'string' || typeof item.since !== 'string') return undefined;
+  return { name: item.name, since: item.since, ...(typeof item.arn === 'string' ? { arn: item.arn } : {}) };
 }
