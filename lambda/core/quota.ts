@@ -7,7 +7,7 @@
  *
  * A budget is kept in memory by each function instance: a token bucket at the API's configured
  * rate, and one line of the calls waiting for it, served earliest due first. A hold is due 5 s
- * after the disconnect, a restore 1.75 s after the wrap-up's end (session.ts), a record within a
+ * after the disconnect, a restore 1.9 s after the wrap-up's end (session.ts), a record within a
  * minute; a call already past its due time goes 5 s further back, behind the calls that can still
  * be on time; a restore announced by its timer (due at the deadline) is left a token. Holds and restores are made by one function (the wrap-up worker: contact events and due
  * timers), so that they wait in one line instead of two lines fighting over Connect's one bucket.
@@ -104,7 +104,7 @@ const RECOVERY_SHARE = 1 / 16;
 
 /**
  * When a call is due by, when its caller does not say: a restore (or a check on its way) within
- * 1.75 s, a hold within 5 s, the rest (records, lookups) within a minute.
+ * 1.9 s, a hold within 5 s, the rest (records, lookups) within a minute.
  */
 export const DEFAULT_DUE_WITHIN_MS: Readonly<Record<CallPriority, number>> = {
   RESTORE: RESTORE_WITHIN_MS,
@@ -138,7 +138,7 @@ interface Waiter {
  * One API's budget in this instance: a token bucket refilled at `rate` (the configured rate, lower
  * after repeated throttles), and the calls waiting for it, earliest due first (then in arrival
  * order). Earliest-due-first is what meets the most of the calls' due times on one line: a hold
- * whose contact event came late (little of its 5 s left) goes before a restore just due (1.75 s left),
+ * whose contact event came late (little of its 5 s left) goes before a restore just due (1.9 s left),
  * and a restore before a hold whose event came early.
  */
 export class ApiBudget {

@@ -328,11 +328,11 @@ export function timerOf(session: Session): TimerPayload {
  * How soon the agent should be held after hanging up, and restored after the wrap-up ends: the
  * moments Connect's quota line serves calls by, earliest first (R15). Five seconds leaves the
  * hold inside Connect's own ACW (10-15 s) with the contact event's delay (up to about 4 s). A
- * restore is aimed a quarter second inside R13's 2 s, for what follows its token: Connect's call
- * itself, and a retry when another caller took the token first.
+ * restore is aimed a tenth of a second inside R13's 2 s, for what follows its token: Connect's
+ * call itself.
  */
 export const HOLD_WITHIN_MS = 5_000;
-export const RESTORE_WITHIN_MS = 1_750;
+export const RESTORE_WITHIN_MS = 1_900;
 
 /** When the hold of `session` is due by: its start (the disconnect) plus HOLD_WITHIN_MS. */
 export function holdDueBy(session: Session): Date {

@@ -123,7 +123,7 @@ describe('ApiBudget (R15: one API in one instance)', () => {
 
   it('R13, R15: a restore announced for its deadline keeps a token from calls due later, not from calls due sooner', () => {
     const budget = new ApiBudget({ requestsPerSecond: 2, burst: 1 });
-    // One token now; the restore will ask for it in 200 ms (too soon for a refill), due 1.75 s after.
+    // One token now; the restore will ask for it in 200 ms (too soon for a refill), due 1.9 s after.
     budget.announce(T0 + 200, T0 + 1_950);
     const hold = budget.enqueue(0, T0 + 4_000);
     expect(budget.take(hold, T0)).toBe(50);

@@ -67,10 +67,10 @@ describe('wrap-up worker (R15: one function, one PutUserStatus line)', () => {
     expect(ended).toEqual({ batchItemFailures: [] });
     expect(agents.calls.map((c) => c.status)).toEqual(['WRAP_UP', 'ROUTABLE']);
     expect(await db.store.get('w-1', AGENT)).toMatchObject({ state: 'CLOSED_COMPLETE', endReason: 'TIMER' });
-    // The line's due times: the hold 5 s after the disconnect, the restore 1.75 s after the end,
+    // The line's due times: the hold 5 s after the disconnect, the restore 1.9 s after the end,
     // announced by its timer 400 ms ahead of the deadline.
-    expect(agents.dueBy).toEqual(['2026-03-02T09:00:05.000Z', '2026-03-02T09:01:31.750Z']);
-    expect(agents.announced).toEqual([{ at: '2026-03-02T09:01:30.000Z', dueBy: '2026-03-02T09:01:31.750Z' }]);
+    expect(agents.dueBy).toEqual(['2026-03-02T09:00:05.000Z', '2026-03-02T09:01:31.900Z']);
+    expect(agents.announced).toEqual([{ at: '2026-03-02T09:01:30.000Z', dueBy: '2026-03-02T09:01:31.900Z' }]);
   });
 
   it("R16: a malformed record is refused by its own queue's handler: a timer as timer-due, an event as contact-events", async () => {
