@@ -294,15 +294,7 @@ export async function startDynamo(options: SimDynamoOptions = {}): Promise<SimDy
   // dynalite has no TransactWriteItems (the policy store's change and its audit record): carried
   // out here, in place of the request, on the uncounted client (the request is counted and
   // accounted above as the transaction it is).
-  doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = context.commandName;
-      if (name !== 'TransactWriteItemsCommand' && name !== 'TransactWriteCommand') return next(args);
-      await transactPuts(probeBase, args.input as TransactWriteItemsCommandInput, keyNames);
-      return { output: { $metadata: { httpStatusCode: 200 } }, response: {} } as never;
-    },
-    { step: 'build', name: 'simulatorTransactions' },
-  );
+  carryOutTransactions(doc, probeBase, keyNames);
   if (errors !== undefined && errors.rate > 0) {
     // Below the retry middleware (finalizeRequest, high priority): once per attempt. The
     // simulator's own final Scan is spared, so that the report always reads the table.
@@ -352,6 +344,27 @@ export async function startDynamo(options: SimDynamoOptions = {}): Promise<SimDy
       });
     },
   };
+}
+
+/**
+ * Makes `doc` carry out its TransactWriteItems itself, on `base` (a client nothing counts), since
+ * dynalite has none: as `transactPuts`, in place of the request. Used by the simulator, the local
+ * server (through it) and the tests of the policy store on dynalite. `keyNames`: the table's keys.
+ */
+export function carryOutTransactions(
+  doc: DynamoDBDocumentClient,
+  base: DynamoDBClient,
+  keyNames: readonly string[],
+): void {
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName;
+      if (name !== 'TransactWriteItemsCommand' && name !== 'TransactWriteCommand') return next(args);
+      await transactPuts(base, args.input as TransactWriteItemsCommandInput, keyNames);
+      return { output: { $metadata: { httpStatusCode: 200 } }, response: {} } as never;
+    },
+    { step: 'build', name: 'simulatorTransactions' },
+  );
 }
 
 /**

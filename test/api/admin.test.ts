@@ -1,13 +1,14 @@
 /**
  * R20: the administrators' routes of the API (`/v1/admin/`), through the real handler, with R18's
  * kill switch override; every test on two policy stores: DynamoPolicyStore on dynalite (whose
- * missing TransactWriteItems the local server's emulation runs, server/dynamo-transactions.ts), and
+ * missing TransactWriteItems the simulator's and the local server's emulation runs, sim/dynamo.ts), and
  * the adapter's in-memory model, which test/adapters/policy-store-contract.test.ts holds to
  * DynamoPolicyStore on moto (real transactions; moto is too slow to start for this loop).
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoPolicyStore } from '../../lambda/adapters/dynamo-policy-store';
+import { sessionTableDefinition } from '../../lambda/adapters/session-keys';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
 import type { PolicyConfig } from '../../lambda/core/config';
 import { OverridableKillSwitch } from '../../lambda/core/kill-switch';
@@ -28,7 +29,7 @@ import type {
 } from '../../lambda/core/ports';
 import { makeApiHandler } from '../../lambda/handlers/api';
 import type { App } from '../../lambda/handlers/runtime';
-import { emulateTransactWrites } from '../../server/dynamo-transactions';
+import { carryOutTransactions } from '../../sim/dynamo';
 import { FakeUsers } from '../support/api-users';
 import { startDynamo, type TestDynamo } from '../support/dynamo';
 import { INSTANCE_ARN } from '../support/events';
@@ -96,7 +97,8 @@ class CountingStore implements PolicyStore {
 let dynamo: TestDynamo;
 beforeAll(async () => {
   dynamo = await startDynamo();
-  emulateTransactWrites(dynamo.client);
+  const keys = (sessionTableDefinition('keys').KeySchema ?? []).map((key) => key.AttributeName ?? '');
+  carryOutTransactions(dynamo.client, dynamo.raw, keys);
 });
 afterAll(() => dynamo.close());
 

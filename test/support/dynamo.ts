@@ -12,6 +12,8 @@ import { sessionTableDefinition } from '../../lambda/adapters/session-keys';
 
 export interface TestDynamo {
   readonly client: DynamoDBDocumentClient;
+  /** The low-level client under `client`, for what must not go through its middleware. */
+  readonly raw: DynamoDBClient;
   /** A fresh, empty session table. */
   newStore(retentionDays?: number): Promise<{ store: DynamoSessionStore; tableName: string }>;
   close(): Promise<void>;
@@ -31,6 +33,7 @@ export async function startDynamo(): Promise<TestDynamo> {
   const client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
   return {
     client,
+    raw,
     async newStore(retentionDays = 90) {
       tables += 1;
       const tableName = `sessions-${process.pid}-${tables}`;
