@@ -98,6 +98,13 @@ export interface SimConnectProps {
   readonly latency: Latency;
   /** Told of every status the system sets. */
   readonly onStatusChange?: (change: StatusChange) => void;
+  /**
+   * Told of every status the system sets, with its instance and the status it replaced: what
+   * Connect's agent event stream reports of it (a STATE_CHANGE, as for the agent's own changes).
+   */
+  readonly onStatusSet?: (
+    change: StatusChange & { readonly instanceArn: string; readonly previous: string | undefined },
+  ) => void;
   /** `connectThrottleRate`: each call is throttled with this probability, drawn from `random`. */
   readonly throttle?: Chance;
   /** `connectRatePerSecond`: the account's quotas, one bucket per API (operation). */
@@ -328,7 +335,7 @@ export class SimConnect {
 
   private putUserStatus(command: PutUserStatusCommand): PutUserStatusCommandOutput {
     const { InstanceId, UserId, AgentStatusId } = command.input;
-    this.instanceArn(InstanceId);
+    const instanceArn = this.instanceArn(InstanceId);
     if (UserId === undefined || !/^[^/\s]{1,256}$/.test(UserId)) {
       throw new ResourceNotFoundException({
         message: `User ${String(UserId)} not found in instance ${String(InstanceId)}`,
@@ -345,11 +352,13 @@ export class SimConnect {
         $metadata: NOT_FOUND,
       });
     }
+    const previous = this.agentStatus.get(UserId);
     this.agentStatus.set(UserId, status.name);
     this.statusSince.set(UserId, this.props.clock.nowMs());
     const change: StatusChange = { at: this.props.clock.nowMs(), agentId: UserId, status: status.name };
     this.statusChanges.push(change);
     this.props.onStatusChange?.(change);
+    this.props.onStatusSet?.({ ...change, instanceArn, previous });
     return { $metadata: { httpStatusCode: 200 } };
   }
 

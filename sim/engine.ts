@@ -43,6 +43,7 @@ import { SWEEP_MARGIN_MS } from '../lambda/core/sweep';
 import { type HandlerLogLine, SIM_RESOURCES, simWiring } from './apps';
 import { VirtualClock } from './clock';
 import { type ConnectFaultCounts, SimConnect, type StatusChange } from './connect';
+import { agentEvent as agentEventRecord } from './contact-events';
 import { type DynamoCounts, type SimDynamo, startDynamo } from './dynamo';
 import { ApiQuotas, type Chance, type Faults, strikes } from './faults';
 import { SimStream } from './kinesis';
@@ -442,6 +443,8 @@ class World {
 
   /** R8, R11: the agent event stream is configured (`SimulationOptions.agentEventStream`). */
   private readonly agentEventStream: boolean;
+  /** With call latencies on: how late the stream reports a status the system set (0.3-1.5 s). */
+  private readonly reportLag: Random | undefined;
   /** Agents the scenario's events named (contact events' agentInfo, agent events' AgentARN). */
   private readonly namedAgents = new Set<string>();
   /** How events are delivered under `reorderWindowSeconds` and `duplicateRate`. */
@@ -476,6 +479,7 @@ class World {
       duplicate: chance(faults.duplicateRate, 'duplicate-events'),
     };
     const latency = options.callLatency ? new CallLatency(this.clock, random.fork('latency')) : NO_LATENCY;
+    this.reportLag = options.callLatency ? random.fork('status-report-lag') : undefined;
     if (options.callLatency) {
       dynamo.doc.middlewareStack.add((next) => (args) => latency.around('dynamodb', () => next(args)), {
         step: 'initialize',
@@ -490,6 +494,9 @@ class World {
       routableStatus: config.routableStatus,
       latency,
       onStatusChange: (change) => this.running()?.statusChanges.push(change),
+      // The agent event stream reports every status change, the system's too (a hold, a restore),
+      // as Connect's does: the consumer's view of the agent's status stays that of Connect.
+      onStatusSet: (change) => this.reportStatusSet(change),
       throttle: chance(faults.connectThrottleRate, 'connect-throttle'),
       quota:
         faults.connectRatePerSecond === undefined ? undefined : new ApiQuotas(faults.connectRatePerSecond),
@@ -636,6 +643,34 @@ class World {
     if (this.isDuplicated()) {
       this.eventFaults.duplicateAgentEvents++;
       this.stream.putAt(at + this.duplicateDelay(), data, partitionKey, stepIndex);
+    }
+  }
+
+  /**
+   * A status the system set, as the agent event stream reports it (when configured): a
+   * STATE_CHANGE record, delivered like the agent's own (later, maybe twice, under the faults).
+   */
+  private reportStatusSet(change: {
+    readonly at: number;
+    readonly agentId: string;
+    readonly status: string;
+    readonly instanceArn: string;
+    readonly previous: string | undefined;
+  }): void {
+    if (!this.agentEventStream) return;
+    const record = agentEventRecord({
+      instanceArn: change.instanceArn,
+      agentId: change.agentId,
+      at: change.at,
+      status: change.status,
+      previousStatus: change.previous,
+    });
+    const data = JSON.stringify(record);
+    const at = this.deliveryTime() + (this.reportLag?.int(300, 1_500) ?? 0);
+    this.stream.putAt(at, data, record.AgentARN as string, undefined);
+    if (this.isDuplicated()) {
+      this.eventFaults.duplicateAgentEvents++;
+      this.stream.putAt(at + this.duplicateDelay(), data, record.AgentARN as string, undefined);
     }
   }
 

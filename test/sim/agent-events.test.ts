@@ -56,6 +56,35 @@ describe('agentEvent steps: Connect → Kinesis → the agent-event consumer', (
     expect(run.stats.deliveries.agentEvents).toBe(2);
   });
 
+  it('R8, R10: the stream reports the statuses the system sets too (the hold, the restore), as STATE_CHANGE records from the previous status', async () => {
+    const run = await runSimulation(scenarioOf([{ at: ARRIVES, contactEvent: disconnected() }]), quiet);
+
+    const reports = run.invocations
+      .filter((invocation) => invocation.fn === 'agent-events' && invocation.stepIndex === undefined)
+      .map((invocation) => (invocation.input as KinesisStreamEvent).Records[0])
+      .map((record) => JSON.parse(Buffer.from(record?.kinesis.data ?? '', 'base64').toString()));
+    const changes = run.result.statusChanges.filter((change) => change.agentId === AGENT_ID);
+
+    expect(changes.map((change) => change.status)).toEqual(['Wrap Up', 'Available']);
+    expect(
+      reports.map((report) => ({
+        type: report.EventType,
+        status: report.CurrentAgentSnapshot.AgentStatus.Name,
+        since: report.CurrentAgentSnapshot.AgentStatus.StartTimestamp,
+        previous: report.PreviousAgentSnapshot?.AgentStatus.Name,
+      })),
+    ).toEqual([
+      { type: 'STATE_CHANGE', status: 'Wrap Up', since: changes[0]?.at, previous: 'Available' },
+      { type: 'STATE_CHANGE', status: 'Available', since: changes[1]?.at, previous: 'Wrap Up' },
+    ]);
+    // Without the stream, Connect writes no record of them.
+    const without = await runSimulation(scenarioOf([{ at: ARRIVES, contactEvent: disconnected() }]), {
+      ...quiet,
+      agentEventStream: false,
+    });
+    expect(without.stats.invocations['agent-events']).toBe(0);
+  });
+
   it("the agent's status in Connect becomes the record's AgentStatus.Name; it is not a status the system set", async () => {
     const result = await runScenario(
       scenarioOf([
@@ -135,7 +164,13 @@ describe('R16: a malformed agent event is data, not a scenario error', () => {
         error: expect.any(String),
       }),
     ]);
-    expect(run.invocations.filter((invocation) => invocation.fn === 'agent-events')).toHaveLength(2);
+    // The two refused records; the stream's reports of the system's own status changes (the hold,
+    // the restore) are consumed too, by invocations of their own.
+    const fromScenario = run.invocations.filter(
+      (invocation) => invocation.fn === 'agent-events' && invocation.stepIndex !== undefined,
+    );
+    expect(fromScenario).toHaveLength(2);
+    expect(fromScenario.every((invocation) => invocation.failed === false)).toBe(true);
     // The wrap-up went on as if nothing had happened.
     expect(run.result.sessions).toEqual([expect.objectContaining({ endReason: 'TIMER' })]);
     expect(run.result.stuck).toEqual([]);

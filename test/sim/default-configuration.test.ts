@@ -88,7 +88,13 @@ describe('the default configuration: no agent event stream', () => {
       { quiet: true },
     );
 
-    expect(run.stats.invocations['agent-events']).toBe(1);
+    // The agent's Break, and the stream's report of the hold (Connect reports the system's changes too).
+    expect(run.stats.invocations['agent-events']).toBe(2);
+    expect(
+      run.invocations.filter(
+        (invocation) => invocation.fn === 'agent-events' && invocation.stepIndex !== undefined,
+      ),
+    ).toHaveLength(1);
     expect(run.stats.connectCalls.GetCurrentUserDataCommand).toBeUndefined();
     expect(run.result.sessions).toEqual([expect.objectContaining({ endReason: 'STATUS_CHANGED' })]);
   });
