@@ -255,6 +255,10 @@ export class ConnectAcwStack extends Stack {
       'Sweep: overdue wrap-ups (R15)',
       this.sweep.alarmOverdue(this.monitoring.topic),
     );
+    this.monitoring.showAlarm(
+      'Sweep: catalog of names not refreshed (R20)',
+      this.sweep.alarmCatalogRefresh(this.monitoring.topic),
+    );
 
     this.widgetDeployment = new WidgetDeployment(this, 'WidgetFiles', {
       bucket: this.widgetHosting.bucket,

@@ -67,4 +67,28 @@ export class Sweep extends Construct {
     alarm.addAlarmAction(new SnsAction(topic));
     return alarm;
   }
+
+  /**
+   * R20: alarms when the catalog of names (queues, agent groups, statuses) failed to refresh twice
+   * within an hour (it is refreshed every 15 minutes): the pages then show names that may be out
+   * of date, or ids.
+   */
+  alarmCatalogRefresh(topic: ITopic, serviceName = 'connect-acw'): Alarm {
+    const alarm = new Alarm(this, 'CatalogRefreshAlarm', {
+      alarmDescription: 'connect-acw: the catalog of names failed to refresh twice within an hour (R20)',
+      metric: new Metric({
+        namespace: 'ConnectAcw',
+        metricName: 'CatalogRefreshFailures',
+        dimensionsMap: { service: serviceName },
+        statistic: 'Sum',
+        period: Duration.hours(1),
+      }),
+      threshold: 2,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(topic));
+    return alarm;
+  }
 }

@@ -37,6 +37,7 @@ export function banner(url: string): string {
           ],
         ]),
     ['The supervisor board:', `${url}/board.html`],
+    ["The administrators' page (as Ada):", `${url}/admin.html`],
     ['Be another agent:', `${url}/`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

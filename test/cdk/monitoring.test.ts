@@ -133,8 +133,8 @@ describe('Monitoring', () => {
     const { template } = synth();
 
     // 6 dead-letter queues, 6 functions (the report roll-up's, issue 13, among them), the sweep's
-    // overdue sessions, and the time to hold.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6 + 6 + 1 + 1);
+    // overdue sessions and catalog refresh, and the time to hold.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6 + 6 + 1 + 1 + 1);
   });
 });
 
@@ -183,5 +183,8 @@ describe('R17, R22: the operations dashboard', () => {
     const overdue = stack.node.findAll().find((c) => c.node.path.endsWith('/OverdueSessionsAlarm'));
     if (overdue === undefined) throw new Error('no OverdueSessionsAlarm');
     expect(body).toContain(logicalId(overdue));
+    const catalog = stack.node.findAll().find((c) => c.node.path.endsWith('/CatalogRefreshAlarm'));
+    if (catalog === undefined) throw new Error('no CatalogRefreshAlarm');
+    expect(body).toContain(logicalId(catalog));
   });
 });

@@ -22,6 +22,21 @@ describe('Sweep (R15: nobody stuck)', () => {
     expect(resourcesAllowed(template, role, 'connect:UpdateContactAttributes')).toHaveLength(1);
   });
 
+  it('R20: alarms to the topic when the catalog of names failed to refresh twice within an hour', () => {
+    const { stack, template } = synth();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'ConnectAcw',
+      MetricName: 'CatalogRefreshFailures',
+      Dimensions: [{ Name: 'service', Value: 'connect-acw' }],
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: 2,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: logicalId(stack.monitoring.topic) }],
+    });
+  });
+
   it('R15: alarms to the topic when the sweep finds any overdue wrap-up', () => {
     const { stack, template } = synth();
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {

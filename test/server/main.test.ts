@@ -61,6 +61,7 @@ describe('npm start (server/main.ts)', () => {
       const config = await fetch(`${url}/config.json`);
       expect(config.status).toBe(200);
       expect(run.stdout).toContain(`${url}/?agent=${AGENTS[0]?.id}`);
+      expect(run.stdout).toContain(`${url}/admin.html`);
 
       run.child.kill(signal);
       const exit = await run.exited;
