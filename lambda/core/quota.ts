@@ -277,7 +277,7 @@ export interface ConnectGateProps {
   readonly onThrottle?: ((api: string) => void) | undefined;
 }
 
-/** Below every calling function's timeout (API 15 s, due 20 s), so a wait ends in a retry, not a timeout. */
+/** Below every calling function's timeout (the API 15 s, the worker 30 s), so a wait ends in a retry, not a timeout. */
 const DEFAULT_MAX_WAIT_MS: Record<CallPriority, number> = { RESTORE: 12_000, HOLD: 10_000, OTHER: 8_000 };
 const BACKOFF_BASE_MS = 100;
 const BACKOFF_CAP_MS = 2_000;

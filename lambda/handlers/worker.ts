@@ -5,8 +5,9 @@
  * would be two lines, each unaware of the other's calls, meeting only when Connect throttles them.
  *
  * Lambda hands it a batch from one event source mapping at a time; the records are told apart by
- * the queue they came from (`eventSourceARN`), so each goes to its own handler, and a record of a
- * queue it does not know is failed, never guessed at.
+ * the queue they came from (`eventSourceARN`): the due queue's are timers, and every other record
+ * is a contact event (the intake queue is its only other event source). A record that is not what
+ * its handler expects is refused by that handler and kept in that queue's dead-letter queue (R16).
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { makeContactEventsHandler } from './contact-events';
