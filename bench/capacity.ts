@@ -88,6 +88,7 @@ export async function capacityProbe(
   factor: number,
   minutes = CAPACITY_MINUTES,
   configurationName: ConfigurationName = 'stream',
+  workerInstances = 1,
 ): Promise<JobResult> {
   const configuration = configurationOf(configurationName);
   const contactsPerMinute = Math.round(factor * FULL_LOAD_PER_MINUTE * 100) / 100;
@@ -106,6 +107,7 @@ export async function capacityProbe(
     quiet: true,
     callLatency: true,
     agentEventStream: configuration.agentEventStream,
+    workerInstances,
   });
   const simulationSeconds = round((performance.now() - started) / 1000, 1);
   const start = START;
@@ -257,6 +259,7 @@ export async function capacityProbe(
       putUserStatusQuotaPerSecond: QUOTA_PER_SECOND,
       quotaAppliesTo: QUOTA_APPLIES_TO,
       callLatency: true,
+      workerInstances,
       until: workload.scenario.until,
     },
     workload: workload.summary,

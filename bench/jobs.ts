@@ -24,6 +24,7 @@ import {
   CONFIGURATIONS,
   type ConfigurationName,
   capacityProbe,
+  JUDGED_FACTOR,
 } from './capacity';
 import { generateWorkload } from './generate';
 import { type FaultWorkload, generateFaultWorkload } from './generate-faults';
@@ -82,6 +83,7 @@ export const JOBS: Readonly<Record<string, () => Promise<JobResult>>> = {
   'cold-start': async () => (await import('./cold-start')).coldStartJob(),
   whatif: async () => (await import('./whatif')).whatIfJob(),
   reports: async () => (await import('./reports')).reportsJob(),
+  'worker-instances': workerInstancesJob,
   ...Object.fromEntries(
     CAPACITY_FACTORS.flatMap((factor) =>
       CONFIGURATIONS.map(({ name }) => [
@@ -93,6 +95,23 @@ export const JOBS: Readonly<Record<string, () => Promise<JobResult>>> = {
 };
 
 export type JobName = string;
+
+/** How many worker instances the `worker-instances` job runs (a few: what Lambda runs at 54 contacts a minute). */
+export const WORKER_INSTANCES = 3;
+
+/**
+ * R15, reported, not judged: the 0.9 probe without the stream, with the wrap-up worker as
+ * WORKER_INSTANCES instances taking its invocations in turn, each with its own PutUserStatus line
+ * (as in AWS, where every concurrent invocation is an instance); the capacity probes run one.
+ */
+async function workerInstancesJob(): Promise<JobResult> {
+  const probe = await capacityProbe(JUDGED_FACTOR, CAPACITY_MINUTES, 'default', WORKER_INSTANCES);
+  return {
+    results: { ...probe.results, judged: false },
+    title: `${probe.title}; the worker as ${WORKER_INSTANCES} instances, each its own line (reported, not judged)`,
+    figures: probe.figures.map(({ name, value }) => ({ name, value })),
+  };
+}
 
 /** `capacity-0.9-stream`: the job of the probe at 0.9 x the full load in the `stream` configuration. */
 export function capacityJobName(factor: number, configuration: ConfigurationName): string {

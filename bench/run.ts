@@ -60,6 +60,7 @@ const JOB_ORDER: readonly JobName[] = [
   ...probesAt(0.6),
   'baseline',
   ...probesAt(0.3),
+  'worker-instances',
   'cold-start',
   'whatif',
   'reports',
@@ -192,6 +193,7 @@ function resultsOf(
     coldStart: resultOf('cold-start') ?? null,
     whatif: resultOf('whatif') ?? null,
     reports: resultOf('reports') ?? null,
+    workerInstances: resultOf('worker-instances') ?? null,
     ...(build === undefined ? {} : { build }),
     runtime: rest,
   };

@@ -114,6 +114,13 @@ export interface SimulationOptions {
    * @default true
    */
   readonly agentEventStream?: boolean;
+  /**
+   * R15: how many instances of the wrap-up worker run, each with its own App and so its own
+   * PutUserStatus line, the invocations handed to them in turn (as Lambda runs one instance per
+   * concurrent invocation). One is the best case: one line.
+   * @default 1
+   */
+  readonly workerInstances?: number;
 }
 
 /** One log line of a handler, at the virtual time it was written. */
@@ -566,7 +573,7 @@ class World {
     // The agents' actions go through the API function's app, as the widget's calls would.
     this.apiDeps = composeApp(wiring, 'api').deps;
     this.policyStore = new DynamoPolicyStore({ client: dynamo.doc, tableName: dynamo.tableName });
-    this.handlers = composeFunctions(wiring);
+    this.handlers = composeFunctions(wiring, { workerInstances: options.workerInstances ?? 1 });
   }
 
   /** The counters the bench reads. */

@@ -17,12 +17,25 @@ import { makeTimerFiredHandler } from '../handlers/timer-fired';
 import { makeWorkerHandler, queueNameOfUrl } from '../handlers/worker';
 import { composeApi, composeApp, type Wiring } from './compose';
 
-/** The handlers of the event-driven functions. */
-export function composeFunctions(wiring: Wiring) {
-  const worker = makeWorkerHandler(
-    composeApp(wiring, 'worker'),
-    queueNameOfUrl(wiring.resources.dueQueueUrl),
+/**
+ * The handlers of the event-driven functions. `workerInstances` (default 1): how many instances of
+ * the worker, each its own App (its own PutUserStatus line), take the worker's invocations in turn.
+ */
+export function composeFunctions(wiring: Wiring, options: { readonly workerInstances?: number } = {}) {
+  const instances = options.workerInstances ?? 1;
+  if (!Number.isInteger(instances) || instances < 1 || instances > 100) {
+    throw new Error(`workerInstances must be an integer 1-100, got ${instances}`);
+  }
+  const dueQueueName = queueNameOfUrl(wiring.resources.dueQueueUrl);
+  const workers = Array.from({ length: instances }, () =>
+    makeWorkerHandler(composeApp(wiring, 'worker'), dueQueueName),
   );
+  let next = 0;
+  const worker: (typeof workers)[number] = (event) => {
+    const instance = workers[next % instances] as (typeof workers)[number];
+    next += 1;
+    return instance(event);
+  };
   return {
     contactEvents: worker,
     agentEvents: makeAgentEventsHandler(composeApp(wiring, 'agent-events')),
