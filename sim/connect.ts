@@ -87,6 +87,12 @@ export interface StatusChange {
   readonly status: string;
 }
 
+/** Where a status the system set was set, and what it replaced. */
+export interface StatusSet {
+  readonly instanceArn: string;
+  readonly previous: string | undefined;
+}
+
 export interface SimConnectProps {
   readonly clock: VirtualClock;
   /** Instance ARNs the account has. */
@@ -96,15 +102,11 @@ export interface SimConnectProps {
   readonly routableStatus: StatusRef;
   /** How long a call takes. */
   readonly latency: Latency;
-  /** Told of every status the system sets. */
-  readonly onStatusChange?: (change: StatusChange) => void;
   /**
-   * Told of every status the system sets, with its instance and the status it replaced: what
-   * Connect's agent event stream reports of it (a STATE_CHANGE, as for the agent's own changes).
+   * Told of every status the system sets, with its instance and the status it replaced (what
+   * Connect's agent event stream reports of it: a STATE_CHANGE, as for the agent's own changes).
    */
-  readonly onStatusSet?: (
-    change: StatusChange & { readonly instanceArn: string; readonly previous: string | undefined },
-  ) => void;
+  readonly onStatusChange?: (change: StatusChange, set: StatusSet) => void;
   /** `connectThrottleRate`: each call is throttled with this probability, drawn from `random`. */
   readonly throttle?: Chance;
   /** `connectRatePerSecond`: the account's quotas, one bucket per API (operation). */
@@ -357,8 +359,7 @@ export class SimConnect {
     this.statusSince.set(UserId, this.props.clock.nowMs());
     const change: StatusChange = { at: this.props.clock.nowMs(), agentId: UserId, status: status.name };
     this.statusChanges.push(change);
-    this.props.onStatusChange?.(change);
-    this.props.onStatusSet?.({ ...change, instanceArn, previous });
+    this.props.onStatusChange?.(change, { instanceArn, previous });
     return { $metadata: { httpStatusCode: 200 } };
   }
 

@@ -42,7 +42,7 @@ import type { Actor, Session } from '../lambda/core/session';
 import { SWEEP_MARGIN_MS } from '../lambda/core/sweep';
 import { type HandlerLogLine, SIM_RESOURCES, simWiring } from './apps';
 import { VirtualClock } from './clock';
-import { type ConnectFaultCounts, SimConnect, type StatusChange } from './connect';
+import { type ConnectFaultCounts, SimConnect, type StatusChange, type StatusSet } from './connect';
 import { agentEvent as agentEventRecord } from './contact-events';
 import { type DynamoCounts, type SimDynamo, startDynamo } from './dynamo';
 import { ApiQuotas, type Chance, type Faults, strikes } from './faults';
@@ -79,7 +79,7 @@ export const HANDLER_NAMES = [
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
 /** The deployed function a handler runs in. */
-export function functionOf(handler: HandlerName): FunctionName {
+function functionOf(handler: HandlerName): FunctionName {
   return handler === 'contact-events' || handler === 'timer-due' ? 'worker' : handler;
 }
 
@@ -500,10 +500,12 @@ class World {
       wrapUpStatus: config.wrapUpStatus,
       routableStatus: config.routableStatus,
       latency,
-      onStatusChange: (change) => this.running()?.statusChanges.push(change),
-      // The agent event stream reports every status change, the system's too (a hold, a restore),
-      // as Connect's does: the consumer's view of the agent's status stays that of Connect.
-      onStatusSet: (change) => this.reportStatusSet(change),
+      onStatusChange: (change, set) => {
+        this.running()?.statusChanges.push(change);
+        // The agent event stream reports every status change, the system's too (a hold, a
+        // restore), as Connect's does: the consumer's view of the agent's status stays Connect's.
+        this.reportStatusSet(change, set);
+      },
       throttle: chance(faults.connectThrottleRate, 'connect-throttle'),
       quota:
         faults.connectRatePerSecond === undefined ? undefined : new ApiQuotas(faults.connectRatePerSecond),
@@ -643,41 +645,35 @@ class World {
       if (status !== undefined) this.connect.agentChoseStatus(agentId, status);
     }
     if (!this.agentEventStream) return;
-    const data = JSON.stringify(event);
-    const partitionKey = agentArn ?? 'unknown-agent';
-    const at = this.deliveryTime();
-    this.stream.putAt(at, data, partitionKey, stepIndex);
-    if (this.isDuplicated()) {
-      this.eventFaults.duplicateAgentEvents++;
-      this.stream.putAt(at + this.duplicateDelay(), data, partitionKey, stepIndex);
-    }
+    this.putOnStream(JSON.stringify(event), agentArn ?? 'unknown-agent', 0, stepIndex);
   }
 
   /**
    * A status the system set, as the agent event stream reports it (when configured): a
    * STATE_CHANGE record, delivered like the agent's own (later, maybe twice, under the faults).
    */
-  private reportStatusSet(change: {
-    readonly at: number;
-    readonly agentId: string;
-    readonly status: string;
-    readonly instanceArn: string;
-    readonly previous: string | undefined;
-  }): void {
+  private reportStatusSet(change: StatusChange, set: StatusSet): void {
     if (!this.agentEventStream) return;
     const record = agentEventRecord({
-      instanceArn: change.instanceArn,
+      instanceArn: set.instanceArn,
       agentId: change.agentId,
       at: change.at,
       status: change.status,
-      previousStatus: change.previous,
+      previousStatus: set.previous,
     });
-    const data = JSON.stringify(record);
-    const at = this.deliveryTime() + (this.reportLag?.int(300, 1_500) ?? 0);
-    this.stream.putAt(at, data, record.AgentARN as string, undefined);
+    this.putOnStream(JSON.stringify(record), record.AgentARN as string, this.reportLag?.int(300, 1_500) ?? 0);
+  }
+
+  /**
+   * A record put on the agent event stream `lagMs` after now, then delivered as the faults say
+   * (later, maybe twice).
+   */
+  private putOnStream(data: string, partitionKey: string, lagMs: number, stepIndex?: number): void {
+    const at = this.deliveryTime() + lagMs;
+    this.stream.putAt(at, data, partitionKey, stepIndex);
     if (this.isDuplicated()) {
       this.eventFaults.duplicateAgentEvents++;
-      this.stream.putAt(at + this.duplicateDelay(), data, record.AgentARN as string, undefined);
+      this.stream.putAt(at + this.duplicateDelay(), data, partitionKey, stepIndex);
     }
   }
 

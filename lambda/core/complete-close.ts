@@ -106,12 +106,13 @@ export async function completeClose(
  */
 async function restoreAgent(deps: Deps, session: Session): Promise<string | undefined> {
   const target = restoreTargetOf(session);
+  const dueBy = restoreDueBy(session);
   if (target === 'ROUTABLE' || target === 'WRAP_UP') {
-    await deps.agents.set(session.instanceArn, session.agentId, 'ROUTABLE', restoreDueBy(session));
+    await deps.agents.set(session.instanceArn, session.agentId, 'ROUTABLE', dueBy);
     return undefined;
   }
   try {
-    await deps.agents.set(session.instanceArn, session.agentId, target, restoreDueBy(session));
+    await deps.agents.set(session.instanceArn, session.agentId, target, dueBy);
     return `to ${target.name}, the agent's choice`;
   } catch (error) {
     if (!(error instanceof StatusUnavailable)) throw error;
@@ -121,7 +122,7 @@ async function restoreAgent(deps: Deps, session: Session): Promise<string | unde
       nextStatus: target.name,
       error: error.message,
     });
-    await deps.agents.set(session.instanceArn, session.agentId, 'ROUTABLE', restoreDueBy(session));
+    await deps.agents.set(session.instanceArn, session.agentId, 'ROUTABLE', dueBy);
     return `to the routable status: ${target.name}, the agent's choice, cannot be set`;
   }
 }

@@ -19,7 +19,7 @@ import {
   closeBySystem,
   closeIsPending,
   heldSince,
-  RESTORE_WITHIN_MS,
+  restoreDueAt,
   type Session,
 } from './session';
 import { stepTimer } from './timer';
@@ -67,7 +67,7 @@ export async function endOnTimer(deps: Deps, payload: TimerPayload): Promise<Out
     // R8, R11: read while waiting out the last fraction, so the check costs no lateness.
     const waitMs = deadline.getTime() - deps.clock.now().getTime();
     // R15: the restore will ask for PutUserStatus at the deadline: calls due later leave it a token.
-    if (waitMs > 0) deps.agents.announceRestore?.(deadline, new Date(deadline.getTime() + RESTORE_WITHIN_MS));
+    if (waitMs > 0) deps.agents.announceRestore?.(deadline, restoreDueAt(deadline));
     const [verdict] = await Promise.all([
       restoreVerdict(deps, session.instanceArn, session.agentId, heldSince(session), listing),
       waitMs > 0 ? deps.clock.sleep(waitMs) : undefined,

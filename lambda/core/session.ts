@@ -339,11 +339,14 @@ export function holdDueBy(session: Session): Date {
   return new Date(Date.parse(session.startedAt) + HOLD_WITHIN_MS);
 }
 
-/** When the restore of a closed `session` is due by: its end plus RESTORE_WITHIN_MS. */
+/** When the restore of a wrap-up that ends at `end` is due by: RESTORE_WITHIN_MS later. */
+export function restoreDueAt(end: Date): Date {
+  return new Date(end.getTime() + RESTORE_WITHIN_MS);
+}
+
+/** When the restore of a closed `session` is due by (restoreDueAt its end). */
 export function restoreDueBy(session: Session): Date | undefined {
-  return session.endedAt === undefined
-    ? undefined
-    : new Date(Date.parse(session.endedAt) + RESTORE_WITHIN_MS);
+  return session.endedAt === undefined ? undefined : restoreDueAt(new Date(session.endedAt));
 }
 
 /** When the agent was put in the wrap-up status (the start, when not recorded). */
