@@ -2,9 +2,11 @@
  * The `cold-start` bench job (issue 11): each function's init beside a one-client function's,
  * measured side by side in the same run.
  *
- * 1. Bundles each handler with esbuild exactly as the stack does (lib/acw-function.ts `BUNDLING`,
- *    translated as aws-cdk-lib's NodejsFunction translates it), and a reference function that
- *    imports only the SQS client and sends one message, with the same options.
+ * 1. Bundles each handler exactly as the stack does (lib/bundle.ts `bundleHandler`: `BUNDLING` and
+ *    the SDK schema plugin), and a reference function that imports only the SQS client and sends
+ *    one message, the same way. Beside each function, its clients alone: a function that makes
+ *    the SDK clients the function's bundle holds and nothing else (reported, not judged: what the
+ *    SDK alone costs a function that needs that many clients).
  * 2. Measures init: the time to `require` a bundle in a fresh `node` process, as the Lambda runtime
  *    loads a handler. Rounds are interleaved (each round runs every bundle once, starting one
  *    further along each time), so that a busy machine slows them all alike; the first round warms
@@ -26,10 +28,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { type BuildOptions, build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { FUNCTION_NAMES, type FunctionName } from '../lambda/app/compose';
 import { parseAcwConfig } from '../lambda/config/acw-config';
-import { type AcwFunction, BUNDLING, policiesBundleFile } from '../lib/acw-function';
+import { type AcwFunction, policiesBundleFile } from '../lib/acw-function';
+import { BUNDLING, bundleHandler, type HandlerBundling } from '../lib/bundle';
 import { ConnectAcwStack } from '../lib/connect-acw-stack';
 import { BENCH_CONFIG } from './generate';
 import type { Figure, JobResult } from './jobs';
@@ -60,30 +63,37 @@ export const handler = async (event: { body: string }) => {
 };
 `;
 
-/** The subset of NodejsFunction's bundling options the stack sets (lib/acw-function.ts). */
-export interface StackBundling {
-  readonly minify?: boolean;
-  readonly sourceMap?: boolean;
-  readonly target?: string;
-  readonly externalModules?: readonly string[];
-  readonly mainFields?: readonly string[];
+/** For each SDK client package: its client class and one command it sends (the reference's kind). */
+const CLIENT_COMMANDS: Readonly<Record<string, readonly [client: string, command: string]>> = {
+  'client-connect': ['ConnectClient', 'PutUserStatusCommand'],
+  'client-dynamodb': ['DynamoDBClient', 'GetItemCommand'],
+  'client-scheduler': ['SchedulerClient', 'CreateScheduleCommand'],
+  'client-sqs': ['SQSClient', 'SendMessageCommand'],
+  'client-ssm': ['SSMClient', 'GetParameterCommand'],
+};
+
+/** The name of the bundle holding `clients` alone. */
+export function clientsAloneName(clients: readonly string[]): string {
+  return `clients alone: ${clients.map((pkg) => pkg.replace(/^client-/, '')).join('+')}`;
 }
 
 /**
- * The esbuild options NodejsFunction runs for `bundling` (aws-cdk-lib/aws-lambda-nodejs
- * bundling.ts, `--bundle --platform=node ...`): CommonJS (its default format), one output file.
+ * A function that holds `clients` and nothing else, as the reference holds SQS's: each client made
+ * at import, one command of each sent per invocation.
+ * @throws Error for a client this bench does not know (a function began to use a new one).
  */
-export function esbuildOptionsOf(bundling: StackBundling): BuildOptions {
-  return {
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: bundling.target,
-    minify: bundling.minify ?? false,
-    sourcemap: bundling.sourceMap ?? false,
-    external: [...(bundling.externalModules ?? [])],
-    ...(bundling.mainFields === undefined ? {} : { mainFields: [...bundling.mainFields] }),
-  };
+export function clientsAloneSource(clients: readonly string[]): string {
+  const lines: string[] = [];
+  const sends: string[] = [];
+  for (const [index, pkg] of clients.entries()) {
+    const names = CLIENT_COMMANDS[pkg];
+    if (names === undefined) throw new Error(`clientsAloneSource: no command known for @aws-sdk/${pkg}`);
+    const [client, command] = names;
+    lines.push(`import { ${client}, ${command} } from '@aws-sdk/${pkg}';`);
+    lines.push(`const client${index} = new ${client}({});`);
+    sends.push(`  await client${index}.send(new ${command}(event as never));`);
+  }
+  return [...lines, 'export const handler = async (event: unknown) => {', ...sends, '};', ''].join('\n');
 }
 
 /** The AWS SDK clients a bundle holds (`@aws-sdk/client-*` packages with bytes in it), sorted. */
@@ -243,27 +253,21 @@ interface Bundle {
 async function bundle(
   name: string,
   source: { entry: string; environment: Readonly<Record<string, string>> } | { contents: string },
-  bundling: StackBundling,
+  bundling: HandlerBundling,
   outdir: string,
 ): Promise<Bundle> {
-  const file = join(outdir, name, 'index.js');
-  const result = await build({
-    ...esbuildOptionsOf(bundling),
-    ...('entry' in source
-      ? { entryPoints: [source.entry] }
-      : { stdin: { contents: source.contents, resolveDir: root, loader: 'ts', sourcefile: `${name}.ts` } }),
-    absWorkingDir: root,
+  const file = join(outdir, name.replace(/[^A-Za-z0-9+.-]/g, '_'), 'index.js');
+  const output = await bundleHandler({
+    source: 'entry' in source ? { entry: source.entry } : { contents: source.contents, resolveDir: root },
     outfile: file,
-    metafile: true,
-    logLevel: 'warning',
+    workingDir: root,
+    bundling,
   });
-  const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith('.js'))?.[1];
-  if (output === undefined) throw new Error(`esbuild wrote no JavaScript for ${name}`);
   return {
     name,
     file,
     environment: 'entry' in source ? source.environment : { QUEUE_URL: QUEUE_URL },
-    nodeFlags: bundling.sourceMap === true ? ['--enable-source-maps'] : [],
+    nodeFlags: bundling.sourceMap ? ['--enable-source-maps'] : [],
     bytes: output.bytes,
     parts: bytesByPart(output),
     clients: sdkClientsIn(output),
@@ -320,7 +324,15 @@ export async function coldStartJob(): Promise<JobResult> {
     { ...BUNDLING, sourceMap: true },
     outdir,
   );
-  const bundles = [reference, ...functions, withSourceMap];
+  // Each distinct set of clients the functions hold, alone (reported, not judged).
+  const clientSets = new Map<string, readonly string[]>();
+  for (const fn of functions) clientSets.set(clientsAloneName(fn.clients), fn.clients);
+  const alone = await Promise.all(
+    [...clientSets].map(([name, clients]) =>
+      bundle(name, { contents: clientsAloneSource(clients) }, BUNDLING, outdir),
+    ),
+  );
+  const bundles = [reference, ...functions, withSourceMap, ...alone];
 
   const samples: Record<string, number[]> = Object.fromEntries(bundles.map((b) => [b.name, []]));
   const order = interleaved(bundles, WARM_UP_ROUNDS + ROUNDS);
@@ -336,22 +348,42 @@ export async function coldStartJob(): Promise<JobResult> {
   const rows = bundles.map((b) => {
     const figures = byName.get(b.name);
     if (figures === undefined) throw new Error(`no figures for ${b.name}`);
-    return { ...figures, bytes: b.bytes, bytesByPart: b.parts, clients: b.clients, nodeFlags: b.nodeFlags };
+    const clientsAlone = functions.includes(b) ? byName.get(clientsAloneName(b.clients)) : undefined;
+    return {
+      ...figures,
+      bytes: b.bytes,
+      bytesByPart: b.parts,
+      clients: b.clients,
+      nodeFlags: b.nodeFlags,
+      // What the function adds to the clients it needs, and what those clients alone cost.
+      ...(clientsAlone === undefined
+        ? {}
+        : {
+            clientsAlone: {
+              name: clientsAlone.name,
+              medianMs: clientsAlone.medianMs,
+              ratio: clientsAlone.ratio,
+              functionOverClientsAlone: figures.medianMs / clientsAlone.medianMs,
+            },
+          }),
+    };
   });
   const probe = byName.get(SOURCE_MAP_PROBE);
   const probed = byName.get(withSourceMap.name);
   const sourceMapCost =
     probe === undefined || probed === undefined ? Number.NaN : probed.medianMs / probe.medianMs - 1;
-  const deployed = rows.filter((row) => row.name !== REFERENCE && row.name !== withSourceMap.name);
+  const deployed = rows.filter((row) => functions.some((fn) => fn.name === row.name));
 
   return {
     results: {
       what:
         'issue 11: init = time to require each bundle in a fresh node process (as the Lambda runtime loads a ' +
-        'handler), bundled with lib/acw-function.ts BUNDLING; the reference imports only the SQS client and ' +
-        'sends one message; rounds interleaved, the first not counted; judged: median init / the reference ' +
-        `median init <= ${INIT_RATIO_TARGET}. Each function loaded with its environment composes its app at init, ` +
-        'as in Lambda (its clients made, its configuration parsed): included',
+        'handler), bundled as the stack bundles (lib/bundle.ts: BUNDLING and the SDK schema plugin); the reference ' +
+        'imports only the SQS client and sends one message; rounds interleaved, the first not counted; judged: ' +
+        `median init / the reference median init <= ${INIT_RATIO_TARGET}. Each function loaded with its ` +
+        'environment composes its app at init, as in Lambda (its clients made, its configuration parsed): ' +
+        'included. Reported, not judged: clientsAlone, a function holding the same SDK clients and nothing else ' +
+        '(each made at import, one command each), the floor under that many clients',
       bundling: BUNDLING,
       rounds: ROUNDS,
       warmUpRounds: WARM_UP_ROUNDS,
@@ -369,11 +401,17 @@ export async function coldStartJob(): Promise<JobResult> {
       `cold start: init (require in a fresh node ${process.version}) of each function beside a one-client (SQS) ` +
       `function, ${ROUNDS} interleaved rounds, bundled as the stack bundles them`,
     figures: rows.map((row): Figure => {
+      const alone =
+        'clientsAlone' in row && row.clientsAlone !== undefined
+          ? `; its clients alone ${row.clientsAlone.ratio.toFixed(2)}x, the function ` +
+            `${row.clientsAlone.functionOverClientsAlone.toFixed(2)}x them`
+          : '';
       const line = {
         name: `init ${row.name}`,
         value:
           `median ${row.medianMs.toFixed(0)} ms (${row.ratio.toFixed(2)}x), p90 ${row.p90Ms.toFixed(0)} ms ` +
-          `(${row.p90Ratio.toFixed(2)}x); ${(row.bytes / 1024).toFixed(0)} KB, ${row.clients.join(' ') || 'no SDK client'}`,
+          `(${row.p90Ratio.toFixed(2)}x); ${(row.bytes / 1024).toFixed(0)} KB, ${row.clients.join(' ') || 'no SDK client'}` +
+          alone,
       };
       return deployed.includes(row)
         ? { ...line, target: `median <= ${INIT_RATIO_TARGET}x reference`, pass: row.pass }

@@ -1,28 +1,38 @@
 /**
- * One ACW Lambda function: the NodejsFunction settings every handler shares, its own role and log
+ * One ACW Lambda function: the settings every handler shares, its own role and log
  * group, and the environment every handler reads (lambda/handlers/runtime.ts `ENV`).
  *
  * Resource-specific settings are not passed here: the construct that owns a resource adds the
  * environment variable and the IAM grant together (`SessionTable.grantSessions(fn)`, ...), so the
  * two cannot drift apart.
  */
+
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, type ILocalBundling, RemovalPolicy } from 'aws-cdk-lib';
 import type { IGrantable, IPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, type IDestination, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  Architecture,
+  Code,
+  type IDestination,
+  Function as LambdaFunction,
+  LoggingFormat,
+  Runtime,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { AcwConfig } from '../lambda/config/acw-config';
 import { POLICIES_FILE } from '../lambda/core/policy-bundle';
 import { ENV } from '../lambda/handlers/env';
 import { acknowledgeRule } from './nag';
+
+export { BUNDLING } from './bundle';
 
 /** The repository root, resolved from this file so that `cdk synth` and vitest agree. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -63,7 +73,7 @@ export function configEnvironmentValue(config: AcwConfig): string {
 /**
  * R20, issue 12: the deploy-time policies as the functions read them (`POLICIES_FILE` in their
  * bundle), written once per content to a file of the machine's temporary directory and copied
- * into every function's bundle after esbuild (`commandHooks.afterBundling`).
+ * into every function's bundle after esbuild (`HandlerBundling`).
  *
  * Why a file in the bundle and not esbuild's `define`: `define` goes to esbuild on its command
  * line, where one argument is limited to 128 KiB; 2,000 queue policies are more. Why not a
@@ -84,36 +94,47 @@ export function policiesBundleFile(config: AcwConfig): string {
   return file;
 }
 
-/** The shell command that puts `file` into a bundle's output directory as `POLICIES_FILE`. */
-export function copyPoliciesCommand(file: string, outputDir: string): string {
-  return `cp ${JSON.stringify(file)} ${JSON.stringify(join(outputDir, POLICIES_FILE))}`;
+/** The command line that bundles one handler (lib/bundle-cli.ts), run from the repository root. */
+export function bundleCommand(entry: string, outputDir: string): string[] {
+  return ['--import', 'tsx', join(REPO_ROOT, 'lib', 'bundle-cli.ts'), entry, outputDir];
 }
 
 /**
- * How every handler is bundled (issue 11: cold start). bench/cold-start.ts bundles with these same
- * options to measure each function's init against a one-client function's.
- *
- * - The AWS SDK is bundled, not left to the runtime's copy: from its ES modules (`mainFields`),
- *   which mark themselves free of side effects, so esbuild keeps only the clients and commands a
- *   function's adapters use (lambda/handlers/runtime.ts). Left external, every SDK import of a
- *   bundled module stays a `require` even when esbuild drops the module, and the runtime's copy is
- *   one CommonJS file per client holding every command (Connect's is 700 KB): the functions'
- *   init was about 3.4 times a one-client function's, contact-flow's as much as the others'.
- * - No source map, and no `--enable-source-maps`: measured (`npm run bench -- cold-start`), they
- *   add 15-40 % to contact-events' init (its map is 4 MB: node reads and parses it at load), and
- *   buy little: errors are logged by name and message, which say what went wrong, not by stack.
- * - The functions do not parse the configuration again (lambda/handlers/runtime.ts
- *   `configFromEnvironment`): the stack validated it at synth. Its first parse was 6-9 ms of
- *   every init; its schemas, 7 KB of a bundle, were not (zod stays for the event schemas).
+ * Bundles a handler on this machine (lib/bundle.ts, in a `node` process of its own: esbuild's
+ * plugins need its asynchronous API, CDK bundles synchronously), then copies the policies beside it
+ * (`policiesBundleFile`). Its fields name what it bundles, so that each function's bundle is cached
+ * apart (CDK keys its bundling cache on them).
  */
-export const BUNDLING = {
-  minify: true,
-  sourceMap: false,
-  target: 'node22',
-  externalModules: [],
-  mainFields: ['module', 'main'],
-  forceDockerBundling: false,
-} as const satisfies BundlingOptions;
+class HandlerBundling implements ILocalBundling {
+  constructor(
+    readonly entry: string,
+    readonly policiesFile: string,
+  ) {}
+
+  tryBundle(outputDir: string): boolean {
+    execFileSync(process.execPath, bundleCommand(this.entry, outputDir), {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    copyFileSync(this.policiesFile, join(outputDir, POLICIES_FILE));
+    return true;
+  }
+}
+
+/**
+ * A function's code: its handler bundled here (`HandlerBundling`), the asset hashed from the output,
+ * as NodejsFunction does, so that a change to the bundle (or to the policies in it) redeploys it.
+ * Docker is never used: the image is only what CDK asks for should local bundling be unavailable.
+ */
+function handlerCode(entry: string, policiesFile: string): Code {
+  return Code.fromAsset(REPO_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22'),
+      local: new HandlerBundling(entry, policiesFile),
+    },
+  });
+}
 
 /** What every ACW function is built with. */
 export interface AcwFunctionSettings {
@@ -176,10 +197,10 @@ export interface AcwFunctionProps {
 
 const LOG_LEVELS = new Set(['DEBUG', 'INFO', 'WARN', 'ERROR']);
 
-/** A NodejsFunction with the project's runtime, bundling, logging and base environment. */
+/** A Lambda function with the project's runtime, bundling (lib/bundle.ts), logging and base environment. */
 export class AcwFunction extends Construct implements IGrantable {
   /** The Lambda function. */
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   /** The function's own role: it starts with log writing only, each grant adds to it. */
   readonly role: Role;
   /** The function's log group. */
@@ -204,9 +225,9 @@ export class AcwFunction extends Construct implements IGrantable {
     // Only this log group: AWSLambdaBasicExecutionRole would allow writing to every log group.
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: 'handler',
+    this.function = new LambdaFunction(this, 'Function', {
+      code: handlerCode(props.entry, policiesBundleFile(settings.config)),
+      handler: 'index.handler',
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -215,20 +236,6 @@ export class AcwFunction extends Construct implements IGrantable {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-      bundling: {
-        ...BUNDLING,
-        externalModules: [...BUNDLING.externalModules],
-        mainFields: [...BUNDLING.mainFields],
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) => [
-            copyPoliciesCommand(policiesBundleFile(settings.config), outputDir),
-          ],
-        },
-      },
       environment: {
         [ENV.config]: configEnvironmentValue(settings.config),
         [ENV.instanceArn]: settings.instanceArn,

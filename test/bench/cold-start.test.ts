@@ -2,13 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   bytesByPart,
-  esbuildOptionsOf,
+  clientsAloneName,
+  clientsAloneSource,
   INIT_RATIO_TARGET,
   interleaved,
   judgeInit,
   sdkClientsIn,
 } from '../../bench/cold-start';
-import { BUNDLING } from '../../lib/acw-function';
+import { BUNDLING, esbuildOptionsOf } from '../../lib/bundle';
 
 describe('issue 11 bench: cold start judged against the one-client function', () => {
   it('divides each median by the reference median, and passes at 1.3 times but not above', () => {
@@ -62,7 +63,7 @@ describe('issue 11 bench: the runs are interleaved', () => {
 });
 
 describe('issue 11 bench: bundled as the stack bundles', () => {
-  it("translates the stack's bundling options as NodejsFunction does: CommonJS for node, one file", () => {
+  it("translates the stack's bundling options for esbuild: CommonJS for node, one file", () => {
     expect(esbuildOptionsOf(BUNDLING)).toEqual({
       bundle: true,
       platform: 'node',
@@ -73,7 +74,9 @@ describe('issue 11 bench: bundled as the stack bundles', () => {
       external: [],
       mainFields: ['module', 'main'],
     });
-    expect(esbuildOptionsOf({ sourceMap: true, externalModules: ['@aws-sdk/*'] })).toMatchObject({
+    expect(
+      esbuildOptionsOf({ ...BUNDLING, minify: false, sourceMap: true, externalModules: ['@aws-sdk/*'] }),
+    ).toMatchObject({
       sourcemap: true,
       external: ['@aws-sdk/*'],
       minify: false,
@@ -109,5 +112,25 @@ describe('issue 11 bench: bundled as the stack bundles', () => {
     };
 
     expect(bytesByPart(output)).toEqual({ sdk: 123, zod: 50, powertools: 7, project: 9, other: 1 });
+  });
+});
+
+describe('issue 11 bench: each function beside its clients alone', () => {
+  it('makes each client at import and sends one command of each, as the reference does with SQS', () => {
+    const source = clientsAloneSource(['client-connect', 'client-sqs']);
+
+    expect(source).toContain(
+      "import { ConnectClient, PutUserStatusCommand } from '@aws-sdk/client-connect';",
+    );
+    expect(source).toContain("import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';");
+    expect(source).toContain('const client0 = new ConnectClient({});');
+    expect(source).toContain('await client1.send(new SendMessageCommand(event as never));');
+    expect(clientsAloneName(['client-connect', 'client-sqs'])).toBe('clients alone: connect+sqs');
+  });
+
+  it('refuses a client it has no command for, rather than measuring less than the function holds', () => {
+    expect(() => clientsAloneSource(['client-kinesis'])).toThrow(
+      'no command known for @aws-sdk/client-kinesis',
+    );
   });
 });

@@ -9,21 +9,20 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { App, Stack } from 'aws-cdk-lib';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { esbuildOptionsOf, sdkClientsIn, stackEnvironments } from '../../bench/cold-start';
+import { sdkClientsIn, stackEnvironments } from '../../bench/cold-start';
 import { FUNCTION_NAMES, type FunctionName } from '../../lambda/app/compose';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { POLICIES_FILE } from '../../lambda/core/policy-bundle';
 import { ENV } from '../../lambda/handlers/env';
 import {
   AcwFunction,
-  BUNDLING,
   configEnvironmentValue,
   handlerEntry,
   policiesBundleFile,
   REPO_ROOT,
 } from '../../lib/acw-function';
+import { BUNDLING, bundleHandler } from '../../lib/bundle';
 import { startDynamo, type TestDynamo } from '../support/dynamo';
 import { EXAMPLE_ACW, exampleWith, featureFlags, logicalId, propertiesOf, synth } from './support';
 
@@ -35,7 +34,6 @@ describe('ACW functions are bundled for a short cold start', () => {
       target: 'node22',
       externalModules: [],
       mainFields: ['module', 'main'],
-      forceDockerBundling: false,
     });
   });
 
@@ -116,16 +114,12 @@ describe('ACW functions are bundled for a short cold start', () => {
     '%s bundles only the SDK clients of the kits it names, and composes at init with the environment the stack gives it',
     async (name) => {
       const file = join(REPO_ROOT, 'cdk.out', 'bundling-test', 'functions', name, 'index.js');
-      const result = await build({
-        ...esbuildOptionsOf(BUNDLING),
-        entryPoints: [handlerEntry(name)],
-        absWorkingDir: REPO_ROOT,
+      const output = await bundleHandler({
+        source: { entry: handlerEntry(name) },
         outfile: file,
-        metafile: true,
-        logLevel: 'silent',
+        workingDir: REPO_ROOT,
+        bundling: BUNDLING,
       });
-      const output = Object.values(result.metafile.outputs).find((entry) => entry.entryPoint !== undefined);
-      if (output === undefined) throw new Error(`esbuild wrote nothing for ${name}`);
       await writeFile(join(REPO_ROOT, 'cdk.out', 'bundling-test', 'functions', 'package.json'), COMMONJS);
       const load = `try { require(process.argv[1]); process.stdout.write('composed') } catch (e) { process.stdout.write(e.message) }`;
 
@@ -163,11 +157,11 @@ describe('a bundle as deployed runs', () => {
     // CommonJS, as Lambda loads an asset without a package.json (the repository's says ES modules).
     await mkdir(dirname(file), { recursive: true });
     await writeFile(join(dirname(file), 'package.json'), '{ "type": "commonjs" }\n');
-    await build({
-      ...esbuildOptionsOf(BUNDLING),
-      entryPoints: [handlerEntry('contact-flow')],
+    await bundleHandler({
+      source: { entry: handlerEntry('contact-flow') },
       outfile: file,
-      logLevel: 'silent',
+      workingDir: REPO_ROOT,
+      bundling: BUNDLING,
     });
   }, 60_000);
   afterAll(() => dynamo?.close());
