@@ -8,11 +8,12 @@
  * schema is strict: an unknown field is refused with its path rather than silently ignored.
  */
 import * as z from 'zod';
-import { CHANNELS, intRange, POLICY_CONFIG_FIELDS } from '../core/config';
+import { CHANNELS } from '../core/config';
 import { INSTANCE_ARN } from '../core/connect-arns';
 import { agentEventStreamSchema } from './agent-event-stream';
 import { API_DEFAULTS, apiSchema } from './api';
 import { CONNECT_QUOTA_DEFAULTS, connectQuotaSchema } from './connect-quota';
+import { intRange, POLICY_CONFIG_FIELDS } from './policies';
 import { REPORTS_DEFAULTS, reportsSchema } from './reports';
 import { WIDGET_DEFAULTS, widgetSchema } from './widget';
 

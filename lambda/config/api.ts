@@ -3,7 +3,7 @@
  * lambda/handlers/api.ts reads its claims). A deployment setting, not a wrap-up rule.
  */
 import * as z from 'zod';
-import { intRange } from '../core/config';
+import { intRange } from './policies';
 
 /** An origin a browser may call the API from: https, a host (wildcards allowed), an optional port. */
 export const CORS_ORIGIN = /^https:\/\/[A-Za-z0-9.*-]+(:\d+)?$/;

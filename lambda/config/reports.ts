@@ -3,7 +3,7 @@
  * roll-ups it reads (lib/report-rollups.ts, lambda/handlers/report-rollup.ts).
  */
 import * as z from 'zod';
-import { intRange } from '../core/config';
+import { intRange } from './policies';
 
 /** Defaults of the reports. */
 export const REPORTS_DEFAULTS = {

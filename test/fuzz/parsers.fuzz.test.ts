@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ZodType } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import { type AcwConfig, ConfigError, parseAcwConfig } from '../../lambda/config/acw-config';
 import type { AgentEvent } from '../../lambda/core/agent-events';
 import type { ContactEvent } from '../../lambda/core/contact';
@@ -42,7 +43,7 @@ import {
 interface ParserCase<T> {
   readonly name: string;
   readonly parse: (input: unknown) => T;
-  readonly schema: ZodType;
+  readonly schema: ZodType | ZodMiniType;
   /** How its BadInput begins, e.g. `Not a wrap-up timer: `. */
   readonly what: string;
   readonly valid: readonly unknown[];
