@@ -7,7 +7,6 @@
  * The field names are a public contract (users' cdk.json, the simulator's scenarios), so the
  * schema is strict: an unknown field is refused with its path rather than silently ignored.
  */
-import * as z from 'zod';
 import { CHANNELS } from '../core/config';
 import { INSTANCE_ARN } from '../core/connect-arns';
 import { agentEventStreamSchema } from './agent-event-stream';
@@ -16,6 +15,7 @@ import { CONNECT_QUOTA_DEFAULTS, connectQuotaSchema } from './connect-quota';
 import { intRange, POLICY_CONFIG_FIELDS } from './policies';
 import { REPORTS_DEFAULTS, reportsSchema } from './reports';
 import { WIDGET_DEFAULTS, widgetSchema } from './widget';
+import * as z from './zod';
 
 /**
  * Rules across sections: the widget signs agents in where the API takes its tokens from, so its
@@ -63,7 +63,7 @@ const monitoringSchema = z.strictObject({
    * disconnect, until this system puts them in the wrap-up status. A hold that takes longer finds
    * the agent routable; the time-to-hold alarm fires when holds take longer than this.
    */
-  nativeAcwSeconds: intRange(1, 3600).default(10),
+  nativeAcwSeconds: z._default(intRange(1, 3600), 10),
 });
 
 /** The monitoring when the section is left out. */
@@ -71,25 +71,29 @@ export const MONITORING_DEFAULTS = { nativeAcwSeconds: 10 };
 
 /** The whole `acw` object, field by field. */
 const acwObjectSchema = z.strictObject({
-  connectInstanceArn: z
-    .string({ error: 'must be an Amazon Connect instance ARN' })
-    .regex(INSTANCE_ARN, {
-      error: 'must be an Amazon Connect instance ARN (arn:aws:connect:REGION:ACCOUNT:instance/ID)',
-    })
-    .optional(),
+  connectInstanceArn: z.optional(
+    z.string({ error: 'must be an Amazon Connect instance ARN' }).check(
+      z.regex(INSTANCE_ARN, {
+        error: 'must be an Amazon Connect instance ARN (arn:aws:connect:REGION:ACCOUNT:instance/ID)',
+      }),
+    ),
+  ),
   ...POLICY_CONFIG_FIELDS,
-  sessionRetentionDays: intRange(1, 3650).default(90),
-  alarmEmail: z.email({ error: 'must be an email address' }).optional(),
-  api: apiSchema.default(API_DEFAULTS),
-  connectQuota: connectQuotaSchema.default(CONNECT_QUOTA_DEFAULTS),
-  agentEventStream: agentEventStreamSchema.optional(),
-  monitoring: monitoringSchema.default(MONITORING_DEFAULTS),
-  widget: widgetSchema.default({ ...WIDGET_DEFAULTS, frameAncestors: [...WIDGET_DEFAULTS.frameAncestors] }),
-  reports: reportsSchema.default(REPORTS_DEFAULTS),
+  sessionRetentionDays: z._default(intRange(1, 3650), 90),
+  alarmEmail: z.optional(z.email({ error: 'must be an email address' })),
+  api: z._default(apiSchema, API_DEFAULTS),
+  connectQuota: z._default(connectQuotaSchema, CONNECT_QUOTA_DEFAULTS),
+  agentEventStream: z.optional(agentEventStreamSchema),
+  monitoring: z._default(monitoringSchema, MONITORING_DEFAULTS),
+  widget: z._default(widgetSchema, {
+    ...WIDGET_DEFAULTS,
+    frameAncestors: [...WIDGET_DEFAULTS.frameAncestors],
+  }),
+  reports: z._default(reportsSchema, REPORTS_DEFAULTS),
 });
 
 /** The whole `acw` object. */
-export const acwConfigSchema = acwObjectSchema.superRefine(checkWidgetIdentity);
+export const acwConfigSchema = acwObjectSchema.check(z.superRefine(checkWidgetIdentity));
 
 /** The validated configuration, defaults filled in. */
 export type AcwConfig = z.output<typeof acwConfigSchema>;

@@ -5,7 +5,7 @@
  * through Service Quotas, or shared with another tool). A deployment setting: the account's quotas,
  * not a wrap-up rule.
  */
-import * as z from 'zod';
+import * as z from './zod';
 
 const QUOTA_RATE_MESSAGE = 'must be a number of requests per second above 0 and at most 1000';
 const QUOTA_BURST_MESSAGE = 'must be an integer 1-10000 (requests)';
@@ -32,13 +32,10 @@ export const CONNECT_APIS = [
 
 const rate = z
   .number({ error: QUOTA_RATE_MESSAGE })
-  .gt(0, { error: QUOTA_RATE_MESSAGE })
-  .max(1000, { error: QUOTA_RATE_MESSAGE });
+  .check(z.gt(0, { error: QUOTA_RATE_MESSAGE }), z.lte(1000, { error: QUOTA_RATE_MESSAGE }));
 const burst = z
-  .number({ error: QUOTA_BURST_MESSAGE })
   .int({ error: QUOTA_BURST_MESSAGE })
-  .min(1, { error: QUOTA_BURST_MESSAGE })
-  .max(10_000, { error: QUOTA_BURST_MESSAGE });
+  .check(z.gte(1, { error: QUOTA_BURST_MESSAGE }), z.lte(10_000, { error: QUOTA_BURST_MESSAGE }));
 
 /** One API's quota: both fields, as Service Quotas states them. */
 const apiQuotaSchema = z.strictObject({ requestsPerSecond: rate, burst });
@@ -47,13 +44,13 @@ const API_NAME_MESSAGE = `must be one of the Connect APIs this system calls: ${C
 
 /** R15: the account's Connect API quotas this system keeps to (Service Quotas, per account and Region). */
 export const connectQuotaSchema = z.strictObject({
-  requestsPerSecond: rate.default(2),
-  burst: burst.default(5),
-  perApi: z
-    .partialRecord(z.enum(CONNECT_APIS, { error: API_NAME_MESSAGE }), apiQuotaSchema, {
+  requestsPerSecond: z._default(rate, 2),
+  burst: z._default(burst, 5),
+  perApi: z.optional(
+    z.partialRecord(z.enum(CONNECT_APIS, { error: API_NAME_MESSAGE }), apiQuotaSchema, {
       error: 'must be an object of { "<Operation>": { "requestsPerSecond", "burst" } }',
-    })
-    .optional(),
+    }),
+  ),
 });
 
 /** The quota when the section is left out. */

@@ -2,8 +2,8 @@
  * The `acw.reports` section: the reports and recommendations API (issue 13, R22) and the nightly
  * roll-ups it reads (lib/report-rollups.ts, lambda/handlers/report-rollup.ts).
  */
-import * as z from 'zod';
 import { intRange } from './policies';
+import * as z from './zod';
 
 /** Defaults of the reports. */
 export const REPORTS_DEFAULTS = {
@@ -14,9 +14,9 @@ export const REPORTS_DEFAULTS = {
 /** Settings of the reports and recommendations. */
 export const reportsSchema = z.strictObject({
   /** R22: below this many ended wrap-ups a queue and channel get no recommendation. */
-  minSample: intRange(1, 1_000_000).default(REPORTS_DEFAULTS.minSample),
+  minSample: z._default(intRange(1, 1_000_000), REPORTS_DEFAULTS.minSample),
   /** The longest `from`-`to` range a report or recommendation may ask for, in days. */
-  maxRangeDays: intRange(1, 366).default(REPORTS_DEFAULTS.maxRangeDays),
+  maxRangeDays: z._default(intRange(1, 366), REPORTS_DEFAULTS.maxRangeDays),
 });
 
 export type ReportsConfig = z.output<typeof reportsSchema>;

@@ -9,8 +9,9 @@
  * 400 INVALID_POLICY with every problem naming its field, 409 VERSION_CONFLICT with the current
  * version, 404 when there is no override to remove.
  */
+
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../config/zod';
 import { CHANNELS, definedFields, type PolicyConfig, QUEUE_ID, queueIdOf } from '../core/config';
 import { policyFieldSources, resolvePolicy } from '../core/policy';
 import { applyPolicyChange } from '../core/policy-change';
@@ -105,13 +106,14 @@ const ADMIN_HANDLERS = {
 
 const version = z
   .number({ error: 'version must be the version the change is made on (an integer)' })
-  .int({ error: 'version must be an integer' })
-  .min(0, { error: 'version must be 0 or more' });
+  .check(z.int({ error: 'version must be an integer' }), z.gte(0, { error: 'version must be 0 or more' }));
 const reason = z
   .string({ error: 'reason must say why (a string)' })
-  .trim()
-  .min(1, { error: 'reason must say why the policies change' })
-  .max(MAX_REASON_LENGTH, { error: `reason must be at most ${MAX_REASON_LENGTH} characters` });
+  .check(
+    z.trim(),
+    z.minLength(1, { error: 'reason must say why the policies change' }),
+    z.maxLength(MAX_REASON_LENGTH, { error: `reason must be at most ${MAX_REASON_LENGTH} characters` }),
+  );
 const putBody = z.strictObject({
   policy: z.record(z.string(), z.unknown(), { error: 'policy must be an object of policy fields' }),
   version,
@@ -119,37 +121,44 @@ const putBody = z.strictObject({
 });
 const deleteBody = z.strictObject({ version, reason });
 const killSwitchBody = z.strictObject({
-  state: z.enum(['on', 'off'], { error: 'state must be "on", "off" or null' }).nullable(),
+  state: z.nullable(z.enum(['on', 'off'], { error: 'state must be "on", "off" or null' })),
   version,
   reason,
 });
 const previewBody = z.strictObject({
   channel: z.enum(CHANNELS, { error: `channel must be one of ${CHANNELS.join(', ')}` }),
-  queueId: z
-    .string({ error: 'queueId must be a queue id' })
-    .regex(QUEUE_ID, { error: 'queueId must be a queue id of 1-128 letters, digits or "-"' })
-    .optional(),
-  profile: z
-    .string({ error: 'profile must be a profile name' })
-    .min(1, { error: 'profile must be a profile name' })
-    .max(64, { error: 'profile must be at most 64 characters' })
-    .optional(),
-  agentGroups: z
-    .array(z.string({ error: 'agentGroups must hold hierarchy group ids' }), {
-      error: 'agentGroups must be a list of hierarchy group ids, level 1 first',
-    })
-    .max(5, { error: 'agentGroups must hold at most 5 ids (levels 1-5)' })
-    .optional(),
+  queueId: z.optional(
+    z
+      .string({ error: 'queueId must be a queue id' })
+      .check(z.regex(QUEUE_ID, { error: 'queueId must be a queue id of 1-128 letters, digits or "-"' })),
+  ),
+  profile: z.optional(
+    z
+      .string({ error: 'profile must be a profile name' })
+      .check(
+        z.minLength(1, { error: 'profile must be a profile name' }),
+        z.maxLength(64, { error: 'profile must be at most 64 characters' }),
+      ),
+  ),
+  agentGroups: z.optional(
+    z
+      .array(z.string({ error: 'agentGroups must hold hierarchy group ids' }), {
+        error: 'agentGroups must be a list of hierarchy group ids, level 1 first',
+      })
+      .check(z.maxLength(5, { error: 'agentGroups must hold at most 5 ids (levels 1-5)' })),
+  ),
 });
+const LIMIT_MESSAGE = `limit must be an integer 1-${HISTORY_MAX_LIMIT}`;
 const historyQuery = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, { error: `limit must be an integer 1-${HISTORY_MAX_LIMIT}` })
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= HISTORY_MAX_LIMIT, {
-      error: `limit must be an integer 1-${HISTORY_MAX_LIMIT}`,
-    })
-    .optional(),
+  limit: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^\d{1,3}$/, { error: LIMIT_MESSAGE })),
+      z.pipe(
+        z.transform(Number),
+        z.number().check(z.refine((n) => n >= 1 && n <= HISTORY_MAX_LIMIT, { error: LIMIT_MESSAGE })),
+      ),
+    ),
+  ),
 });
 
 /** Where a policy in force came from. */
@@ -368,7 +377,7 @@ function bodyOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): unknown {
   return jsonBodyOf(event, MAX_ADMIN_BODY_BYTES);
 }
 
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+function parse<T extends z.ZodMiniType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -11,9 +11,10 @@
  * 3. computes the answer; for queue and agent rows, names them from the directory (ids only, with
  * a warning, when it fails).
  */
+
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import * as z from 'zod';
 import type { ReportsConfig } from '../config/reports';
+import * as z from '../config/zod';
 import { QUEUE_ID } from '../core/config';
 import type { Clock, DirectoryNames } from '../core/ports';
 import {
@@ -68,10 +69,12 @@ const dateOrTime = (name: string) =>
     .string({
       error: `${name} is required: an ISO-8601 UTC date (2026-03-01) or time (2026-03-01T08:00:00Z)`,
     })
-    .regex(DATE_OR_TIME, {
-      error: `${name} must be an ISO-8601 UTC date (2026-03-01) or time (2026-03-01T08:00:00Z)`,
-    })
-    .refine((value) => validDate(value), { error: `${name} is not a date of the calendar` });
+    .check(
+      z.regex(DATE_OR_TIME, {
+        error: `${name} must be an ISO-8601 UTC date (2026-03-01) or time (2026-03-01T08:00:00Z)`,
+      }),
+      z.refine((value) => validDate(value), { error: `${name} is not a date of the calendar` }),
+    );
 const rangeFields = { from: dateOrTime('from'), to: dateOrTime('to') };
 
 const reportQuery = z.strictObject({
@@ -80,14 +83,18 @@ const reportQuery = z.strictObject({
 });
 const distributionQuery = z.strictObject({
   ...rangeFields,
-  queueId: z
-    .string()
-    .regex(QUEUE_ID, { error: 'queueId must be a queue id of 1-128 letters, digits or "-"' })
-    .optional(),
-  channel: z
-    .string()
-    .regex(/^[A-Z_]{1,32}$/, { error: 'channel must be a channel name such as VOICE, CHAT or TASK' })
-    .optional(),
+  queueId: z.optional(
+    z
+      .string()
+      .check(z.regex(QUEUE_ID, { error: 'queueId must be a queue id of 1-128 letters, digits or "-"' })),
+  ),
+  channel: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(/^[A-Z_]{1,32}$/, { error: 'channel must be a channel name such as VOICE, CHAT or TASK' }),
+      ),
+  ),
 });
 const recommendationsQuery = z.strictObject(rangeFields);
 
@@ -206,7 +213,7 @@ async function namesOf(deps: ReportRouteDeps, groupBy: GroupBy, cells: ReportCel
   }
 }
 
-function parse<T extends z.ZodType>(schema: T, event: Event): z.output<T> {
+function parse<T extends z.ZodMiniType>(schema: T, event: Event): z.output<T> {
   const result = schema.safeParse(event.queryStringParameters ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -10,10 +10,11 @@
  *    a status: 404 for a session that is not the caller's, 409 with the refusal code, 400
  *    UNKNOWN_STATUS for a status the agent may not choose (R19), never a raw error.
  */
+
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import * as z from 'zod';
 import { type ConnectUsers, UnknownConnectUser } from '../adapters/connect-users';
 import { parseAcwConfig } from '../config/acw-config';
+import * as z from '../config/zod';
 import {
   ActionRefused,
   type ActionRequest,
@@ -86,18 +87,26 @@ type Result = APIGatewayProxyStructuredResultV2;
 const idParam = (name: string) =>
   z
     .string({ error: `${name} is required` })
-    .regex(CONNECT_ID, { error: `${name} must be 1-256 letters, digits or "-"` });
+    .check(z.regex(CONNECT_ID, { error: `${name} must be 1-256 letters, digits or "-"` }));
 
 /** Body of All Done and of PUT: a disposition code, notes, or both (PUT needs at least one). */
 const wrapUpBody = z.strictObject({
-  disposition: z
-    .string({ error: 'disposition must be a string' })
-    .regex(DISPOSITION_CODE, { error: 'disposition must be a code of 1-64 letters, digits, "_", "-" or "."' })
-    .optional(),
-  notes: z
-    .string({ error: 'notes must be a string' })
-    .max(MAX_NOTES_LENGTH, { error: `notes must be at most ${MAX_NOTES_LENGTH} characters` })
-    .optional(),
+  disposition: z.optional(
+    z
+      .string({ error: 'disposition must be a string' })
+      .check(
+        z.regex(DISPOSITION_CODE, {
+          error: 'disposition must be a code of 1-64 letters, digits, "_", "-" or "."',
+        }),
+      ),
+  ),
+  notes: z.optional(
+    z
+      .string({ error: 'notes must be a string' })
+      .check(
+        z.maxLength(MAX_NOTES_LENGTH, { error: `notes must be at most ${MAX_NOTES_LENGTH} characters` }),
+      ),
+  ),
 });
 type WrapUpBody = z.output<typeof wrapUpBody>;
 const STATUS_NAME_MESSAGE = `nextStatus must be an agent status name (1-${MAX_STATUS_NAME_LENGTH} characters) or null`;
@@ -107,19 +116,24 @@ const STATUS_NAME_MESSAGE = `nextStatus must be an agent status name (1-${MAX_ST
  */
 const updateBody = z.strictObject({
   ...wrapUpBody.shape,
-  nextStatus: z
-    .string({ error: STATUS_NAME_MESSAGE })
-    .min(1, { error: STATUS_NAME_MESSAGE })
-    .max(MAX_STATUS_NAME_LENGTH, { error: STATUS_NAME_MESSAGE })
-    .nullable()
-    .optional(),
+  nextStatus: z.optional(
+    z.nullable(
+      z
+        .string({ error: STATUS_NAME_MESSAGE })
+        .check(
+          z.minLength(1, { error: STATUS_NAME_MESSAGE }),
+          z.maxLength(MAX_STATUS_NAME_LENGTH, { error: STATUS_NAME_MESSAGE }),
+        ),
+    ),
+  ),
 });
 const emptyBody = z.strictObject({});
 const supervisorQuery = z.strictObject({
-  queueId: z
-    .string()
-    .regex(QUEUE_ID, { error: 'queueId must be a queue id of 1-128 letters, digits or "-"' })
-    .optional(),
+  queueId: z.optional(
+    z
+      .string()
+      .check(z.regex(QUEUE_ID, { error: 'queueId must be a queue id of 1-128 letters, digits or "-"' })),
+  ),
 });
 
 /** Builds the handler from its dependencies. */
@@ -369,7 +383,7 @@ function bodyOf(event: Event, optional: boolean): unknown {
   return jsonBodyOf(event, MAX_REQUEST_BODY_BYTES, optional);
 }
 
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+function parse<T extends z.ZodMiniType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -10,9 +10,7 @@
  * "acwMode": "timed" }`; bad parameters get `{ "error": "..." }` instead of an exception, so the
  * flow can branch on it. Connect waits at most 8 seconds: one DynamoDB write.
  */
-import { en } from 'zod/locales';
-// zod's functional API: a fraction of the chained one's init (issue 11, cold start).
-import * as z from 'zod/mini';
+import * as z from '../config/zod';
 import { lacksTimeoutDisposition, MAX_DURATION_SECONDS, MODES } from '../core/config';
 import { STANDARD_QUEUE_ARN_IN_EVENT } from '../core/connect-arns';
 import { lastArnSegment, normaliseChannel } from '../core/contact';
@@ -21,9 +19,6 @@ import { type App, deployedApp, sessions } from './runtime';
 
 /** How long a flow's choice is kept for a contact that has not ended yet. */
 export const FLOW_CHOICE_TTL_SECONDS = 7 * 86_400;
-
-// zod/mini carries no messages of its own: its English ones, as the chained API has them.
-z.config(en());
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 

@@ -3,11 +3,7 @@
  * does not match is refused with an error naming the field (R16).
  */
 import { parse } from '@aws-lambda-powertools/parser';
-// zod's functional API (zod/mini), namespace-imported: esbuild keeps only what is used. Its
-// chained API (zod) builds every schema with all its methods: the event schemas alone were about a
-// fifth of the worker's init (issue 11, cold start).
-import { en } from 'zod/locales';
-import * as z from 'zod/mini';
+import * as z from '../config/zod';
 import type { AgentEvent } from '../core/agent-events';
 import {
   AGENT_ARN_IN_EVENT,
@@ -17,9 +13,6 @@ import {
 } from '../core/connect-arns';
 import { type ContactEvent, lastArnSegment, normaliseChannel } from '../core/contact';
 import type { TimerPayload } from '../core/ports';
-
-// zod/mini carries no messages of its own: its English ones, as the chained API has them.
-z.config(en());
 
 const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' });
 /** A non-empty string of at most `max` characters. */
