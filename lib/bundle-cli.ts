@@ -5,8 +5,11 @@
  * plugins need its asynchronous API.
  */
 import { join } from 'node:path';
-import { BUNDLING, REPO_ROOT } from './acw-function';
-import { bundleHandler } from './bundle';
+import { fileURLToPath } from 'node:url';
+import { BUNDLING, bundleHandler } from './bundle';
+
+/** The repository root (not imported from acw-function.ts: that would load aws-cdk-lib for nothing). */
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const [entry, outputDir] = process.argv.slice(2);
 if (entry === undefined || outputDir === undefined) {
