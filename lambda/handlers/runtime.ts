@@ -37,6 +37,7 @@ import {
   dynamoSessions,
   schedulerTimers,
   sqsDeadLetters,
+  sqsRedelivery,
   ssmKillSwitch,
   type Wiring,
 } from '../app/compose';
@@ -146,10 +147,13 @@ export const schedules: Kit = {
   adapters: {},
 };
 
-/** R16: refused records kept in the function's dead-letter queue (SQS). */
+/**
+ * R16: refused records kept in the function's dead-letter queue (SQS); R15: failed ones brought
+ * back on their queue after a short backoff.
+ */
 export const deadLetters: Kit = {
   clients: { sqs: ({ region }) => new SQSClient(retrying(region)) },
-  adapters: { deadLetters: sqsDeadLetters },
+  adapters: { deadLetters: sqsDeadLetters, redelivery: sqsRedelivery },
 };
 
 /** R18: the kill switch (SSM). */
@@ -219,6 +223,7 @@ export function wiringFromEnvironment(env: NodeJS.ProcessEnv, clients: Clients):
       // Only the functions whose stack construct names a dead-letter queue keep refused records there.
       deadLetterQueueUrl: env[ENV.deadLetterQueueUrl],
       dueDeadLetterQueueUrl: env[ENV.dueDeadLetterQueueUrl],
+      intakeQueueUrl: env[ENV.intakeQueueUrl],
     },
     clock: {
       now: () => new Date(),

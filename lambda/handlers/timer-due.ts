@@ -23,7 +23,11 @@ export function makeTimerDueHandler(app: App) {
       async (record) => {
         report(app, await endOnTimer(app.deps, parseTimerPayload(record.body)));
       },
-      { parallel: true, refusals: { source: 'timer-due', sink: app.deadLetters } },
+      {
+        parallel: true,
+        refusals: { source: 'timer-due', sink: app.deadLetters },
+        redelivery: app.redelivery,
+      },
     );
     app.metrics?.publishStoredMetrics();
     return response;
