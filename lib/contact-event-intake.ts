@@ -19,9 +19,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INSTANCE_ARN } from '../lambda/core/connect-arns';
-import { ENV } from '../lambda/handlers/env';
 import { AcwFunction, type AcwFunctionSettings, handlerEntry } from './acw-function';
-import { MAX_RECEIVE_COUNT, VISIBILITY_PER_TIMEOUT, WORKER_TIMEOUT_SECONDS } from './queue-settings';
 import { deadLetterQueue, grantKeepRefused, type NamedQueue, workQueue } from './queues';
 
 /** Properties of the contact event intake. */
@@ -93,7 +91,7 @@ export class ContactEventIntake extends Construct {
   constructor(scope: Construct, id: string, props: ContactEventIntakeProps) {
     super(scope, id);
     validate(props);
-    const timeout = props.functionTimeout ?? Duration.seconds(WORKER_TIMEOUT_SECONDS);
+    const timeout = props.functionTimeout ?? Duration.seconds(30);
 
     this.function = new AcwFunction(this, 'ContactEvents', {
       settings: props.functionSettings,
@@ -107,11 +105,8 @@ export class ContactEventIntake extends Construct {
     this.queue = workQueue(this, 'Queue', {
       // Lambda's advice for SQS event sources: six times the function timeout, so a record is
       // not received again while a retried invocation still holds it.
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * VISIBILITY_PER_TIMEOUT),
-      deadLetterQueue: {
-        queue: this.queueDeadLetterQueue,
-        maxReceiveCount: props.maxReceiveCount ?? MAX_RECEIVE_COUNT,
-      },
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      deadLetterQueue: { queue: this.queueDeadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
     });
     grantKeepRefused(this.function, this.queueDeadLetterQueue);
     this.ruleDeadLetterQueue = deadLetterQueue(
@@ -141,9 +136,6 @@ export class ContactEventIntake extends Construct {
       }),
     );
 
-    // R15: a failed record comes back after a short backoff (ChangeMessageVisibility, which the
-    // event source's grant includes), not after the visibility timeout.
-    this.function.addEnvironment(ENV.intakeQueueUrl, this.queue.queueUrl);
     this.function.function.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: props.batchSize ?? 10,

@@ -28,7 +28,6 @@ import { lastArnSegment } from '../lambda/core/contact';
 import type { DeadLetter } from '../lambda/core/dead-letter-port';
 import type { Log } from '../lambda/core/ports';
 import { classifyStatus } from '../lambda/core/presence';
-import { DUE_VISIBILITY_SECONDS, INTAKE_VISIBILITY_SECONDS, MAX_RECEIVE_COUNT } from '../lib/queue-settings';
 import { SIM_RESOURCES, type HandlerLogLine as SimLogLine, simWiring } from '../sim/apps';
 import { SimConnect } from '../sim/connect';
 import { agentEvent, contactEvent } from '../sim/contact-events';
@@ -166,19 +165,17 @@ export class LocalWorld {
       duplicateProbability: 0.1,
       invokeTarget: (input) => this.invokeTimerFired(input, 1),
     });
-    const queueProps = { clock, maxLatencyMs: 300, maxReceiveCount: MAX_RECEIVE_COUNT };
+    const queueProps = { clock, maxLatencyMs: 300, maxReceiveCount: 5, visibilityTimeoutMs: 60_000 };
     this.intake = new SimQueue({
       ...queueProps,
       name: SIM_RESOURCES.contactEventsQueue,
       random: random.fork('contact-events-queue'),
-      visibilityTimeoutMs: INTAKE_VISIBILITY_SECONDS * 1000,
       consume: (event) => contactEvents(event),
     });
     const due = new SimQueue({
       ...queueProps,
       name: SIM_RESOURCES.dueQueue,
       random: random.fork('due-queue'),
-      visibilityTimeoutMs: DUE_VISIBILITY_SECONDS * 1000,
       consume: (event) => timerDue(event),
     });
     const sqs = new SimSqs([this.intake, due], NO_LATENCY);
@@ -198,7 +195,6 @@ export class LocalWorld {
       scheduler: this.scheduler,
       sqs,
       due,
-      intake: this.intake,
       clock,
       random,
       deadLetters: {

@@ -45,8 +45,6 @@ export interface SimServices {
   readonly scheduler: SimScheduler;
   readonly sqs: SimSqs;
   readonly due: SimQueue;
-  /** The intake queue, when the wiring's functions read it (the wrap-up worker's failed records, R15). */
-  readonly intake?: SimQueue | undefined;
   readonly clock: Clock;
   /** Forked per function for the quota gate's jitter. */
   readonly random: Random;
@@ -81,7 +79,6 @@ export function simWiring(services: SimServices): Wiring {
     resources: {
       tableName: dynamo.tableName,
       dueQueueUrl: due.url,
-      intakeQueueUrl: services.intake?.url,
       schedules: {
         groupName: SIM_RESOURCES.scheduleGroup,
         targetArn: SIM_RESOURCES.timerFiredArn,

@@ -4,9 +4,8 @@
  *
  * - SendMessage with DelaySeconds arrives after the delay plus a seeded latency (0-300 ms);
  * - a record reported in `batchItemFailures` (or a handler that throws) becomes visible again
- *   after the visibility timeout, or after the time its consumer set with ChangeMessageVisibility
- *   while it held it, up to `maxReceiveCount` receives, then goes to the dead-letter list (the
- *   queue's redrive policy).
+ *   after the visibility timeout, up to `maxReceiveCount` receives, then goes to the dead-letter
+ *   list (the queue's redrive policy).
  *
  * Faults, for messages sent with SendMessage (the due queue's timers): `lostTimerRate`, a message
  * is accepted but never delivered; `duplicateRate`, it is delivered twice (at least once), the
@@ -14,7 +13,6 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  ChangeMessageVisibilityCommand,
   InvalidMessageContents,
   QueueDoesNotExist,
   SendMessageCommand,
@@ -92,8 +90,6 @@ export class SimQueue {
   /** Sent messages delivered twice by the `duplicateRate` fault. */
   duplicated = 0;
   private nextId = 1;
-  /** Messages whose visibility the consumer changed while it held them: when each is visible again. */
-  private readonly visibleAgainAt = new Map<string, number>();
 
   constructor(private readonly props: SimQueueProps) {
     this.url = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${props.name}`;
@@ -120,27 +116,6 @@ export class SimQueue {
     return message.id;
   }
 
-  /**
-   * ChangeMessageVisibility on a received message (`receiptHandle` of its latest receive): if its
-   * consumer fails it, it is visible again `seconds` after now rather than after the visibility
-   * timeout. A handle of an earlier receive, or of no message, is refused as SQS refuses it.
-   */
-  changeVisibility(receiptHandle: string, seconds: number): void {
-    const [id, receive] = receiptHandle.split('#');
-    if (id === undefined || receive === undefined || !this.inFlight.has(`${id}#${receive}`)) {
-      throw new SQSServiceException({
-        name: 'ReceiptHandleIsInvalid',
-        $fault: 'client',
-        message: `The receipt handle ${receiptHandle} is not one of a message in flight`,
-        $metadata: { httpStatusCode: 400 },
-      });
-    }
-    this.visibleAgainAt.set(id, this.props.clock.nowMs() + seconds * 1000);
-  }
-
-  /** Receipt handles of the messages being consumed now. */
-  private readonly inFlight = new Set<string>();
-
   /** Delivers a new message now, inside the running action (a scenario step's event). */
   async deliverNow(body: string, origin?: unknown): Promise<void> {
     await this.deliver(this.accept(body, origin));
@@ -165,19 +140,12 @@ export class SimQueue {
     message.firstReceivedAt ??= receivedAt;
     this.received++;
     let failed: boolean;
-    const record = this.recordOf(message);
-    this.inFlight.add(record.receiptHandle);
     try {
-      const response = await this.props.consume({ Records: [record] }, message);
+      const response = await this.props.consume({ Records: [this.recordOf(message)] }, message);
       failed = response.batchItemFailures.some((failure) => failure.itemIdentifier === message.id);
     } catch {
       failed = true;
-    } finally {
-      this.inFlight.delete(record.receiptHandle);
     }
-    // A visibility the consumer set applies to this receive only.
-    const visibleAgain = this.visibleAgainAt.get(message.id);
-    this.visibleAgainAt.delete(message.id);
     if (!failed) return;
     if (message.receiveCount >= this.props.maxReceiveCount) {
       this.deadLetters.push({
@@ -190,7 +158,7 @@ export class SimQueue {
       return;
     }
     clock.schedule(
-      visibleAgain ?? receivedAt + this.props.visibilityTimeoutMs,
+      receivedAt + this.props.visibilityTimeoutMs,
       `${this.props.name} ${message.id} (again)`,
       () => this.deliver(message),
     );
@@ -239,31 +207,8 @@ export class SimSqs {
     this.calls[name] = (this.calls[name] ?? 0) + 1;
     return this.latency.around('sqs', () => {
       if (command instanceof SendMessageCommand) return this.sendMessage(command);
-      if (command instanceof ChangeMessageVisibilityCommand) return this.changeMessageVisibility(command);
       throw new Error(`The simulated SQS does not implement ${name}`);
     });
-  }
-
-  private changeMessageVisibility(command: ChangeMessageVisibilityCommand): { $metadata: object } {
-    const { QueueUrl, ReceiptHandle, VisibilityTimeout } = command.input;
-    const queue = QueueUrl === undefined ? undefined : this.queues.get(QueueUrl);
-    if (queue === undefined) {
-      throw new QueueDoesNotExist({ message: `The queue ${String(QueueUrl)} does not exist`, $metadata: {} });
-    }
-    if (
-      !Number.isInteger(VisibilityTimeout) ||
-      (VisibilityTimeout ?? -1) < 0 ||
-      (VisibilityTimeout ?? 0) > 43_200
-    ) {
-      throw new SQSServiceException({
-        name: 'InvalidParameterValue',
-        $fault: 'client',
-        message: `VisibilityTimeout must be an integer 0-43200, got ${String(VisibilityTimeout)}`,
-        $metadata: { httpStatusCode: 400 },
-      });
-    }
-    queue.changeVisibility(String(ReceiptHandle), VisibilityTimeout ?? 0);
-    return { $metadata: { httpStatusCode: 200 } };
   }
 
   private sendMessage(command: SendMessageCommand): SendMessageCommandOutput {

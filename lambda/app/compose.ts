@@ -31,7 +31,6 @@ import { DynamoPolicyStore } from '../adapters/dynamo-policy-store';
 import { DynamoReportStore } from '../adapters/dynamo-report-store';
 import { DynamoSessionStore } from '../adapters/dynamo-session-store';
 import { SqsDeadLetterSink } from '../adapters/sqs-dead-letters';
-import { SqsRedelivery } from '../adapters/sqs-redelivery';
 import { SsmKillSwitch } from '../adapters/ssm-kill-switch';
 import { SchedulerTimers, type ScheduleTarget } from '../adapters/timers';
 import type { AcwConfig } from '../config/acw-config';
@@ -58,7 +57,6 @@ import type {
   Timers,
 } from '../core/ports';
 import { ConnectGate } from '../core/quota';
-import type { Redelivery } from '../core/redelivery-port';
 import type { AdminDeps } from '../handlers/api-admin';
 import type { ReportsParts } from '../handlers/api-reports';
 import { type MetricsFactory, throttleMetric, WrapUpMetrics } from '../handlers/wrap-up-metrics';
@@ -97,11 +95,6 @@ export interface App {
   readonly metrics?: Metrics | undefined;
   /** R16: where malformed records are kept at once; without it they are failed and retried. */
   readonly deadLetters?: DeadLetterSink | undefined;
-  /**
-   * R15: failed queued records come back after a short backoff; without it, after their queue's
-   * visibility timeout.
-   */
-  readonly redelivery?: Redelivery | undefined;
 }
 
 /**
@@ -141,8 +134,6 @@ export interface Resources {
    * and keeps each refused record in its own queue's dead-letter queue).
    */
   readonly dueDeadLetterQueueUrl?: string | undefined;
-  /** R15: the intake queue (the wrap-up worker's other source), for `Redelivery`. */
-  readonly intakeQueueUrl?: string | undefined;
 }
 
 /** Everything the apps are built from. */
@@ -229,8 +220,6 @@ export interface Adapters {
   readonly timers?: ((wiring: Wiring, fn: FunctionName | undefined) => Timers) | undefined;
   /** R16: where refused records are kept (the queue `Resources.deadLetterQueueUrl` names). */
   readonly deadLetters?: ((wiring: Wiring) => DeadLetterSink | undefined) | undefined;
-  /** R15: failed records back on their queue soon (the queues the function reads). */
-  readonly redelivery?: ((wiring: Wiring) => Redelivery | undefined) | undefined;
   /**
    * R18: the kill switch (SSM), when `Resources.switchParameter` names one; with the live
    * policies, an administrator's override over it (R20).
@@ -284,7 +273,6 @@ export function composeWith(adapters: Adapters, wiring: Wiring, fn?: FunctionNam
     },
     metrics: wiring.metrics,
     deadLetters: wiring.keepRefused ?? adapters.deadLetters?.(wiring),
-    redelivery: adapters.redelivery?.(wiring),
     deps: {
       store,
       timers: adapters.timers?.(wiring, fn) ?? unavailableTimers(fn),
@@ -463,21 +451,6 @@ export function sqsDeadLetters(wiring: Wiring): DeadLetterSink | undefined {
 }
 
 /**
- * R15: failed records of the queues the function reads (the intake queue, when
- * `resources.intakeQueueUrl` names it, and the due queue) back after a short backoff, on
- * `clients.sqs`; none without it.
- */
-export function sqsRedelivery(wiring: Wiring): Redelivery | undefined {
-  const { intakeQueueUrl, dueQueueUrl } = wiring.resources;
-  const client = wiring.clients.sqs;
-  if (client === undefined) return undefined;
-  const queueUrls = [intakeQueueUrl, dueQueueUrl].filter(
-    (url): url is string => url !== undefined && url !== '',
-  );
-  return new SqsRedelivery({ client, queueUrls, random: wiring.random('redelivery') });
-}
-
-/**
  * R20: the baseline with the overrides in the session table, read at most once a minute per
  * instance. Nothing is read until a contact's policy is resolved.
  */
@@ -539,7 +512,6 @@ export const ALL_ADAPTERS: Adapters = {
   users: connectUsers,
   timers: schedulerTimers,
   deadLetters: sqsDeadLetters,
-  redelivery: sqsRedelivery,
   killSwitch: ssmKillSwitch,
   policies: dynamoLivePolicies,
   policyStore: dynamoPolicyStore,

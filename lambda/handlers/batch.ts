@@ -7,13 +7,11 @@
  * - refused: it can never succeed (malformed: `BadInput`), so it is logged and kept in the
  *   dead-letter sink at once and acknowledged, instead of being retried until the queue gives up;
  * - failed: anything else (a throttled call, a lost race), or a refusal that could not be kept:
- *   reported in `batchItemFailures` and retried by the event source, so nothing is lost; with a
- *   `Redelivery`, an SQS record comes back after a short backoff (R15), not the visibility timeout.
+ *   reported in `batchItemFailures` and retried by the event source, so nothing is lost.
  */
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import type { DeadLetterSink, DeadLetterSource } from '../core/dead-letter-port';
 import type { Log } from '../core/ports';
-import type { Redelivery } from '../core/redelivery-port';
 import { BadInput } from './events';
 
 /** R16: how records that can never succeed are kept. */
@@ -95,8 +93,6 @@ export interface EachRecordOptions {
   readonly parallel?: boolean;
   /** R16: keep malformed records at once instead of retrying them. */
   readonly refusals?: Refusals;
-  /** R15: bring failed records back after a short backoff, not the queue's visibility timeout. */
-  readonly redelivery?: Redelivery | undefined;
 }
 
 /** Runs an SQS batch with `runRecord`; the failed records are the partial batch response. */
@@ -114,22 +110,7 @@ export async function eachRecord(
       logFields: { messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount },
     };
     const outcome = await runRecord(item, log, () => handle(record), options.refusals);
-    if (outcome !== 'failed') return;
-    batchItemFailures.push({ itemIdentifier: record.messageId });
-    if (options.redelivery === undefined) return;
-    try {
-      await options.redelivery.backOff({
-        queueArn: record.eventSourceARN,
-        receiptHandle: record.receiptHandle,
-        receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
-      });
-    } catch (error) {
-      // Still reported failed: it comes back after the queue's visibility timeout instead.
-      log.warn('Failed record not brought back early; it returns after the visibility timeout', {
-        messageId: record.messageId,
-        error: describeError(error),
-      });
-    }
+    if (outcome === 'failed') batchItemFailures.push({ itemIdentifier: record.messageId });
   };
   if (options.parallel) {
     await Promise.all(records.map(run));

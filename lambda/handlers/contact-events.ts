@@ -34,11 +34,7 @@ export function makeContactEventsHandler(app: App) {
       // In parallel: a call waiting for Connect's quota (R15) must not hold up the rest of the batch
       // past the function's timeout. Contact events are unordered anyway; the core's writes are
       // conditional (R14).
-      {
-        parallel: true,
-        refusals: { source: 'contact-events', sink: app.deadLetters },
-        redelivery: app.redelivery,
-      },
+      { parallel: true, refusals: { source: 'contact-events', sink: app.deadLetters } },
     );
     app.metrics?.publishStoredMetrics();
     return response;

@@ -15,8 +15,6 @@ export const ENV = {
   scheduleRoleArn: 'SCHEDULE_ROLE_ARN',
   scheduleDlqArn: 'SCHEDULE_DLQ_ARN',
   dueQueueUrl: 'DUE_QUEUE_URL',
-  /** R15: the intake queue, whose failed records the wrap-up worker brings back soon (`Redelivery`). */
-  intakeQueueUrl: 'INTAKE_QUEUE_URL',
   switchParameter: 'ACW_SWITCH_PARAMETER',
   /** R16: the queue a function keeps the records it refuses in (its source's dead-letter queue). */
   deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',

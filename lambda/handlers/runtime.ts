@@ -37,7 +37,6 @@ import {
   dynamoSessions,
   schedulerTimers,
   sqsDeadLetters,
-  sqsRedelivery,
   ssmKillSwitch,
   type Wiring,
 } from '../app/compose';
@@ -147,13 +146,10 @@ export const schedules: Kit = {
   adapters: {},
 };
 
-/**
- * R16: refused records kept in the function's dead-letter queue (SQS); R15: failed ones brought
- * back on their queue after a short backoff.
- */
+/** R16: refused records kept in the function's dead-letter queue (SQS). */
 export const deadLetters: Kit = {
   clients: { sqs: ({ region }) => new SQSClient(retrying(region)) },
-  adapters: { deadLetters: sqsDeadLetters, redelivery: sqsRedelivery },
+  adapters: { deadLetters: sqsDeadLetters },
 };
 
 /** R18: the kill switch (SSM). */
@@ -223,7 +219,6 @@ export function wiringFromEnvironment(env: NodeJS.ProcessEnv, clients: Clients):
       // Only the functions whose stack construct names a dead-letter queue keep refused records there.
       deadLetterQueueUrl: env[ENV.deadLetterQueueUrl],
       dueDeadLetterQueueUrl: env[ENV.dueDeadLetterQueueUrl],
-      intakeQueueUrl: env[ENV.intakeQueueUrl],
     },
     clock: {
       now: () => new Date(),

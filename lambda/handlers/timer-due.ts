@@ -23,11 +23,7 @@ export function makeTimerDueHandler(app: App) {
       async (record) => {
         report(app, await endOnTimer(app.deps, parseTimerPayload(record.body)));
       },
-      {
-        parallel: true,
-        refusals: { source: 'timer-due', sink: app.deadLetters },
-        redelivery: app.redelivery,
-      },
+      { parallel: true, refusals: { source: 'timer-due', sink: app.deadLetters } },
     );
     app.metrics?.publishStoredMetrics();
     return response;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/handlers/env';
-import { logicalId, propertiesOf, resourcesAllowed, synth } from './support';
+import { logicalId, propertiesOf, synth } from './support';
 
 describe('ContactEventIntake', () => {
   it('R1, R9, R10: the rule takes only DISCONNECTED, CONNECTED_TO_AGENT and outbound INITIATED contact events of the instance named by the ConnectInstanceArn parameter', () => {
@@ -89,22 +88,5 @@ describe('ContactEventIntake', () => {
         },
       }),
     );
-  });
-
-  it('R15: the worker may bring a failed record back early on either of its queues, the intake queue named in its environment', () => {
-    const { stack, template } = synth();
-    const worker = stack.intake.function;
-
-    const variables = (
-      propertiesOf(template, logicalId(worker.function)).Environment as {
-        Variables: Record<string, unknown>;
-      }
-    ).Variables;
-    const allowed = resourcesAllowed(template, logicalId(worker.role), 'sqs:ChangeMessageVisibility');
-
-    expect(variables[ENV.intakeQueueUrl]).toEqual({ Ref: logicalId(stack.intake.queue) });
-    expect(variables[ENV.dueQueueUrl]).toEqual({ Ref: logicalId(stack.timers.dueQueue) });
-    expect(allowed).toContainEqual({ 'Fn::GetAtt': [logicalId(stack.intake.queue), 'Arn'] });
-    expect(allowed).toContainEqual({ 'Fn::GetAtt': [logicalId(stack.timers.dueQueue), 'Arn'] });
   });
 });

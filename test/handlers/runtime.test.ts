@@ -118,7 +118,6 @@ describe('deployed wiring: each function makes only the clients of the kits it n
       'deadLetters',
       'policies',
       'policyStore',
-      'redelivery',
       'sessions',
       'timers',
     ]);

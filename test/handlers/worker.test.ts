@@ -7,7 +7,6 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { Deps } from '../../lambda/core/ports';
-import type { FailedRecord, Redelivery } from '../../lambda/core/redelivery-port';
 import type { App } from '../../lambda/handlers/runtime';
 import { makeWorkerHandler, queueNameOfUrl } from '../../lambda/handlers/worker';
 import { RecordingDeadLetters } from '../support/dead-letters';
@@ -102,58 +101,5 @@ describe('wrap-up worker (R15: one function, one PutUserStatus line)', () => {
       'e-bad',
       't-bad',
     ]);
-  });
-
-  it('R15: a record that fails (the hold refused by Connect) comes back after a backoff for its receive count; one that succeeds is left alone', async () => {
-    const backedOff: FailedRecord[] = [];
-    const redelivery: Redelivery = { backOff: async (record) => void backedOff.push(record) };
-    const worker = makeWorkerHandler({ ...app, redelivery }, 'acw-due');
-    agents.failNext = 1;
-    const failing = {
-      ...from(
-        INTAKE_ARN,
-        sqsRecord('e-1', rawDisconnect({ contactId: 'w-1', disconnectedAt: '2026-03-02T09:00:00Z' })),
-      ),
-      attributes: { ...sqsRecord('x', {}).attributes, ApproximateReceiveCount: '3' },
-    };
-
-    const failed = await worker({ Records: [failing] });
-    // Back after its backoff, past the failed delivery's lease on the hold (STEP_LEASE_MS).
-    clock.advance(16_000);
-    const retried = await worker({ Records: [failing] });
-
-    expect(failed).toEqual({ batchItemFailures: [{ itemIdentifier: 'e-1' }] });
-    expect(retried).toEqual({ batchItemFailures: [] });
-    expect(backedOff).toEqual([{ queueArn: INTAKE_ARN, receiptHandle: 'rh-e-1', receiveCount: 3 }]);
-  });
-
-  it('R15: a record whose early return cannot be set is still reported failed (it returns after the visibility timeout), with a warning', async () => {
-    const redelivery: Redelivery = {
-      backOff: async () => {
-        throw new Error('AccessDenied');
-      },
-    };
-    const { log, deps } = testDeps(db.store, '2026-03-02T09:00:02.000Z');
-    deps.agents.set = async () => {
-      throw new Error('TooManyRequestsException: Rate exceeded');
-    };
-    const worker = makeWorkerHandler({ ...app, deps, redelivery }, 'acw-due');
-
-    const failed = await worker({
-      Records: [
-        from(
-          INTAKE_ARN,
-          sqsRecord('e-2', rawDisconnect({ contactId: 'w-2', disconnectedAt: '2026-03-02T09:00:00Z' })),
-        ),
-      ],
-    });
-
-    expect(failed).toEqual({ batchItemFailures: [{ itemIdentifier: 'e-2' }] });
-    expect(log.lines).toContainEqual(
-      expect.objectContaining({
-        level: 'warn',
-        message: 'Failed record not brought back early; it returns after the visibility timeout',
-      }),
-    );
   });
 });

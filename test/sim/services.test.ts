@@ -9,7 +9,7 @@ import {
   type CreateScheduleCommandInput,
   ValidationException,
 } from '@aws-sdk/client-scheduler';
-import { ChangeMessageVisibilityCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../sim/clock';
 import { SimConnect } from '../../sim/connect';
@@ -320,59 +320,6 @@ describe('simulated SQS', () => {
     expect(received.map((entry) => entry.count)).toEqual(['1', '2', '3', '4', '5']);
     expect((received[1]?.at ?? 0) - (received[0]?.at ?? 0)).toBe(60_000);
     expect(due.deadLetters).toHaveLength(1);
-  });
-
-  it('R15: redelivers a failed record when its consumer said (ChangeMessageVisibility while holding it), not after the visibility timeout', async () => {
-    const clock = new VirtualClock(T0);
-    const received: number[] = [];
-    let client: ReturnType<SimSqs['client']> | undefined;
-    const intake: SimQueue = new SimQueue({
-      name: 'intake',
-      clock,
-      random: new Random(3),
-      maxLatencyMs: 0,
-      maxReceiveCount: 5,
-      visibilityTimeoutMs: 180_000,
-      consume: async (event) => {
-        const record = event.Records[0];
-        if (record === undefined) return { batchItemFailures: [] };
-        received.push(clock.nowMs() - T0);
-        if (received.length > 1) return { batchItemFailures: [] };
-        await client?.send(
-          new ChangeMessageVisibilityCommand({
-            QueueUrl: intake.url,
-            ReceiptHandle: record.receiptHandle,
-            VisibilityTimeout: 4,
-          }),
-        );
-        return { batchItemFailures: [{ itemIdentifier: record.messageId }] };
-      },
-    });
-    client = new SimSqs([intake], NO_LATENCY).client();
-
-    await client.send(new SendMessageCommand({ QueueUrl: intake.url, MessageBody: '{}' }));
-    await clock.runUntil(T0 + 600_000);
-
-    expect(received).toEqual([0, 4_000]);
-  });
-
-  it('refuses ChangeMessageVisibility for a message not in flight, as SQS refuses a stale receipt handle', async () => {
-    const { due, client } = queue(false);
-
-    await expect(
-      client.send(
-        new ChangeMessageVisibilityCommand({ QueueUrl: due.url, ReceiptHandle: 'm#1', VisibilityTimeout: 4 }),
-      ),
-    ).rejects.toThrow(/is not one of a message in flight/);
-    await expect(
-      client.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: due.url,
-          ReceiptHandle: 'm#1',
-          VisibilityTimeout: 43_201,
-        }),
-      ),
-    ).rejects.toThrow(/VisibilityTimeout must be an integer 0-43200/);
   });
 
   it('refuses a delay over 900 s and an unknown queue', async () => {
