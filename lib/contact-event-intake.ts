@@ -20,6 +20,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INSTANCE_ARN } from '../lambda/core/connect-arns';
 import { AcwFunction, type AcwFunctionSettings, handlerEntry } from './acw-function';
+import { MAX_RECEIVE_COUNT, VISIBILITY_PER_TIMEOUT, WORKER_TIMEOUT_SECONDS } from './queue-settings';
 import { deadLetterQueue, grantKeepRefused, type NamedQueue, workQueue } from './queues';
 
 /** Properties of the contact event intake. */
@@ -91,7 +92,7 @@ export class ContactEventIntake extends Construct {
   constructor(scope: Construct, id: string, props: ContactEventIntakeProps) {
     super(scope, id);
     validate(props);
-    const timeout = props.functionTimeout ?? Duration.seconds(30);
+    const timeout = props.functionTimeout ?? Duration.seconds(WORKER_TIMEOUT_SECONDS);
 
     this.function = new AcwFunction(this, 'ContactEvents', {
       settings: props.functionSettings,
@@ -105,8 +106,11 @@ export class ContactEventIntake extends Construct {
     this.queue = workQueue(this, 'Queue', {
       // Lambda's advice for SQS event sources: six times the function timeout, so a record is
       // not received again while a retried invocation still holds it.
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
-      deadLetterQueue: { queue: this.queueDeadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * VISIBILITY_PER_TIMEOUT),
+      deadLetterQueue: {
+        queue: this.queueDeadLetterQueue,
+        maxReceiveCount: props.maxReceiveCount ?? MAX_RECEIVE_COUNT,
+      },
     });
     grantKeepRefused(this.function, this.queueDeadLetterQueue);
     this.ruleDeadLetterQueue = deadLetterQueue(

@@ -21,6 +21,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../lambda/handlers/env';
 import { AcwFunction, type AcwFunctionSettings, handlerEntry } from './acw-function';
 import { acknowledgeWildcardResource } from './nag';
+import { DUE_VISIBILITY_SECONDS, MAX_RECEIVE_COUNT } from './queue-settings';
 import { deadLetterQueue, grantKeepRefused, type NamedQueue, workQueue } from './queues';
 
 /** Scheduler's rule for a schedule group name. */
@@ -145,10 +146,15 @@ export class WrapUpTimers extends Construct {
     );
 
     this.dueDeadLetterQueue = deadLetterQueue(this, 'DueDeadLetterQueue');
-    this.dueQueueVisibilitySeconds = (props.dueQueueVisibilityTimeout ?? Duration.seconds(60)).toSeconds();
+    this.dueQueueVisibilitySeconds = (
+      props.dueQueueVisibilityTimeout ?? Duration.seconds(DUE_VISIBILITY_SECONDS)
+    ).toSeconds();
     this.dueQueue = workQueue(this, 'DueQueue', {
       visibilityTimeout: Duration.seconds(this.dueQueueVisibilitySeconds),
-      deadLetterQueue: { queue: this.dueDeadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+      deadLetterQueue: {
+        queue: this.dueDeadLetterQueue,
+        maxReceiveCount: props.maxReceiveCount ?? MAX_RECEIVE_COUNT,
+      },
     });
     this.deadLetterQueues = [
       { name: 'SchedulerDeadLetter', queue: this.schedulerDeadLetterQueue },

@@ -28,6 +28,7 @@ import { lastArnSegment } from '../lambda/core/contact';
 import type { DeadLetter } from '../lambda/core/dead-letter-port';
 import type { Log } from '../lambda/core/ports';
 import { classifyStatus } from '../lambda/core/presence';
+import { DUE_VISIBILITY_SECONDS, INTAKE_VISIBILITY_SECONDS, MAX_RECEIVE_COUNT } from '../lib/queue-settings';
 import { SIM_RESOURCES, type HandlerLogLine as SimLogLine, simWiring } from '../sim/apps';
 import { SimConnect } from '../sim/connect';
 import { agentEvent, contactEvent } from '../sim/contact-events';
@@ -165,17 +166,19 @@ export class LocalWorld {
       duplicateProbability: 0.1,
       invokeTarget: (input) => this.invokeTimerFired(input, 1),
     });
-    const queueProps = { clock, maxLatencyMs: 300, maxReceiveCount: 5, visibilityTimeoutMs: 60_000 };
+    const queueProps = { clock, maxLatencyMs: 300, maxReceiveCount: MAX_RECEIVE_COUNT };
     this.intake = new SimQueue({
       ...queueProps,
       name: SIM_RESOURCES.contactEventsQueue,
       random: random.fork('contact-events-queue'),
+      visibilityTimeoutMs: INTAKE_VISIBILITY_SECONDS * 1000,
       consume: (event) => contactEvents(event),
     });
     const due = new SimQueue({
       ...queueProps,
       name: SIM_RESOURCES.dueQueue,
       random: random.fork('due-queue'),
+      visibilityTimeoutMs: DUE_VISIBILITY_SECONDS * 1000,
       consume: (event) => timerDue(event),
     });
     const sqs = new SimSqs([this.intake, due], NO_LATENCY);

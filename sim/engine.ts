@@ -40,6 +40,7 @@ import { PolicyChangeInvalid, PolicyDocumentTooLarge } from '../lambda/core/poli
 import type { Deps, Log, PolicyHistoryRecord } from '../lambda/core/ports';
 import type { Actor, Session } from '../lambda/core/session';
 import { SWEEP_MARGIN_MS } from '../lambda/core/sweep';
+import { DUE_VISIBILITY_SECONDS, INTAKE_VISIBILITY_SECONDS, MAX_RECEIVE_COUNT } from '../lib/queue-settings';
 import { type HandlerLogLine, SIM_RESOURCES, simWiring } from './apps';
 import { VirtualClock } from './clock';
 import { type ConnectFaultCounts, SimConnect, type StatusChange, type StatusSet } from './connect';
@@ -325,9 +326,9 @@ export interface SimulationRun {
 
 export { SIM_RESOURCES } from './apps';
 
-/** SQS redrive and Lambda retry settings, as the stack sets them. */
-const MAX_RECEIVE_COUNT = 5;
-const VISIBILITY_TIMEOUT_MS = 60_000;
+/** SQS redrive and Lambda retry settings, as the stack sets them (lib/queue-settings.ts). */
+const INTAKE_VISIBILITY_MS = INTAKE_VISIBILITY_SECONDS * 1000;
+const DUE_VISIBILITY_MS = DUE_VISIBILITY_SECONDS * 1000;
 const SQS_MAX_LATENCY_MS = 300;
 /** Lambda retries a failed asynchronous invocation twice. */
 const ASYNC_ATTEMPTS = 3;
@@ -524,10 +525,10 @@ class World {
       clock: this.clock,
       maxLatencyMs: SQS_MAX_LATENCY_MS,
       maxReceiveCount: MAX_RECEIVE_COUNT,
-      visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS,
     };
     this.intake = new SimQueue({
       ...queueProps,
+      visibilityTimeoutMs: INTAKE_VISIBILITY_MS,
       name: SIM_RESOURCES.contactEventsQueue,
       random: random.fork('contact-events-queue'),
       consume: (event, message) =>
@@ -541,6 +542,7 @@ class World {
     });
     this.due = new SimQueue({
       ...queueProps,
+      visibilityTimeoutMs: DUE_VISIBILITY_MS,
       name: SIM_RESOURCES.dueQueue,
       random: random.fork('due-queue'),
       consume: (event, message) =>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { INTAKE_VISIBILITY_SECONDS, MAX_RECEIVE_COUNT } from '../../lib/queue-settings';
 import { logicalId, propertiesOf, synth } from './support';
 
 describe('ContactEventIntake', () => {
@@ -49,6 +50,9 @@ describe('ContactEventIntake', () => {
     });
     expect(fn.Timeout).toBe(30);
     expect(queue.VisibilityTimeout).toBe(180);
+    // The simulator's intake queue is the deployed one's (sim/engine.ts).
+    expect(queue.VisibilityTimeout).toBe(INTAKE_VISIBILITY_SECONDS);
+    expect(queue.RedrivePolicy).toMatchObject({ maxReceiveCount: MAX_RECEIVE_COUNT });
   });
 
   it('R16: the contact-events function reads the queue 10 records at a time and reports partial batch failures', () => {

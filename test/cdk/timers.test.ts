@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/handlers/env';
+import { DUE_VISIBILITY_SECONDS } from '../../lib/queue-settings';
 import { scheduleGroupNameFor } from '../../lib/wrap-up-timers';
 import {
   logicalId,
@@ -98,6 +99,8 @@ describe('WrapUpTimers', () => {
     const queue = propertiesOf(template, logicalId(stack.timers.dueQueue));
 
     expect(queue.VisibilityTimeout).toBe(60);
+    // The simulator's due queue is the deployed one's (sim/engine.ts).
+    expect(queue.VisibilityTimeout).toBe(DUE_VISIBILITY_SECONDS);
     expect(queue.RedrivePolicy).toEqual({
       deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack.timers.dueDeadLetterQueue), 'Arn'] },
       maxReceiveCount: 5,
