@@ -92,13 +92,11 @@ const idParam = (name: string) =>
 /** Body of All Done and of PUT: a disposition code, notes, or both (PUT needs at least one). */
 const wrapUpBody = z.strictObject({
   disposition: z.optional(
-    z
-      .string({ error: 'disposition must be a string' })
-      .check(
-        z.regex(DISPOSITION_CODE, {
-          error: 'disposition must be a code of 1-64 letters, digits, "_", "-" or "."',
-        }),
-      ),
+    z.string({ error: 'disposition must be a string' }).check(
+      z.regex(DISPOSITION_CODE, {
+        error: 'disposition must be a code of 1-64 letters, digits, "_", "-" or "."',
+      }),
+    ),
   ),
   notes: z.optional(
     z
