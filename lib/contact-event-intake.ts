@@ -30,7 +30,7 @@ export interface ContactEventIntakeProps {
   /** The Amazon Connect instance whose events are taken (usually the `ConnectInstanceArn` parameter). */
   readonly instanceArn: string;
   /**
-   * The worker function's timeout; the intake queue's visibility timeout is six times this.
+   * The worker function's timeout; the intake queue's visibility timeout is twice this.
    * @default Duration.seconds(30)
    */
   readonly functionTimeout?: Duration;
@@ -104,8 +104,8 @@ export class ContactEventIntake extends Construct {
 
     this.queueDeadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue');
     this.queue = workQueue(this, 'Queue', {
-      // Lambda's advice for SQS event sources: six times the function timeout, so a record is
-      // not received again while a retried invocation still holds it.
+      // Twice the function timeout, not the six Lambda advises: a hold given back comes back within
+      // a minute, while it still matters (lib/queue-settings.ts).
       visibilityTimeout: Duration.seconds(timeout.toSeconds() * VISIBILITY_PER_TIMEOUT),
       deadLetterQueue: {
         queue: this.queueDeadLetterQueue,

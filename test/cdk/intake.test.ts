@@ -38,7 +38,7 @@ describe('ContactEventIntake', () => {
     ]);
   });
 
-  it('R14: the intake queue redrives a record failed 5 times to its dead-letter queue, and hides a record 6x the function timeout', () => {
+  it('R14: the intake queue redrives a record failed 5 times to its dead-letter queue, and hides a record 2x the function timeout', () => {
     const { stack, template } = synth();
 
     const queue = propertiesOf(template, logicalId(stack.intake.queue));
@@ -49,7 +49,7 @@ describe('ContactEventIntake', () => {
       maxReceiveCount: 5,
     });
     expect(fn.Timeout).toBe(30);
-    expect(queue.VisibilityTimeout).toBe(180);
+    expect(queue.VisibilityTimeout).toBe(60);
     // The simulator's intake queue is the deployed one's (sim/engine.ts).
     expect(queue.VisibilityTimeout).toBe(INTAKE_VISIBILITY_SECONDS);
     expect(queue.RedrivePolicy).toMatchObject({ maxReceiveCount: MAX_RECEIVE_COUNT });
