@@ -32,8 +32,6 @@ import { POLICIES_FILE } from '../lambda/core/policy-bundle';
 import { ENV } from '../lambda/handlers/env';
 import { acknowledgeRule } from './nag';
 
-export { BUNDLING } from './bundle';
-
 /** The repository root, resolved from this file so that `cdk synth` and vitest agree. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 

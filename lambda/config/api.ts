@@ -22,9 +22,6 @@ export const API_DEFAULTS = {
  * The HTTP API (agent desktop widget, supervisors). Without `oidc`, the stack creates a Cognito
  * user pool; with it, tokens of the contact center's own identity provider are accepted.
  */
-/** A non-empty string, refused with `message`. */
-const named = (message: string) => z.string({ error: message }).check(z.minLength(1, { error: message }));
-
 export const apiSchema = z.strictObject({
   corsOrigins: z._default(
     z
@@ -49,11 +46,11 @@ export const apiSchema = z.strictObject({
         .check(z.minLength(1, { error: 'must name at least one audience' })),
     }),
   ),
-  usernameClaim: z._default(named('must be a claim name'), API_DEFAULTS.usernameClaim),
-  groupsClaim: z._default(named('must be a claim name'), API_DEFAULTS.groupsClaim),
-  supervisorGroup: z._default(named('must be a group name'), API_DEFAULTS.supervisorGroup),
+  usernameClaim: z._default(z.text(undefined, 'must be a claim name'), API_DEFAULTS.usernameClaim),
+  groupsClaim: z._default(z.text(undefined, 'must be a claim name'), API_DEFAULTS.groupsClaim),
+  supervisorGroup: z._default(z.text(undefined, 'must be a group name'), API_DEFAULTS.supervisorGroup),
   /** R20: the group whose members change the policies at run time (the `/v1/admin/` routes). */
-  adminGroup: z._default(named('must be a group name'), API_DEFAULTS.adminGroup),
+  adminGroup: z._default(z.text(undefined, 'must be a group name'), API_DEFAULTS.adminGroup),
   throttle: z._default(
     z.strictObject({
       rateLimit: z._default(intRange(1, 10_000), API_DEFAULTS.throttle.rateLimit),

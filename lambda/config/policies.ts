@@ -35,13 +35,6 @@ export function intRange(min: number, max: number) {
 
 const durationSeconds = intRange(0, MAX_DURATION_SECONDS);
 
-/** A string of `min` to `max` characters, refused with one message that says so. */
-export function textOf(min: number, max: number, message: string) {
-  return z
-    .string({ error: message })
-    .check(z.minLength(min, { error: message }), z.maxLength(max, { error: message }));
-}
-
 const dispositionCode = z.string({ error: 'must be a disposition code' }).check(
   z.regex(DISPOSITION_CODE, {
     error: 'must be a disposition code of 1-64 letters, digits, "_", "-" or "."',
@@ -52,7 +45,7 @@ const dispositionCodesSchema = z
   .array(
     z.strictObject({
       code: dispositionCode,
-      label: textOf(1, 128, 'must be a label of 1-128 characters'),
+      label: z.text(128, 'must be a label of 1-128 characters'),
     }),
     { error: 'must be a list of { "code", "label" }' },
   )
@@ -117,8 +110,7 @@ const defaultPolicySchema = z.strictObject({
   unansweredOutbound: z.optional(policyFields.unansweredOutbound),
 });
 
-const statusName = textOf(
-  1,
+const statusName = z.text(
   MAX_STATUS_NAME_LENGTH,
   `must be a string of 1-${MAX_STATUS_NAME_LENGTH} characters`,
 );

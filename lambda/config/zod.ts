@@ -9,8 +9,19 @@
  * keeps only what is used.
  */
 import { en } from 'zod/locales';
-import { config } from 'zod/mini';
+import { config, maxLength, minLength, string } from 'zod/mini';
 
 config(en());
 
 export * from 'zod/mini';
+
+/**
+ * A string of 1 to `max` characters (any length from 1 without `max`), refused with `error` when
+ * given, else with zod's own message.
+ */
+export function text(max?: number, error?: string) {
+  const params = error === undefined ? undefined : { error };
+  return max === undefined
+    ? string(params).check(minLength(1, params))
+    : string(params).check(minLength(1, params), maxLength(max, params));
+}

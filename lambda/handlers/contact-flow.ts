@@ -20,14 +20,12 @@ import { type App, deployedApp, sessions } from './runtime';
 /** How long a flow's choice is kept for a contact that has not ended yet. */
 export const FLOW_CHOICE_TTL_SECONDS = 7 * 86_400;
 
-const nonEmpty = () => z.string().check(z.minLength(1));
-
 const flowEventSchema = z.object({
   Name: z.literal('ContactFlowEvent'),
   Details: z.object({
     ContactData: z.object({
       ContactId: z.string().check(z.minLength(1), z.maxLength(256)),
-      Channel: z.optional(nonEmpty()),
+      Channel: z.optional(z.text()),
       Queue: z.nullish(z.object({ ARN: z.optional(z.string()) })),
     }),
     Parameters: z._default(z.record(z.string(), z.string()), {}),

@@ -15,9 +15,6 @@ import { type ContactEvent, lastArnSegment, normaliseChannel } from '../core/con
 import type { TimerPayload } from '../core/ports';
 
 const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' });
-/** A non-empty string of at most `max` characters. */
-const text = (max?: number) =>
-  max === undefined ? z.string().check(z.minLength(1)) : z.string().check(z.minLength(1), z.maxLength(max));
 /** An ARN (at least its `arn:` prefix). */
 const arn = () => z.string().check(z.startsWith('arn:'));
 
@@ -82,8 +79,8 @@ const AGENT_EVENT_TYPES: ReadonlySet<string> = new Set(['DISCONNECTED', 'CONNECT
  */
 const contactDetailSchema = z
   .looseObject({
-    eventType: text(),
-    contactId: text(256),
+    eventType: z.text(),
+    contactId: z.text(256),
     instanceArn: arn(),
   })
   .check(
@@ -118,8 +115,8 @@ export const contactEventSchema = z.looseObject({
 
 /** A Scheduler or due-queue timer. */
 export const timerPayloadSchema = z.strictObject({
-  contactId: text(256),
-  agentId: text(256),
+  contactId: z.text(256),
+  agentId: z.text(256),
   deadline: z.iso.datetime({ error: 'must be an ISO-8601 UTC timestamp' }),
 });
 
@@ -144,14 +141,14 @@ export const timerPayloadSchema = z.strictObject({
  *   status is matched by name.
  */
 const agentStatusSchema = z.looseObject({
-  Name: text(127),
+  Name: z.text(127),
   StartTimestamp: timestamp,
 });
 
 export const agentEventSchema = z.looseObject({
   AgentARN: z.string().check(z.regex(AGENT_ARN_IN_EVENT, { error: AGENT_ARN_MESSAGE })),
-  EventId: text(256),
-  EventType: text(64),
+  EventId: z.text(256),
+  EventType: z.text(64),
   EventTimestamp: timestamp,
   InstanceARN: arn(),
   CurrentAgentSnapshot: z.nullish(z.looseObject({ AgentStatus: z.nullish(agentStatusSchema) })),
