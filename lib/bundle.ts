@@ -1,7 +1,7 @@
 /**
  * How a handler becomes the code of its Lambda function (issue 11: cold start): esbuild with the
- * stack's options (`BUNDLING`, lib/acw-function.ts), plus one step NodejsFunction cannot take, a
- * plugin that lets esbuild drop the parts of the AWS SDK's schemas a function never uses.
+ * stack's options (`BUNDLING`, below), plus one step NodejsFunction cannot take, a plugin that
+ * lets esbuild drop the parts of the AWS SDK's schemas a function never uses.
  *
  * Why the plugin. Each SDK client describes its whole API in one module,
  * `dist-es/schemas/schemas_0.js`: one array per shape and operation. Its objects are keyed by
@@ -17,7 +17,7 @@
 import { readFile } from 'node:fs/promises';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 
-/** The esbuild settings the stack chooses (lib/acw-function.ts `BUNDLING`). */
+/** The esbuild settings the stack chooses (`BUNDLING`). */
 export interface HandlerBundling {
   readonly minify: boolean;
   readonly sourceMap: boolean;
