@@ -50,22 +50,12 @@ export class Sweep extends Construct {
 
   /** An alarm on the `OverdueSessions` the sweep publishes: anything overdue means a timer failed. */
   alarmOverdue(topic: ITopic, serviceName = 'connect-acw'): Alarm {
-    const alarm = new Alarm(this, 'OverdueSessionsAlarm', {
-      alarmDescription: 'connect-acw: wrap-ups found past their deadline + margin by the sweep (R15)',
-      metric: new Metric({
-        namespace: 'ConnectAcw',
-        metricName: 'OverdueSessions',
-        dimensionsMap: { service: serviceName },
-        statistic: 'Maximum',
-        period: Duration.minutes(5),
-      }),
+    return this.alarmOn(topic, {
+      id: 'OverdueSessionsAlarm',
+      description: 'connect-acw: wrap-ups found past their deadline + margin by the sweep (R15)',
+      metric: sweepMetric('OverdueSessions', serviceName, 'Maximum', Duration.minutes(5)),
       threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    alarm.addAlarmAction(new SnsAction(topic));
-    return alarm;
   }
 
   /**
@@ -74,16 +64,28 @@ export class Sweep extends Construct {
    * of date, or ids.
    */
   alarmCatalogRefresh(topic: ITopic, serviceName = 'connect-acw'): Alarm {
-    const alarm = new Alarm(this, 'CatalogRefreshAlarm', {
-      alarmDescription: 'connect-acw: the catalog of names failed to refresh twice within an hour (R20)',
-      metric: new Metric({
-        namespace: 'ConnectAcw',
-        metricName: 'CatalogRefreshFailures',
-        dimensionsMap: { service: serviceName },
-        statistic: 'Sum',
-        period: Duration.hours(1),
-      }),
+    return this.alarmOn(topic, {
+      id: 'CatalogRefreshAlarm',
+      description: 'connect-acw: the catalog of names failed to refresh twice within an hour (R20)',
+      metric: sweepMetric('CatalogRefreshFailures', serviceName, 'Sum', Duration.hours(1)),
       threshold: 2,
+    });
+  }
+
+  /** An alarm at `threshold` or more in one period of `metric`, no data meaning none, sent to `topic`. */
+  private alarmOn(
+    topic: ITopic,
+    props: {
+      readonly id: string;
+      readonly description: string;
+      readonly metric: Metric;
+      readonly threshold: number;
+    },
+  ): Alarm {
+    const alarm = new Alarm(this, props.id, {
+      alarmDescription: props.description,
+      metric: props.metric,
+      threshold: props.threshold,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
@@ -91,4 +93,15 @@ export class Sweep extends Construct {
     alarm.addAlarmAction(new SnsAction(topic));
     return alarm;
   }
+}
+
+/** A metric the sweep publishes in the `ConnectAcw` namespace. */
+function sweepMetric(metricName: string, serviceName: string, statistic: string, period: Duration): Metric {
+  return new Metric({
+    namespace: 'ConnectAcw',
+    metricName,
+    dimensionsMap: { service: serviceName },
+    statistic,
+    period,
+  });
 }

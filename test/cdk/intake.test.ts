@@ -38,7 +38,7 @@ describe('ContactEventIntake', () => {
     ]);
   });
 
-  it('R14: the intake queue redrives a record failed 5 times to its dead-letter queue, and hides a record 2x the function timeout', () => {
+  it('R14, R15: the intake queue redrives a record failed 5 times to its dead-letter queue, and hides a record 2x the function timeout (a hold given back returns while it still matters)', () => {
     const { stack, template } = synth();
 
     const queue = propertiesOf(template, logicalId(stack.intake.queue));
