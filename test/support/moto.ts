@@ -2,6 +2,13 @@
  * moto's DynamoDB, for what dynalite lacks (TransactWriteItems): a `moto_server` child process on
  * a free local port, started once per test file, with a fresh session table per test.
  * Never blocks the event loop while it starts (spawn, then polling with async requests).
+ *
+ * The client sends one request at a time: moto is not isolated as DynamoDB is. Its
+ * TransactWriteItems copies the tables first and, when a condition fails, puts the copy back, so a
+ * transaction another thread committed meanwhile is lost (moto 5.2.1,
+ * `DynamoDBBackend.transact_write_items`): R20's "two changes at once, exactly one accepted" then
+ * failed now and then with the accepted change's history record gone. One at a time is what
+ * DynamoDB's serializable transactions give: the second change is still refused on its version.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -41,6 +48,16 @@ export function useMotoTable(): { client: DynamoDBDocumentClient; tableName: str
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
       maxAttempts: 1,
     });
+    // One request at a time (see the module comment); the document client shares this stack.
+    let previous: Promise<unknown> = Promise.resolve();
+    raw.middlewareStack.add(
+      (next) => (args) => {
+        const sent = previous.then(() => next(args));
+        previous = sent.catch(() => undefined);
+        return sent;
+      },
+      { step: 'initialize', name: 'motoOneRequestAtATime' },
+    );
     for (let attempt = 0; ; attempt++) {
       try {
         await raw.send(new ListTablesCommand({}));
