@@ -11,7 +11,8 @@
  * each restore, on its own quota; the simulator's `agentEventStream: false`).
  */
 import type { Session } from '../lambda/core/session';
-import { runSimulation } from '../sim/engine';
+import { FUNCTION_TIMEOUT_SECONDS } from '../lib/function-timeouts';
+import { functionOf, type HandlerName, runSimulation } from '../sim/engine';
 import type { Faults } from '../sim/faults';
 import { costPer1000Contacts, gbSeconds, type Usage } from './cost';
 import { START } from './generate';
@@ -20,6 +21,8 @@ import type { Figure, JobResult } from './jobs';
 import {
   backlogSamples,
   holdTimes,
+  type InvocationLengths,
+  invocationLengths,
   percentile,
   percentileWithMissing,
   slope,
@@ -231,6 +234,8 @@ export async function capacityProbe(
     ]),
   );
   const dynamoPerWrapUp = handlerDynamoRequests / wrapUps;
+  const lengths = invocationLengths(run.invocations, timeoutMsOfHandler);
+  const pastTimeout = Object.values(lengths).reduce((sum, handler) => sum + handler.pastTimeout, 0);
   const lambdaSecondsByFunction: Record<string, number> = {};
   for (const invocation of run.invocations) {
     lambdaSecondsByFunction[invocation.fn] = round(
@@ -337,6 +342,8 @@ export async function capacityProbe(
       gbSeconds: round(usage.lambdaGbSeconds, 2),
       secondsByFunction: lambdaSecondsByFunction,
       how: 'simulated duration of every invocation (waits and sleeps included) x 256 MB',
+      lengths,
+      pastTimeout: { value: pastTimeout, target: 0, pass: pastTimeout === 0 },
     },
     sqsRequests: usage.sqsRequests,
     schedulerInvocations: usage.schedulerInvocations,
@@ -396,6 +403,7 @@ export async function capacityProbe(
       target: '= 0',
       pass: run.result.stuck.length === 0,
     },
+    invocationsPastTimeoutFigure(lengths),
     {
       name: 'Connect calls per contact',
       value: Object.entries(results.connect.perContact)
@@ -431,6 +439,29 @@ export async function capacityProbe(
       `${agents} agents, ${contacts} contacts, quota ${QUOTA_PER_SECOND}/s per API, ` +
       `configuration ${configuration.name} (${configuration.what}); simulated in ${simulationSeconds} s`,
     figures,
+  };
+}
+
+/** A simulated handler's timeout, in ms: its deployed function's (lib/function-timeouts.ts). */
+export function timeoutMsOfHandler(handler: string): number {
+  return FUNCTION_TIMEOUT_SECONDS[functionOf(handler as HandlerName)] * 1000;
+}
+
+/**
+ * The figure: invocations that outran their function's timeout, which the simulator lets run on
+ * and Lambda would have stopped (then the figures resting on them would not hold), with the
+ * longest invocation beside each function's timeout.
+ */
+export function invocationsPastTimeoutFigure(lengths: Record<string, InvocationLengths>): Figure {
+  const past = Object.values(lengths).reduce((sum, handler) => sum + handler.pastTimeout, 0);
+  return {
+    name: 'invocations past their timeout (longest / timeout)',
+    value: `${past} (${Object.entries(lengths)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([fn, handler]) => `${fn} ${round(handler.maxMs / 1000, 1)}/${handler.timeoutMs / 1000} s`)
+      .join(', ')})`,
+    target: '= 0',
+    pass: past === 0,
   };
 }
 

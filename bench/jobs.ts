@@ -24,11 +24,13 @@ import {
   CONFIGURATIONS,
   type ConfigurationName,
   capacityProbe,
+  invocationsPastTimeoutFigure,
   JUDGED_FACTOR,
+  timeoutMsOfHandler,
 } from './capacity';
 import { generateWorkload } from './generate';
 import { type FaultWorkload, generateFaultWorkload } from './generate-faults';
-import { percentile } from './measure';
+import { invocationLengths, percentile } from './measure';
 
 /** One printed line: a figure, and its target when it has one. */
 export interface Figure {
@@ -300,10 +302,12 @@ async function faultJob(): Promise<JobResult> {
   const simulationSeconds = (performance.now() - started) / 1000;
   const measured = measureFaultRun(workload, run);
   const late = measured.restores.late;
+  const lengths = invocationLengths(run.invocations, timeoutMsOfHandler);
   const results = {
     workload: { seed: SEED, ...workload.summary },
     faults: FAULT_RUN_FAULTS,
     ...measured,
+    invocationLengths: lengths,
     faultsInjected: run.stats.faults,
     connectCalls: run.stats.connectCalls,
     simulationSeconds: round(simulationSeconds, 1),
@@ -343,6 +347,7 @@ async function faultJob(): Promise<JobResult> {
         target: '= 0',
         pass: measured.restores.pending === 0,
       },
+      invocationsPastTimeoutFigure(lengths),
       {
         name: 'faults injected',
         value:

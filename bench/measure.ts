@@ -8,7 +8,10 @@
  *   (the routable status, or the one they chose, R19), never the close stamp (at the deadline by
  *   construction);
  * - records: from the close to the wrap-up record on the contact (R17), unwritten ones counted;
- * - backlog: legs disconnected but not yet held, sampled every simulated minute, and its slope.
+ * - backlog: legs disconnected but not yet held, sampled every simulated minute, and its slope;
+ * - invocations past their timeout: the simulator runs every invocation to its end, however long
+ *   it waits, where Lambda would stop it at its function's timeout; so a figure resting on one is
+ *   not a figure, and the bench counts them.
  */
 
 /** Nearest-rank percentile of sorted values (NaN when there are none). */
@@ -117,4 +120,40 @@ export function slope(samples: readonly number[]): number {
 /** Sorted ascending copy. */
 export function sorted(values: Iterable<number>): number[] {
   return [...values].sort((a, b) => a - b);
+}
+
+/** One invocation's span, as the simulator records it (`Invocation`). */
+export interface InvocationSpan {
+  readonly fn: string;
+  readonly at: number;
+  readonly endedAt: number;
+}
+
+/** How long one handler's invocations ran beside its function's timeout. */
+export interface InvocationLengths {
+  readonly count: number;
+  readonly maxMs: number;
+  readonly timeoutMs: number;
+  /** Invocations that ran longer than the timeout: Lambda would have stopped them. */
+  readonly pastTimeout: number;
+}
+
+/** By handler: the longest invocation and how many outran `timeoutMsOf(handler)`. */
+export function invocationLengths(
+  invocations: Iterable<InvocationSpan>,
+  timeoutMsOf: (fn: string) => number,
+): Record<string, InvocationLengths> {
+  const byFn: Record<string, InvocationLengths> = {};
+  for (const { fn, at, endedAt } of invocations) {
+    const ms = endedAt - at;
+    const timeoutMs = timeoutMsOf(fn);
+    const seen = byFn[fn] ?? { count: 0, maxMs: 0, timeoutMs, pastTimeout: 0 };
+    byFn[fn] = {
+      count: seen.count + 1,
+      maxMs: Math.max(seen.maxMs, ms),
+      timeoutMs,
+      pastTimeout: seen.pastTimeout + (ms > timeoutMs ? 1 : 0),
+    };
+  }
+  return byFn;
 }

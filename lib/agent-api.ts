@@ -26,6 +26,7 @@ import { API_ROUTES, routeKeyOf } from '../lambda/handlers/api-routes';
 import { AcwFunction, type AcwFunctionSettings, handlerEntry } from './acw-function';
 import { type AgentApiWidget, agentIdentity } from './agent-identity';
 import type { ConnectInstance } from './connect-instance';
+import { FUNCTION_TIMEOUT_SECONDS } from './function-timeouts';
 import type { SessionTable } from './session-table';
 
 export type { AgentApiWidget } from './agent-identity';
@@ -110,7 +111,7 @@ export class AgentApi extends Construct {
       entry: handlerEntry('api'),
       description:
         'Agent and supervisor HTTP API: wrap-ups, extend, All Done, dispositions, notes and the status after wrap-up',
-      timeout: Duration.seconds(15),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.api),
     });
     props.sessions.grantListOpen(this.function);
     props.connectInstance.grantWriteContactRecord(this.function);

@@ -16,6 +16,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { KINESIS_STREAM_ARN } from '../lambda/config/agent-event-stream';
 import { AcwFunction, type AcwFunctionSettings, handlerEntry } from './acw-function';
+import { FUNCTION_TIMEOUT_SECONDS } from './function-timeouts';
 import { deadLetterQueue, grantKeepRefused, type NamedQueue } from './queues';
 
 /** Properties of the agent event stream consumer. */
@@ -53,7 +54,7 @@ export class AgentEventStream extends Construct {
       settings: props.functionSettings,
       entry: handlerEntry('agent-events'),
       description: 'Agent event stream: ends the wrap-up of an agent who chose another status (R8, R11)',
-      timeout: Duration.seconds(60),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['agent-events']),
     });
     this.failureQueue = deadLetterQueue(
       this,

@@ -11,6 +11,7 @@ import { CfnIntegrationAssociation } from 'aws-cdk-lib/aws-connect';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { AcwFunction, type AcwFunctionSettings, handlerEntry } from './acw-function';
+import { FUNCTION_TIMEOUT_SECONDS } from './function-timeouts';
 
 /** Properties of the contact flow function. */
 export interface ContactFlowFunctionProps {
@@ -29,7 +30,7 @@ export class ContactFlowFunction extends Construct {
       entry: handlerEntry('contact-flow'),
       description: "Contact flows: stores a contact's wrap-up choice (profile, duration, mode)",
       // Connect waits 8 seconds at most for the block; fail before it does.
-      timeout: Duration.seconds(7),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['contact-flow']),
     });
     this.function.function.addPermission('ConnectInvoke', {
       principal: new ServicePrincipal('connect.amazonaws.com'),

@@ -3,8 +3,10 @@
  * import), so that a record the simulated worker fails comes back when the deployed one's would.
  */
 
+import { FUNCTION_TIMEOUT_SECONDS } from './function-timeouts';
+
 /** The wrap-up worker's timeout, in seconds (ContactEventIntake `functionTimeout`). */
-export const WORKER_TIMEOUT_SECONDS = 30;
+export const WORKER_TIMEOUT_SECONDS = FUNCTION_TIMEOUT_SECONDS.worker;
 /**
  * The intake queue's visibility timeout, in worker timeouts: two, not the six Lambda advises for
  * SQS event sources (so that a record is not received again while a retried invocation might still

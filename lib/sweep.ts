@@ -11,6 +11,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AcwFunction, type AcwFunctionSettings, handlerEntry } from './acw-function';
+import { FUNCTION_TIMEOUT_SECONDS } from './function-timeouts';
 
 /** Properties of the sweep. */
 export interface SweepProps {
@@ -39,7 +40,7 @@ export class Sweep extends Construct {
       settings: props.functionSettings,
       entry: handlerEntry('sweep'),
       description: 'Sweep: ends overdue wrap-ups and finishes closes that did not complete (R15)',
-      timeout: Duration.seconds(50),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.sweep),
     });
     this.rule = new Rule(this, 'Schedule', {
       description: 'connect-acw: runs the wrap-up sweep',

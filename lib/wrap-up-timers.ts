@@ -20,6 +20,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../lambda/handlers/env';
 import { AcwFunction, type AcwFunctionSettings, handlerEntry } from './acw-function';
+import { FUNCTION_TIMEOUT_SECONDS } from './function-timeouts';
 import { acknowledgeWildcardResource } from './nag';
 import { DUE_VISIBILITY_SECONDS, MAX_RECEIVE_COUNT } from './queue-settings';
 import { deadLetterQueue, grantKeepRefused, type NamedQueue, workQueue } from './queues';
@@ -111,7 +112,7 @@ export class WrapUpTimers extends Construct {
       settings: props.functionSettings,
       entry: handlerEntry('timer-fired'),
       description: 'Wrap-up timer fired by EventBridge Scheduler: hands over to the due queue',
-      timeout: Duration.seconds(20),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['timer-fired']),
       retryAttempts: props.firedRetryAttempts ?? 2,
       onFailure: new SqsDestination(this.firedFailureQueue),
     });

@@ -80,7 +80,7 @@ export const HANDLER_NAMES = [
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
 /** The deployed function a handler runs in. */
-function functionOf(handler: HandlerName): FunctionName {
+export function functionOf(handler: HandlerName): FunctionName {
   return handler === 'contact-events' || handler === 'timer-due' ? 'worker' : handler;
 }
 

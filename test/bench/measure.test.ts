@@ -1,7 +1,14 @@
 /** Issue 11's honest bench: the arithmetic its figures are made of (bench/measure.ts, bench/cost.ts). */
 import { describe, expect, it } from 'vitest';
 import { costPer1000Contacts, gbSeconds, PRICES } from '../../bench/cost';
-import { backlogSamples, holdTimes, percentile, percentileWithMissing, slope } from '../../bench/measure';
+import {
+  backlogSamples,
+  holdTimes,
+  invocationLengths,
+  percentile,
+  percentileWithMissing,
+  slope,
+} from '../../bench/measure';
 
 describe('issue 11 bench: percentiles', () => {
   it('takes the nearest rank', () => {
@@ -62,6 +69,31 @@ describe('issue 11 bench: backlog and its slope', () => {
     expect(slope([0, 2, 4, 6, 8])).toBeCloseTo(2, 10);
     expect(slope([3, 3, 3, 3])).toBe(0);
     expect(slope([5])).toBe(0);
+  });
+});
+
+describe('issue 11 bench: invocations past their timeout', () => {
+  it('counts, by handler, the invocations that ran longer than their function lets them, and the longest', () => {
+    const timeouts: Record<string, number> = { 'contact-events': 30_000, api: 15_000 };
+    const lengths = invocationLengths(
+      [
+        { fn: 'contact-events', at: 0, endedAt: 29_999 },
+        { fn: 'contact-events', at: 1_000, endedAt: 31_001 },
+        { fn: 'api', at: 5_000, endedAt: 20_000 },
+        { fn: 'api', at: 0, endedAt: 15_001 },
+      ],
+      (fn) => timeouts[fn] ?? 0,
+    );
+    expect(lengths).toEqual({
+      'contact-events': { count: 2, maxMs: 30_001, timeoutMs: 30_000, pastTimeout: 1 },
+      api: { count: 2, maxMs: 15_001, timeoutMs: 15_000, pastTimeout: 1 },
+    });
+  });
+
+  it('an invocation that ends exactly at its timeout is within it', () => {
+    expect(invocationLengths([{ fn: 'sweep', at: 10, endedAt: 50_010 }], () => 50_000)).toEqual({
+      sweep: { count: 1, maxMs: 50_000, timeoutMs: 50_000, pastTimeout: 0 },
+    });
   });
 });
 
