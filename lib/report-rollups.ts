@@ -86,10 +86,17 @@ export class ReportRollups extends Construct {
         resources: [`${table.tableArn}/index/${SESSION_TABLE.byQueueDayIndex}`],
       }),
     );
-    // Writes: the roll-up items only (their partitions), never a session.
+    // Writes: the roll-up items only (their partitions), never a session; and the days marked to
+    // be rolled up again (`#REPORT#LATE`), which it lists (Query) and clears (DeleteItem).
     this.function.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem'],
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:Query',
+          'dynamodb:DeleteItem',
+        ],
         resources: [table.tableArn],
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [REPORT_PARTITIONS] } },
       }),

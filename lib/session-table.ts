@@ -107,7 +107,8 @@ export class SessionTable extends Construct {
 
   /**
    * Lets `fn` read and write sessions and their companion items (interruptions, observed statuses,
-   * the Connect quota's bucket): sets `TABLE_NAME` and grants GetItem, PutItem and UpdateItem on
+   * the Connect quota's bucket, the mark of a day to roll up again when a session completes after
+   * its roll-up): sets `TABLE_NAME` and grants GetItem, PutItem and UpdateItem on
    * the table, and Query on the `openByAgent` index (an agent's open wrap-ups, R10, R12).
    */
   grantSessions(fn: AcwFunction): void {

@@ -7,20 +7,24 @@
  * | groupBy=queue, channel, day; the distribution; the recommendations | queue cells: partition `#REPORT#QUEUE`, sort `YYYY-MM-DD#QUEUE_ID#CHANNEL` | one Query per range, paged |
  * | groupBy=agent | agent cells: partition `#REPORT#AGENT`, sort `YYYY-MM-DD#AGENT_ID` | one Query per range, paged |
  * | the last day rolled up | `#REPORT#STATE` / `#STATE`, `rolledThrough` | one GetItem |
+ * | the days to roll up again | partition `#REPORT#LATE`, sort `YYYY-MM-DD`, `markedAt` | one Query |
  *
  * No contact id starts with `#`, so these partitions are never taken for sessions, and they carry
  * none of the index attributes (they are in no index) nor a TTL: a cell is a few hundred bytes,
  * kept after its sessions expire. Nothing here is written on the wrap-up path: the roll-up
  * function writes the cells once a day (issue 11's budget of DynamoDB requests per wrap-up is
- * untouched).
+ * untouched), and only a session completing after its day's roll-up marks that day
+ * (dynamo-late-completions.ts).
  *
  * A cell's sums and needed-time histogram are one string (`tallyItem`): the histogram as
  * `SECONDS:ENDED[:CENSORED]` items separated by spaces, in order of seconds, which is smaller
  * than a map (whose keys count as attribute names).
  */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   type BatchWriteCommandOutput,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -28,6 +32,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type {
   AgentCell,
+  LateDay,
   NeededCount,
   PartialRollUp,
   QueueCell,
@@ -165,6 +170,53 @@ export class DynamoReportStore implements ReportStore {
     await this.putCells(cells);
     // Last, so that a run that failed midway rolls the day up again.
     await this.putState({ rolledThrough: day });
+  }
+
+  async lateDays(): Promise<LateDay[]> {
+    const days: LateDay[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.props.client.send(
+        new QueryCommand({
+          TableName: this.props.tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': SESSION_TABLE.partitionKey },
+          ExpressionAttributeValues: { ':pk': REPORT_ITEMS.latePartition },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const day = item[SESSION_TABLE.sortKey];
+        const markedAt = item.markedAt;
+        if (typeof day === 'string' && typeof markedAt === 'string') days.push({ day, markedAt });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return days;
+  }
+
+  async rewriteDay(_day: string, cells: ReportCells): Promise<void> {
+    await this.putCells(cells);
+  }
+
+  async clearLateDay(late: LateDay): Promise<void> {
+    try {
+      await this.props.client.send(
+        new DeleteCommand({
+          TableName: this.props.tableName,
+          Key: {
+            [SESSION_TABLE.partitionKey]: REPORT_ITEMS.latePartition,
+            [SESSION_TABLE.sortKey]: late.day,
+          },
+          ConditionExpression: 'markedAt = :markedAt',
+          ExpressionAttributeValues: { ':markedAt': late.markedAt },
+        }),
+      );
+    } catch (error) {
+      // Marked again meanwhile: kept for the next run.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async putPartial(

@@ -10,6 +10,8 @@ export const REPORT_ITEMS = {
   agentPartition: '#REPORT#AGENT',
   statePartition: '#REPORT#STATE',
   stateSort: '#STATE',
+  /** Days to roll up again (sort key: the day), marked by the write completing a late session. */
+  latePartition: '#REPORT#LATE',
   /** What every roll-up partition starts with (IAM's `dynamodb:LeadingKeys` matches `#REPORT#*`). */
   prefix: '#REPORT#',
 } as const;

@@ -27,6 +27,7 @@ import { ConnectStatusDirectory } from '../adapters/connect-status-directory';
 import { ConnectUserDirectory, type ConnectUsers } from '../adapters/connect-users';
 import { DynamoCatalogStore } from '../adapters/dynamo-directory-catalog';
 import { DynamoDirectorySnapshots } from '../adapters/dynamo-directory-snapshots';
+import { DynamoLateCompletions } from '../adapters/dynamo-late-completions';
 import { DynamoPolicyStore } from '../adapters/dynamo-policy-store';
 import { DynamoReportStore } from '../adapters/dynamo-report-store';
 import { DynamoSessionStore } from '../adapters/dynamo-session-store';
@@ -38,6 +39,7 @@ import { catalogOf } from '../core/catalog';
 import { queueIdOf, type StatusRef } from '../core/config';
 import type { DeadLetterSink } from '../core/dead-letter-port';
 import { killSwitchOf } from '../core/kill-switch';
+import type { LateCompletions } from '../core/late-completions';
 import type { LifecycleConfig } from '../core/lifecycle';
 import { indexPolicies } from '../core/policy';
 import { LivePolicies } from '../core/policy-live';
@@ -231,6 +233,8 @@ export interface Adapters {
   readonly policyStore?: ((wiring: Wiring) => PolicyStore) | undefined;
   /** Issue 13: the reports' roll-ups and sessions (DynamoDB) and queue catalog (ListQueues): the API. */
   readonly reports?: ((wiring: Wiring) => ReportsParts) | undefined;
+  /** Issue 13: where a session completing after its day's roll-up marks the day (DynamoDB). */
+  readonly lateCompletions?: ((wiring: Wiring) => LateCompletions) | undefined;
 }
 
 /** A port the function was composed without was called: a wiring mistake, never a retryable failure. */
@@ -294,6 +298,7 @@ export function composeWith(adapters: Adapters, wiring: Wiring, fn?: FunctionNam
           : killSwitchOf(policies, adapters.killSwitch(wiring, log), log),
       policies,
       observer: wiring.metricsDocument === undefined ? undefined : new WrapUpMetrics(wiring.metricsDocument),
+      lateCompletions: adapters.lateCompletions?.(wiring),
     },
   };
 }
@@ -463,6 +468,11 @@ export function dynamoLivePolicies(wiring: Wiring, log: Log): PolicySource {
   });
 }
 
+/** Issue 13: the marks of days to roll up again, in the session table. */
+export function dynamoLateCompletions(wiring: Wiring): LateCompletions {
+  return new DynamoLateCompletions({ client: wiring.clients.dynamo, tableName: wiring.resources.tableName });
+}
+
 /** R20: the policy store on the session table: what the administrator routes change. */
 export function dynamoPolicyStore(wiring: Wiring): PolicyStore {
   return new DynamoPolicyStore({ client: wiring.clients.dynamo, tableName: wiring.resources.tableName });
@@ -516,6 +526,7 @@ export const ALL_ADAPTERS: Adapters = {
   policies: dynamoLivePolicies,
   policyStore: dynamoPolicyStore,
   reports: dynamoReports,
+  lateCompletions: dynamoLateCompletions,
 };
 
 function wrapUpStatusOf(wiring: Wiring): StatusRef {

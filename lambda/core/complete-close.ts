@@ -8,6 +8,7 @@
  *    agent's own status says to leave them (R8, R11).
  * 2. Write the wrap-up record to the Connect contact as contact attributes (R17).
  */
+import { lateRollUpDay } from './late-completions';
 import type { AgentListing, Deps } from './ports';
 import { StatusUnavailable } from './ports';
 import { restoreVerdict } from './presence';
@@ -85,6 +86,13 @@ export async function completeClose(
     }
   }
   if (restored === undefined && written === undefined) return session;
+  // Issue 13: a wrap-up completing after its day was rolled up marks the day first, so the next
+  // roll-up counts it (a failure here fails the step, and its retry marks again).
+  const leftPending =
+    (session.restore === 'PENDING' && restored === undefined) ||
+    (session.contactRecord === 'PENDING' && written === undefined);
+  const lateDay = leftPending ? undefined : lateRollUpDay(session.startedAt, deps.clock.now());
+  if (lateDay !== undefined) await deps.lateCompletions?.mark(lateDay, deps.clock.now());
   // Whether this write completes the session (the last attempt's: a conflict re-reads and decides again).
   let completes = false;
   const saved = await saveStep(deps, session, (s) => {

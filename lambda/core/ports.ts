@@ -3,6 +3,7 @@
  * against AWS; tests and the simulator give their own.
  */
 import type { Mode, PolicyOverride } from './config';
+import type { LateCompletions } from './late-completions';
 import type { PolicyIndex } from './policy';
 import type { Session } from './session';
 
@@ -361,6 +362,8 @@ export interface Deps {
   readonly directory?: Directory | undefined;
   /** R20: the catalog of queues, agent groups and statuses by name; absent, none is listed. */
   readonly catalog?: CatalogPorts | undefined;
+  /** Issue 13: where a wrap-up completing after its day's roll-up marks the day; absent, not marked. */
+  readonly lateCompletions?: LateCompletions | undefined;
 }
 
 /** R20: the levels an administrator overrides at run time, as the admin API names them. */

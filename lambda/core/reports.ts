@@ -27,6 +27,7 @@ import {
   type SurvivalStep,
   type TimedEnd,
 } from './calibration';
+import { ROLL_UP_SETTLE_MS } from './late-completions';
 import type { EndReason } from './session';
 
 export const GROUP_BYS = ['queue', 'agent', 'channel', 'day'] as const;
@@ -640,6 +641,12 @@ export interface ReportStore {
   putDay(day: string, cells: ReportCells): Promise<void>;
   /** The current day rolled up so far, if any. */
   partial(): Promise<PartialRollUp | undefined>;
+  /** The days marked to be rolled up again (late-completions.ts), oldest first. */
+  lateDays(): Promise<LateDay[]>;
+  /** Writes a day's cells again, replacing the ones written, without moving `rolledThrough`. */
+  rewriteDay(day: string, cells: ReportCells): Promise<void>;
+  /** Removes a day's mark, unless it was marked again since `late` was read. */
+  clearLateDay(late: LateDay): Promise<void>;
   /** Writes the cells of `day` so far (its sessions started before `until`) and marks them so. */
   putPartial(partial: PartialRollUp, cells: ReportCells, rolledThrough: string | undefined): Promise<void>;
 }
@@ -711,10 +718,19 @@ async function queuesToRead(ports: ReportPorts): Promise<(string | null)[]> {
   return [...[...ids].sort(compareText), null];
 }
 
+/** A day marked to be rolled up again: a session of it completed after its roll-up. */
+export interface LateDay {
+  readonly day: string;
+  /** When it was last marked (ISO-8601). */
+  readonly markedAt: string;
+}
+
 /** What one run of the roll-up did. */
 export interface RollUpResult {
   /** The days rolled up, in order. */
   readonly days: readonly string[];
+  /** The days rolled up again for sessions that completed after their roll-up. */
+  readonly reRolled: readonly string[];
   readonly sessions: number;
   /** The last day rolled up after the run. */
   readonly rolledThrough: string | undefined;
@@ -726,10 +742,18 @@ export interface RollUpResult {
 export interface RollUpOptions {
   /**
    * How long after a day ends it is rolled up: sessions that started before midnight complete
-   * after it (their restore and record), and only complete sessions are in `byQueueDay`.
-   * @default 2 hours
+   * after it (their restore and record), and only complete sessions are in `byQueueDay`. One that
+   * completes later still marks its day, which the next run rolls up again (late-completions.ts).
+   * @default 2 hours (`ROLL_UP_SETTLE_MS`)
    */
   readonly settleMs?: number;
+  /**
+   * A day's mark is removed by the first run that rolls it up again at least this long after it
+   * was marked: the mark is written just before the completion it announces, so an earlier run
+   * may not see that session yet.
+   * @default 15 minutes
+   */
+  readonly lateSettleMs?: number;
   /** Days rolled up per run at most (a backlog is caught up over several runs). @default 7 */
   readonly maxDaysPerRun?: number;
   /** Before the first roll-up, how many past days to start with. @default 7 */
@@ -756,7 +780,7 @@ export async function rollUp(
   now: Date,
   options: RollUpOptions = {},
 ): Promise<RollUpResult> {
-  const settleMs = options.settleMs ?? 2 * 3_600_000;
+  const settleMs = options.settleMs ?? ROLL_UP_SETTLE_MS;
   const maxDays = options.maxDaysPerRun ?? 7;
   const backfill = options.backfillDays ?? 7;
   const lastReady = startOfDay(now.getTime() - settleMs) - MS_PER_DAY;
@@ -777,11 +801,52 @@ export async function rollUp(
     sessions += read.length;
     rolledThrough = day;
   }
+  const reRolled = await rollUpLateDays(ports, now, options, rolledThrough, maxDays, queueIds);
   const partial =
     options.partialSettleMs === false
       ? undefined
       : await rollUpSoFar(ports, now, options.partialSettleMs ?? 15 * 60_000, rolledThrough);
-  return { days, sessions, rolledThrough, ...(partial === undefined ? {} : { partial }) };
+  return {
+    days,
+    reRolled: reRolled.days,
+    sessions: sessions + reRolled.sessions,
+    rolledThrough,
+    ...(partial === undefined ? {} : { partial }),
+  };
+}
+
+/**
+ * The rolled-up days marked since (a session of theirs completed after their roll-up), oldest
+ * first, at most `maxDays`: each rolled up again from its complete sessions, then its mark removed
+ * once it has settled (`lateSettleMs`). Days not rolled up yet keep their marks for later.
+ */
+async function rollUpLateDays(
+  ports: ReportPorts,
+  now: Date,
+  options: RollUpOptions,
+  rolledThrough: string | undefined,
+  maxDays: number,
+  queueIdsRead: readonly (string | null)[],
+): Promise<{ days: string[]; sessions: number }> {
+  if (rolledThrough === undefined) return { days: [], sessions: 0 };
+  const late = (await ports.store.lateDays()).filter((mark) => mark.day <= rolledThrough).slice(0, maxDays);
+  if (late.length === 0) return { days: [], sessions: 0 };
+  const lateSettleMs = options.lateSettleMs ?? 15 * 60_000;
+  const queueIds = queueIdsRead.length > 0 ? queueIdsRead : await queuesToRead(ports);
+  const days: string[] = [];
+  let sessions = 0;
+  for (const mark of late) {
+    const read = (
+      await mapBounded(queueIds, ports.concurrency ?? 8, (queueId) =>
+        ports.store.sessionsOf(queueId, mark.day),
+      )
+    ).flat();
+    await ports.store.rewriteDay(mark.day, { queues: queueCellsOf(read), agents: agentCellsOf(read) });
+    if (Date.parse(mark.markedAt) <= now.getTime() - lateSettleMs) await ports.store.clearLateDay(mark);
+    days.push(mark.day);
+    sessions += read.length;
+  }
+  return { days, sessions };
 }
 
 /**

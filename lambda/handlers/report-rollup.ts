@@ -2,7 +2,8 @@
  * Issue 13: the reports' roll-up, run every hour by an EventBridge schedule (lib/report-rollups.ts).
  * Each run rolls up the finished days not rolled up yet (lambda/core/reports.ts `rollUp`: a day two
  * hours after it ends, at most seven a run), then the current day so far (to the last full hour
- * at least 15 minutes back), and logs what it did. A failure is thrown: Lambda
+ * at least 15 minutes back), and logs what it did. Days that a session completed after (a long or
+ * untimed wrap-up) are marked, and rolled up again (`reRolled`). A failure is thrown: Lambda
  * retries the run twice, then keeps the event in the roll-up's dead-letter queue; the next hourly
  * run starts again at the first day not rolled up, so nothing is skipped.
  */
@@ -26,6 +27,7 @@ export function makeReportRollupHandler(deps: ReportRollupDeps) {
       days: result.days,
       sessions: result.sessions,
       rolledThrough: result.rolledThrough ?? null,
+      ...(result.reRolled.length === 0 ? {} : { reRolled: result.reRolled }),
       ...(result.partial === undefined ? {} : { soFar: result.partial }),
     });
     return result;

@@ -31,6 +31,7 @@ import {
   connectSide,
   connectStatuses,
   connectUsers,
+  dynamoLateCompletions,
   dynamoLivePolicies,
   dynamoPolicyStore,
   dynamoReports,
@@ -94,8 +95,14 @@ export const sessions: Kit = {
       }),
   },
   // R20: the live policies are in the same table; read only where a contact's policy is resolved.
-  // The store the administrator routes write is made for the API only (composeApiWith).
-  adapters: { sessions: dynamoSessions, policies: dynamoLivePolicies, policyStore: dynamoPolicyStore },
+  // The store the administrator routes write is made for the API only (composeApiWith). Issue 13:
+  // a session completing after its day's roll-up marks the day there too.
+  adapters: {
+    sessions: dynamoSessions,
+    policies: dynamoLivePolicies,
+    policyStore: dynamoPolicyStore,
+    lateCompletions: dynamoLateCompletions,
+  },
 };
 
 /** PutUserStatus, the contact record and the status check (Connect), through the quota gate. */

@@ -1,5 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoLateCompletions } from '../../lambda/adapters/dynamo-late-completions';
 import { DynamoReportStore, REPORT_ITEMS } from '../../lambda/adapters/dynamo-report-store';
 import type { DynamoSessionStore } from '../../lambda/adapters/dynamo-session-store';
 import { POLICY_DEFAULTS } from '../../lambda/core/config';
@@ -118,12 +119,14 @@ describe('DynamoReportStore and the roll-up (issue 13) against dynalite', () => 
     // Each run also rolls up the 4th so far, to the last full hour 15 minutes before: nothing yet.
     expect(first).toEqual({
       days: ['2026-03-02', '2026-03-03'],
+      reRolled: [],
       sessions: 3,
       rolledThrough: '2026-03-03',
       partial: { day: '2026-03-04', until: '2026-03-04T03:00:00.000Z', sessions: 0 },
     });
     expect(again).toEqual({
       days: [],
+      reRolled: [],
       sessions: 0,
       rolledThrough: '2026-03-03',
       partial: { day: '2026-03-04', until: '2026-03-04T04:00:00.000Z', sessions: 0 },
@@ -140,6 +143,58 @@ describe('DynamoReportStore and the roll-up (issue 13) against dynalite', () => 
       byKey(withoutLatest, (c) => c.day + c.agentId),
     );
     expect(await reports.queueCells('2026-03-03', '2026-03-03')).toHaveLength(1);
+  });
+
+  it('R17, R22: a session completing after its day was rolled up marks the day; the next runs roll it up again, then clear the mark', async () => {
+    const late = new DynamoLateCompletions({ client: dynamo.client, tableName });
+    await complete('a-1', 'q-1', '2026-03-02T09:00:00.000Z', 30, 'AGENT_DONE');
+    // A 4-hour wrap-up from 23:00: closed at 03:00 on the 3rd, after the 2nd's roll-up at 02:15.
+    const open = await complete('a-2', 'q-2', '2026-03-02T23:00:00.000Z', 4 * 3600, 'TIMER', false);
+    const options = { backfillDays: 1, partialSettleMs: false } as const;
+
+    const first = await rollUp(ports(), new Date('2026-03-03T02:15:00Z'), options);
+    expect(first).toMatchObject({ days: ['2026-03-02'], reRolled: [], sessions: 1 });
+    expect((await reports.queueCells('2026-03-02', '2026-03-02')).map((c) => c.queueId)).toEqual(['q-1']);
+
+    // The write completing it marks its day first (lambda/core/complete-close.ts).
+    const completedAt = new Date('2026-03-03T03:00:00.000Z');
+    await late.mark('2026-03-02', completedAt);
+    await sessions.save(markContactRecordWritten(markRestored(open, completedAt, 'DONE'), completedAt));
+
+    // 03:15: rolled up again, the rolled-through day unchanged; the mark, 15 minutes old, is kept
+    // for one more run (a completion it announced might not have been written yet).
+    const second = await rollUp(ports(), new Date('2026-03-03T03:14:00Z'), options);
+    expect(second).toEqual({ days: [], reRolled: ['2026-03-02'], sessions: 2, rolledThrough: '2026-03-02' });
+    expect(await reports.rolledThrough()).toBe('2026-03-02');
+    const cells = await reports.queueCells('2026-03-02', '2026-03-02');
+    expect(cells.map((c) => [c.queueId, c.tally.contacts, c.tally.wrapUpMs])).toEqual([
+      ['q-1', 1, 30_000],
+      ['q-2', 1, 4 * 3_600_000],
+    ]);
+    expect(await reports.lateDays()).toEqual([{ day: '2026-03-02', markedAt: completedAt.toISOString() }]);
+
+    const third = await rollUp(ports(), new Date('2026-03-03T04:15:00Z'), options);
+    expect(third.reRolled).toEqual(['2026-03-02']);
+    expect(await reports.lateDays()).toEqual([]);
+    expect((await rollUp(ports(), new Date('2026-03-03T05:15:00Z'), options)).reRolled).toEqual([]);
+  });
+
+  it('R17: a mark made again after the roll-up read it is kept; a day not rolled up yet keeps its mark for later', async () => {
+    const late = new DynamoLateCompletions({ client: dynamo.client, tableName });
+    await late.mark('2026-03-02', new Date('2026-03-03T03:00:00.000Z'));
+    const [read] = await reports.lateDays();
+    await late.mark('2026-03-02', new Date('2026-03-03T03:05:00.000Z'));
+    if (read === undefined) throw new Error('no mark read');
+    await reports.clearLateDay(read);
+    expect(await reports.lateDays()).toEqual([{ day: '2026-03-02', markedAt: '2026-03-03T03:05:00.000Z' }]);
+
+    // Nothing rolled up yet: the mark waits (the day's own roll-up will count its sessions).
+    const run = await rollUp(ports(), new Date('2026-03-03T01:15:00Z'), {
+      backfillDays: 1,
+      partialSettleMs: false,
+    });
+    expect(run.reRolled).toEqual([]);
+    expect(await reports.lateDays()).toHaveLength(1);
   });
 
   it('R22: a day is rolled up only two hours after it ended, and a run takes at most maxDaysPerRun days', async () => {

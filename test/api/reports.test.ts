@@ -69,6 +69,11 @@ class RawOnlyStore implements ReportStore {
     return undefined;
   }
   async putPartial() {}
+  async lateDays() {
+    return [];
+  }
+  async rewriteDay() {}
+  async clearLateDay() {}
 }
 
 let clock: FakeClock;

@@ -44,6 +44,11 @@ class MemoryReports implements ReportStore {
     return undefined;
   }
   async putPartial() {}
+  async lateDays() {
+    return [];
+  }
+  async rewriteDay() {}
+  async clearLateDay() {}
 }
 
 describe('report-rollup handler (issue 13)', () => {
@@ -60,7 +65,7 @@ describe('report-rollup handler (issue 13)', () => {
 
     const result = await handler();
 
-    expect(result).toEqual({ days: ['2026-03-02'], sessions: 1, rolledThrough: '2026-03-02' });
+    expect(result).toEqual({ days: ['2026-03-02'], reRolled: [], sessions: 1, rolledThrough: '2026-03-02' });
     expect(store.written.map(([day, cells]) => [day, cells.queues.length, cells.agents.length])).toEqual([
       ['2026-03-02', 1, 1],
     ]);

@@ -116,6 +116,7 @@ describe('deployed wiring: each function makes only the clients of the kits it n
     expect(Object.keys(clients).sort()).toEqual(['dynamo', 'sqs']);
     expect(Object.keys(adapters).sort()).toEqual([
       'deadLetters',
+      'lateCompletions',
       'policies',
       'policyStore',
       'sessions',
