@@ -48,7 +48,8 @@ export async function completeClose(
   let restored: ((s: Session) => Session) | undefined;
   if (session.restore === 'PENDING') {
     const listing = options.listing ?? (await deps.store.listAgent(session.agentId));
-    const others = await openSessionsOf(deps, session.agentId, session.contactId, listing.sessions);
+    const siblings = await siblingsOf(deps, session.agentId, session.contactId, listing.sessions);
+    const others = siblings.open;
     // R8, R11: the agent's own status (Offline, or one they chose) is never overridden.
     const verdict =
       others > 0 || options.statusChecked
@@ -65,7 +66,9 @@ export async function completeClose(
       const at = deps.clock.now();
       restored = (s) => markRestored(s, at, 'SKIPPED', detail);
     } else {
-      const detail = await restoreAgent(deps, session);
+      // R12, R19: a wrap-up of theirs that closed at the same moment may carry a later choice (it
+      // could not hand it over: this one was closing too); the latest applies, whichever restores.
+      const detail = await restoreAgent(deps, session, latestChoice(session, siblings.closed));
       const at = deps.clock.now();
       restored = (s) => markRestored(s, at, 'DONE', detail);
     }
@@ -112,8 +115,12 @@ export async function completeClose(
  * instance no longer offers (deleted, disabled since) falls back to the routable status: the agent
  * is never left in wrap-up for it (R15). Returns what the history says of it.
  */
-async function restoreAgent(deps: Deps, session: Session): Promise<string | undefined> {
-  const target = restoreTargetOf(session);
+async function restoreAgent(
+  deps: Deps,
+  session: Session,
+  choice: { readonly from: Session; readonly sibling: boolean } = { from: session, sibling: false },
+): Promise<string | undefined> {
+  const target = restoreTargetOf(choice.from);
   const dueBy = restoreDueBy(session);
   if (target === 'ROUTABLE' || target === 'WRAP_UP') {
     await deps.agents.set(session.instanceArn, session.agentId, 'ROUTABLE', dueBy);
@@ -121,7 +128,9 @@ async function restoreAgent(deps: Deps, session: Session): Promise<string | unde
   }
   try {
     await deps.agents.set(session.instanceArn, session.agentId, target, dueBy);
-    return `to ${target.name}, the agent's choice`;
+    return choice.sibling
+      ? `to ${target.name}, the agent's choice on contact ${choice.from.contactId}, which ended at the same time`
+      : `to ${target.name}, the agent's choice`;
   } catch (error) {
     if (!(error instanceof StatusUnavailable)) throw error;
     deps.log.warn('The status the agent chose cannot be set; restoring the routable status', {
@@ -176,13 +185,52 @@ export async function openSessionsOf(
   except: string | undefined,
   listed?: readonly Session[],
 ): Promise<number> {
+  return (await siblingsOf(deps, agentId, except, listed)).open;
+}
+
+/**
+ * `openSessionsOf`, and the listed wrap-ups found closed by the consistent read: those that closed
+ * since the listing (at about the same moment as this one, when the caller listed just before).
+ */
+async function siblingsOf(
+  deps: Deps,
+  agentId: string,
+  except: string | undefined,
+  listed?: readonly Session[],
+): Promise<{ open: number; closed: Session[] }> {
   const candidates = (listed ?? (await deps.store.listOpenByAgent(agentId))).filter(
     (other) => other.contactId !== except && other.state === 'WRAP_UP',
   );
   let open = 0;
+  const closed: Session[] = [];
   for (const candidate of candidates) {
     const current = await deps.store.get(candidate.contactId, candidate.agentId);
     if (current?.state === 'WRAP_UP') open += 1;
+    else if (current !== undefined) closed.push(current);
   }
-  return open;
+  return { open, closed };
+}
+
+/** Ends after which nobody restores the agent (R8-R11): a choice made on them does not apply. */
+const UNRESTORED_ENDS: ReadonlySet<string> = new Set([
+  'STATUS_CHANGED',
+  'OUTBOUND',
+  'INTERRUPTED',
+  'AGENT_OFFLINE',
+]);
+
+/**
+ * R19: the session whose choice applies: the latest choice of `session` and of the `siblings` that
+ * the system ended (one the agent's own doing ended carries no restore, so no choice).
+ */
+function latestChoice(
+  session: Session,
+  siblings: readonly Session[],
+): { readonly from: Session; readonly sibling: boolean } {
+  let from = session;
+  for (const sibling of siblings) {
+    if (sibling.endReason !== undefined && UNRESTORED_ENDS.has(sibling.endReason)) continue;
+    if (hasLaterChoice(sibling, from)) from = sibling;
+  }
+  return { from, sibling: from !== session };
 }

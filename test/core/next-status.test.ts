@@ -377,6 +377,42 @@ describe('R19 with R8, R11 and R12', () => {
   });
 });
 
+describe('R19 with R12: wrap-ups of one agent ending at the same moment', () => {
+  it('R19/R12: two timers at one deadline, in parallel (one batch): the agent lands in the choice made on either', async () => {
+    const chosen = await started(DISCONNECT);
+    const other = await started(DISCONNECT);
+    clock.set('2026-03-02T09:00:40.000Z');
+    await choose(chosen, 'Lunch');
+
+    clock.set(DEADLINE);
+    await Promise.all([endOnTimer(deps, timerOf(other)), endOnTimer(deps, timerOf(chosen))]);
+
+    expect((await stored(chosen)).state).toBe('CLOSED_COMPLETE');
+    expect((await stored(other)).state).toBe('CLOSED_COMPLETE');
+    // Both closes may restore (each sees the other closed); both put the agent in Lunch, never Available.
+    expect(restores().length).toBeGreaterThan(0);
+    expect(new Set(restores().map((status) => JSON.stringify(status)))).toEqual(
+      new Set([JSON.stringify({ name: 'Lunch' })]),
+    );
+  });
+
+  it('R19/R12: of two choices on wrap-ups ending together, the later one applies', async () => {
+    const first = await started(DISCONNECT);
+    const second = await started(DISCONNECT);
+    clock.set('2026-03-02T09:00:40.000Z');
+    await choose(second, 'Break');
+    clock.set('2026-03-02T09:00:50.000Z');
+    await choose(first, 'Training');
+
+    clock.set(DEADLINE);
+    await Promise.all([endOnTimer(deps, timerOf(first)), endOnTimer(deps, timerOf(second))]);
+
+    expect(new Set(restores().map((status) => JSON.stringify(status)))).toEqual(
+      new Set([JSON.stringify({ name: 'Training' })]),
+    );
+  });
+});
+
 describe('R19 on DynamoDB (dynalite)', () => {
   const db = useSessionStore();
 
