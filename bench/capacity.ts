@@ -12,7 +12,7 @@
  */
 import type { Session } from '../lambda/core/session';
 import { FUNCTION_TIMEOUT_SECONDS } from '../lib/function-timeouts';
-import { functionOf, type HandlerName, runSimulation } from '../sim/engine';
+import { functionOf, HANDLER_NAMES, type HandlerName, runSimulation } from '../sim/engine';
 import type { Faults } from '../sim/faults';
 import { costPer1000Contacts, gbSeconds, type Usage } from './cost';
 import { START } from './generate';
@@ -442,8 +442,14 @@ export async function capacityProbe(
   };
 }
 
-/** A simulated handler's timeout, in ms: its deployed function's (lib/function-timeouts.ts). */
+/**
+ * A simulated handler's timeout, in ms: its deployed function's (lib/function-timeouts.ts).
+ * @throws Error for a handler the simulator does not have (the check would otherwise never fail).
+ */
 export function timeoutMsOfHandler(handler: string): number {
+  if (!(HANDLER_NAMES as readonly string[]).includes(handler)) {
+    throw new Error(`timeoutMsOfHandler: no function runs a handler named ${handler}`);
+  }
   return FUNCTION_TIMEOUT_SECONDS[functionOf(handler as HandlerName)] * 1000;
 }
 

@@ -1,5 +1,6 @@
 /** Issue 11's honest bench: the arithmetic its figures are made of (bench/measure.ts, bench/cost.ts). */
 import { describe, expect, it } from 'vitest';
+import { timeoutMsOfHandler } from '../../bench/capacity';
 import { costPer1000Contacts, gbSeconds, PRICES } from '../../bench/cost';
 import {
   backlogSamples,
@@ -9,6 +10,7 @@ import {
   percentileWithMissing,
   slope,
 } from '../../bench/measure';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../lib/function-timeouts';
 
 describe('issue 11 bench: percentiles', () => {
   it('takes the nearest rank', () => {
@@ -88,6 +90,15 @@ describe('issue 11 bench: invocations past their timeout', () => {
       'contact-events': { count: 2, maxMs: 30_001, timeoutMs: 30_000, pastTimeout: 1 },
       api: { count: 2, maxMs: 15_001, timeoutMs: 15_000, pastTimeout: 1 },
     });
+  });
+
+  it("each simulated handler takes its deployed function's timeout; an unknown one is refused", () => {
+    expect(timeoutMsOfHandler('contact-events')).toBe(FUNCTION_TIMEOUT_SECONDS.worker * 1000);
+    expect(timeoutMsOfHandler('timer-due')).toBe(FUNCTION_TIMEOUT_SECONDS.worker * 1000);
+    expect(timeoutMsOfHandler('api')).toBe(FUNCTION_TIMEOUT_SECONDS.api * 1000);
+    expect(() => timeoutMsOfHandler('report-rollup')).toThrow(
+      /no function runs a handler named report-rollup/,
+    );
   });
 
   it('an invocation that ends exactly at its timeout is within it', () => {
