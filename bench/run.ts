@@ -54,6 +54,7 @@ const probesAt = (factor: number): JobName[] =>
 const JOB_ORDER: readonly JobName[] = [
   ...probesAt(JUDGED_FACTOR),
   ...probesAt(1.2),
+  'seeds',
   'faults',
   ...probesAt(1.0),
   ...probesAt(0.8),
@@ -187,6 +188,7 @@ function resultsOf(
       configurations: CONFIGURATIONS,
       prices: PRICES,
       probes,
+      seeds: resultOf('seeds') ?? null,
     },
     baseline: resultOf('baseline') ?? null,
     faults: resultOf('faults') ?? null,
@@ -228,13 +230,17 @@ async function previousResults(
     const entry = results as Record<string, unknown>;
     kept[name] = { measuredAt: entry.measuredAt ?? at, ...entry };
   };
-  const capacity = previous.capacity as { probes?: Array<Record<string, unknown>> } | undefined;
+  const capacity = previous.capacity as
+    | { probes?: Array<Record<string, unknown>>; seeds?: unknown }
+    | undefined;
   // A probe is kept under its job's name (`capacity-0.9-default`): those of a results.json from
   // before the configurations were jobs (`capacity-0.9`) are not listed as finished, so not kept.
   for (const probe of capacity?.probes ?? []) {
     const configuration = CONFIGURATIONS.find(({ name }) => name === probe.configuration);
     if (configuration !== undefined) keep(capacityJobName(Number(probe.factor), configuration.name), probe);
   }
+  keep('seeds', capacity?.seeds);
+  keep('worker-instances', previous.workerInstances);
   keep('baseline', previous.baseline);
   keep('faults', previous.faults);
   keep('cold-start', previous.coldStart);
