@@ -173,30 +173,16 @@ export class DynamoReportStore implements ReportStore {
   }
 
   async lateDays(): Promise<LateDay[]> {
-    const days: LateDay[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.props.client.send(
-        new QueryCommand({
-          TableName: this.props.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': SESSION_TABLE.partitionKey },
-          ExpressionAttributeValues: { ':pk': REPORT_ITEMS.latePartition },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const day = item[SESSION_TABLE.sortKey];
-        const markedAt = item.markedAt;
-        if (typeof day === 'string' && typeof markedAt === 'string') days.push({ day, markedAt });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return days;
+    // Every mark: the partition's sort keys are days.
+    const items = await this.queryDays(REPORT_ITEMS.latePartition, '0000-01-01', '9999-12-31');
+    return items.flatMap((item) => {
+      const day = item[SESSION_TABLE.sortKey];
+      const markedAt = item.markedAt;
+      return typeof day === 'string' && typeof markedAt === 'string' ? [{ day, markedAt }] : [];
+    });
   }
 
-  async rewriteDay(_day: string, cells: ReportCells): Promise<void> {
+  async rewriteDay(cells: ReportCells): Promise<void> {
     await this.putCells(cells);
   }
 

@@ -644,7 +644,7 @@ export interface ReportStore {
   /** The days marked to be rolled up again (late-completions.ts), oldest first. */
   lateDays(): Promise<LateDay[]>;
   /** Writes a day's cells again, replacing the ones written, without moving `rolledThrough`. */
-  rewriteDay(day: string, cells: ReportCells): Promise<void>;
+  rewriteDay(cells: ReportCells): Promise<void>;
   /** Removes a day's mark, unless it was marked again since `late` was read. */
   clearLateDay(late: LateDay): Promise<void>;
   /** Writes the cells of `day` so far (its sessions started before `until`) and marks them so. */
@@ -841,7 +841,7 @@ async function rollUpLateDays(
         ports.store.sessionsOf(queueId, mark.day),
       )
     ).flat();
-    await ports.store.rewriteDay(mark.day, { queues: queueCellsOf(read), agents: agentCellsOf(read) });
+    await ports.store.rewriteDay({ queues: queueCellsOf(read), agents: agentCellsOf(read) });
     if (Date.parse(mark.markedAt) <= now.getTime() - lateSettleMs) await ports.store.clearLateDay(mark);
     days.push(mark.day);
     sessions += read.length;
