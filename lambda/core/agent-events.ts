@@ -56,18 +56,34 @@ export async function onAgentEvent(
 
   const outcomes: Outcome[] = [];
   for (const candidate of await deps.store.listOpenByAgent(event.agentId)) {
-    if (candidate.state !== 'WRAP_UP') continue;
-    const ended = await endByAgentActivity(
-      deps,
-      candidate,
-      status.since,
-      'STATUS_CHANGED',
-      `agent chose ${status.name}`,
-      choiceAfter,
-    );
+    const ended = await endOnChosenStatus(deps, candidate, status);
     if (ended !== undefined) outcomes.push({ kind: 'ENDED_BY_AGENT', session: ended });
   }
   return outcomes.length > 0 ? outcomes : [{ kind: 'IGNORED', reason: 'STATUS_KEPT' }];
+}
+
+/**
+ * R8: the agent is in `status` (neither the wrap-up status nor Offline) since `status.since`: their
+ * open wrap-up `candidate` ends then (`STATUS_CHANGED`) if that was after the system held them,
+ * and nobody restores them. Undefined when it was not ended (closed already, or no choice of
+ * theirs). `keepTimer`: see `endByAgentActivity`.
+ */
+export async function endOnChosenStatus(
+  deps: Deps,
+  candidate: Session,
+  status: { readonly name: string; readonly since: Date },
+  options: { readonly keepTimer?: boolean } = {},
+): Promise<Session | undefined> {
+  if (candidate.state !== 'WRAP_UP') return undefined;
+  return endByAgentActivity(
+    deps,
+    candidate,
+    status.since,
+    'STATUS_CHANGED',
+    `agent chose ${status.name}`,
+    choiceAfter,
+    options,
+  );
 }
 
 /**

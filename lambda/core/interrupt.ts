@@ -90,6 +90,11 @@ export async function endByAgentActivity(
   detail: string,
   /** What `at` must be after for the activity to end the session; undefined: it cannot end it. */
   notBefore: (session: Session) => Date | undefined = (session) => new Date(session.startedAt),
+  /**
+   * `keepTimer`: leave the session's schedule to fire (it finds the session closed and does
+   * nothing, R13), for a function that has no Scheduler (the sweep).
+   */
+  options: { readonly keepTimer?: boolean } = {},
 ): Promise<Session | undefined> {
   const decide = (session: Session | undefined): Decision<Session | undefined> => {
     if (session === undefined || session.state !== 'WRAP_UP') return { done: undefined };
@@ -98,7 +103,9 @@ export async function endByAgentActivity(
     return {
       save: closeByAgentActivity(session, at, reason, detail),
       after: async (saved) => {
-        if (session.deadline !== undefined && session.timerArmed) await deps.timers.cancel(timerOf(session));
+        if (session.deadline !== undefined && session.timerArmed && options.keepTimer !== true) {
+          await deps.timers.cancel(timerOf(session));
+        }
         return completeClose(deps, saved);
       },
     };

@@ -311,7 +311,20 @@ export interface AgentPresence {
     agentId: string,
     listing?: AgentListing,
   ): Promise<(ObservedStatus & { kind: StatusKind }) | undefined>;
+  /**
+   * R8 without the agent event stream: the current status of several agents at once (Connect's
+   * GetCurrentUserData takes up to 100 agents a call), so that the sweep learns of the statuses
+   * agents chose during wrap-up within a minute, not at the deadline. By agent id; an agent
+   * Connect does not list (logged out) is Offline. Absent where the stream reports statuses.
+   */
+  currentOfAgents?(
+    instanceArn: string,
+    agentIds: readonly string[],
+  ): Promise<ReadonlyMap<string, PresenceReport>>;
 }
+
+/** An agent's status as Connect reports it, and what it means for wrap-up. */
+export type PresenceReport = ObservedStatus & { readonly kind: StatusKind };
 
 /** Time, passed in so that tests and the simulator run on a virtual clock. */
 export interface Clock {

@@ -18,6 +18,9 @@ export const DEFAULT_STATUSES: ConfiguredStatuses = {
   routable: { name: 'Available' },
 };
 
+/** The most agents one GetCurrentUserData call takes (`Filters.Agents`), and the most users a page returns. */
+export const AGENTS_PER_STATUS_CALL = 100;
+
 /** Connect's own status for a logged-out agent (type OFFLINE; it cannot be renamed). */
 export const OFFLINE_STATUS_NAME = 'Offline';
 

@@ -27,9 +27,11 @@ import type {
   Clock,
   ContactRecords,
   ObservedStatus,
+  PresenceReport,
   StatusKind,
   TargetStatus,
 } from './ports';
+import { AGENTS_PER_STATUS_CALL } from './presence';
 import { HOLD_WITHIN_MS, RESTORE_WITHIN_MS } from './session';
 
 /** Which calls go first when several wait for the same API. */
@@ -408,5 +410,25 @@ export class GatedPresence implements AgentPresence {
     agentId: string,
   ): Promise<(ObservedStatus & { kind: StatusKind }) | undefined> {
     return this.gate.call('RESTORE', 'GetCurrentUserData', () => this.inner.current(instanceArn, agentId));
+  }
+
+  /**
+   * The sweep's poll (R8): on the same quota, behind any restore's status check. One gated call
+   * per `AGENTS_PER_STATUS_CALL` agents, so that each spends one token of GetCurrentUserData's.
+   */
+  async currentOfAgents(
+    instanceArn: string,
+    agentIds: readonly string[],
+  ): Promise<ReadonlyMap<string, PresenceReport>> {
+    const many = this.inner.currentOfAgents?.bind(this.inner);
+    if (many === undefined) throw new Error('the status of several agents at once is not available here');
+    const reports = new Map<string, PresenceReport>();
+    const wanted = [...new Set(agentIds)];
+    for (let start = 0; start < wanted.length; start += AGENTS_PER_STATUS_CALL) {
+      const part = wanted.slice(start, start + AGENTS_PER_STATUS_CALL);
+      const found = await this.gate.call('OTHER', 'GetCurrentUserData', () => many(instanceArn, part));
+      for (const [agentId, report] of found) reports.set(agentId, report);
+    }
+    return reports;
   }
 }

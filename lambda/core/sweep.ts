@@ -3,8 +3,9 @@
  * margin ago (a lost timer, an end that kept failing) and ends them (`SWEEP`, systemWrapUp), so
  * no agent stays in the wrap-up status much past their deadline whatever failed.
  */
+import { endOnChosenStatus } from './agent-events';
 import { completeClose } from './complete-close';
-import type { Deps } from './ports';
+import type { Deps, PresenceReport } from './ports';
 import { closeBySystem, closeIsPending, type Session } from './session';
 import { retryOnConflict, STEP_LEASE_MS } from './write-loop';
 
@@ -21,6 +22,11 @@ export interface SweepResult {
   readonly ended: number;
   /** Of those, that could not be ended now (they are tried again at the next sweep). */
   readonly failed: number;
+  /**
+   * R8 without the agent event stream: open wrap-ups ended because their agent had chosen a
+   * status (`STATUS_CHANGED`), as the sweep's poll of Connect found (`endOnStatusesChosen`).
+   */
+  readonly statusesChosen: number;
 }
 
 /**
@@ -30,6 +36,9 @@ export interface SweepResult {
  * 3. Close it SWEEP, then restore the agent and write the record like any close (R12, R17).
  * When ACW is switched off (R18), every open wrap-up is ended (`KILL_SWITCH`) and its agent restored.
  * 4. Finish closes whose restore or record failed and that nobody retried (past the lease).
+ * 5. Without the agent event stream, end the wrap-ups whose agent chose a status meanwhile (R8,
+ *    `endOnStatusesChosen`), so that their end and record come within a minute of the choice, not
+ *    at the deadline.
  * One failing session never stops the others.
  */
 export async function sweepOverdue(deps: Deps, marginMs = SWEEP_MARGIN_MS): Promise<SweepResult> {
@@ -74,8 +83,96 @@ export async function sweepOverdue(deps: Deps, marginMs = SWEEP_MARGIN_MS): Prom
       });
     }
   }
+  const ending = new Set(overdue);
+  const chosen = switchedOff
+    ? { ended: 0, failed: 0 }
+    : await endOnStatusesChosen(
+        deps,
+        listed.filter((session) => session.state === 'WRAP_UP' && !ending.has(session)),
+      );
   const open = listed.filter((session) => session.state === 'WRAP_UP').length;
-  return { open, overdue: overdue.length + unfinished.length, ended, failed };
+  return {
+    open,
+    overdue: overdue.length + unfinished.length,
+    ended,
+    failed: failed + chosen.failed,
+    statusesChosen: chosen.ended,
+  };
+}
+
+/**
+ * R8 without the agent event stream: the agent's status is otherwise read only at the deadline, so
+ * a wrap-up they left by choosing a status (Lunch, Available...) would end, and be recorded, only
+ * then, minutes after their choice. Each sweep reads the statuses of the agents it found in wrap-up
+ * (held by the system), one GetCurrentUserData call per 100 agents on that API's own quota (never
+ * PutUserStatus's), and ends each wrap-up whose agent entered another status after being held, as
+ * the stream's consumer does (`endOnChosenStatus`: at the time they entered it, not restored). The
+ * wrap-up's schedule is left to fire and find it closed: the sweep has no Scheduler.
+ *
+ * Only where the presence can read several agents at once (GetCurrentUserData: not with the
+ * stream, whose consumer ends these wrap-ups as the reports come). A failed read ends nothing: the
+ * deadline's own status check still decides, as before.
+ */
+async function endOnStatusesChosen(
+  deps: Deps,
+  open: readonly Session[],
+): Promise<{ ended: number; failed: number }> {
+  const read = deps.presence?.currentOfAgents?.bind(deps.presence);
+  const held = open.filter((session) => session.wrapUpStatusSet);
+  if (read === undefined || held.length === 0) return { ended: 0, failed: 0 };
+  let ended = 0;
+  let failed = 0;
+  for (const [instanceArn, sessions] of groupBy(held, (session) => session.instanceArn)) {
+    let reports: ReadonlyMap<string, PresenceReport>;
+    try {
+      reports = await read(instanceArn, [...new Set(sessions.map((session) => session.agentId))]);
+    } catch (error) {
+      failed += 1;
+      deps.log.warn(
+        "Sweep could not read the statuses of the agents in wrap-up; their deadlines' checks decide",
+        {
+          agents: sessions.length,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        },
+      );
+      continue;
+    }
+    for (const session of sessions) {
+      const report = reports.get(session.agentId);
+      if (report === undefined || report.kind === 'WRAP_UP' || report.kind === 'OFFLINE') continue;
+      try {
+        const closed = await endOnChosenStatus(
+          deps,
+          session,
+          { name: report.name, since: new Date(report.since) },
+          { keepTimer: true },
+        );
+        if (closed !== undefined) ended += 1;
+      } catch (error) {
+        failed += 1;
+        deps.log.error(
+          'Sweep could not end a wrap-up its agent left by choosing a status; the next sweep tries again',
+          {
+            contactId: session.contactId,
+            agentId: session.agentId,
+            error: error instanceof Error ? error.message : String(error),
+          },
+        );
+      }
+    }
+  }
+  return { ended, failed };
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
+  }
+  return groups;
 }
 
 /**

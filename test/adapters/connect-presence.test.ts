@@ -128,3 +128,69 @@ describe('ConnectPresence (R8, R11: GetCurrentUserData)', () => {
     await expect(presence().current(INSTANCE_ARN, AGENT)).rejects.toThrow('AccessDeniedException');
   });
 });
+
+describe('ConnectPresence.currentOfAgents (R8 without the stream: the sweep reads the agents in wrap-up)', () => {
+  const agentIds = (count: number) =>
+    Array.from({ length: count }, (_, index) => `agent-${String(index).padStart(3, '0')}`);
+
+  it('R8: one GetCurrentUserData call per 100 agents, each asking for its own hundred, at most 100 a page', async () => {
+    connect.on(GetCurrentUserDataCommand).callsFake((input: { Filters: { Agents: string[] } }) => ({
+      UserDataList: input.Filters.Agents.map((agentId) => userData('Wrap Up', { agentId })),
+    }));
+    const ids = agentIds(250);
+
+    const reports = await presence().currentOfAgents(INSTANCE_ARN, ids);
+
+    const inputs = connect.commandCalls(GetCurrentUserDataCommand).map((call) => call.args[0].input);
+    expect(inputs.map((input) => input.Filters?.Agents?.length)).toEqual([100, 100, 50]);
+    expect(inputs.flatMap((input) => input.Filters?.Agents ?? [])).toEqual(ids);
+    expect(inputs.every((input) => input.InstanceId === INSTANCE_ID && input.MaxResults === 100)).toBe(true);
+    expect(reports.size).toBe(250);
+    expect(reports.get('agent-249')).toMatchObject({ name: 'Wrap Up', kind: 'WRAP_UP' });
+  });
+
+  it('R8: asks for an agent once however many wrap-ups they hold, and follows NextToken', async () => {
+    connect
+      .on(GetCurrentUserDataCommand, { NextToken: undefined })
+      .resolves({
+        UserDataList: [userData('Lunch', { agentId: 'a', since: '2026-03-02T09:02:00.000Z' })],
+        NextToken: 'page-2',
+      })
+      .on(GetCurrentUserDataCommand, { NextToken: 'page-2' })
+      .resolves({ UserDataList: [userData('Available', { agentId: 'b' })] });
+
+    const reports = await presence().currentOfAgents(INSTANCE_ARN, ['a', 'b', 'a']);
+
+    const inputs = connect.commandCalls(GetCurrentUserDataCommand).map((call) => call.args[0].input);
+    expect(inputs).toHaveLength(2);
+    expect(inputs[0]?.Filters?.Agents).toEqual(['a', 'b']);
+    expect(inputs[1]).toMatchObject({ Filters: { Agents: ['a', 'b'] }, NextToken: 'page-2' });
+    expect(reports.get('a')).toEqual({
+      name: 'Lunch',
+      arn: `${INSTANCE_ARN}/agent-state/status-lunch`,
+      since: '2026-03-02T09:02:00.000Z',
+      kind: 'OTHER',
+    });
+    expect(reports.get('b')).toMatchObject({ name: 'Available', kind: 'ROUTABLE' });
+  });
+
+  it('R11: an agent Connect does not list (logged out) is Offline, as `current` reads them', async () => {
+    listing(userData('Break', { agentId: 'listed' }));
+
+    const reports = await presence().currentOfAgents(INSTANCE_ARN, ['listed', 'gone']);
+
+    expect(reports.get('gone')).toEqual({ name: 'Offline', since: NOW, kind: 'OFFLINE' });
+    expect(reports.get('listed')).toMatchObject({ name: 'Break', kind: 'OTHER' });
+  });
+
+  it('no agents, no call', async () => {
+    listing();
+    expect((await presence().currentOfAgents(INSTANCE_ARN, [])).size).toBe(0);
+    expect(connect.commandCalls(GetCurrentUserDataCommand)).toHaveLength(0);
+  });
+
+  it('a NextToken that never ends is an error, not a loop', async () => {
+    connect.on(GetCurrentUserDataCommand).resolves({ UserDataList: [], NextToken: 'again' });
+    await expect(presence().currentOfAgents(INSTANCE_ARN, ['a'])).rejects.toThrow(/more than 10 pages/);
+  });
+});

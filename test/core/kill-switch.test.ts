@@ -50,7 +50,7 @@ describe('R18: the kill switch', () => {
     on = false;
     clock.set('2026-03-02T09:00:10.000Z');
 
-    expect(await sweepOverdue(deps)).toEqual({ open: 2, overdue: 2, ended: 2, failed: 0 });
+    expect(await sweepOverdue(deps)).toEqual({ open: 2, overdue: 2, ended: 2, failed: 0, statusesChosen: 0 });
     for (const [contactId, agentId] of [
       ['open-1', 'agent-1'],
       ['open-2', 'agent-2'],

@@ -531,4 +531,39 @@ describe('Gated ports (R15: which API and priority each Connect call gets)', () 
     expect(gate.asked).toEqual([['RESTORE', 'GetCurrentUserData']]);
     expect(seen).toEqual([`${INSTANCE_ARN}|agent-1`]);
   });
+
+  it("R8, R15: the sweep's poll of many agents spends one GetCurrentUserData token per 100 agents, behind restores", async () => {
+    const { gate } = setup();
+    const asked: number[] = [];
+    const presence = new GatedPresence(
+      {
+        current: async () => undefined,
+        currentOfAgents: async (_instanceArn, agentIds) => {
+          asked.push(agentIds.length);
+          return new Map(
+            agentIds.map((id) => [id, { name: 'Wrap Up', since: START, kind: 'WRAP_UP' as const }]),
+          );
+        },
+      },
+      gate,
+    );
+    const ids = Array.from({ length: 201 }, (_, index) => `agent-${index}`);
+
+    const reports = await presence.currentOfAgents(INSTANCE_ARN, [...ids, 'agent-0']);
+
+    expect(asked).toEqual([100, 100, 1]);
+    expect(gate.asked).toEqual([
+      ['OTHER', 'GetCurrentUserData'],
+      ['OTHER', 'GetCurrentUserData'],
+      ['OTHER', 'GetCurrentUserData'],
+    ]);
+    expect([...reports.keys()]).toEqual(ids);
+  });
+
+  it('GatedPresence around a presence that reads one agent at a time refuses to read many', async () => {
+    const { gate } = setup();
+    const presence = new GatedPresence({ current: async () => undefined }, gate);
+    await expect(presence.currentOfAgents(INSTANCE_ARN, ['a'])).rejects.toThrow(/several agents/);
+    expect(gate.asked).toEqual([]);
+  });
 });

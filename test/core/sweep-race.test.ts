@@ -51,7 +51,7 @@ describe('R15: the sweep, racing another writer', () => {
 
     const result = await sweepOverdue(deps);
 
-    expect(result).toEqual({ open: 1, overdue: 1, ended: 1, failed: 0 });
+    expect(result).toEqual({ open: 1, overdue: 1, ended: 1, failed: 0, statusesChosen: 0 });
     const stored = await inner.get('raced', 'agent-1');
     expect(stored).toMatchObject({ state: 'CLOSED_COMPLETE', endReason: 'SWEEP', restore: 'DONE' });
     expect(stored?.history.map((entry) => entry.what)).toContain('UPDATED');

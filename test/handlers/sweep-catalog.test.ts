@@ -98,7 +98,7 @@ describe('the sweep refreshes the catalog of names (R20)', () => {
 
     const result = await sweep();
 
-    expect(result).toEqual({ open: 0, overdue: 0, ended: 0, failed: 0 });
+    expect(result).toEqual({ open: 0, overdue: 0, ended: 0, failed: 0, statusesChosen: 0 });
     expect(metrics.published[0]).toMatchObject({ OverdueSessions: 0, CatalogRefreshFailures: 1 });
     expect(log.lines).toContainEqual(
       expect.objectContaining({

@@ -28,7 +28,14 @@ describe('the default configuration: no agent event stream', () => {
     const restoredAfter = msBetween(DEADLINE, changes[1]?.at ?? null);
     expect(restoredAfter).toBeGreaterThanOrEqual(0);
     expect(restoredAfter).toBeLessThanOrEqual(2_000);
-    expect(run.stats.connectCalls.GetCurrentUserDataCommand).toBe(1);
+    // One status check before the restore, and one read by each sweep that found them in wrap-up (R8).
+    const held = Date.parse(changes[0]?.at ?? '');
+    const sweepsDuring = run.invocations.filter(
+      (invocation) =>
+        invocation.fn === 'sweep' && invocation.at >= held && invocation.at < Date.parse(DEADLINE),
+    ).length;
+    expect(sweepsDuring).toBeGreaterThanOrEqual(1);
+    expect(run.stats.connectCalls.GetCurrentUserDataCommand).toBe(1 + sweepsDuring);
     expect(run.result.stuck).toEqual([]);
   });
 
@@ -49,8 +56,19 @@ describe('the default configuration: no agent event stream', () => {
     expect(run.stats.deliveries.agentEvents).toBe(0);
     expect(run.stats.connectCalls.GetCurrentUserDataCommand).toBeGreaterThanOrEqual(1);
     expect(run.result.sessions).toEqual([
-      expect.objectContaining({ contactId: CONTACT_ID, endReason: 'STATUS_CHANGED', systemWrapUp: false }),
+      expect.objectContaining({
+        contactId: CONTACT_ID,
+        endReason: 'STATUS_CHANGED',
+        systemWrapUp: false,
+        endedAt: '2021-08-04T17:39:00.000Z',
+      }),
     ]);
+    // The sweep read it within the minute: the record is written well before the deadline.
+    const written = run.storedSessions[0]?.history.find(
+      (entry) => entry.what === 'CONTACT_ATTRIBUTES_WRITTEN',
+    );
+    expect(msBetween('2021-08-04T17:39:00.000Z', written?.at ?? null)).toBeLessThanOrEqual(61_000);
+    expect(Date.parse(written?.at ?? '')).toBeLessThan(Date.parse(DEADLINE));
     expect(run.result.statusChanges.map((change) => change.status)).toEqual(['Wrap Up']);
     expect(run.result.agents.find((agent) => agent.agentId === AGENT_ID)?.status).toBe('Break');
     expect(run.result.stuck).toEqual([]);
