@@ -52,6 +52,7 @@ import {
   isSessionItem,
   OVERRIDE_SORT_KEY,
   queueDayOf,
+  restoreClaimSortKey,
   SESSION_TABLE,
   storedHistory,
   UNTIMED,
@@ -247,6 +248,34 @@ export class DynamoSessionStore implements SessionStore {
             '(attribute_not_exists(restoreClaimedAt) OR restoreClaimedAt < :stale)',
           ExpressionAttributeNames: { '#pk': SESSION_TABLE.partitionKey },
           ExpressionAttributeValues: { ':now': now.getTime(), ':stale': staleBefore.getTime() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async claimSharedRestore(
+    agentId: string,
+    contactIds: readonly string[],
+    claimant: string,
+    expiresAt: Date,
+  ): Promise<boolean> {
+    try {
+      await this.props.client.send(
+        new PutCommand({
+          TableName: this.props.tableName,
+          Item: {
+            [SESSION_TABLE.partitionKey]: `${AGENT_STATUS_PARTITION_PREFIX}${agentId}`,
+            [SESSION_TABLE.sortKey]: restoreClaimSortKey(contactIds),
+            claimant,
+            [SESSION_TABLE.ttlAttribute]: Math.floor(expiresAt.getTime() / 1000),
+          },
+          ConditionExpression: 'attribute_not_exists(#pk) OR claimant = :claimant',
+          ExpressionAttributeNames: { '#pk': SESSION_TABLE.partitionKey },
+          ExpressionAttributeValues: { ':claimant': claimant },
         }),
       );
       return true;

@@ -2,6 +2,7 @@
  * The session table's layout, shared by the DynamoDB adapter and the CDK construct (no SDK import,
  * so the CDK app does not load the SDK to read it).
  */
+import { createHash } from 'node:crypto';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { closeIsPending, type HistoryEntry, type Session } from '../core/session';
 
@@ -57,6 +58,20 @@ export const AGENT_STATUS_SORT_KEY = '#STATUS';
  * restore's status check costs no request of its own). `#` sorts before every deadline and UNTIMED.
  */
 export const AGENT_STATUS_OPEN_SORT = '#STATUS';
+
+/**
+ * R14: the sort key of a claim on the restore shared by wrap-ups of one agent that closed together,
+ * beside the agent's status item (`AGENT_STATUS_PARTITION_PREFIX` + the agent id): `#RESTORE#` and a
+ * digest of their contact ids, sorted, so that each of them names the same claim.
+ */
+export const RESTORE_CLAIM_SORT_PREFIX = '#RESTORE#';
+
+export function restoreClaimSortKey(contactIds: readonly string[]): string {
+  const digest = createHash('sha256')
+    .update([...new Set(contactIds)].sort().join('\n'))
+    .digest('hex');
+  return `${RESTORE_CLAIM_SORT_PREFIX}${digest.slice(0, 40)}`;
+}
 
 /** Whether an item is a session: every other item's sort key (and the agents' partition key) starts with `#`. */
 export function isSessionItem(item: Record<string, unknown>): boolean {

@@ -65,6 +65,16 @@ export async function completeClose(
           : `agent still has ${others} open wrap-up${others > 1 ? 's' : ''}`;
       const at = deps.clock.now();
       restored = (s) => markRestored(s, at, 'SKIPPED', detail);
+    } else if (!(await restoresForTheGroup(deps, session, siblings.closed))) {
+      // R14: a wrap-up of theirs that closed at the same moment restores them.
+      const at = deps.clock.now();
+      restored = (s) =>
+        markRestored(
+          s,
+          at,
+          'SKIPPED',
+          'another wrap-up of the agent, closed at the same time, restores them',
+        );
     } else {
       // R12, R19: a wrap-up of theirs that closed at the same moment may carry a later choice (it
       // could not hand it over: this one was closing too); the latest applies, whichever restores.
@@ -209,6 +219,35 @@ async function siblingsOf(
     else if (current !== undefined) closed.push(current);
   }
   return { open, closed };
+}
+
+/** How long a claim on a shared restore is kept: longer than any retry of the closes it settles. */
+const SHARED_RESTORE_RETENTION_MS = 86_400_000;
+
+/**
+ * R12, R14: whether this close restores the agent, when other wrap-ups of theirs, listed open just
+ * before it, were found closed after it. Each of those closes may find the others closed in turn
+ * and restore: of the ones the system closed (the agent's own doing restores nobody), only the one
+ * that claims the group's restore first does. The group is the same set from every side (each
+ * lists the others open, then finds them closed), so they name one claim. With none, this one
+ * restores, as before: a close that found another still open has skipped already.
+ */
+async function restoresForTheGroup(
+  deps: Deps,
+  session: Session,
+  closedSiblings: readonly Session[],
+): Promise<boolean> {
+  const rivals = closedSiblings.filter(
+    (sibling) => sibling.endReason === undefined || !UNRESTORED_ENDS.has(sibling.endReason),
+  );
+  if (rivals.length === 0) return true;
+  const expiresAt = new Date(deps.clock.now().getTime() + SHARED_RESTORE_RETENTION_MS);
+  return deps.store.claimSharedRestore(
+    session.agentId,
+    [session.contactId, ...rivals.map((rival) => rival.contactId)],
+    session.contactId,
+    expiresAt,
+  );
 }
 
 /** Ends after which nobody restores the agent (R8-R11): a choice made on them does not apply. */

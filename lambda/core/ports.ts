@@ -121,6 +121,17 @@ export interface SessionStore {
   /** The restore after an interruption is done: it is never claimed again. */
   markInterruptionRestored(contactId: string, agentId: string): Promise<void>;
   /**
+   * R14: wrap-ups of one agent (`contactIds`) closed at the same moment, and each close found the
+   * others closed: each may restore the agent, and only the one that claims their restore first
+   * does. True for the first claimant, and again for it alone (its retry after a failure).
+   */
+  claimSharedRestore(
+    agentId: string,
+    contactIds: readonly string[],
+    claimant: string,
+    expiresAt: Date,
+  ): Promise<boolean>;
+  /**
    * R8, R11: keeps the agent's status as the agent event stream last reported it, unless a newer
    * one is kept already (events arrive out of order). Returns whether this one was newer.
    */

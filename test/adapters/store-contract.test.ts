@@ -367,6 +367,23 @@ describe.each(STORES)('SessionStore contract: %s', (_name, use) => {
     });
   });
 
+  describe('the restore shared by wrap-ups closing together (R14)', () => {
+    it('R14: the first claimant of a group wins, whichever order its members name each other in; the others lose', async () => {
+      expect(await db.store.claimSharedRestore('agent-1', ['c-a', 'c-b'], 'c-b', EXPIRES)).toBe(true);
+      expect(await db.store.claimSharedRestore('agent-1', ['c-b', 'c-a'], 'c-a', EXPIRES)).toBe(false);
+      // Its own retry (after a failed restore) keeps it.
+      expect(await db.store.claimSharedRestore('agent-1', ['c-a', 'c-b'], 'c-b', EXPIRES)).toBe(true);
+    });
+
+    it('R14: another group, or the same contacts of another agent, is another claim; no session is listed for it', async () => {
+      expect(await db.store.claimSharedRestore('agent-1', ['c-a', 'c-b'], 'c-a', EXPIRES)).toBe(true);
+      expect(await db.store.claimSharedRestore('agent-1', ['c-a', 'c-b', 'c-c'], 'c-c', EXPIRES)).toBe(true);
+      expect(await db.store.claimSharedRestore('agent-2', ['c-a', 'c-b'], 'c-b', EXPIRES)).toBe(true);
+      expect(await db.store.listOpenByAgent('agent-1')).toEqual([]);
+      expect((await db.store.listAgent('agent-1')).sessions).toEqual([]);
+    });
+  });
+
   describe('observed agent status (R8, R11)', () => {
     const ARN = 'arn:aws:connect:us-west-2:111122223333:instance/x/agent-state/available';
 

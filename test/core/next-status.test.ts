@@ -389,11 +389,10 @@ describe('R19 with R12: wrap-ups of one agent ending at the same moment', () => 
 
     expect((await stored(chosen)).state).toBe('CLOSED_COMPLETE');
     expect((await stored(other)).state).toBe('CLOSED_COMPLETE');
-    // Both closes may restore (each sees the other closed); both put the agent in Lunch, never Available.
-    expect(restores().length).toBeGreaterThan(0);
-    expect(new Set(restores().map((status) => JSON.stringify(status)))).toEqual(
-      new Set([JSON.stringify({ name: 'Lunch' })]),
-    );
+    // R14: each close finds the other closed; only the one that claims their restore first restores.
+    expect(restores()).toEqual([{ name: 'Lunch' }]);
+    const restoreStates = [(await stored(chosen)).restore, (await stored(other)).restore].sort();
+    expect(restoreStates).toEqual(['DONE', 'SKIPPED']);
   });
 
   it('R19/R12: of two choices on wrap-ups ending together, the later one applies', async () => {
@@ -407,9 +406,33 @@ describe('R19 with R12: wrap-ups of one agent ending at the same moment', () => 
     clock.set(DEADLINE);
     await Promise.all([endOnTimer(deps, timerOf(first)), endOnTimer(deps, timerOf(second))]);
 
-    expect(new Set(restores().map((status) => JSON.stringify(status)))).toEqual(
-      new Set([JSON.stringify({ name: 'Training' })]),
-    );
+    expect(restores()).toEqual([{ name: 'Training' }]);
+  });
+
+  it('R14, R15: the close that claimed the restore fails to make it: the other has skipped, and the retry of the claimant restores, once', async () => {
+    const first = await started(DISCONNECT);
+    const second = await started(DISCONNECT);
+    clock.set(DEADLINE);
+    agents.failNext = 1;
+
+    const ends = await Promise.allSettled([
+      endOnTimer(deps, timerOf(first)),
+      endOnTimer(deps, timerOf(second)),
+    ]);
+
+    expect(ends.map((end) => end.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(restores()).toEqual([]);
+    const states = [(await stored(first)).restore, (await stored(second)).restore].sort();
+    expect(states).toEqual(['PENDING', 'SKIPPED']);
+
+    // Past the lease, the sweep finishes the claimant's close: its claim is still its own.
+    clock.set(Date.parse(DEADLINE) + 20_000);
+    await sweepOverdue(deps);
+    expect(restores()).toEqual(['ROUTABLE']);
+    expect([(await stored(first)).restore, (await stored(second)).restore].sort()).toEqual([
+      'DONE',
+      'SKIPPED',
+    ]);
   });
 });
 

@@ -37,6 +37,7 @@ import {
   isSessionItem,
   OVERRIDE_SORT_KEY,
   queueDayOf,
+  restoreClaimSortKey,
   SESSION_TABLE,
   storedHistory,
   UNTIMED,
@@ -211,6 +212,22 @@ export class MemorySessionStore implements SessionStore {
         existing.restoreDone === undefined &&
         (existing.restoreClaimedAt === undefined ||
           (typeof existing.restoreClaimedAt === 'number' && existing.restoreClaimedAt < stale)),
+    );
+    return claimed !== undefined;
+  }
+
+  async claimSharedRestore(
+    agentId: string,
+    contactIds: readonly string[],
+    claimant: string,
+    expiresAt: Date,
+  ): Promise<boolean> {
+    const claimed = this.update(
+      `${AGENT_STATUS_PARTITION_PREFIX}${agentId}`,
+      restoreClaimSortKey(contactIds),
+      { claimant, [T.ttlAttribute]: Math.floor(expiresAt.getTime() / 1000) },
+      // attribute_not_exists(contactId) OR claimant = :claimant
+      (existing) => existing === undefined || existing.claimant === claimant,
     );
     return claimed !== undefined;
   }
