@@ -76,6 +76,30 @@ export const handler = async (event: { body: string }) => {
 };
 `;
 
+/**
+ * What the libraries the functions share cost at init on their own, beside the reference (reported,
+ * not judged): each made as lambda/handlers/runtime.ts makes it, and a bundle holding nothing, the
+ * floor of requiring any file. With `clientsAlone`, they say where a function's init goes: its SDK
+ * clients, these libraries, and the rest (its own code and composition).
+ */
+export const LIBRARIES_ALONE: Readonly<Record<string, string>> = {
+  nothing: 'export const handler = async () => undefined;\n',
+  'Powertools Logger and Metrics': [
+    "import { Logger } from '@aws-lambda-powertools/logger';",
+    "import { Metrics } from '@aws-lambda-powertools/metrics';",
+    "const logger = new Logger({ serviceName: 'connect-acw' });",
+    "const metrics = new Metrics({ namespace: 'ConnectAcw', serviceName: 'connect-acw' });",
+    'export const handler = async () => { logger.info("x"); metrics.publishStoredMetrics(); };',
+    '',
+  ].join('\n'),
+  'zod and the event parsers': [
+    "import { parseTimerPayload, readAgentEvent } from './lambda/handlers/events';",
+    'export const handler = async (event: { body: string }) => [parseTimerPayload(event.body), readAgentEvent(event.body)];',
+    '',
+  ].join('\n'),
+};
+const NOTHING = 'nothing';
+
 /** For each SDK client package: its client class and one command it sends (the reference's kind). */
 const CLIENT_COMMANDS: Readonly<Record<string, readonly [client: string, command: string]>> = {
   'client-connect': ['ConnectClient', 'PutUserStatusCommand'],
@@ -351,7 +375,12 @@ export async function coldStartJob(): Promise<JobResult> {
       bundle(name, { contents: clientsAloneSource(clients) }, BUNDLING, outdir),
     ),
   );
-  const bundles = [reference, ...functions, withSourceMap, ...alone, defaultBuilt];
+  const libraries = await Promise.all(
+    Object.entries(LIBRARIES_ALONE).map(([name, contents]) =>
+      bundle(`libraries alone: ${name}`, { contents }, BUNDLING, outdir),
+    ),
+  );
+  const bundles = [reference, ...functions, withSourceMap, ...alone, defaultBuilt, ...libraries];
 
   const samples: Record<string, number[]> = Object.fromEntries(bundles.map((b) => [b.name, []]));
   const order = interleaved(bundles, WARM_UP_ROUNDS + ROUNDS);
@@ -392,6 +421,10 @@ export async function coldStartJob(): Promise<JobResult> {
   const sourceMapCost =
     probe === undefined || probed === undefined ? Number.NaN : probed.medianMs / probe.medianMs - 1;
   const deployed = rows.filter((row) => functions.some((fn) => fn.name === row.name));
+  const librariesAlone = librariesAloneFigures(
+    judged.filter((figures) => figures.name.startsWith('libraries alone: ')),
+    byName.get(REFERENCE)?.medianMs ?? Number.NaN,
+  );
   const defaultBuiltMs = byName.get(DEFAULT_BUILT_REFERENCE)?.medianMs ?? Number.NaN;
   const againstDefaultBuilt = Object.fromEntries(
     deployed.map((row) => [row.name, Math.round((row.medianMs / defaultBuiltMs) * 100) / 100]),
@@ -418,6 +451,12 @@ export async function coldStartJob(): Promise<JobResult> {
       sourceMaps: {
         what: `${SOURCE_MAP_PROBE} with a source map and --enable-source-maps, median init beside it without`,
         extraInit: sourceMapCost,
+      },
+      librariesAlone: {
+        what:
+          'reported, not judged: a bundle holding only each library, made as the functions make it (ownMs: its ' +
+          "median init less the median of a bundle holding nothing; ofReference: ownMs / the reference's median)",
+        libraries: librariesAlone,
       },
       againstDefaultBuiltReference: {
         what: `each function's median init / the median init of the ${DEFAULT_BUILT_REFERENCE} (reported, not judged)`,
@@ -447,6 +486,15 @@ export async function coldStartJob(): Promise<JobResult> {
           : line;
       }),
       {
+        name: 'init of the shared libraries alone',
+        value: librariesAlone
+          .map(
+            (library) =>
+              `${library.name} +${library.ownMs.toFixed(1)} ms (${library.ofReference.toFixed(2)}x of the reference)`,
+          )
+          .join(', '),
+      },
+      {
         name: `init beside the ${DEFAULT_BUILT_REFERENCE}`,
         value: Object.entries(againstDefaultBuilt)
           .map(([name, ratio]) => `${name} ${ratio.toFixed(2)}x`)
@@ -454,4 +502,30 @@ export async function coldStartJob(): Promise<JobResult> {
       },
     ],
   };
+}
+
+/**
+ * What each library alone adds to the init of a bundle holding nothing (`libraries alone: nothing`),
+ * in ms and as a share of the reference's median.
+ * @throws Error without the bundle holding nothing: nothing to subtract.
+ */
+export function librariesAloneFigures(
+  figures: readonly { readonly name: string; readonly medianMs: number }[],
+  referenceMs: number,
+): Array<{ name: string; medianMs: number; ownMs: number; ofReference: number }> {
+  const prefix = 'libraries alone: ';
+  const nothing = figures.find((figure) => figure.name === `${prefix}${NOTHING}`);
+  if (nothing === undefined)
+    throw new Error(`librariesAloneFigures: no "${prefix}${NOTHING}" bundle to subtract`);
+  return figures
+    .filter((figure) => figure !== nothing)
+    .map((figure) => {
+      const ownMs = Math.max(0, figure.medianMs - nothing.medianMs);
+      return {
+        name: figure.name.slice(prefix.length),
+        medianMs: figure.medianMs,
+        ownMs,
+        ofReference: ownMs / referenceMs,
+      };
+    });
 }

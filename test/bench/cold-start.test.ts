@@ -7,6 +7,8 @@ import {
   INIT_RATIO_TARGET,
   interleaved,
   judgeInit,
+  LIBRARIES_ALONE,
+  librariesAloneFigures,
   sdkClientsIn,
 } from '../../bench/cold-start';
 import { BUNDLING, esbuildOptionsOf } from '../../lib/bundle';
@@ -132,5 +134,39 @@ describe('issue 11 bench: each function beside its clients alone', () => {
     expect(() => clientsAloneSource(['client-kinesis'])).toThrow(
       'no command known for @aws-sdk/client-kinesis',
     );
+  });
+});
+
+describe('issue 11 bench: what the shared libraries cost alone (reported, not judged)', () => {
+  it('subtracts the bundle holding nothing from each library, and gives its share of the reference', () => {
+    const figures = librariesAloneFigures(
+      [
+        { name: 'libraries alone: nothing', medianMs: 10 },
+        { name: 'libraries alone: Powertools Logger and Metrics', medianMs: 17 },
+        { name: 'libraries alone: faster than nothing (noise)', medianMs: 9 },
+      ],
+      35,
+    );
+
+    expect(figures).toEqual([
+      { name: 'Powertools Logger and Metrics', medianMs: 17, ownMs: 7, ofReference: 0.2 },
+      { name: 'faster than nothing (noise)', medianMs: 9, ownMs: 0, ofReference: 0 },
+    ]);
+  });
+
+  it('refuses to report without the bundle holding nothing', () => {
+    expect(() => librariesAloneFigures([{ name: 'libraries alone: zod', medianMs: 12 }], 35)).toThrow(
+      /nothing/,
+    );
+  });
+
+  it('measures nothing, Powertools as the functions make it, and the event parsers', () => {
+    expect(Object.keys(LIBRARIES_ALONE)).toEqual([
+      'nothing',
+      'Powertools Logger and Metrics',
+      'zod and the event parsers',
+    ]);
+    expect(LIBRARIES_ALONE['Powertools Logger and Metrics']).toMatch(/new Logger\(.*new Metrics\(/s);
+    expect(LIBRARIES_ALONE['zod and the event parsers']).toMatch(/lambda\/handlers\/events/);
   });
 });
