@@ -12,6 +12,7 @@ import {
   classifyStatus,
   DEFAULT_STATUSES,
   OFFLINE_STATUS_NAME,
+  statusCallParts,
 } from '../core/presence';
 
 export interface ConnectPresenceProps {
@@ -43,10 +44,8 @@ export class ConnectPresence implements AgentPresence {
     instanceArn: string,
     agentIds: readonly string[],
   ): Promise<ReadonlyMap<string, PresenceReport>> {
-    const wanted = [...new Set(agentIds)];
     const reports = new Map<string, PresenceReport>();
-    for (let start = 0; start < wanted.length; start += AGENTS_PER_STATUS_CALL) {
-      const agents = wanted.slice(start, start + AGENTS_PER_STATUS_CALL);
+    for (const agents of statusCallParts(agentIds)) {
       let nextToken: string | undefined;
       let pages = 0;
       do {
@@ -71,7 +70,7 @@ export class ConnectPresence implements AgentPresence {
       } while (nextToken !== undefined && nextToken !== '');
     }
     // Not listed: logged out, as `current` reads it.
-    for (const agentId of wanted) if (!reports.has(agentId)) reports.set(agentId, this.reportOf(undefined));
+    for (const agentId of agentIds) if (!reports.has(agentId)) reports.set(agentId, this.reportOf(undefined));
     return reports;
   }
 

@@ -21,6 +21,16 @@ export const DEFAULT_STATUSES: ConfiguredStatuses = {
 /** The most agents one GetCurrentUserData call takes (`Filters.Agents`), and the most users a page returns. */
 export const AGENTS_PER_STATUS_CALL = 100;
 
+/** `agentIds` without repeats, in parts of at most AGENTS_PER_STATUS_CALL: one GetCurrentUserData call each. */
+export function statusCallParts(agentIds: readonly string[]): string[][] {
+  const distinct = [...new Set(agentIds)];
+  const parts: string[][] = [];
+  for (let start = 0; start < distinct.length; start += AGENTS_PER_STATUS_CALL) {
+    parts.push(distinct.slice(start, start + AGENTS_PER_STATUS_CALL));
+  }
+  return parts;
+}
+
 /** Connect's own status for a logged-out agent (type OFFLINE; it cannot be renamed). */
 export const OFFLINE_STATUS_NAME = 'Offline';
 

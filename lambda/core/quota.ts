@@ -31,7 +31,7 @@ import type {
   StatusKind,
   TargetStatus,
 } from './ports';
-import { AGENTS_PER_STATUS_CALL } from './presence';
+import { statusCallParts } from './presence';
 import { HOLD_WITHIN_MS, RESTORE_WITHIN_MS } from './session';
 
 /** Which calls go first when several wait for the same API. */
@@ -414,7 +414,7 @@ export class GatedPresence implements AgentPresence {
 
   /**
    * The sweep's poll (R8): on the same quota, behind any restore's status check. One gated call
-   * per `AGENTS_PER_STATUS_CALL` agents, so that each spends one token of GetCurrentUserData's.
+   * per 100 agents (`statusCallParts`), so that each spends one token of GetCurrentUserData's.
    */
   async currentOfAgents(
     instanceArn: string,
@@ -423,9 +423,7 @@ export class GatedPresence implements AgentPresence {
     const many = this.inner.currentOfAgents?.bind(this.inner);
     if (many === undefined) throw new Error('the status of several agents at once is not available here');
     const reports = new Map<string, PresenceReport>();
-    const wanted = [...new Set(agentIds)];
-    for (let start = 0; start < wanted.length; start += AGENTS_PER_STATUS_CALL) {
-      const part = wanted.slice(start, start + AGENTS_PER_STATUS_CALL);
+    for (const part of statusCallParts(agentIds)) {
       const found = await this.gate.call('OTHER', 'GetCurrentUserData', () => many(instanceArn, part));
       for (const [agentId, report] of found) reports.set(agentId, report);
     }

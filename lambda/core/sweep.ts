@@ -125,7 +125,10 @@ async function endOnStatusesChosen(
   for (const [instanceArn, sessions] of groupBy(held, (session) => session.instanceArn)) {
     let reports: ReadonlyMap<string, PresenceReport>;
     try {
-      reports = await read(instanceArn, [...new Set(sessions.map((session) => session.agentId))]);
+      reports = await read(
+        instanceArn,
+        sessions.map((session) => session.agentId),
+      );
     } catch (error) {
       failed += 1;
       deps.log.warn(

