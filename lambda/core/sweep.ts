@@ -6,6 +6,7 @@
 import { endOnChosenStatus } from './agent-events';
 import { completeClose } from './complete-close';
 import type { Deps, PresenceReport } from './ports';
+import { statusCallParts } from './presence';
 import { closeBySystem, closeIsPending, type Session } from './session';
 import { retryOnConflict, STEP_LEASE_MS } from './write-loop';
 
@@ -41,7 +42,11 @@ export interface SweepResult {
  *    at the deadline.
  * One failing session never stops the others.
  */
-export async function sweepOverdue(deps: Deps, marginMs = SWEEP_MARGIN_MS): Promise<SweepResult> {
+export async function sweepOverdue(
+  deps: Deps,
+  marginMs = SWEEP_MARGIN_MS,
+  statusReads = MAX_STATUS_READS_PER_SWEEP,
+): Promise<SweepResult> {
   const now = deps.clock.now();
   const listed = await deps.store.listOpen();
   // R18: switched off, every open wrap-up ends now, its agent restored.
@@ -89,6 +94,7 @@ export async function sweepOverdue(deps: Deps, marginMs = SWEEP_MARGIN_MS): Prom
     : await endOnStatusesChosen(
         deps,
         listed.filter((session) => session.state === 'WRAP_UP' && !ending.has(session)),
+        statusReads,
       );
   const open = listed.filter((session) => session.state === 'WRAP_UP').length;
   return {
@@ -101,44 +107,56 @@ export async function sweepOverdue(deps: Deps, marginMs = SWEEP_MARGIN_MS): Prom
 }
 
 /**
+ * The most GetCurrentUserData calls (100 agents each) one sweep makes for R8: a floor with more
+ * agents in wrap-up than that has them read over several sweeps, the wrap-ups furthest from their
+ * deadline first, and the sweep keeps its time for its other work.
+ */
+export const MAX_STATUS_READS_PER_SWEEP = 10;
+
+/**
  * R8 without the agent event stream: the agent's status is otherwise read only at the deadline, so
  * a wrap-up they left by choosing a status (Lunch, Available...) would end, and be recorded, only
- * then, minutes after their choice. Each sweep reads the statuses of the agents it found in wrap-up
- * (held by the system), one GetCurrentUserData call per 100 agents on that API's own quota (never
- * PutUserStatus's), and ends each wrap-up whose agent entered another status after being held, as
- * the stream's consumer does (`endOnChosenStatus`: at the time they entered it, not restored). The
- * wrap-up's schedule is left to fire and find it closed: the sweep has no Scheduler.
+ * then, minutes after their choice (an untimed one, never). Each sweep reads the statuses of the
+ * agents it found in wrap-up (held by the system), one GetCurrentUserData call per 100 agents on
+ * that API's own quota (never PutUserStatus's), at most `maxReads` calls, the agents whose wrap-ups
+ * end last first (untimed ones first of all: no deadline will check them); and it ends each
+ * wrap-up whose agent entered another status after being held, as the stream's consumer does
+ * (`endOnChosenStatus`: at the time they entered it, not restored). The wrap-up's schedule is left
+ * to fire and find it closed: the sweep has no Scheduler.
  *
  * Only where the presence can read several agents at once (GetCurrentUserData: not with the
- * stream, whose consumer ends these wrap-ups as the reports come). A failed read ends nothing: the
- * deadline's own status check still decides, as before.
+ * stream, whose consumer ends these wrap-ups as the reports come). A failed read ends nothing of
+ * its hundred agents: their deadlines' own status checks still decide, as before.
  */
 async function endOnStatusesChosen(
   deps: Deps,
   open: readonly Session[],
+  maxReads: number,
 ): Promise<{ ended: number; failed: number }> {
   const read = deps.presence?.currentOfAgents?.bind(deps.presence);
   const held = open.filter((session) => session.wrapUpStatusSet);
   if (read === undefined || held.length === 0) return { ended: 0, failed: 0 };
   let ended = 0;
   let failed = 0;
+  let reads = 0;
   for (const [instanceArn, sessions] of groupBy(held, (session) => session.instanceArn)) {
-    let reports: ReadonlyMap<string, PresenceReport>;
-    try {
-      reports = await read(
-        instanceArn,
-        sessions.map((session) => session.agentId),
-      );
-    } catch (error) {
-      failed += 1;
-      deps.log.warn(
-        "Sweep could not read the statuses of the agents in wrap-up; their deadlines' checks decide",
-        {
-          agents: sessions.length,
-          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-        },
-      );
-      continue;
+    const reports = new Map<string, PresenceReport>();
+    const agents = [...sessions].sort(byLatestEnd).map((session) => session.agentId);
+    for (const part of statusCallParts(agents)) {
+      if (reads >= maxReads) break;
+      reads += 1;
+      try {
+        for (const [agentId, report] of await read(instanceArn, part)) reports.set(agentId, report);
+      } catch (error) {
+        failed += 1;
+        deps.log.warn(
+          "Sweep could not read the statuses of the agents in wrap-up; their deadlines' checks decide",
+          {
+            agents: part.length,
+            error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          },
+        );
+      }
     }
     for (const session of sessions) {
       const report = reports.get(session.agentId);
@@ -165,6 +183,13 @@ async function endOnStatusesChosen(
     }
   }
   return { ended, failed };
+}
+
+/** Untimed wrap-ups first, then the latest deadline first. */
+function byLatestEnd(a: Session, b: Session): number {
+  const end = (session: Session) =>
+    session.deadline === undefined ? Number.POSITIVE_INFINITY : Date.parse(session.deadline);
+  return end(b) - end(a) || 0;
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {

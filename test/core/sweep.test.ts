@@ -6,7 +6,7 @@ import { indexPolicies } from '../../lambda/core/policy';
 import type { AgentPresence, Deps, PresenceReport } from '../../lambda/core/ports';
 import { classifyStatus } from '../../lambda/core/presence';
 import { startWrapUp } from '../../lambda/core/start';
-import { SWEEP_MARGIN_MS, sweepOverdue } from '../../lambda/core/sweep';
+import { MAX_STATUS_READS_PER_SWEEP, SWEEP_MARGIN_MS, sweepOverdue } from '../../lambda/core/sweep';
 import { makeSweepHandler } from '../../lambda/handlers/sweep';
 import { disconnect, INSTANCE_ARN } from '../support/events';
 import {
@@ -221,6 +221,43 @@ describe('R8 without the agent event stream: the sweep ends the wrap-ups whose a
       }),
     );
     expect(await db.store.get('c-agent-lunch', 'agent-lunch')).toMatchObject({ state: 'WRAP_UP' });
+  });
+
+  it('R8, R15: a floor too large for one sweep is read over several, untimed wrap-ups first, then the latest deadlines; a failed read skips its hundred only', async () => {
+    const many = new PolledPresence(new Map());
+    deps = { ...deps, presence: many };
+    const ids = Array.from({ length: 150 }, (_, index) => `agent-${String(index).padStart(3, '0')}`);
+    for (const agentId of ids) {
+      many.statuses.set(agentId, { name: 'Lunch', since: '2026-03-02T09:00:50.000Z' });
+      await open(`c-${agentId}`, agentId);
+    }
+    many.statuses.set('agent-untimed', { name: 'Break', since: '2026-03-02T09:00:50.000Z' });
+    await open('c-untimed', 'agent-untimed', 'untimed');
+    // Held at 09:00:40, their choices at 09:00:50; the deadlines (09:01:30) are still to come.
+    clock.set('2026-03-02T09:01:00.000Z');
+
+    const first = await sweepOverdue(deps, SWEEP_MARGIN_MS, 1);
+
+    expect(many.polls).toHaveLength(1);
+    expect(many.polls[0]).toHaveLength(100);
+    expect(many.polls[0]?.[0]).toBe('agent-untimed');
+    expect(await db.store.get('c-untimed', 'agent-untimed')).toMatchObject({ endReason: 'STATUS_CHANGED' });
+    // Of the 157 agents in wrap-up (the 6 of beforeEach too), 100 were read: those with a status
+    // of their own chosen ended; the rest wait for the next sweep.
+    const read = new Set(many.polls[0]);
+    expect(first.statusesChosen).toBe([...read].filter((id) => many.statuses.has(id)).length);
+    expect(first.statusesChosen).toBeLessThan(ids.length);
+
+    many.failNext = true;
+    const second = await sweepOverdue(deps, SWEEP_MARGIN_MS, 2);
+    expect(many.polls).toHaveLength(2);
+    expect(second).toMatchObject({ failed: 1, statusesChosen: 0 });
+    const third = await sweepOverdue(deps, SWEEP_MARGIN_MS, 2);
+    expect(third.failed).toBe(0);
+    for (const agentId of ids) {
+      expect(await db.store.get(`c-${agentId}`, agentId)).toMatchObject({ endReason: 'STATUS_CHANGED' });
+    }
+    expect(MAX_STATUS_READS_PER_SWEEP).toBe(10);
   });
 
   it("R8: the overdue wrap-ups are the sweep's to end (SWEEP), not read again; with the stream (no poll) nothing is read", async () => {
