@@ -29,6 +29,7 @@ import {
   CONFIGURATIONS,
   type ConfigurationName,
   capacityProbe,
+  configurationOf,
   heldOnTimeChecks,
   invocationsPastTimeoutFigure,
   JUDGED_FACTOR,
@@ -93,7 +94,8 @@ const FAULT_RUN_CONTACTS_PER_MINUTE = 25;
  */
 export const JOBS: Readonly<Record<string, () => Promise<JobResult>>> = {
   baseline: baselineJob,
-  faults: faultJob,
+  faults: () => faultJob('stream'),
+  'faults-default': () => faultJob('default'),
   'cold-start': async () => (await import('./cold-start')).coldStartJob(),
   whatif: async () => (await import('./whatif')).whatIfJob(),
   reports: async () => (await import('./reports')).reportsJob(),
@@ -389,8 +391,13 @@ async function baselineJob(): Promise<JobResult> {
   };
 }
 
-/** The hour with every fault at once: nothing lost, nobody stuck, how late the restores are. */
-async function faultJob(): Promise<JobResult> {
+/**
+ * The hour with every fault at once: nothing lost, nobody stuck, how late the restores are; in
+ * `configurationName` (`faults` runs the stream, `faults-default` the default configuration, whose
+ * restores read the agent's status and whose sweep reads the agents in wrap-up: R8, R11).
+ */
+async function faultJob(configurationName: ConfigurationName): Promise<JobResult> {
+  const configuration = configurationOf(configurationName);
   const workload = generateFaultWorkload({
     seed: SEED,
     agents: AGENTS,
@@ -399,12 +406,18 @@ async function faultJob(): Promise<JobResult> {
     faults: FAULT_RUN_FAULTS,
   });
   const started = performance.now();
-  const run = await runSimulation(workload.scenario, { quiet: true, callLatency: true });
+  const run = await runSimulation(workload.scenario, {
+    quiet: true,
+    callLatency: true,
+    agentEventStream: configuration.agentEventStream,
+  });
   const simulationSeconds = (performance.now() - started) / 1000;
   const measured = measureFaultRun(workload, run);
   const late = measured.restores.late;
   const lengths = invocationLengths(run.invocations, timeoutMsOfHandler);
   const results = {
+    configuration: configuration.name,
+    agentEventStream: configuration.agentEventStream,
     workload: { seed: SEED, ...workload.summary },
     faults: FAULT_RUN_FAULTS,
     ...measured,
@@ -417,7 +430,7 @@ async function faultJob(): Promise<JobResult> {
   return {
     results,
     title:
-      `faults: ${summary.agents} agents, ${summary.minutes} simulated minutes, ${summary.contacts} contacts ` +
+      `faults (${configuration.name}: ${configuration.what}): ${summary.agents} agents, ${summary.minutes} simulated minutes, ${summary.contacts} contacts ` +
       `(${summary.contactsPerMinute}/min; ${summary.allDone} All Done, ${summary.extended} extended, ` +
       `${summary.breakDuringWrapUp + summary.offlineDuringWrapUp} left by the agent's own status), ` +
       `${faultsText(FAULT_RUN_FAULTS)}; simulated in ${results.simulationSeconds} s`,

@@ -56,6 +56,7 @@ const JOB_ORDER: readonly JobName[] = [
   ...probesAt(1.2),
   'seeds',
   'faults',
+  'faults-default',
   ...probesAt(1.0),
   ...probesAt(0.8),
   ...probesAt(0.6),
@@ -192,6 +193,7 @@ function resultsOf(
     },
     baseline: resultOf('baseline') ?? null,
     faults: resultOf('faults') ?? null,
+    faultsDefault: resultOf('faults-default') ?? null,
     coldStart: resultOf('cold-start') ?? null,
     whatif: resultOf('whatif') ?? null,
     reports: resultOf('reports') ?? null,
@@ -243,6 +245,7 @@ async function previousResults(
   keep('worker-instances', previous.workerInstances);
   keep('baseline', previous.baseline);
   keep('faults', previous.faults);
+  keep('faults-default', previous.faultsDefault);
   keep('cold-start', previous.coldStart);
   keep('whatif', previous.whatif);
   keep('reports', previous.reports);

@@ -38,6 +38,7 @@ describe('issue 11 bench: capacity probes in both configurations', () => {
     expect(capacityJobName(1, 'default')).toBe('capacity-1.0-default');
     expect(JOBS.baseline).toBeTypeOf('function');
     expect(JOBS.faults).toBeTypeOf('function');
+    expect(JOBS['faults-default']).toBeTypeOf('function');
   });
 
   it('the judged factor 0.9 is probed in both configurations', () => {
