@@ -206,7 +206,8 @@ export class ConnectAcwStack extends Stack {
     grantReportReads(this.sessions, this.agentApi.function);
 
     // R8, R11: before a restore, the agent's own status is read: from the agent event stream's
-    // reports (kept by its consumer) when there is one, else with GetCurrentUserData.
+    // reports (kept by its consumer) when there is one, else with GetCurrentUserData (which the
+    // sweep also uses each minute for the agents in wrap-up).
     const restoring = [
       this.intake.function,
       ...this.timers.functions,

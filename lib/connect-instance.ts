@@ -86,9 +86,10 @@ export class ConnectInstance extends Construct {
   }
 
   /**
-   * Lets `fn` read an agent's current status before a restore (R8, R11, used when no agent event
-   * stream is configured): `connect:GetCurrentUserData`, which the Service Authorization Reference
-   * authorises on the instance's queues, on this instance only.
+   * Lets `fn` read agents' current status (R8, R11, used when no agent event stream is configured:
+   * before a restore, and the sweep's read of the agents in wrap-up): `connect:GetCurrentUserData`,
+   * which the Service Authorization Reference authorises on the instance's queues, on this instance
+   * only.
    */
   grantReadCurrentStatus(fn: AcwFunction): void {
     const queues = `${this.instanceArn}/queue/*`;
