@@ -119,11 +119,11 @@ export const WORKER_INSTANCES = 3;
 export const WORKER_INSTANCES_FACTORS = [JUDGED_FACTOR, 0.8] as const;
 
 /**
- * R15, reported, not judged: the 0.9 probe without the stream, with the wrap-up worker as
- * WORKER_INSTANCES instances taking its invocations in turn, each with its own PutUserStatus line
- * (as in AWS, where every concurrent invocation is an instance); the capacity probes run one. On
- * the capacity probes' workload and the `seeds` job's, each saying which held-on-time check it
- * would miss: one workload passing was taken for the case's before.
+ * R15, reported, not judged: the probes at WORKER_INSTANCES_FACTORS without the stream, with the
+ * wrap-up worker as WORKER_INSTANCES instances taking its invocations in turn, each with its own
+ * PutUserStatus line (as in AWS, where every concurrent invocation is an instance); the capacity
+ * probes run one. On the capacity probes' workload and the `seeds` job's, each saying which
+ * held-on-time check it would miss: one workload passing was taken for the case's before.
  */
 async function workerInstancesJob(): Promise<JobResult> {
   const seeds = [CAPACITY_SEED, ...OTHER_SEEDS];
@@ -133,14 +133,11 @@ async function workerInstancesJob(): Promise<JobResult> {
     for (const seed of seeds) {
       const { results } = await capacityProbe(factor, CAPACITY_MINUTES, 'default', WORKER_INSTANCES, seed);
       probes.push(results);
-      const missed = Object.entries(heldOnTimeChecks(results))
-        .filter(([, pass]) => !pass)
-        .map(([check]) => check);
+      const missed = missedHeldOnTime(results);
       figures.push({
         name: `${factor} x Q/2, seed ${seed}: hold / restore / record p99`,
         value:
-          `${results.holdMs.p99.value ?? 'never'} / ${results.restoreLatenessMs.p99.value ?? 'never'} / ` +
-          `${results.recordLagMs.p99.value ?? 'never'} ms; ${results.connect.overQuota} calls refused over quota` +
+          `${p99sOf(results)}; ${results.connect.overQuota} calls refused over quota` +
           (missed.length === 0 ? '; held on time' : `; would miss: ${missed.join(', ')}`),
       });
     }
@@ -154,7 +151,7 @@ async function workerInstancesJob(): Promise<JobResult> {
       instances: WORKER_INSTANCES,
       factors: WORKER_INSTANCES_FACTORS,
       seeds,
-      heldOnTime: probes.map((probe) => Object.values(heldOnTimeChecks(probe)).every(Boolean)),
+      heldOnTime: probes.map((probe) => missedHeldOnTime(probe).length === 0),
       probes,
     },
     title: `capacity ${WORKER_INSTANCES_FACTORS.join(' and ')} x Q/2 without the stream, the worker as ${WORKER_INSTANCES} instances, each its own line, seeds ${seeds.join(', ')} (reported, not judged)`,
@@ -179,15 +176,11 @@ async function seedsJob(): Promise<JobResult> {
     for (const { name } of CONFIGURATIONS) {
       const { results } = await capacityProbe(JUDGED_FACTOR, CAPACITY_MINUTES, name, 1, seed);
       probes.push(results);
-      const checks = heldOnTimeChecks(results);
-      const missed = Object.entries(checks)
-        .filter(([, pass]) => !pass)
-        .map(([check]) => check);
+      const missed = missedHeldOnTime(results);
       figures.push({
         name: `seed ${seed} ${name}: hold / restore / record p99`,
         value:
-          `${results.holdMs.p99.value ?? 'never'} / ${results.restoreLatenessMs.p99.value ?? 'never'} / ` +
-          `${results.recordLagMs.p99.value ?? 'never'} ms; ${results.dynamodb.requestsPerWrapUp.value} requests, ` +
+          `${p99sOf(results)}; ${results.dynamodb.requestsPerWrapUp.value} requests, ` +
           `$${results.costPer1000ContactsUsd.total.value} per 1,000` +
           (missed.length === 0 ? '' : `; missed: ${missed.join(', ')}`),
         target: 'held on time, as at seed 1',
@@ -209,6 +202,21 @@ async function seedsJob(): Promise<JobResult> {
     title: `capacity ${JUDGED_FACTOR} x Q/2 on the workloads of seeds ${OTHER_SEEDS.join(' and ')}, both configurations`,
     figures,
   };
+}
+
+/** The held-on-time checks (`heldOnTimeChecks`) a probe misses, by name. */
+function missedHeldOnTime(results: CapacityResults): string[] {
+  return Object.entries(heldOnTimeChecks(results))
+    .filter(([, pass]) => !pass)
+    .map(([check]) => check);
+}
+
+/** A probe's hold, restore and record p99, `never` for one that never came. */
+function p99sOf(results: CapacityResults): string {
+  return (
+    `${results.holdMs.p99.value ?? 'never'} / ${results.restoreLatenessMs.p99.value ?? 'never'} / ` +
+    `${results.recordLagMs.p99.value ?? 'never'} ms`
+  );
 }
 
 /** `capacity-0.9-stream`: the job of the probe at 0.9 x the full load in the `stream` configuration. */

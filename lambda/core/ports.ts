@@ -317,11 +317,7 @@ export interface AgentPresence {
    * listing the caller has already read (`SessionStore.listAgent`), which holds the stream's last
    * report, so that the stream's presence needs no request of its own; GetCurrentUserData ignores it.
    */
-  current(
-    instanceArn: string,
-    agentId: string,
-    listing?: AgentListing,
-  ): Promise<(ObservedStatus & { kind: StatusKind }) | undefined>;
+  current(instanceArn: string, agentId: string, listing?: AgentListing): Promise<PresenceReport | undefined>;
   /**
    * R8 without the agent event stream: the current status of several agents at once (Connect's
    * GetCurrentUserData takes up to 100 agents a call), so that the sweep learns of the statuses

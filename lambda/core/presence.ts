@@ -4,7 +4,15 @@
  */
 import type { StatusRef } from './config';
 import { lastArnSegment } from './contact';
-import type { AgentListing, AgentPresence, Deps, ObservedStatus, SessionStore, StatusKind } from './ports';
+import type {
+  AgentListing,
+  AgentPresence,
+  Deps,
+  ObservedStatus,
+  PresenceReport,
+  SessionStore,
+  StatusKind,
+} from './ports';
 
 /** The statuses the system sets, as configured. */
 export interface ConfiguredStatuses {
@@ -109,7 +117,7 @@ export class ObservedPresence implements AgentPresence {
     _instanceArn: string,
     agentId: string,
     listing?: AgentListing,
-  ): Promise<(ObservedStatus & { kind: StatusKind }) | undefined> {
+  ): Promise<PresenceReport | undefined> {
     const observed = listing === undefined ? await this.store.getAgentStatus(agentId) : listing.observed;
     return observed === undefined
       ? undefined

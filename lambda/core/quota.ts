@@ -26,9 +26,7 @@ import type {
   AgentStatus,
   Clock,
   ContactRecords,
-  ObservedStatus,
   PresenceReport,
-  StatusKind,
   TargetStatus,
 } from './ports';
 import { statusCallParts } from './presence';
@@ -405,10 +403,7 @@ export class GatedPresence implements AgentPresence {
     private readonly gate: ConnectGate,
   ) {}
 
-  current(
-    instanceArn: string,
-    agentId: string,
-  ): Promise<(ObservedStatus & { kind: StatusKind }) | undefined> {
+  current(instanceArn: string, agentId: string): Promise<PresenceReport | undefined> {
     return this.gate.call('RESTORE', 'GetCurrentUserData', () => this.inner.current(instanceArn, agentId));
   }
 

@@ -160,7 +160,7 @@ describe('R8 without the agent event stream: the sweep ends the wrap-ups whose a
     clock.set('2026-03-02T09:00:40.000Z');
   });
 
-  it('R8: one read for the agents in wrap-up; each wrap-up of an agent who chose a status ends STATUS_CHANGED when they chose it, unrestored, its record written', async () => {
+  it("R8, R11: one read for the agents in wrap-up; each wrap-up of an agent who chose a status ends STATUS_CHANGED when they chose it, unrestored, its record written; an Offline agent's waits for its deadline", async () => {
     const result = await sweepOverdue(deps);
 
     expect(result).toEqual({ open: 6, overdue: 0, ended: 0, failed: 0, statusesChosen: 3 });
