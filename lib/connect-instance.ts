@@ -87,27 +87,37 @@ export class ConnectInstance extends Construct {
 
   /**
    * Lets `fn` read agents' current status (R8, R11, used when no agent event stream is configured:
-   * before a restore, and the sweep's read of the agents in wrap-up): `connect:GetCurrentUserData`,
-   * which the Service Authorization Reference authorises on the instance's queues, on this instance
-   * only.
+   * before a restore, and the sweep's read of the agents in wrap-up): `connect:GetCurrentUserData`
+   * on the four resource types the Service Authorization Reference requires for it (users,
+   * hierarchy groups, queues, routing profiles), of this instance only. The calls filter by agent,
+   * so the users are the ones checked; the row lists the others as required too, and they are
+   * read-only here.
    */
   grantReadCurrentStatus(fn: AcwFunction): void {
-    const queues = `${this.instanceArn}/queue/*`;
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['connect:GetCurrentUserData'], resources: [this.instanceArn, queues] }),
-    );
-    acknowledgeWildcardResource(
-      fn,
-      queues,
-      'GetCurrentUserData is authorised on queue resources, instance/ID/queue/ID; the call filters by agent, ' +
-        'whose queues are only known at run time, so the grant covers the queues of this one instance.',
-    );
+    const reads = [
+      { type: 'agent', what: 'agents (users, instance/ID/agent/USER_ID)' },
+      { type: 'agent-group', what: 'agent hierarchy groups (instance/ID/agent-group/ID)' },
+      { type: 'queue', what: 'queues (instance/ID/queue/ID)' },
+      { type: 'routing-profile', what: 'routing profiles (instance/ID/routing-profile/ID)' },
+    ];
+    const resources = reads.map(({ type }) => `${this.instanceArn}/${type}/*`);
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['connect:GetCurrentUserData'], resources }));
+    for (const [i, { what }] of reads.entries()) {
+      acknowledgeWildcardResource(
+        fn,
+        resources[i] as string,
+        `GetCurrentUserData is authorised on the ${what} it reports on; the agents asked about are only known ` +
+          'at run time, so the grant covers those of this one instance (read-only).',
+      );
+    }
   }
 
   /**
    * Lets `fn` resolve a caller's Connect login to their user id (SearchUsers, see
-   * lambda/adapters/connect-users.ts) on this instance and its users; the `agent/*` wildcard is
-   * acknowledged by `grantSetStatus`, which the stack gives the same function.
+   * lambda/adapters/connect-users.ts) on this instance and its users, with DescribeUser and
+   * ListUserProficiencies, which the Service Authorization Reference lists as the actions
+   * SearchUsers depends on; the `agent/*` wildcard is acknowledged by `grantSetStatus`, which the
+   * stack gives the same function.
    */
   grantUserLookup(fn: AcwFunction): void {
     fn.addToRolePolicy(
@@ -116,15 +126,21 @@ export class ConnectInstance extends Construct {
         resources: [this.instanceArn, `${this.instanceArn}/agent/*`],
       }),
     );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['connect:DescribeUser', 'connect:ListUserProficiencies'],
+        resources: [this.instanceArn, `${this.instanceArn}/agent/*`],
+      }),
+    );
   }
 
   /**
    * R20: lets `fn` name the instance's queues and agents (see lambda/adapters/connect-directory.ts):
    * ListQueues on this instance and its queues, `instance/ID/queue/*`, and DescribeUser on its
-   * users, `instance/ID/agent/*` (SearchUsers comes with `grantUserLookup`). As for SearchUsers,
-   * the instance and the resource type listed; the Service Authorization Reference's rows could
-   * not be read offline: check them before the first deploy. The wildcards are acknowledged by
-   * `grantSetStatus`, which the stack gives the same function.
+   * users, `instance/ID/agent/*` (SearchUsers comes with `grantUserLookup`). The Service
+   * Authorization Reference (2026) authorises ListQueues on `instance/ID/queue/*` alone; the
+   * instance, which it required until 2022, is kept: it grants nothing more. The `agent/*` wildcard
+   * is acknowledged by `grantSetStatus`, which the stack gives the same function.
    */
   grantNames(fn: AcwFunction): void {
     fn.addToRolePolicy(
@@ -148,10 +164,11 @@ export class ConnectInstance extends Construct {
    * R20: lets `fn` list the catalog of names (lambda/adapters/connect-catalog.ts): ListQueues on
    * this instance and its queues (`instance/ID/queue/*`), ListUserHierarchyGroups on it and its
    * agent hierarchy groups (`instance/ID/agent-group/*`), ListAgentStatuses on it and its agent
-   * statuses (`instance/ID/agent-state/*`): the instance and the resource type each lists, as
-   * for the other List and Search calls. The Service Authorization Reference's rows could not be
-   * read offline: check them before the first deploy. Each wildcard is acknowledged on `fn` with
-   * the reason: a listing names every resource of its type, so no narrower ARN exists.
+   * statuses (`instance/ID/agent-state/*`). The Service Authorization Reference (2026) authorises
+   * ListQueues and ListAgentStatuses on their wildcard resource alone and ListUserHierarchyGroups on
+   * the instance alone; each grant also names the other, which grants nothing more (the rows have
+   * changed before). Each wildcard is acknowledged on `fn` with the reason: a listing names every
+   * resource of its type, so no narrower ARN exists.
    */
   grantCatalog(fn: AcwFunction): void {
     const listings = [
@@ -190,9 +207,9 @@ export class ConnectInstance extends Construct {
    * R19: lets `fn` list the statuses an agent may choose to land in after wrap-up
    * (SearchAgentStatuses, see lambda/adapters/connect-status-directory.ts) on this instance and
    * its agent statuses, `instance/ID/agent-state/*`, as for ListAgentStatuses and SearchUsers (the
-   * instance and the resource type searched). The Service Authorization Reference's row for
-   * SearchAgentStatuses could not be read offline: check it before the first deploy. The wildcard
-   * is acknowledged by `grantSetStatus`, which the stack gives the same function.
+   * instance and the resource type searched), and DescribeAgentStatus on the statuses, which the
+   * Service Authorization Reference lists as the action the search depends on. The wildcard is
+   * acknowledged by `grantSetStatus`, which the stack gives the same function.
    */
   grantStatusSearch(fn: AcwFunction): void {
     fn.addToRolePolicy(
@@ -201,11 +218,17 @@ export class ConnectInstance extends Construct {
         resources: [this.instanceArn, `${this.instanceArn}/agent-state/*`],
       }),
     );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['connect:DescribeAgentStatus'],
+        resources: [`${this.instanceArn}/agent-state/*`],
+      }),
+    );
   }
 
   /**
-   * Lets `fn` set agents' statuses: grants `connect:PutUserStatus` on the instance's agents and
-   * agent statuses and `connect:ListAgentStatuses` on the instance and its agent statuses, and
+   * Lets `fn` set agents' statuses: grants `connect:PutUserStatus` on the instance, its agents and
+   * its agent statuses (the Service Authorization Reference requires all three) and `connect:ListAgentStatuses` on the instance and its agent statuses, and
    * sets `WRAP_UP_STATUS_ID` when the id is known at deploy time.
    */
   grantSetStatus(fn: AcwFunction): void {
@@ -213,7 +236,10 @@ export class ConnectInstance extends Construct {
     const agents = `${this.instanceArn}/agent/*`;
     const statuses = `${this.instanceArn}/agent-state/*`;
     fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['connect:PutUserStatus'], resources: [agents, statuses] }),
+      new PolicyStatement({
+        actions: ['connect:PutUserStatus'],
+        resources: [this.instanceArn, agents, statuses],
+      }),
     );
     fn.addToRolePolicy(
       new PolicyStatement({

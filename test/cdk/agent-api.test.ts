@@ -263,10 +263,18 @@ describe('AgentApi', () => {
     expect(lookup).toEqual(
       expect.arrayContaining([{ Ref: 'ConnectInstanceArn' }, underInstance('/agent/*')]),
     );
+    // SearchUsers depends on DescribeUser and ListUserProficiencies (Service Authorization Reference).
+    expect(resourcesAllowed(template, role, 'connect:ListUserProficiencies')).toEqual(
+      expect.arrayContaining([{ Ref: 'ConnectInstanceArn' }, underInstance('/agent/*')]),
+    );
     const statuses = resourcesAllowed(template, role, 'connect:PutUserStatus');
-    expect(statuses).toHaveLength(2);
+    expect(statuses).toHaveLength(3);
     expect(statuses).toEqual(
-      expect.arrayContaining([underInstance('/agent/*'), underInstance('/agent-state/*')]),
+      expect.arrayContaining([
+        { Ref: 'ConnectInstanceArn' },
+        underInstance('/agent/*'),
+        underInstance('/agent-state/*'),
+      ]),
     );
   });
 
@@ -280,6 +288,10 @@ describe('AgentApi', () => {
     expect(search).toEqual(
       expect.arrayContaining([{ Ref: 'ConnectInstanceArn' }, underInstance('/agent-state/*')]),
     );
+    // The action the search depends on (Service Authorization Reference).
+    expect(resourcesAllowed(template, role, 'connect:DescribeAgentStatus')).toEqual([
+      underInstance('/agent-state/*'),
+    ]);
     const others = [stack.sweep.function.role].map(logicalId);
     for (const other of others)
       expect(resourcesAllowed(template, other, 'connect:SearchAgentStatuses')).toEqual([]);
@@ -296,7 +308,9 @@ describe('AgentApi', () => {
     expect(queues).toEqual(
       expect.arrayContaining([{ Ref: 'ConnectInstanceArn' }, underInstance('/queue/*')]),
     );
-    expect(users).toEqual([underInstance('/agent/*')]);
+    // DescribeUser names agents (R20) and is what SearchUsers depends on: on the instance and its users.
+    expect(users).toEqual(expect.arrayContaining([underInstance('/agent/*')]));
+    expect(users.every((arn) => JSON.stringify(arn).includes('ConnectInstanceArn'))).toBe(true);
     const others = [stack.sweep.function.role, stack.intake.function.role].map(logicalId);
     for (const other of others) {
       expect(resourcesAllowed(template, other, 'connect:DescribeUser')).toEqual([]);

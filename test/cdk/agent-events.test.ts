@@ -46,7 +46,7 @@ describe('AgentEventStream (R8, R11)', () => {
     }
   });
 
-  it('R8: without a stream there is no consumer, and every restoring function may call GetCurrentUserData on this instance only', () => {
+  it('R8: without a stream there is no consumer, and every restoring function may call GetCurrentUserData on the four resource types it requires, of this instance only', () => {
     const { stack, template } = synth();
     expect(stack.agentEvents).toBeUndefined();
     // The intake and the due queue only.
@@ -57,22 +57,21 @@ describe('AgentEventStream (R8, R11)', () => {
       stack.sweep.function,
       stack.agentApi.function,
     ]) {
-      // The API's statement also lists its queues by name (ListQueues: the same resources, merged),
-      // and so does the sweep's (R20: it refreshes the catalog of names).
-      const actions =
-        fn === stack.agentApi.function || fn === stack.sweep.function
-          ? ['connect:GetCurrentUserData', 'connect:ListQueues']
-          : 'connect:GetCurrentUserData';
+      // The Service Authorization Reference requires users, hierarchy groups, queues and routing
+      // profiles for GetCurrentUserData: without the users, a call filtered by agent is refused.
       expect(statementsAllowing(template, logicalId(fn.role), 'connect:GetCurrentUserData')).toEqual([
         {
           Effect: 'Allow',
-          Action: actions,
-          Resource: [
-            { 'Fn::Join': ['', [{ Ref: 'ConnectInstanceArn' }, '/queue/*']] },
-            { Ref: 'ConnectInstanceArn' },
-          ],
+          Action: 'connect:GetCurrentUserData',
+          Resource: expect.arrayContaining(
+            ['agent', 'agent-group', 'queue', 'routing-profile'].map((type) => ({
+              'Fn::Join': ['', [{ Ref: 'ConnectInstanceArn' }, `/${type}/*`]],
+            })),
+          ),
         },
       ]);
+      const [statement] = statementsAllowing(template, logicalId(fn.role), 'connect:GetCurrentUserData');
+      expect(statement?.Resource).toHaveLength(4);
     }
   });
 

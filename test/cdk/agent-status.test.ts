@@ -64,7 +64,7 @@ describe('ConnectInstance', () => {
     );
   });
 
-  it("grants PutUserStatus only on the instance's agents and agent statuses, and ListAgentStatuses only on the instance and its statuses", () => {
+  it('grants PutUserStatus only on the instance, its agents and its agent statuses (all three required), and ListAgentStatuses only on the instance and its statuses', () => {
     const { stack, template } = synth();
 
     for (const fn of [stack.intake.function, ...stack.timers.functions]) {
@@ -78,14 +78,25 @@ describe('ConnectInstance', () => {
       expect(connect, fn.node.path).toContainEqual({
         Effect: 'Allow',
         Action: 'connect:PutUserStatus',
-        Resource: expect.arrayContaining([underInstance('/agent/*'), underInstance('/agent-state/*')]),
+        Resource: expect.arrayContaining([
+          { Ref: 'ConnectInstanceArn' },
+          underInstance('/agent/*'),
+          underInstance('/agent-state/*'),
+        ]),
       });
+      expect(
+        connect.find((statement) => statement.Action === 'connect:PutUserStatus')?.Resource,
+        fn.node.path,
+      ).toHaveLength(3);
       expect(connect, fn.node.path).toContainEqual({
         Effect: 'Allow',
         Action: 'connect:ListAgentStatuses',
         Resource: expect.arrayContaining([{ Ref: 'ConnectInstanceArn' }, underInstance('/agent-state/*')]),
       });
-      for (const statement of connect) expect([statement.Resource].flat()).toHaveLength(2);
+      expect(
+        connect.find((statement) => statement.Action === 'connect:ListAgentStatuses')?.Resource,
+        fn.node.path,
+      ).toHaveLength(2);
     }
   });
 });

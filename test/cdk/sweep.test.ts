@@ -18,7 +18,7 @@ describe('Sweep (R15: nobody stuck)', () => {
     expect(resourcesAllowed(template, role, 'dynamodb:Scan')).toEqual([
       { 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/openByAgent']] },
     ]);
-    expect(resourcesAllowed(template, role, 'connect:PutUserStatus')).toHaveLength(2);
+    expect(resourcesAllowed(template, role, 'connect:PutUserStatus')).toHaveLength(3);
     expect(resourcesAllowed(template, role, 'connect:UpdateContactAttributes')).toHaveLength(1);
   });
 
