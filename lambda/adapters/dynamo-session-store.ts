@@ -52,7 +52,7 @@ import {
   isSessionItem,
   OVERRIDE_SORT_KEY,
   queueDayOf,
-  restoreClaimSortKey,
+  RESTORE_CLAIM_SORT_KEY,
   SESSION_TABLE,
   storedHistory,
   UNTIMED,
@@ -259,8 +259,9 @@ export class DynamoSessionStore implements SessionStore {
 
   async claimSharedRestore(
     agentId: string,
-    contactIds: readonly string[],
     claimant: string,
+    heldSince: Date,
+    now: Date,
     expiresAt: Date,
   ): Promise<boolean> {
     try {
@@ -269,13 +270,14 @@ export class DynamoSessionStore implements SessionStore {
           TableName: this.props.tableName,
           Item: {
             [SESSION_TABLE.partitionKey]: `${AGENT_STATUS_PARTITION_PREFIX}${agentId}`,
-            [SESSION_TABLE.sortKey]: restoreClaimSortKey(contactIds),
+            [SESSION_TABLE.sortKey]: RESTORE_CLAIM_SORT_KEY,
             claimant,
+            claimedAt: now.getTime(),
             [SESSION_TABLE.ttlAttribute]: Math.floor(expiresAt.getTime() / 1000),
           },
-          ConditionExpression: 'attribute_not_exists(#pk) OR claimant = :claimant',
+          ConditionExpression: 'attribute_not_exists(#pk) OR claimedAt < :held OR claimant = :claimant',
           ExpressionAttributeNames: { '#pk': SESSION_TABLE.partitionKey },
-          ExpressionAttributeValues: { ':claimant': claimant },
+          ExpressionAttributeValues: { ':claimant': claimant, ':held': heldSince.getTime() },
         }),
       );
       return true;

@@ -2,7 +2,6 @@
  * The session table's layout, shared by the DynamoDB adapter and the CDK construct (no SDK import,
  * so the CDK app does not load the SDK to read it).
  */
-import { createHash } from 'node:crypto';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { closeIsPending, type HistoryEntry, type Session } from '../core/session';
 
@@ -60,18 +59,11 @@ export const AGENT_STATUS_SORT_KEY = '#STATUS';
 export const AGENT_STATUS_OPEN_SORT = '#STATUS';
 
 /**
- * R14: the sort key of a claim on the restore shared by wrap-ups of one agent that closed together,
- * beside the agent's status item (`AGENT_STATUS_PARTITION_PREFIX` + the agent id): `#RESTORE#` and a
- * digest of their contact ids, sorted, so that each of them names the same claim.
+ * R14: the sort key of the agent's last claim on a restore shared by wrap-ups that closed together,
+ * beside the agent's status item (`AGENT_STATUS_PARTITION_PREFIX` + the agent id): one item per
+ * agent, holding who claimed and when.
  */
-export const RESTORE_CLAIM_SORT_PREFIX = '#RESTORE#';
-
-export function restoreClaimSortKey(contactIds: readonly string[]): string {
-  const digest = createHash('sha256')
-    .update([...new Set(contactIds)].sort().join('\n'))
-    .digest('hex');
-  return `${RESTORE_CLAIM_SORT_PREFIX}${digest.slice(0, 40)}`;
-}
+export const RESTORE_CLAIM_SORT_KEY = '#RESTORE';
 
 /** Whether an item is a session: every other item's sort key (and the agents' partition key) starts with `#`. */
 export function isSessionItem(item: Record<string, unknown>): boolean {

@@ -199,8 +199,10 @@ export async function openSessionsOf(
 }
 
 /**
- * `openSessionsOf`, and the listed wrap-ups found closed by the consistent read: those that closed
- * since the listing (at about the same moment as this one, when the caller listed just before).
+ * `openSessionsOf`, and the agent's other wrap-ups closed but listed still: those listed closed
+ * (their close not complete yet, or just completed and still in the index), and those listed open
+ * that the consistent read finds closed (closed since the listing: at about the same moment as
+ * this one, when the caller listed just before).
  */
 async function siblingsOf(
   deps: Deps,
@@ -208,11 +210,12 @@ async function siblingsOf(
   except: string | undefined,
   listed?: readonly Session[],
 ): Promise<{ open: number; closed: Session[] }> {
-  const candidates = (listed ?? (await deps.store.listOpenByAgent(agentId))).filter(
-    (other) => other.contactId !== except && other.state === 'WRAP_UP',
+  const others = (listed ?? (await deps.store.listOpenByAgent(agentId))).filter(
+    (other) => other.contactId !== except,
   );
+  const candidates = others.filter((other) => other.state === 'WRAP_UP');
   let open = 0;
-  const closed: Session[] = [];
+  const closed: Session[] = others.filter((other) => other.state !== 'WRAP_UP');
   for (const candidate of candidates) {
     const current = await deps.store.get(candidate.contactId, candidate.agentId);
     if (current?.state === 'WRAP_UP') open += 1;
@@ -225,12 +228,15 @@ async function siblingsOf(
 const SHARED_RESTORE_RETENTION_MS = 86_400_000;
 
 /**
- * R12, R14: whether this close restores the agent, when other wrap-ups of theirs, listed open just
- * before it, were found closed after it. Each of those closes may find the others closed in turn
- * and restore: of the ones the system closed (the agent's own doing restores nobody), only the one
- * that claims the group's restore first does. The group is the same set from every side (each
- * lists the others open, then finds them closed), so they name one claim. With none, this one
- * restores, as before: a close that found another still open has skipped already.
+ * R12, R14: whether this close restores the agent, when other wrap-ups of theirs were found closed
+ * too (listed closed, or listed open and read closed after this close). Each of those closes may
+ * find the others closed in turn and restore: of the ones the system closed (the agent's own doing
+ * restores nobody), only the first to claim the agent's restore does. The claim is one item per
+ * agent, kept with its time, not one per group: closes that saw different sets of siblings (one
+ * completed between their listings, say) still meet on it. A claim made since this wrap-up's
+ * hold restored its agent already; an older one was an earlier wrap-up's. With no such sibling,
+ * this one restores without a claim, as before: a sibling that restores has read this one closed,
+ * so this close, which listed it before, reads it closed too (and claims) or open (and skips).
  */
 async function restoresForTheGroup(
   deps: Deps,
@@ -241,11 +247,13 @@ async function restoresForTheGroup(
     (sibling) => sibling.endReason === undefined || !UNRESTORED_ENDS.has(sibling.endReason),
   );
   if (rivals.length === 0) return true;
-  const expiresAt = new Date(deps.clock.now().getTime() + SHARED_RESTORE_RETENTION_MS);
+  const now = deps.clock.now();
+  const expiresAt = new Date(now.getTime() + SHARED_RESTORE_RETENTION_MS);
   return deps.store.claimSharedRestore(
     session.agentId,
-    [session.contactId, ...rivals.map((rival) => rival.contactId)],
     session.contactId,
+    heldSince(session),
+    now,
     expiresAt,
   );
 }

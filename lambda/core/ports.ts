@@ -121,14 +121,17 @@ export interface SessionStore {
   /** The restore after an interruption is done: it is never claimed again. */
   markInterruptionRestored(contactId: string, agentId: string): Promise<void>;
   /**
-   * R14: wrap-ups of one agent (`contactIds`) closed at the same moment, and each close found the
-   * others closed: each may restore the agent, and only the one that claims their restore first
-   * does. True for the first claimant, and again for it alone (its retry after a failure).
+   * R14: wrap-ups of one agent closed at about the same moment, and a close found others closed
+   * too: each may restore the agent, and only the first to claim does. One claim per agent, kept
+   * with its time: a claim made since `heldSince` (the claimant's wrap-up status was set) restored
+   * this wrap-up's agent already, so this claim fails; an older one belongs to an earlier wrap-up
+   * and is replaced. True for the claimant that wins, and again for it alone (its retry).
    */
   claimSharedRestore(
     agentId: string,
-    contactIds: readonly string[],
     claimant: string,
+    heldSince: Date,
+    now: Date,
     expiresAt: Date,
   ): Promise<boolean>;
   /**

@@ -368,17 +368,29 @@ describe.each(STORES)('SessionStore contract: %s', (_name, use) => {
   });
 
   describe('the restore shared by wrap-ups closing together (R14)', () => {
-    it('R14: the first claimant of a group wins, whichever order its members name each other in; the others lose', async () => {
-      expect(await db.store.claimSharedRestore('agent-1', ['c-a', 'c-b'], 'c-b', EXPIRES)).toBe(true);
-      expect(await db.store.claimSharedRestore('agent-1', ['c-b', 'c-a'], 'c-a', EXPIRES)).toBe(false);
+    const HELD = new Date('2026-03-02T09:00:05.000Z');
+    const CLOSED = new Date('2026-03-02T09:02:00.000Z');
+    const later = (ms: number) => new Date(CLOSED.getTime() + ms);
+
+    it('R14: of wrap-ups held before it, the first claimant wins and the others lose, whichever sets of siblings they saw; its own retry keeps it', async () => {
+      expect(await db.store.claimSharedRestore('agent-1', 'c-b', HELD, CLOSED, EXPIRES)).toBe(true);
+      expect(await db.store.claimSharedRestore('agent-1', 'c-a', HELD, later(5), EXPIRES)).toBe(false);
+      expect(await db.store.claimSharedRestore('agent-1', 'c-c', later(-60_000), later(9), EXPIRES)).toBe(
+        false,
+      );
       // Its own retry (after a failed restore) keeps it.
-      expect(await db.store.claimSharedRestore('agent-1', ['c-a', 'c-b'], 'c-b', EXPIRES)).toBe(true);
+      expect(await db.store.claimSharedRestore('agent-1', 'c-b', HELD, later(20_000), EXPIRES)).toBe(true);
     });
 
-    it('R14: another group, or the same contacts of another agent, is another claim; no session is listed for it', async () => {
-      expect(await db.store.claimSharedRestore('agent-1', ['c-a', 'c-b'], 'c-a', EXPIRES)).toBe(true);
-      expect(await db.store.claimSharedRestore('agent-1', ['c-a', 'c-b', 'c-c'], 'c-c', EXPIRES)).toBe(true);
-      expect(await db.store.claimSharedRestore('agent-2', ['c-a', 'c-b'], 'c-b', EXPIRES)).toBe(true);
+    it('R14: a wrap-up held after the last claim (a later one of the agent) claims again; another agent has a claim of their own; no session is listed for it', async () => {
+      expect(await db.store.claimSharedRestore('agent-1', 'c-a', HELD, CLOSED, EXPIRES)).toBe(true);
+      expect(await db.store.claimSharedRestore('agent-1', 'c-d', later(1), later(120_000), EXPIRES)).toBe(
+        true,
+      );
+      expect(await db.store.claimSharedRestore('agent-1', 'c-e', later(1), later(120_005), EXPIRES)).toBe(
+        false,
+      );
+      expect(await db.store.claimSharedRestore('agent-2', 'c-b', HELD, CLOSED, EXPIRES)).toBe(true);
       expect(await db.store.listOpenByAgent('agent-1')).toEqual([]);
       expect((await db.store.listAgent('agent-1')).sessions).toEqual([]);
     });

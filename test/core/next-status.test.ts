@@ -5,6 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
 import { finishWrapUp, UnknownStatus, updateWrapUp } from '../../lambda/core/actions';
+import { completeClose } from '../../lambda/core/complete-close';
 import { endOnTimer } from '../../lambda/core/end-on-time';
 import type { LifecycleConfig } from '../../lambda/core/lifecycle';
 import { indexPolicies } from '../../lambda/core/policy';
@@ -19,9 +20,10 @@ import {
   type TargetStatus,
 } from '../../lambda/core/ports';
 import type { Session } from '../../lambda/core/session';
-import { timerOf } from '../../lambda/core/session';
+import { closeBySystem, timerOf } from '../../lambda/core/session';
 import { startWrapUp } from '../../lambda/core/start';
 import { sweepOverdue } from '../../lambda/core/sweep';
+import { saveStep } from '../../lambda/core/write-loop';
 import { useSessionStore } from '../support/dynamo';
 import { disconnect, INSTANCE_ARN } from '../support/events';
 import { type FakeClock, type RecordingAgents, type RecordingContacts, testDeps } from '../support/fakes';
@@ -433,6 +435,58 @@ describe('R19 with R12: wrap-ups of one agent ending at the same moment', () => 
       'DONE',
       'SKIPPED',
     ]);
+  });
+});
+
+describe('R14 with R12: three wrap-ups of one agent closing together', () => {
+  /** Writes the timer's close of `session` (TIMER, restore PENDING), as endOnTimer's save does, without what follows. */
+  async function closeOnly(session: Session): Promise<Session> {
+    return saveStep(deps, await stored(session), (s) =>
+      s.state === 'WRAP_UP' ? closeBySystem(s, clock.now(), 'TIMER') : undefined,
+    );
+  }
+
+  it('R14: closes that saw different sets of siblings (one completed between their listings) restore the agent once', async () => {
+    const [first, second, third] = [await started(), await started(), await started()];
+    clock.set(DEADLINE);
+    // The second's timer lists the agent's wrap-ups: all three open.
+    const secondListing = await store.listAgent(AGENT);
+    // The first closes and completes: the others are open, so it skips (R12) and leaves the index.
+    await endOnTimer(deps, timerOf(first));
+    // The third's timer lists after that: the second and itself.
+    const thirdListing = await store.listAgent(AGENT);
+    const closedSecond = await closeOnly(second);
+    const closedThird = await closeOnly(third);
+
+    // Each finds the others closed: the second sees {first, third}, the third sees {second}.
+    await completeClose(deps, closedSecond, { statusChecked: true, listing: secondListing });
+    await completeClose(deps, closedThird, { statusChecked: true, listing: thirdListing });
+
+    expect(secondListing.sessions.map((s) => s.contactId).sort()).toEqual(
+      [first, second, third].map((s) => s.contactId).sort(),
+    );
+    expect(thirdListing.sessions.map((s) => s.contactId).sort()).toEqual(
+      [second, third].map((s) => s.contactId).sort(),
+    );
+    expect(restores()).toEqual(['ROUTABLE']);
+    const states = await Promise.all([first, second, third].map(async (s) => (await stored(s)).restore));
+    expect(states).toEqual(['SKIPPED', 'DONE', 'SKIPPED']);
+  });
+
+  it('R14, R12: a later wrap-up of the agent, held after the last shared restore, restores them again', async () => {
+    const [first, second] = [await started(), await started()];
+    clock.set(DEADLINE);
+    await Promise.all([endOnTimer(deps, timerOf(first)), endOnTimer(deps, timerOf(second))]);
+    expect(restores()).toEqual(['ROUTABLE']);
+
+    // Two more contacts end later: the same race, a new claim.
+    const later = '2026-03-02T09:05:00.000Z';
+    clock.set('2026-03-02T09:05:04.000Z');
+    const [third, fourth] = [await started(later), await started(later)];
+    clock.set('2026-03-02T09:06:30.000Z');
+    await Promise.all([endOnTimer(deps, timerOf(third)), endOnTimer(deps, timerOf(fourth))]);
+
+    expect(restores()).toEqual(['ROUTABLE', 'ROUTABLE']);
   });
 });
 

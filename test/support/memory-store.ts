@@ -37,7 +37,7 @@ import {
   isSessionItem,
   OVERRIDE_SORT_KEY,
   queueDayOf,
-  restoreClaimSortKey,
+  RESTORE_CLAIM_SORT_KEY,
   SESSION_TABLE,
   storedHistory,
   UNTIMED,
@@ -218,16 +218,20 @@ export class MemorySessionStore implements SessionStore {
 
   async claimSharedRestore(
     agentId: string,
-    contactIds: readonly string[],
     claimant: string,
+    heldSince: Date,
+    now: Date,
     expiresAt: Date,
   ): Promise<boolean> {
     const claimed = this.update(
       `${AGENT_STATUS_PARTITION_PREFIX}${agentId}`,
-      restoreClaimSortKey(contactIds),
-      { claimant, [T.ttlAttribute]: Math.floor(expiresAt.getTime() / 1000) },
-      // attribute_not_exists(contactId) OR claimant = :claimant
-      (existing) => existing === undefined || existing.claimant === claimant,
+      RESTORE_CLAIM_SORT_KEY,
+      { claimant, claimedAt: now.getTime(), [T.ttlAttribute]: Math.floor(expiresAt.getTime() / 1000) },
+      // attribute_not_exists(#pk) OR claimedAt < :held OR claimant = :claimant
+      (existing) =>
+        existing === undefined ||
+        (typeof existing.claimedAt === 'number' && existing.claimedAt < heldSince.getTime()) ||
+        existing.claimant === claimant,
     );
     return claimed !== undefined;
   }
