@@ -3,7 +3,7 @@
  * Operators change the Connect instance and the default wrap-up duration through CloudFormation
  * parameters; everything else comes from the validated `acw` configuration.
  */
-import { CfnOutput, CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { AcwConfig } from '../lambda/config/acw-config';
 import { MAX_DURATION_SECONDS } from '../lambda/core/config';
@@ -29,6 +29,12 @@ import { WrapUpTimers } from './wrap-up-timers';
 
 /** CloudFormation's rule for the `ConnectInstanceArn` parameter: the config schema's, defined once. */
 export { INSTANCE_ARN_PATTERN };
+
+/** INSTANCE_ARN_PATTERN for the instances of one Region only. */
+export function instanceArnPatternIn(region: string): string {
+  if (!/^[a-z0-9-]+$/.test(region)) throw new Error(`instanceArnPatternIn: not a Region name: ${region}`);
+  return INSTANCE_ARN_PATTERN.replace(':connect:[a-z0-9-]+:', `:connect:${region}:`);
+}
 
 /** Properties of the stack. */
 export interface ConnectAcwStackProps extends StackProps {
@@ -88,12 +94,25 @@ export class ConnectAcwStack extends Stack {
     configEnvironmentValue(config);
     this.config = config;
 
+    // Connect sends an instance's contact events to the default event bus of the instance's Region:
+    // a stack elsewhere would never see one. With the stack's Region known at synth, an instance of
+    // another Region is refused, in the configuration now and in the parameter at deploy.
+    const region = Token.isUnresolved(this.region) ? undefined : this.region;
+    const instanceRegion = config.connectInstanceArn?.split(':')[3];
+    if (region !== undefined && instanceRegion !== undefined && instanceRegion !== region) {
+      throw new Error(
+        `acw.connectInstanceArn: the instance is in ${instanceRegion} and the stack deploys to ${region}; ` +
+          "Connect sends contact events to its own Region's event bus: deploy the stack in the instance's Region",
+      );
+    }
     this.instanceArnParameter = new CfnParameter(this, 'ConnectInstanceArn', {
       type: 'String',
       description: 'ARN of the Amazon Connect instance whose agents get wrap-up',
-      allowedPattern: INSTANCE_ARN_PATTERN,
+      allowedPattern: region === undefined ? INSTANCE_ARN_PATTERN : instanceArnPatternIn(region),
       constraintDescription:
-        'must be an Amazon Connect instance ARN: arn:aws:connect:REGION:ACCOUNT:instance/ID',
+        region === undefined
+          ? 'must be an Amazon Connect instance ARN: arn:aws:connect:REGION:ACCOUNT:instance/ID'
+          : `must be the ARN of an Amazon Connect instance in this stack's Region: arn:aws:connect:${region}:ACCOUNT:instance/ID`,
       ...(config.connectInstanceArn === undefined ? {} : { default: config.connectInstanceArn }),
     });
     this.defaultDurationParameter = new CfnParameter(this, 'DefaultDurationSeconds', {

@@ -1,3 +1,4 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { exampleWith, logicalId, propertiesOf, synth } from './support';
 
@@ -13,15 +14,57 @@ describe('Monitoring', () => {
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: topic }],
       PolicyDocument: {
-        Statement: [
-          {
+        Statement: Match.arrayWith([
+          Match.objectLike({
             Effect: 'Deny',
             Action: 'sns:Publish',
             Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          },
-        ],
+          }),
+        ]),
       },
     });
+  });
+
+  it("R15: this account's alarms may publish to the topic: its policy replaces SNS's default one, which let them", () => {
+    const { stack, template } = synth();
+    const topic = logicalId(stack.monitoring.topic);
+
+    const policies = template.findResources('AWS::SNS::TopicPolicy', {
+      Properties: { Topics: [{ Ref: topic }] },
+    });
+    const statements = Object.values(policies).flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+    );
+    const allows = statements.filter((statement) => statement.Effect === 'Allow');
+
+    expect(allows).toEqual([
+      {
+        Sid: 'CloudWatchAlarmsPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topic },
+        Condition: {
+          ArnLike: {
+            'aws:SourceArn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':cloudwatch:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':alarm:*',
+                ],
+              ],
+            },
+          },
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        },
+      },
+    ]);
   });
 
   it('R15: CloudWatch may use the topic key, so alarms can publish to the encrypted topic', () => {

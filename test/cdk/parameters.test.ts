@@ -1,6 +1,7 @@
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { INSTANCE_ARN_PATTERN } from '../../lib/connect-acw-stack';
-import { EXAMPLE_ACW, exampleWith, logicalId, propertiesOf, synth } from './support';
+import { ConnectAcwStack, INSTANCE_ARN_PATTERN, instanceArnPatternIn } from '../../lib/connect-acw-stack';
+import { EXAMPLE_ACW, exampleWith, logicalId, propertiesOf, synth, testApp } from './support';
 
 describe('CloudFormation parameters', () => {
   it('ConnectInstanceArn is a String that must look like a Connect instance ARN, defaulting to the configured ARN', () => {
@@ -39,6 +40,29 @@ describe('CloudFormation parameters', () => {
       ),
     ).toBe(false);
     expect(pattern.test('arn:aws:lambda:eu-west-2:111122223333:function:x')).toBe(false);
+  });
+
+  it("with the stack's Region known at synth, the parameter takes only an instance of that Region, and a configured instance of another is refused by name", () => {
+    const configured = String(EXAMPLE_ACW.connectInstanceArn);
+    const home = configured.split(':')[3] as string;
+    const away = home === 'eu-west-2' ? 'us-east-1' : 'eu-west-2';
+    const stack = new ConnectAcwStack(testApp(), 'Acw', { env: { account: '111122223333', region: home } });
+    const parameter = Template.fromStack(stack).toJSON().Parameters.ConnectInstanceArn;
+    const pattern = new RegExp(parameter.AllowedPattern);
+    const unconfigured = new ConnectAcwStack(testApp(exampleWith({ connectInstanceArn: undefined })), 'Acw', {
+      env: { region: away },
+    });
+
+    expect(pattern.test(configured)).toBe(true);
+    expect(pattern.test(configured.replace(`:${home}:`, `:${away}:`))).toBe(false);
+    expect(parameter.ConstraintDescription).toContain(`arn:aws:connect:${home}:`);
+    expect(() => new ConnectAcwStack(testApp(), 'Elsewhere', { env: { region: away } })).toThrow(
+      `acw.connectInstanceArn: the instance is in ${home} and the stack deploys to ${away}`,
+    );
+    expect(Template.fromStack(unconfigured).toJSON().Parameters.ConnectInstanceArn.AllowedPattern).toBe(
+      instanceArnPatternIn(away),
+    );
+    expect(() => instanceArnPatternIn('eu-west-2.*')).toThrow(/not a Region name/);
   });
 
   it('DefaultDurationSeconds is a Number 0-86400 defaulting to policies.default.durationSeconds', () => {
