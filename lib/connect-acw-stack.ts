@@ -159,13 +159,13 @@ export class ConnectAcwStack extends Stack {
       this.connectInstance.grantWriteContactRecord(fn);
     }
 
-    // R15: the sweep ends what timers did not, and lists open sessions to find it.
+    // R15: the sweep ends what timers did not, and lists open sessions to find it. It never arms,
+    // defers or cancels a timer (a schedule it leaves fires and finds the wrap-up closed).
     this.sweep = new Sweep(this, 'Sweep', { functionSettings });
     this.sessions.grantSessions(this.sweep.function);
     this.sessions.grantListOpen(this.sweep.function);
     this.connectInstance.grantSetStatus(this.sweep.function);
     this.connectInstance.grantWriteContactRecord(this.sweep.function);
-    this.timers.grantDefer(this.sweep.function);
     // R20: the sweep keeps the catalog of names fresh (listed again every 15 minutes).
     this.connectInstance.grantCatalog(this.sweep.function);
 
@@ -177,7 +177,6 @@ export class ConnectAcwStack extends Stack {
     // R3: contact flows choose a contact's wrap-up through their own function.
     this.contactFlow = new ContactFlowFunction(this, 'ContactFlow', { functionSettings });
     this.sessions.grantSessions(this.contactFlow.function);
-    this.timers.grantDefer(this.contactFlow.function);
 
     // The agent widget: its pages may call the API and the sign-in endpoints, and only the
     // Connect instance's pages may frame them.

@@ -6,6 +6,7 @@
  * policies in the session table) wins over it until removed (lambda/core/kill-switch.ts).
  */
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ENV } from '../lambda/handlers/env';
 import type { AcwFunction } from './acw-function';
@@ -23,9 +24,14 @@ export class KillSwitch extends Construct {
     });
   }
 
-  /** Lets `fn` read the switch: sets `ACW_SWITCH_PARAMETER` and grants reading that parameter only. */
+  /**
+   * Lets `fn` read the switch: sets `ACW_SWITCH_PARAMETER` and grants `ssm:GetParameter` on that
+   * parameter only (the one call lambda/adapters/ssm-kill-switch.ts makes).
+   */
   grantRead(fn: AcwFunction): void {
     fn.addEnvironment(ENV.switchParameter, this.parameter.parameterName);
-    this.parameter.grantRead(fn);
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [this.parameter.parameterArn] }),
+    );
   }
 }

@@ -14,9 +14,10 @@ import {
   ResourceNotFoundException,
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { TimerPayload, Timers } from '../core/ports';
 import { atExpression, planTimer } from '../core/timer';
+import { DueQueueTimers } from './due-queue-timers';
 
 /** Where schedules go and what they invoke. */
 export interface ScheduleTarget {
@@ -43,7 +44,11 @@ export interface SchedulerTimersProps {
 export const SCHEDULE_RETRY_POLICY = { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 300 } as const;
 
 export class SchedulerTimers implements Timers {
-  constructor(private readonly props: SchedulerTimersProps) {}
+  private readonly due: DueQueueTimers;
+
+  constructor(private readonly props: SchedulerTimersProps) {
+    this.due = new DueQueueTimers({ sqs: props.sqs, dueQueueUrl: props.dueQueueUrl });
+  }
 
   async arm(payload: TimerPayload, now: Date): Promise<void> {
     const plan = planTimer(now, new Date(payload.deadline));
@@ -91,14 +96,8 @@ export class SchedulerTimers implements Timers {
     }
   }
 
-  async defer(payload: TimerPayload, delaySeconds: number): Promise<void> {
-    await this.props.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: this.props.dueQueueUrl,
-        MessageBody: JSON.stringify(payload),
-        DelaySeconds: delaySeconds,
-      }),
-    );
+  defer(payload: TimerPayload, delaySeconds: number): Promise<void> {
+    return this.due.defer(payload, delaySeconds);
   }
 }
 

@@ -25,6 +25,7 @@ import { type ConnectPorts, connectPorts } from '../adapters/connect-ports';
 import { ConnectQueueCatalog } from '../adapters/connect-queue-catalog';
 import { ConnectStatusDirectory } from '../adapters/connect-status-directory';
 import { ConnectUserDirectory, type ConnectUsers } from '../adapters/connect-users';
+import { DueQueueTimers } from '../adapters/due-queue-timers';
 import { DynamoCatalogStore } from '../adapters/dynamo-directory-catalog';
 import { DynamoDirectorySnapshots } from '../adapters/dynamo-directory-snapshots';
 import { DynamoLateCompletions } from '../adapters/dynamo-late-completions';
@@ -124,7 +125,8 @@ export interface Clients {
 /** The stack's resources a function uses, by name. */
 export interface Resources {
   readonly tableName: string;
-  readonly dueQueueUrl: string;
+  /** The due queue: given to the functions that defer or arm timers. */
+  readonly dueQueueUrl?: string | undefined;
   /** Where schedules go; given to the functions that arm them (`ARMS_SCHEDULES`). */
   readonly schedules?: Omit<ScheduleTarget, 'client'> | undefined;
   /** R18: the kill switch's parameter; without it ACW is always on. */
@@ -420,6 +422,14 @@ export function connectUsers(wiring: Wiring): ConnectUsers {
   });
 }
 
+/** Wrap-up timers on the due queue alone (`clients.sqs`): for a function that only defers them. */
+export function dueQueueTimers(wiring: Wiring): Timers {
+  return new DueQueueTimers({
+    sqs: required(wiring.clients.sqs, 'clients.sqs', 'the due queue'),
+    dueQueueUrl: required(wiring.resources.dueQueueUrl, 'resources.dueQueueUrl', 'the due queue'),
+  });
+}
+
 /** Wrap-up timers: the due queue on `clients.sqs`, schedules on `clients.scheduler` for `ARMS_SCHEDULES`. */
 export function schedulerTimers(wiring: Wiring, fn: FunctionName | undefined): Timers {
   const { clients, resources } = wiring;
@@ -437,7 +447,7 @@ export function schedulerTimers(wiring: Wiring, fn: FunctionName | undefined): T
           }
         : undefined,
     sqs: required(clients.sqs, 'clients.sqs', 'the due queue'),
-    dueQueueUrl: resources.dueQueueUrl,
+    dueQueueUrl: required(resources.dueQueueUrl, 'resources.dueQueueUrl', 'the due queue'),
   });
 }
 

@@ -26,7 +26,10 @@ export function composeFunctions(wiring: Wiring, options: { readonly workerInsta
   if (!Number.isInteger(instances) || instances < 1 || instances > 100) {
     throw new Error(`workerInstances must be an integer 1-100, got ${instances}`);
   }
-  const dueQueueName = queueNameOfUrl(wiring.resources.dueQueueUrl);
+  const dueQueueUrl = wiring.resources.dueQueueUrl;
+  if (dueQueueUrl === undefined)
+    throw new Error('The wrap-up worker needs resources.dueQueueUrl (the due queue)');
+  const dueQueueName = queueNameOfUrl(dueQueueUrl);
   const workers = Array.from({ length: instances }, () =>
     makeWorkerHandler(composeApp(wiring, 'worker'), dueQueueName),
   );

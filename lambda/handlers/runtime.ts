@@ -31,6 +31,7 @@ import {
   connectSide,
   connectStatuses,
   connectUsers,
+  dueQueueTimers,
   dynamoLateCompletions,
   dynamoLivePolicies,
   dynamoPolicyStore,
@@ -81,6 +82,12 @@ export interface Kit {
   /** Each client it needs; one client of a name is made for all the kits that name it. */
   readonly clients: ClientFactories;
   readonly adapters: Partial<Adapters>;
+  /**
+   * The environment variables it cannot do without: a function naming it fails fast without them.
+   * A function, so that a kit no entry point names stays out of the bundle (esbuild keeps an
+   * object literal that reads a property, such as `ENV.dueQueueUrl`, since a getter could run).
+   */
+  readonly env?: () => readonly string[];
 }
 
 /** Adaptive retries for the calls outside the quota gate. */
@@ -141,16 +148,20 @@ export const reports: Kit = {
   adapters: { reports: dynamoReports },
 };
 
-/** Wrap-up timers handed to the due queue (SQS). */
+/** Wrap-up timers handed to the due queue (SQS), for a function that only defers them. */
 export const dueQueue: Kit = {
   clients: { sqs: ({ region }) => new SQSClient(retrying(region)) },
-  adapters: { timers: schedulerTimers },
+  adapters: { timers: dueQueueTimers },
+  env: () => [ENV.dueQueueUrl],
 };
 
-/** Wrap-up timers armed as schedules (EventBridge Scheduler): with `dueQueue`, for `ARMS_SCHEDULES`. */
+/**
+ * Wrap-up timers armed and cancelled as schedules (EventBridge Scheduler), deferred to the due
+ * queue: named after `dueQueue` (its timers replace the due queue's alone), for `ARMS_SCHEDULES`.
+ */
 export const schedules: Kit = {
   clients: { scheduler: ({ region }) => new SchedulerClient(retrying(region)) },
-  adapters: {},
+  adapters: { timers: schedulerTimers },
 };
 
 /** R16: refused records kept in the function's dead-letter queue (SQS). */
@@ -211,7 +222,8 @@ export function wiringFromEnvironment(env: NodeJS.ProcessEnv, clients: Clients):
     clients,
     resources: {
       tableName: requireEnv(ENV.tableName, env),
-      dueQueueUrl: requireEnv(ENV.dueQueueUrl, env),
+      // Only the functions the stack lets defer timers (WrapUpTimers.grantDefer) have it.
+      dueQueueUrl: env[ENV.dueQueueUrl],
       // Only the functions the stack grants arming (WrapUpTimers.grantArm) have these.
       schedules:
         env[ENV.scheduleGroup] === undefined
@@ -301,6 +313,7 @@ export function appFromEnvironment(env: NodeJS.ProcessEnv, kits: readonly Kit[] 
 }
 
 function appOf(env: NodeJS.ProcessEnv, kits: readonly Kit[]): App {
+  for (const kit of kits) for (const name of kit.env?.() ?? []) requireEnv(name, env);
   const { clients, adapters } = fromKits(kits, { region: env.AWS_REGION });
   return composeWith(adapters, wiringFromEnvironment(env, clients));
 }

@@ -13,7 +13,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { refreshCatalogIfDue } from '../core/catalog';
 import { type SweepResult, sweepOverdue } from '../core/sweep';
-import { type App, catalog, connect, deployedApp, dueQueue, killSwitch, sessions } from './runtime';
+import { type App, catalog, connect, deployedApp, killSwitch, sessions } from './runtime';
 
 export function makeSweepHandler(app: App) {
   return async (): Promise<SweepResult> => {
@@ -51,6 +51,6 @@ async function refreshCatalog(app: App): Promise<boolean | undefined> {
   }
 }
 
-const app = deployedApp(sessions, connect, catalog, dueQueue, killSwitch);
+const app = deployedApp(sessions, connect, catalog, killSwitch);
 
 export const handler = (): Promise<SweepResult> => makeSweepHandler(app())();

@@ -9,6 +9,7 @@ import {
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { DueQueueTimers } from '../../lambda/adapters/due-queue-timers';
 import { SCHEDULE_RETRY_POLICY, SchedulerTimers, scheduleName } from '../../lambda/adapters/timers';
 
 const scheduler = mockClient(SchedulerClient);
@@ -134,5 +135,36 @@ describe('SchedulerTimers (R13)', () => {
       .on(DeleteScheduleCommand)
       .rejects(new ResourceNotFoundException({ message: 'gone', Message: 'gone', $metadata: {} }));
     await expect(timers.cancel(payload)).resolves.toBeUndefined();
+  });
+});
+
+describe('DueQueueTimers (R13): the due queue alone, for a function that only defers timers', () => {
+  const due = new DueQueueTimers({ sqs: new SQSClient({ region: 'us-east-1' }), dueQueueUrl });
+
+  it('R13: defers a timer to the due queue with the given delay, carrying the payload', async () => {
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm-3' });
+    await due.defer(payload, 12);
+    expect(sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input)).toEqual([
+      { QueueUrl: dueQueueUrl, MessageBody: JSON.stringify(payload), DelaySeconds: 12 },
+    ]);
+    expect(scheduler.calls()).toHaveLength(0);
+  });
+
+  it('R13: arms a deadline near enough for an SQS delay on the queue, and refuses one that needs a schedule, naming why', async () => {
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm-4' });
+    // 09:05:30 from 09:05:00: 30 s, an SQS delay (29 s: it arrives a little before the deadline).
+    await due.arm(payload, new Date('2026-03-02T09:05:00.000Z'));
+    expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.DelaySeconds).toBe(29);
+    // From 09:00:00 it needs a schedule: this function has none.
+    await expect(due.arm(payload, new Date('2026-03-02T09:00:00.000Z'))).rejects.toThrow(
+      /no Scheduler settings/,
+    );
+    await expect(due.cancel()).rejects.toThrow(/cannot cancel timers/);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
+  });
+
+  it('a send that fails propagates, so that the timer is retried', async () => {
+    sqs.on(SendMessageCommand).rejects(new Error('queue unavailable'));
+    await expect(due.defer(payload, 5)).rejects.toThrow('queue unavailable');
   });
 });

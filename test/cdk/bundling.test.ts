@@ -96,15 +96,15 @@ describe('ACW functions are bundled for a short cold start', () => {
   };
 
   /**
-   * The SDK clients in each bundle: those of the kits its entry point names. The timer functions
-   * and the sweep never arm schedules, but lambda/adapters/timers.ts imports Scheduler's two
-   * commands (a few KB of its schemas; no Scheduler client is made or bundled).
+   * The SDK clients in each bundle: those of the kits its entry point names. The timer-fired
+   * function only defers timers (the due queue: no Scheduler); the sweep never arms, defers or
+   * cancels one (no SQS, no Scheduler); agent-events cancels schedules and keeps refused records.
    */
   const CLIENTS: Record<FunctionName, string[]> = {
     worker: ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs', 'client-ssm'],
     'agent-events': ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs'],
-    'timer-fired': ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs'],
-    sweep: ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs', 'client-ssm'],
+    'timer-fired': ['client-connect', 'client-dynamodb', 'client-sqs'],
+    sweep: ['client-connect', 'client-dynamodb', 'client-ssm'],
     // R18, R20: the API reads the kill switch parameter to report it beside an administrator's override.
     api: ['client-connect', 'client-dynamodb', 'client-scheduler', 'client-sqs', 'client-ssm'],
     'contact-flow': ['client-dynamodb'],

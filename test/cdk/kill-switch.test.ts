@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/handlers/env';
-import { logicalId, propertiesOf, resourcesAllowed, synth } from './support';
+import { logicalId, propertiesOf, resourcesAllowed, statementsOfRole, synth } from './support';
 
 describe('KillSwitch (R18)', () => {
   it('R18, R20: an SSM parameter, on by default, read by the intake, the sweep and the API (which reports it), not the timers', () => {
@@ -19,6 +19,16 @@ describe('KillSwitch (R18)', () => {
     }
     for (const fn of stack.timers.functions) {
       expect(resourcesAllowed(template, logicalId(fn.role), 'ssm:GetParameter'), fn.node.path).toEqual([]);
+    }
+  });
+
+  it('R18: the readers may GetParameter, the one call they make, and no other SSM action', () => {
+    const { stack, template } = synth();
+    for (const fn of [stack.intake.function, stack.sweep.function, stack.agentApi.function]) {
+      const ssmActions = statementsOfRole(template, logicalId(fn.role))
+        .flatMap((statement) => [statement.Action].flat())
+        .filter((action) => String(action).startsWith('ssm:'));
+      expect(ssmActions, fn.node.path).toEqual(['ssm:GetParameter']);
     }
   });
 });

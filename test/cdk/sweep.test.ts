@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ENV } from '../../lambda/handlers/env';
 import { logicalId, propertiesOf, resourcesAllowed, synth } from './support';
 
 describe('Sweep (R15: nobody stuck)', () => {
@@ -20,6 +21,31 @@ describe('Sweep (R15: nobody stuck)', () => {
     ]);
     expect(resourcesAllowed(template, role, 'connect:PutUserStatus')).toHaveLength(3);
     expect(resourcesAllowed(template, role, 'connect:UpdateContactAttributes')).toHaveLength(1);
+  });
+
+  it('R15: the sweep and the contact-flow function never send to the due queue: neither may, nor is told its URL; the functions that defer timers may', () => {
+    const { stack, template } = synth();
+    const variables = (fn: { function: unknown }) =>
+      (
+        propertiesOf(template, logicalId(fn.function as never)).Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+    const dueQueue = { 'Fn::GetAtt': [logicalId(stack.timers.dueQueue), 'Arn'] };
+
+    for (const fn of [stack.sweep.function, stack.contactFlow.function]) {
+      expect(
+        resourcesAllowed(template, logicalId(fn.role), 'sqs:SendMessage'),
+        fn.node.path,
+      ).not.toContainEqual(dueQueue);
+      expect(variables(fn), fn.node.path).not.toHaveProperty(ENV.dueQueueUrl);
+    }
+    for (const fn of [stack.intake.function, ...stack.timers.functions, stack.agentApi.function]) {
+      expect(resourcesAllowed(template, logicalId(fn.role), 'sqs:SendMessage'), fn.node.path).toContainEqual(
+        dueQueue,
+      );
+      expect(variables(fn), fn.node.path).toHaveProperty(ENV.dueQueueUrl);
+    }
   });
 
   it('R20: alarms to the topic when the catalog of names failed to refresh twice within an hour', () => {
