@@ -244,10 +244,9 @@ export class ConnectAcwStack extends Stack {
       this.agentEvents = agentEvents;
       this.sessions.grantSessions(agentEvents.function);
       this.connectInstance.grantWriteContactRecord(agentEvents.function);
-      // A status the agent chose ends their wrap-up: its timer is cancelled. The timers port needs
-      // the due queue too (DUE_QUEUE_URL): without it the function failed at every event.
-      this.timers.grantArm(agentEvents.function);
-      this.timers.grantDefer(agentEvents.function);
+      // A status the agent chose ends their wrap-up: its timer is cancelled (nothing else: it never
+      // arms or defers one, so it may not, and has no due queue).
+      this.timers.grantCancel(agentEvents.function);
     }
 
     this.monitoring = new Monitoring(this, 'Monitoring', {

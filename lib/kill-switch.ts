@@ -5,8 +5,9 @@
  * every 30 seconds. R20: an administrator's override (`PUT /v1/admin/kill-switch`, kept with the
  * policies in the session table) wins over it until removed (lambda/core/kill-switch.ts).
  */
-import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
+
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ENV } from '../lambda/handlers/env';
 import type { AcwFunction } from './acw-function';

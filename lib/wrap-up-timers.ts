@@ -202,22 +202,7 @@ export class WrapUpTimers extends Construct {
    * group's schedules only, and `iam:PassRole` on the Scheduler role only, to Scheduler only.
    */
   grantArm(fn: AcwFunction): void {
-    fn.addEnvironment(ENV.scheduleGroup, this.scheduleGroupName);
-    fn.addEnvironment(ENV.scheduleTargetArn, this.firedFunction.functionArn);
-    fn.addEnvironment(ENV.scheduleRoleArn, this.schedulerRole.roleArn);
-    fn.addEnvironment(ENV.scheduleDlqArn, this.schedulerDeadLetterQueue.queueArn);
-
-    const schedules = Stack.of(this).formatArn({
-      service: 'scheduler',
-      resource: 'schedule',
-      resourceName: `${this.scheduleGroupName}/*`,
-    });
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
-        resources: [schedules],
-      }),
-    );
+    this.grantSchedules(fn, ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule']);
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['iam:PassRole'],
@@ -225,6 +210,27 @@ export class WrapUpTimers extends Construct {
         conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
       }),
     );
+  }
+
+  /**
+   * Lets `fn` cancel timers, and only that (a status the agent chose ends their wrap-up, R8): sets
+   * the same variables as `grantArm` and grants `scheduler:DeleteSchedule` on this group's schedules.
+   */
+  grantCancel(fn: AcwFunction): void {
+    this.grantSchedules(fn, ['scheduler:DeleteSchedule']);
+  }
+
+  private grantSchedules(fn: AcwFunction, actions: readonly string[]): void {
+    fn.addEnvironment(ENV.scheduleGroup, this.scheduleGroupName);
+    fn.addEnvironment(ENV.scheduleTargetArn, this.firedFunction.functionArn);
+    fn.addEnvironment(ENV.scheduleRoleArn, this.schedulerRole.roleArn);
+    fn.addEnvironment(ENV.scheduleDlqArn, this.schedulerDeadLetterQueue.queueArn);
+    const schedules = Stack.of(this).formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${this.scheduleGroupName}/*`,
+    });
+    fn.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources: [schedules] }));
     acknowledgeWildcardResource(
       fn,
       schedules,

@@ -35,19 +35,21 @@ export interface ScheduleTarget {
 export interface SchedulerTimersProps {
   /** Needed only by the function that arms timers; the timer handlers only defer. */
   readonly scheduler?: ScheduleTarget | undefined;
-  readonly sqs: SQSClient;
-  /** The due queue that carries the last stretch before a deadline. */
-  readonly dueQueueUrl: string;
+  /**
+   * The due queue that carries the last stretch before a deadline, and its client; absent for a
+   * function that only cancels schedules (agent-events).
+   */
+  readonly due?: { readonly sqs: SQSClient; readonly dueQueueUrl: string } | undefined;
 }
 
 /** Scheduler's retries of a failed invocation: a few, quickly, since the deadline is near. */
 export const SCHEDULE_RETRY_POLICY = { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 300 } as const;
 
 export class SchedulerTimers implements Timers {
-  private readonly due: DueQueueTimers;
+  private readonly due: DueQueueTimers | undefined;
 
   constructor(private readonly props: SchedulerTimersProps) {
-    this.due = new DueQueueTimers({ sqs: props.sqs, dueQueueUrl: props.dueQueueUrl });
+    this.due = props.due === undefined ? undefined : new DueQueueTimers(props.due);
   }
 
   async arm(payload: TimerPayload, now: Date): Promise<void> {
@@ -96,7 +98,8 @@ export class SchedulerTimers implements Timers {
     }
   }
 
-  defer(payload: TimerPayload, delaySeconds: number): Promise<void> {
+  async defer(payload: TimerPayload, delaySeconds: number): Promise<void> {
+    if (this.due === undefined) throw new Error('This function has no due queue: it cannot defer timers');
     return this.due.defer(payload, delaySeconds);
   }
 }

@@ -430,7 +430,11 @@ export function dueQueueTimers(wiring: Wiring): Timers {
   });
 }
 
-/** Wrap-up timers: the due queue on `clients.sqs`, schedules on `clients.scheduler` for `ARMS_SCHEDULES`. */
+/**
+ * Wrap-up timers: schedules on `clients.scheduler` for `ARMS_SCHEDULES`, and the due queue on
+ * `clients.sqs` when the function is given one (`resources.dueQueueUrl`: not agent-events, which
+ * only cancels schedules).
+ */
 export function schedulerTimers(wiring: Wiring, fn: FunctionName | undefined): Timers {
   const { clients, resources } = wiring;
   const armsSchedules = fn === undefined || ARMS_SCHEDULES.has(fn);
@@ -446,8 +450,10 @@ export function schedulerTimers(wiring: Wiring, fn: FunctionName | undefined): T
             ...resources.schedules,
           }
         : undefined,
-    sqs: required(clients.sqs, 'clients.sqs', 'the due queue'),
-    dueQueueUrl: required(resources.dueQueueUrl, 'resources.dueQueueUrl', 'the due queue'),
+    due:
+      resources.dueQueueUrl === undefined
+        ? undefined
+        : { sqs: required(clients.sqs, 'clients.sqs', 'the due queue'), dueQueueUrl: resources.dueQueueUrl },
   });
 }
 

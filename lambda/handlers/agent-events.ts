@@ -13,7 +13,7 @@ import { onAgentEvent } from '../core/agent-events';
 import { runRecord } from './batch';
 import { readAgentEvent } from './events';
 import { report } from './outcome';
-import { type App, connect, deadLetters, deployedApp, dueQueue, schedules, sessions } from './runtime';
+import { type App, connect, deadLetters, deployedApp, schedules, sessions } from './runtime';
 
 export function makeAgentEventsHandler(app: App) {
   return async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
@@ -49,7 +49,7 @@ export function makeAgentEventsHandler(app: App) {
   };
 }
 
-const app = deployedApp(sessions, connect, dueQueue, schedules, deadLetters);
+const app = deployedApp(sessions, connect, schedules, deadLetters);
 
 export const handler = (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> =>
   makeAgentEventsHandler(app())(event);

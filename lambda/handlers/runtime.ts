@@ -156,12 +156,14 @@ export const dueQueue: Kit = {
 };
 
 /**
- * Wrap-up timers armed and cancelled as schedules (EventBridge Scheduler), deferred to the due
- * queue: named after `dueQueue` (its timers replace the due queue's alone), for `ARMS_SCHEDULES`.
+ * Wrap-up timers armed and cancelled as schedules (EventBridge Scheduler), and deferred to the due
+ * queue when the function has it: named after `dueQueue` (its timers replace the due queue's
+ * alone), or alone for a function that only cancels schedules (agent-events). For `ARMS_SCHEDULES`.
  */
 export const schedules: Kit = {
   clients: { scheduler: ({ region }) => new SchedulerClient(retrying(region)) },
   adapters: { timers: schedulerTimers },
+  env: () => [ENV.scheduleGroup, ENV.scheduleTargetArn, ENV.scheduleRoleArn, ENV.scheduleDlqArn],
 };
 
 /** R16: refused records kept in the function's dead-letter queue (SQS). */

@@ -25,8 +25,7 @@ const target = {
 const dueQueueUrl = 'https://sqs.us-east-1.amazonaws.com/111122223333/due';
 const timers = new SchedulerTimers({
   scheduler: target,
-  sqs: new SQSClient({ region: 'us-east-1' }),
-  dueQueueUrl,
+  due: { sqs: new SQSClient({ region: 'us-east-1' }), dueQueueUrl },
 });
 
 const payload = {
@@ -94,10 +93,21 @@ describe('SchedulerTimers (R13)', () => {
   });
 
   it('a function without Scheduler settings refuses to arm a schedule, naming why', async () => {
-    const deferOnly = new SchedulerTimers({ sqs: new SQSClient({ region: 'us-east-1' }), dueQueueUrl });
+    const deferOnly = new SchedulerTimers({
+      due: { sqs: new SQSClient({ region: 'us-east-1' }), dueQueueUrl },
+    });
     await expect(deferOnly.arm(payload, new Date('2026-03-02T09:00:05.000Z'))).rejects.toThrow(
       /no Scheduler settings/,
     );
+  });
+
+  it('a function that only cancels schedules (no due queue) cancels, and refuses to defer, naming why', async () => {
+    scheduler.on(DeleteScheduleCommand).resolves({});
+    const cancelOnly = new SchedulerTimers({ scheduler: target });
+    await cancelOnly.cancel(payload);
+    await expect(cancelOnly.defer(payload, 5)).rejects.toThrow(/no due queue/);
+    expect(scheduler.commandCalls(DeleteScheduleCommand)).toHaveLength(1);
+    expect(sqs.calls()).toHaveLength(0);
   });
 
   it('defers a timer with the given delay', async () => {

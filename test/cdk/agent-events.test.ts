@@ -75,6 +75,25 @@ describe('AgentEventStream (R8, R11)', () => {
     }
   });
 
+  it("R8: the consumer may cancel its wrap-ups' schedules, and no more: no CreateSchedule, no PassRole, no due queue", () => {
+    const { stack, template } = synth(exampleWith({ agentEventStream: { streamArn: STREAM } }));
+    const fn = stack.agentEvents?.function;
+    if (fn === undefined) throw new Error('no consumer');
+    const role = logicalId(fn.role);
+    const variables = (propertiesOf(template, logicalId(fn.function)).Environment as { Variables: object })
+      .Variables;
+
+    expect(statementsAllowing(template, role, 'scheduler:DeleteSchedule')).toHaveLength(1);
+    expect(statementsAllowing(template, role, 'scheduler:CreateSchedule')).toEqual([]);
+    expect(statementsAllowing(template, role, 'iam:PassRole')).toEqual([]);
+    expect(variables).toHaveProperty(ENV.scheduleGroup);
+    expect(variables).not.toHaveProperty(ENV.dueQueueUrl);
+    // The worker still arms them.
+    expect(
+      statementsAllowing(template, logicalId(stack.intake.function.role), 'scheduler:CreateSchedule'),
+    ).toHaveLength(1);
+  });
+
   it('decrypts with the stream key only when one is configured', () => {
     const keyed = synth(exampleWith({ agentEventStream: { streamArn: STREAM, kmsKeyArn: KEY } }));
     const role = logicalId(keyed.stack.agentEvents?.function.role ?? keyed.stack.intake.function.role);

@@ -18,6 +18,7 @@ import {
   fromKits,
   killSwitch,
   requireEnv,
+  schedules,
   sessions,
 } from '../../lambda/handlers/runtime';
 import { configEnvironmentValue } from '../../lib/acw-function';
@@ -36,6 +37,10 @@ const base = {
   [ENV.defaultDuration]: '120',
   [ENV.tableName]: 'sessions',
   [ENV.dueQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/111122223333/due',
+  [ENV.scheduleGroup]: 'acw',
+  [ENV.scheduleTargetArn]: 'arn:aws:lambda:us-east-1:111122223333:function:timer-fired',
+  [ENV.scheduleRoleArn]: 'arn:aws:iam::111122223333:role/scheduler',
+  [ENV.scheduleDlqArn]: 'arn:aws:sqs:us-east-1:111122223333:scheduler-dlq',
   AWS_REGION: 'us-east-1',
 };
 
@@ -52,6 +57,8 @@ describe('deployed wiring', () => {
     ENV.instanceArn,
     ENV.tableName,
     ENV.dueQueueUrl,
+    ENV.scheduleGroup,
+    ENV.scheduleDlqArn,
     ENV.defaultDuration,
     'LAMBDA_TASK_ROOT',
   ])('fails fast naming a missing variable (%s)', (name) => {
@@ -89,9 +96,21 @@ describe('deployed wiring', () => {
   });
 
   it('needs every Scheduler variable once the schedule group is given', () => {
-    expect(() => appFromEnvironment({ ...base, [ENV.scheduleGroup]: 'group' })).toThrow(
+    expect(() => appFromEnvironment({ ...base, [ENV.scheduleTargetArn]: undefined })).toThrow(
       ENV.scheduleTargetArn,
     );
+  });
+
+  it('a function without the Scheduler kits needs none of its variables; with them, it fails fast without one', () => {
+    const noSchedules = {
+      ...base,
+      [ENV.scheduleGroup]: undefined,
+      [ENV.scheduleTargetArn]: undefined,
+      [ENV.scheduleRoleArn]: undefined,
+      [ENV.scheduleDlqArn]: undefined,
+    };
+    expect(appFromEnvironment(noSchedules, [sessions, connect, dueQueue]).deps.timers).toBeDefined();
+    expect(() => appFromEnvironment(noSchedules, [sessions, connect, schedules])).toThrow(ENV.scheduleGroup);
   });
 
   it('R16: keeps refused records in the queue DEAD_LETTER_QUEUE_URL names, and nowhere without it', () => {
