@@ -153,6 +153,7 @@ export class ConnectAcwStack extends Stack {
     }
     this.timers.grantArm(this.intake.function);
     this.sessions.grantTransferReads(this.intake.function);
+    this.sessions.grantInterruptions(this.intake.function);
     // Every function that closes sessions writes the record to the contact (R17): the timers, and
     // the intake for a contact event that arrives after its wrap-up would have ended.
     for (const fn of [this.intake.function, ...this.timers.functions]) {

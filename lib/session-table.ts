@@ -74,6 +74,18 @@ export class SessionTable extends Construct {
   }
 
   /**
+   * R9, R10: lets `fn` keep the records of contacts that interrupted a wrap-up (each side marked,
+   * the restore claimed and marked done in place): UpdateItem on the table. Only the contact
+   * events' consumer (the wrap-up worker) handles interruptions.
+   */
+  grantInterruptions(fn: AcwFunction): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [this.table.tableArn] }),
+    );
+    this.table.encryptionKey?.grantEncryptDecrypt(fn);
+  }
+
+  /**
    * Lets the intake read a transfer chain (R3, R10): `dynamodb:BatchGetItem` (the flow choices of a
    * contact, its previous and its initial contact, in one request) and `dynamodb:Query` on the
    * table itself (the sessions of the previous contact, by partition).
@@ -106,16 +118,17 @@ export class SessionTable extends Construct {
   }
 
   /**
-   * Lets `fn` read and write sessions and their companion items (interruptions, observed statuses,
-   * the Connect quota's bucket, the mark of a day to roll up again when a session completes after
-   * its roll-up): sets `TABLE_NAME` and grants GetItem, PutItem and UpdateItem on
-   * the table, and Query on the `openByAgent` index (an agent's open wrap-ups, R10, R12).
+   * Lets `fn` read and write sessions and their companion items (observed statuses, the claim of a
+   * shared restore, a contact flow's choice, the mark of a day to roll up again when a session
+   * completes after its roll-up): sets `TABLE_NAME` and grants GetItem and PutItem on the table, and
+   * Query on the `openByAgent` index (an agent's open wrap-ups, R10, R12). Every write is a whole
+   * item (PutItem); the interruption records, the one thing updated in place, are `grantInterruptions`.
    */
   grantSessions(fn: AcwFunction): void {
     fn.addEnvironment(ENV.tableName, this.table.tableName);
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         resources: [this.table.tableArn],
       }),
     );

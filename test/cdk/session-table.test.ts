@@ -9,13 +9,17 @@ import { AcwFunction, handlerEntry } from '../../lib/acw-function';
 import { SessionTable } from '../../lib/session-table';
 import {
   EXAMPLE_ACW,
+  exampleWith,
   logicalId,
   propertiesOf,
   resourcesAllowed,
+  statementsAllowing,
   statementsOfRole,
   synth,
   testApp,
 } from './support';
+
+const STREAM_ARN = 'arn:aws:kinesis:us-east-1:123456789012:stream/connect-agent-events';
 
 describe('SessionTable', () => {
   it('R4: sessions are keyed by contactId and agentId, on demand', () => {
@@ -70,21 +74,21 @@ describe('SessionTable', () => {
     });
   });
 
-  it('each function may only GetItem, PutItem and UpdateItem on the table and Query its open-by-agent index (R12), and is given its name; the intake also reads a transfer chain (R3, R10: BatchGetItem, Query on the table)', () => {
+  it('each function may only GetItem and PutItem on the table and Query its open-by-agent index (R12), and is given its name; the intake also reads a transfer chain (R3, R10: BatchGetItem, Query on the table) and updates interruption records (R9, R10: UpdateItem)', () => {
     const { stack, template } = synth();
     const tableArn = { 'Fn::GetAtt': [logicalId(stack.sessions.table), 'Arn'] };
-    const sessionActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
     for (const fn of [stack.intake.function, ...stack.timers.functions]) {
       const tableActions =
         fn === stack.intake.function
           ? [
               'dynamodb:BatchGetItem',
-              ...sessionActions.slice(0, 2),
+              'dynamodb:GetItem',
+              'dynamodb:PutItem',
               'dynamodb:Query',
-              ...sessionActions.slice(2),
+              'dynamodb:UpdateItem',
             ]
-          : sessionActions;
+          : ['dynamodb:GetItem', 'dynamodb:PutItem'];
       const dynamo = statementsOfRole(template, logicalId(fn.role)).filter((s) =>
         [s.Action].flat().some((action) => action.startsWith('dynamodb:')),
       );
@@ -104,6 +108,26 @@ describe('SessionTable', () => {
       ]);
       expect(env[ENV.tableName], fn.node.path).toEqual({ Ref: logicalId(stack.sessions.table) });
     }
+  });
+
+  it("R9, R10: only the contact events' consumer (the worker) may update an item in place: the interruption records", () => {
+    const { stack, template } = synth(exampleWith({ agentEventStream: { streamArn: STREAM_ARN } }));
+    const others = [
+      ...stack.timers.functions,
+      stack.sweep.function,
+      stack.agentApi.function,
+      stack.contactFlow.function,
+      stack.agentEvents?.function,
+    ];
+    for (const fn of others) {
+      if (fn === undefined) throw new Error('a function is missing');
+      expect(statementsAllowing(template, logicalId(fn.role), 'dynamodb:UpdateItem'), fn.node.path).toEqual(
+        [],
+      );
+    }
+    expect(
+      statementsAllowing(template, logicalId(stack.intake.function.role), 'dynamodb:UpdateItem'),
+    ).toHaveLength(1);
   });
 
   it('with a customer managed key, encrypts the table with it and lets the functions use that key', () => {
