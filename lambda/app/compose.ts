@@ -80,16 +80,23 @@ export const FUNCTION_NAMES = [
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /**
- * The functions that create and delete schedules, as the stack grants it (`WrapUpTimers.grantArm`):
- * the intake, the agent-event consumer (ending a wrap-up cancels its timer) and the API (Extend
- * re-arms, All Done cancels). The timer functions, the sweep and the flow function only defer to
- * the due queue.
+ * The functions that create or delete schedules, as the stack grants it: the worker and the API
+ * (`WrapUpTimers.grantArm`: Extend re-arms, All Done cancels), and the agent-event consumer
+ * (`grantCancel`: ending a wrap-up cancels its timer). The timer-fired function only defers to the
+ * due queue; the sweep and the flow function use no timer at all (`USES_NO_TIMERS`).
  */
 export const ARMS_SCHEDULES: ReadonlySet<FunctionName> = new Set<FunctionName>([
   'worker',
   'agent-events',
   'api',
 ]);
+
+/**
+ * The functions that never arm, defer or cancel a timer: deployed, they have no timers kit (no SQS
+ * or Scheduler client, no grant); composed by name (the simulator, the local server), they get the
+ * same refusing port, so a call there fails in the tests as it would in Lambda.
+ */
+export const USES_NO_TIMERS: ReadonlySet<FunctionName> = new Set<FunctionName>(['sweep', 'contact-flow']);
 
 /** What every handler is built from. */
 export interface App {
@@ -281,7 +288,10 @@ export function composeWith(adapters: Adapters, wiring: Wiring, fn?: FunctionNam
     deadLetters: wiring.keepRefused ?? adapters.deadLetters?.(wiring),
     deps: {
       store,
-      timers: adapters.timers?.(wiring, fn) ?? unavailableTimers(fn),
+      timers:
+        fn !== undefined && USES_NO_TIMERS.has(fn)
+          ? unavailableTimers(fn)
+          : (adapters.timers?.(wiring, fn) ?? unavailableTimers(fn)),
       agents: connectSide?.agents ?? unavailableAgents(fn),
       contacts: connectSide?.contacts ?? unavailableContacts(fn),
       presence: connectSide?.presence,

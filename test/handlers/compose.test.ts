@@ -16,6 +16,8 @@ import {
   composeApi,
   composeApp,
   FUNCTION_NAMES,
+  PortUnavailable,
+  USES_NO_TIMERS,
   type Wiring,
 } from '../../lambda/app/compose';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
@@ -87,7 +89,7 @@ describe('composition root', () => {
     },
   );
 
-  it.each(FUNCTION_NAMES.filter((fn) => !ARMS_SCHEDULES.has(fn)))(
+  it.each(FUNCTION_NAMES.filter((fn) => !ARMS_SCHEDULES.has(fn) && !USES_NO_TIMERS.has(fn)))(
     'R13: %s only defers to the due queue and cannot arm a schedule',
     async (fn) => {
       const timers = composeApp(wiring(), fn).deps.timers;
@@ -99,6 +101,23 @@ describe('composition root', () => {
         QueueUrl: 'https://sqs.us-east-1.amazonaws.com/111122223333/due',
         DelaySeconds: 30,
       });
+    },
+  );
+
+  it.each([...USES_NO_TIMERS])(
+    'R13, R15: %s uses no timer: arming, deferring and cancelling are refused, naming the port, as deployed (no timers kit)',
+    async (fn) => {
+      const timers = composeApp(wiring(), fn).deps.timers;
+
+      for (const call of [
+        () => timers.arm(payload, NOW),
+        () => timers.defer(payload, 30),
+        () => timers.cancel(payload),
+      ]) {
+        await expect(call()).rejects.toBeInstanceOf(PortUnavailable);
+      }
+      expect(schedulerMock.calls()).toHaveLength(0);
+      expect(sqsMock.calls()).toHaveLength(0);
     },
   );
 
