@@ -30,10 +30,50 @@ export interface AgentEvent {
 /** How long an agent's observed status is kept after its last report. */
 const OBSERVED_STATUS_RETENTION_MS = 7 * 86_400_000;
 
+/**
+ * The statuses this instance kept lately, by agent: what makes a repeated report free. Connect
+ * reports the agent's status again with every change of a contact's state and in a heartbeat
+ * every 120 s, the same status and start each time; the table refuses a report no newer than
+ * the one it holds (a conditional write, still a request). The table holds what this instance
+ * kept or newer (only the consumer writes it, newest wins), so a report no newer than a kept one is
+ * refused here, without the request. Kept for `trustMs` (far within the table's retention), for
+ * `maxAgents` agents at most (the least recently reported forgotten first).
+ */
+export class KeptStatuses {
+  private readonly kept = new Map<string, { readonly sinceMs: number; readonly atMs: number }>();
+
+  constructor(
+    private readonly maxAgents = 20_000,
+    private readonly trustMs = 3_600_000,
+  ) {}
+
+  /** Whether a report of `agentId`'s status since `sinceMs` is no newer than one kept. */
+  isStale(agentId: string, sinceMs: number, nowMs: number): boolean {
+    const kept = this.kept.get(agentId);
+    return kept !== undefined && nowMs - kept.atMs < this.trustMs && sinceMs <= kept.sinceMs;
+  }
+
+  /** The table holds `agentId`'s status since `sinceMs`, or a newer one. */
+  keep(agentId: string, sinceMs: number, nowMs: number): void {
+    const kept = this.kept.get(agentId);
+    this.kept.delete(agentId);
+    this.kept.set(agentId, { sinceMs: Math.max(sinceMs, kept?.sinceMs ?? sinceMs), atMs: nowMs });
+    if (this.kept.size > this.maxAgents) {
+      const oldest = this.kept.keys().next().value;
+      if (oldest !== undefined) this.kept.delete(oldest);
+    }
+  }
+}
+
+/**
+ * R8, R11: one report of an agent's status (see the module comment). `kept`: the statuses this
+ * instance kept lately, so that a repeated report costs no request.
+ */
 export async function onAgentEvent(
   deps: Deps,
   config: LifecycleConfig,
   event: AgentEvent,
+  kept?: KeptStatuses,
 ): Promise<Outcome[]> {
   if (config.instanceArn !== undefined && event.instanceArn !== config.instanceArn) {
     return [{ kind: 'IGNORED', reason: 'OTHER_INSTANCE' }];
@@ -47,10 +87,14 @@ export async function onAgentEvent(
     ...('arn' in status && status.arn !== undefined ? { arn: status.arn } : {}),
     since: status.since.toISOString(),
   };
-  const expiresAt = new Date(deps.clock.now().getTime() + OBSERVED_STATUS_RETENTION_MS);
-  if (!(await deps.store.putAgentStatus(event.agentId, observed, expiresAt))) {
-    return [{ kind: 'IGNORED', reason: 'STALE_STATUS' }];
-  }
+  const nowMs = deps.clock.now().getTime();
+  const sinceMs = status.since.getTime();
+  if (kept?.isStale(event.agentId, sinceMs, nowMs)) return [{ kind: 'IGNORED', reason: 'STALE_STATUS' }];
+  const expiresAt = new Date(nowMs + OBSERVED_STATUS_RETENTION_MS);
+  const newer = await deps.store.putAgentStatus(event.agentId, observed, expiresAt);
+  // Refused or written, the table now holds this status or a newer one.
+  kept?.keep(event.agentId, sinceMs, nowMs);
+  if (!newer) return [{ kind: 'IGNORED', reason: 'STALE_STATUS' }];
   const kind = classifyStatus(observed, config.statuses);
   if (kind === 'WRAP_UP' || kind === 'OFFLINE') return [{ kind: 'IGNORED', reason: 'STATUS_KEPT' }];
 

@@ -9,13 +9,16 @@
  * goes on (R16): it can never succeed, and must not hold up the events behind it.
  */
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { onAgentEvent } from '../core/agent-events';
+import { KeptStatuses, onAgentEvent } from '../core/agent-events';
 import { runRecord } from './batch';
 import { readAgentEvent } from './events';
 import { report } from './outcome';
 import { type App, connect, deadLetters, deployedApp, schedules, sessions } from './runtime';
 
 export function makeAgentEventsHandler(app: App) {
+  // Kept for the container's life: a repeated report (a heartbeat, a contact's change of state)
+  // costs no request.
+  const kept = new KeptStatuses();
   return async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
     const refusals = { source: 'agent-events' as const, sink: app.deadLetters };
     try {
@@ -33,7 +36,7 @@ export function makeAgentEventsHandler(app: App) {
             if (warnings.length > 0) {
               app.deps.log.warn('Agent event fields left out', { sequenceNumber, fields: warnings });
             }
-            for (const result of await onAgentEvent(app.deps, app.config, agentEvent)) {
+            for (const result of await onAgentEvent(app.deps, app.config, agentEvent, kept)) {
               report(app, result);
             }
           },
@@ -51,5 +54,10 @@ export function makeAgentEventsHandler(app: App) {
 
 const app = deployedApp(sessions, connect, schedules, deadLetters);
 
-export const handler = (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> =>
-  makeAgentEventsHandler(app())(event);
+let handle: ReturnType<typeof makeAgentEventsHandler> | undefined;
+
+/** The deployed handler: made once per container, so that what it keeps lasts between invocations. */
+export const handler = (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
+  handle ??= makeAgentEventsHandler(app());
+  return handle(event);
+};

@@ -5,6 +5,7 @@
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseAcwConfig } from '../../lambda/config/acw-config';
+import { KeptStatuses } from '../../lambda/core/agent-events';
 import { endOnTimer } from '../../lambda/core/end-on-time';
 import { indexPolicies } from '../../lambda/core/policy';
 import type { Deps, SessionStore } from '../../lambda/core/ports';
@@ -219,6 +220,56 @@ describe('agent-events handler', () => {
     const outcome = await endOnTimer(deps, timerOf(session));
     expect(outcome.session).toMatchObject({ endReason: 'TIMER', systemWrapUp: true, restore: 'DONE' });
     expect(routableCalls()).toHaveLength(1);
+  });
+
+  it('R8, R11: a report repeating a kept status (a heartbeat, a contact changing state) costs no request on the instance that kept it; a newer status is written and acts', async () => {
+    const puts: string[] = [];
+    const store = Object.create(db.store) as SessionStore;
+    store.putAgentStatus = async (agentId, status, expiresAt) => {
+      puts.push(status.name);
+      return db.store.putAgentStatus(agentId, status, expiresAt);
+    };
+    const counted: App = { ...app, deps: { ...deps, store } };
+    const handle = makeAgentEventsHandler(counted);
+    const available = agentEvent({
+      status: 'Available',
+      since: '2026-03-02T08:50:00.000Z',
+      eventTime: '2026-03-02T08:50:00.000Z',
+    });
+    const heartbeat = { ...available, EventType: 'HEART_BEAT', EventTimestamp: '2026-03-02T08:52:00.000Z' };
+
+    await handle(batch(kinesisRecord(available)));
+    await handle(batch(kinesisRecord(heartbeat), kinesisRecord(available)));
+    expect(puts).toEqual(['Available']);
+
+    await wrapUp();
+    clock.set('2026-03-02T09:00:31.000Z');
+    await handle(batch(kinesisRecord(agentEvent({ status: 'Lunch', since: '2026-03-02T09:00:30.000Z' }))));
+    expect(puts).toEqual(['Available', 'Lunch']);
+    expect((await stored())?.endReason).toBe('STATUS_CHANGED');
+
+    // Another instance has kept nothing: it asks the table, which refuses the old status.
+    await makeAgentEventsHandler(counted)(batch(kinesisRecord(heartbeat)));
+    expect(puts).toEqual(['Available', 'Lunch', 'Available']);
+    expect(await db.store.getAgentStatus(AGENT)).toMatchObject({ name: 'Lunch' });
+  });
+
+  it('R8: a kept status is trusted for an hour and for the 20,000 agents reported last', () => {
+    const kept = new KeptStatuses(2, 3_600_000);
+    kept.keep('a', 1_000, 0);
+    kept.keep('b', 1_000, 0);
+    expect(kept.isStale('a', 1_000, 10)).toBe(true);
+    expect(kept.isStale('a', 999, 10)).toBe(true);
+    expect(kept.isStale('a', 1_001, 10)).toBe(false);
+    expect(kept.isStale('a', 1_000, 3_600_000)).toBe(false);
+    // A refused older report never lowers what is kept.
+    kept.keep('a', 500, 20);
+    expect(kept.isStale('a', 1_000, 30)).toBe(true);
+    // A third agent: the least recently reported ('b') is forgotten.
+    kept.keep('c', 1_000, 40);
+    expect(kept.isStale('b', 1_000, 50)).toBe(false);
+    expect(kept.isStale('a', 1_000, 50)).toBe(true);
+    expect(new KeptStatuses().isStale('x', 0, 0)).toBe(false);
   });
 
   it('R8: a stale report (a status entered before the agent was held) ends nothing', async () => {
