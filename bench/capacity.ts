@@ -114,6 +114,8 @@ export async function capacityProbe(
     quiet: true,
     callLatency: true,
     agentEventStream: configuration.agentEventStream,
+    // With the stream, Connect repeats each agent's status on every contact change and heartbeat.
+    agentStreamRepeats: true,
     workerInstances,
   });
   const simulationSeconds = round((performance.now() - started) / 1000, 1);
@@ -259,6 +261,7 @@ export async function capacityProbe(
     ran: {
       configuration: configuration.what,
       agentEventStream: configuration.agentEventStream,
+      agentStreamRepeats: configuration.agentEventStream,
       seed,
       minutes,
       contactsPerMinute,

@@ -418,6 +418,7 @@ async function faultJob(configurationName: ConfigurationName): Promise<JobResult
     quiet: true,
     callLatency: true,
     agentEventStream: configuration.agentEventStream,
+    agentStreamRepeats: true,
   });
   const simulationSeconds = (performance.now() - started) / 1000;
   const measured = measureFaultRun(workload, run);

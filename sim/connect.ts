@@ -196,6 +196,11 @@ export class SimConnect {
     return this.agentStatus.get(agentId) ?? DEFAULT_AGENT_STATUS;
   }
 
+  /** When the agent entered their current status, if the simulation saw it happen. */
+  statusSinceOf(agentId: string): number | undefined {
+    return this.statusSince.get(agentId);
+  }
+
   /**
    * The agent chose a status in Connect (their desktop, or logging out): the world changes, but
    * not through the API, so it is not one of the `statusChanges` the system made.

@@ -122,7 +122,18 @@ export interface SimulationOptions {
    * @default 1
    */
   readonly workerInstances?: number;
+  /**
+   * R8, R11: with the agent event stream, also the records Connect writes that repeat the agent's
+   * status unchanged: a STATE_CHANGE when one of their contacts reaches them or ends (a change of
+   * the contact's state), and a HEART_BEAT every 120 s without another record. Off by default, so a
+   * scenario's deliveries are exactly the ones it gives; the bench turns it on.
+   * @default false
+   */
+  readonly agentStreamRepeats?: boolean;
 }
+
+/** Connect's agent event stream: a heartbeat when no other record of the agent came for this long. */
+export const AGENT_HEARTBEAT_MS = 120_000;
 
 /** One log line of a handler, at the virtual time it was written. */
 export type LogLine = HandlerLogLine;
@@ -373,6 +384,12 @@ export async function runSimulation(input: unknown, options: SimulationOptions =
     for (let at = clock.nowMs(); at <= scenario.until; at += SWEEP_EVERY_MS) {
       clock.schedule(at, 'sweep', () => world.sweep());
     }
+    if (options.agentStreamRepeats === true && options.agentEventStream !== false) {
+      // Checked every 10 s: each agent's heartbeat comes 120-130 s after their last record.
+      for (let at = clock.nowMs(); at <= scenario.until; at += 10_000) {
+        clock.schedule(at, 'agent heartbeats', async () => world.heartbeats());
+      }
+    }
     await clock.runUntil(scenario.until);
     const storedSessions = await dynamo.scanSessions();
     const policyHistory = await dynamo.policyHistory();
@@ -451,6 +468,15 @@ class World {
 
   /** R8, R11: the agent event stream is configured (`SimulationOptions.agentEventStream`). */
   private readonly agentEventStream: boolean;
+  /** `SimulationOptions.agentStreamRepeats`. */
+  private readonly agentStreamRepeats: boolean;
+  /** When the run began: the start of the status of an agent the run never saw change. */
+  private readonly startedAtMs: number;
+  /** `agentStreamRepeats`: when each agent's last record was put on the stream, and their instance. */
+  private readonly lastStreamRecord = new Map<
+    string,
+    { readonly at: number; readonly instanceArn: string }
+  >();
   /** With call latencies on: how late the stream reports a status the system set (0.3-1.5 s). */
   private readonly reportLag: Random | undefined;
   /** Agents the scenario's events named (contact events' agentInfo, agent events' AgentARN). */
@@ -471,6 +497,8 @@ class World {
   ) {
     this.clock = clock;
     this.agentEventStream = options.agentEventStream ?? true;
+    this.agentStreamRepeats = options.agentStreamRepeats ?? false;
+    this.startedAtMs = clock.nowMs();
     const config = scenario.config;
     const faults: Faults = scenario.faults;
     // Each fault draws from its own stream, so that one fault's draws never shift another's.
@@ -622,6 +650,7 @@ class World {
    */
   async contactEvent(event: Record<string, unknown>, stepIndex: number): Promise<void> {
     this.observeContactEvent(event);
+    this.repeatStatusOnContactChange(event);
     const body = JSON.stringify(event);
     const at = this.deliveryTime();
     if (this.isDuplicated()) {
@@ -667,10 +696,52 @@ class World {
   }
 
   /**
+   * `agentStreamRepeats`: a contact reaching the agent or ending is a STATE_CHANGE of the agent's
+   * record in Connect's stream, their status unchanged (name and start).
+   */
+  private repeatStatusOnContactChange(event: Record<string, unknown>): void {
+    if (!this.agentStreamRepeats || !this.agentEventStream) return;
+    const type = stringAt(event, ['detail', 'eventType']);
+    if (type !== 'CONNECTED_TO_AGENT' && type !== 'DISCONNECTED') return;
+    const agentArn = stringAt(event, ['detail', 'agentInfo', 'agentArn']);
+    const instanceArn = stringAt(event, ['detail', 'instanceArn']);
+    if (agentArn === undefined || instanceArn === undefined) return;
+    this.repeatStatus(instanceArn, lastArnSegment(agentArn), 'STATE_CHANGE');
+  }
+
+  /** `agentStreamRepeats`: a HEART_BEAT for each agent with no record for AGENT_HEARTBEAT_MS. */
+  heartbeats(): void {
+    const now = this.clock.nowMs();
+    for (const [agentId, last] of this.lastStreamRecord) {
+      if (now - last.at >= AGENT_HEARTBEAT_MS) this.repeatStatus(last.instanceArn, agentId, 'HEART_BEAT');
+    }
+  }
+
+  private repeatStatus(instanceArn: string, agentId: string, eventType: 'STATE_CHANGE' | 'HEART_BEAT'): void {
+    const now = this.clock.nowMs();
+    const status = this.connect.statusOf(agentId);
+    const record = agentEventRecord({
+      instanceArn,
+      agentId,
+      at: now,
+      status,
+      since: this.connect.statusSinceOf(agentId) ?? this.startedAtMs,
+      eventType,
+      eventId: `${eventType}:${agentId}:${now}`,
+    });
+    this.putOnStream(JSON.stringify(record), record.AgentARN as string, 0);
+  }
+
+  /**
    * A record put on the agent event stream `lagMs` after now, then delivered as the faults say
    * (later, maybe twice).
    */
   private putOnStream(data: string, partitionKey: string, lagMs: number, stepIndex?: number): void {
+    if (this.agentStreamRepeats) {
+      const agentId = lastArnSegment(partitionKey);
+      const instanceArn = partitionKey.slice(0, partitionKey.lastIndexOf('/agent/'));
+      if (instanceArn !== '') this.lastStreamRecord.set(agentId, { at: this.clock.nowMs(), instanceArn });
+    }
     const at = this.deliveryTime() + lagMs;
     this.stream.putAt(at, data, partitionKey, stepIndex);
     if (this.isDuplicated()) {

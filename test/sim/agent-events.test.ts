@@ -326,3 +326,77 @@ describe('R15: the output stuck', () => {
     ]);
   });
 });
+
+describe('agentStreamRepeats: the records Connect writes that repeat the agent status unchanged', () => {
+  /** The agent-event records delivered without a step (the system's sets and the repeats), in order. */
+  function streamRecords(run: Awaited<ReturnType<typeof runSimulation>>) {
+    return run.invocations
+      .filter((invocation) => invocation.fn === 'agent-events' && invocation.stepIndex === undefined)
+      .map((invocation) => (invocation.input as KinesisStreamEvent).Records[0])
+      .map((record) => JSON.parse(Buffer.from(record?.kinesis.data ?? '', 'base64').toString()))
+      .map((report) => ({
+        type: report.EventType as string,
+        at: report.EventTimestamp as string,
+        status: report.CurrentAgentSnapshot.AgentStatus.Name as string,
+        since: report.CurrentAgentSnapshot.AgentStatus.StartTimestamp as string,
+      }));
+  }
+
+  it('R8: a contact reaching the agent or ending repeats their status (STATE_CHANGE), and a heartbeat comes 120-130 s after their last record; off by default', async () => {
+    const connectedAt = '2021-08-04T17:33:00Z';
+    const scenario = {
+      ...scenarioOf([
+        { at: connectedAt, contactEvent: contactEventOfType('CONNECTED_TO_AGENT') },
+        { at: ARRIVES, contactEvent: disconnected() },
+      ]),
+      until: '2021-08-04T17:46:00Z',
+    };
+
+    const plain = await runSimulation(scenario, quiet);
+    const run = await runSimulation(scenario, { ...quiet, agentStreamRepeats: true });
+    const records = streamRecords(run);
+
+    expect(streamRecords(plain).map((record) => record.type)).toEqual(['STATE_CHANGE', 'STATE_CHANGE']);
+    // The contact's two changes repeat the status they come in (Available since the run began).
+    const repeats = records.filter(
+      (record) => record.status === 'Available' && record.type === 'STATE_CHANGE',
+    );
+    expect(repeats.slice(0, 2).map((record) => record.at)).toEqual([
+      new Date(connectedAt).toISOString(),
+      new Date(ARRIVES).toISOString(),
+    ]);
+    expect(new Set(repeats.slice(0, 2).map((record) => record.since)).size).toBe(1);
+    const heartbeats = records.filter((record) => record.type === 'HEART_BEAT');
+    expect(heartbeats.length).toBeGreaterThan(0);
+    let last = Date.parse(connectedAt);
+    for (const record of records) {
+      const at = Date.parse(record.at);
+      if (record.type === 'HEART_BEAT') {
+        expect(at - last).toBeGreaterThanOrEqual(120_000);
+        expect(at - last).toBeLessThanOrEqual(130_000);
+      }
+      last = at;
+    }
+  });
+
+  it('R8, R11: the consumer writes a repeated status once: the repeats cost no DynamoDB write, and nothing ends or restores differently', async () => {
+    const scenario = {
+      ...scenarioOf([
+        { at: '2021-08-04T17:33:00Z', contactEvent: contactEventOfType('CONNECTED_TO_AGENT') },
+        { at: ARRIVES, contactEvent: disconnected() },
+      ]),
+      until: '2021-08-04T17:46:00Z',
+    };
+
+    const plain = await runSimulation(scenario, quiet);
+    const run = await runSimulation(scenario, { ...quiet, agentStreamRepeats: true });
+
+    expect(run.stats.deliveries.agentEvents).toBeGreaterThan(plain.stats.deliveries.agentEvents + 4);
+    // One write more than without the repeats: the first report of the status the run began in.
+    expect(run.stats.dynamo.byCommand.PutItemCommand).toBe(
+      (plain.stats.dynamo.byCommand.PutItemCommand ?? 0) + 1,
+    );
+    expect(run.result.sessions).toEqual(plain.result.sessions);
+    expect(run.result.statusChanges).toEqual(plain.result.statusChanges);
+  });
+});
