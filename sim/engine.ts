@@ -676,7 +676,9 @@ class World {
       if (status !== undefined) this.connect.agentChoseStatus(agentId, status);
     }
     if (!this.agentEventStream) return;
-    this.putOnStream(JSON.stringify(event), agentArn ?? 'unknown-agent', 0, stepIndex);
+    const instanceArn = stringAt(event, ['InstanceARN']);
+    const agent = agentId === undefined || instanceArn === undefined ? undefined : { instanceArn, agentId };
+    this.putOnStream(JSON.stringify(event), agentArn ?? 'unknown-agent', agent, 0, stepIndex);
   }
 
   /**
@@ -692,7 +694,12 @@ class World {
       status: change.status,
       previousStatus: set.previous,
     });
-    this.putOnStream(JSON.stringify(record), record.AgentARN as string, this.reportLag?.int(300, 1_500) ?? 0);
+    this.putOnStream(
+      JSON.stringify(record),
+      record.AgentARN as string,
+      { instanceArn: set.instanceArn, agentId: change.agentId },
+      this.reportLag?.int(300, 1_500) ?? 0,
+    );
   }
 
   /**
@@ -729,18 +736,22 @@ class World {
       eventType,
       eventId: `${eventType}:${agentId}:${now}`,
     });
-    this.putOnStream(JSON.stringify(record), record.AgentARN as string, 0);
+    this.putOnStream(JSON.stringify(record), record.AgentARN as string, { instanceArn, agentId }, 0);
   }
 
   /**
-   * A record put on the agent event stream `lagMs` after now, then delivered as the faults say
-   * (later, maybe twice).
+   * A record of `agent` (when it names one) put on the agent event stream `lagMs` after now, then
+   * delivered as the faults say (later, maybe twice).
    */
-  private putOnStream(data: string, partitionKey: string, lagMs: number, stepIndex?: number): void {
-    if (this.agentStreamRepeats) {
-      const agentId = lastArnSegment(partitionKey);
-      const instanceArn = partitionKey.slice(0, partitionKey.lastIndexOf('/agent/'));
-      if (instanceArn !== '') this.lastStreamRecord.set(agentId, { at: this.clock.nowMs(), instanceArn });
+  private putOnStream(
+    data: string,
+    partitionKey: string,
+    agent: { readonly instanceArn: string; readonly agentId: string } | undefined,
+    lagMs: number,
+    stepIndex?: number,
+  ): void {
+    if (this.agentStreamRepeats && agent !== undefined) {
+      this.lastStreamRecord.set(agent.agentId, { at: this.clock.nowMs(), instanceArn: agent.instanceArn });
     }
     const at = this.deliveryTime() + lagMs;
     this.stream.putAt(at, data, partitionKey, stepIndex);
